@@ -1,0 +1,62 @@
+# Shouwang: `make run` to try it, `make test` to check it. Everything installs into .venv.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app webapp.app
+PYBABEL := $(VENV)/bin/pybabel
+TRANSLATIONS := webapp/translations
+PORT ?= 5000
+
+.PHONY: run test lint bench install install-dev translations compile-translations chromium db-upgrade clean
+
+$(PY):
+	python3 -m venv $(VENV)
+
+# Reinstall only when pyproject.toml changes.
+$(VENV)/.installed-run: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed-run
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed-run compile-translations
+
+install-dev: $(VENV)/.installed-dev compile-translations
+
+compile-translations: $(VENV)/.installed-run
+	$(PYBABEL) compile --use-fuzzy -q -d $(TRANSLATIONS) 2>/dev/null || $(PYBABEL) compile -d $(TRANSLATIONS)
+
+# After changing UI strings: extract them, merge into the catalogs, then translate the new entries.
+translations: $(VENV)/.installed-run
+	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		-o $(TRANSLATIONS)/messages.pot webapp templates
+	$(PYBABEL) update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
+
+db-upgrade: install
+	$(FLASK) db upgrade
+
+# Local demo over plain http on 127.0.0.1, so the session cookie cannot be marked Secure here.
+run: db-upgrade
+	$(FLASK) seed-demo --if-empty
+	SESSION_COOKIE_SECURE=0 $(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+		else echo "Chromium is missing: run 'sudo apt-get install -y chromium'" >&2; exit 1; fi; \
+	fi
+
+test: install-dev chromium
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+
+bench: install-dev
+	$(PY) -m webapp.scheduling.bench all
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

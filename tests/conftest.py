@@ -1,0 +1,244 @@
+"""Shared fixtures: one migrated database per test session, emptied after every test.
+
+DATABASE_URL picks the database (PostgreSQL in CI); without it a SQLite file in a temp folder.
+Requests commit for real (as in production), so tests see exactly what users would; cleaning
+afterwards keeps tests independent.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests import factories
+from webapp.app import create_app
+from webapp.extensions import db, limiter
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def _is_postgres(url: str) -> bool:
+    return url.startswith("postgresql")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        from webapp.config import database_url as normalise
+
+        return normalise()
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def reset_schema(url: str) -> None:
+    """Empty database, then every migration from the first to the head."""
+    if _is_postgres(url):
+        engine = sa.create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _app(database_url, tmp_path_factory) -> Iterator[Flask]:
+    os.environ.setdefault("SHOUWANG_INSTANCE", str(tmp_path_factory.mktemp("instance")))
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key-not-for-production",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "WTF_CSRF_ENABLED": False,
+            "SESSION_COOKIE_SECURE": False,
+            "REMEMBER_COOKIE_SECURE": False,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            # Cheap hashes: the suite logs in hundreds of times.
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_COST": 1024,
+            "SERVER_NAME": None,
+        }
+    )
+    reset_schema(database_url)
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def empty_all_tables() -> None:
+    """Delete every row (but alembic's), then restore the default skills the migration inserts."""
+    tables = [t for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+        db.session.execute(
+            sa.text("DELETE FROM sqlite_sequence")
+        ) if _has_sqlite_sequence() else None
+    from webapp.demo import ensure_default_skills
+
+    ensure_default_skills()
+    db.session.commit()
+
+
+def _has_sqlite_sequence() -> bool:
+    return bool(
+        db.session.execute(
+            sa.text("SELECT name FROM sqlite_master WHERE name='sqlite_sequence'")
+        ).first()
+    )
+
+
+@pytest.fixture
+def app(_app: Flask) -> Iterator[Flask]:
+    """The app inside an app context, on an empty database; limits reset."""
+    with _app.app_context():
+        limiter.reset()
+        yield _app
+        db.session.rollback()
+        empty_all_tables()
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def csrf_enabled(app: Flask) -> Iterator[None]:
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf-token" content="([^"]+)"', html)
+    assert match, "page has no csrf-token meta tag"
+    return match.group(1)
+
+
+class AuthActions:
+    """Log in and out as a user would, through the login form."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self._client = client
+
+    def login(self, email: str, password: str = factories.PASSWORD, **extra):
+        return self._client.post(
+            "/auth/login", data={"email": email, "password": password, **extra}
+        )
+
+    def logout(self):
+        return self._client.post("/auth/logout")
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)
+
+
+def _client_with_role(app: Flask, *roles: str) -> FlaskClient:
+    user = factories.user(roles=roles)
+    client = app.test_client()
+    response = AuthActions(client).login(user.email)
+    assert response.status_code in (302, 303), response.status_code
+    client.user = user  # the logged-in user, for assertions
+    return client
+
+
+@pytest.fixture
+def admin_client(app):
+    return _client_with_role(app, "admin")
+
+
+@pytest.fixture
+def coordinator_client(app):
+    return _client_with_role(app, "coordinator")
+
+
+@pytest.fixture
+def manager_client(app):
+    return _client_with_role(app, "home_manager")
+
+
+@pytest.fixture
+def volunteer_client(app):
+    return _client_with_role(app, "volunteer")
+
+
+# --- End-to-end: the real app served over HTTP, driven by headless Chromium -------------------
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def _live_server(_app: Flask) -> Iterator[str]:
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, _app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+    server.server_close()
+
+
+@pytest.fixture
+def live_server(app: Flask, _live_server: str) -> Iterator[str]:
+    """Base URL of the running app, with CSRF on as in production."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield _live_server
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture(scope="session")
+def _browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test`, which installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(_browser, live_server):
+    """A fresh browser tab (own cookies), Chinese as the browser language."""
+    context = _browser.new_context(locale="zh-CN", base_url=live_server)
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

@@ -1,0 +1,140 @@
+"""Factories that make any state in one line: `factories.user(roles=["coordinator"])`.
+
+Each commits, so that requests made by the test client (their own sessions) see the rows.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from webapp.extensions import db
+from webapp.models import Home, Place, Room, Skill, Team, TeamMember, User, Volunteer
+from webapp.security import hash_password
+
+PASSWORD = "correct-horse-battery"
+_counter = itertools.count(1)
+_password_hash_cache: dict[str, str] = {}
+
+
+def _n() -> int:
+    return next(_counter)
+
+
+def _save(obj):
+    db.session.add(obj)
+    db.session.commit()
+    return obj
+
+
+def user(
+    *,
+    email: str | None = None,
+    name: str | None = None,
+    password: str = PASSWORD,
+    roles: Any = ("volunteer",),
+    locale: str | None = None,
+    **fields: Any,
+) -> User:
+    n = _n()
+    if password not in _password_hash_cache:
+        _password_hash_cache[password] = hash_password(password)
+    obj = User(
+        email=email or f"user{n}@example.org",
+        name=name or f"测试用户{n}",
+        password_hash=_password_hash_cache[password],
+        locale=locale,
+        **fields,
+    )
+    obj.set_roles(set(roles))
+    return _save(obj)
+
+
+def skill(code: str) -> Skill:
+    found = db.session.scalar(select(Skill).where(Skill.code == code))
+    if found is None:
+        found = _save(Skill(code=code, name_zh=code, name_en=code))
+    return found
+
+
+def volunteer(
+    *,
+    name: str | None = None,
+    kind: str = "community",
+    skills: tuple[str, ...] = (),
+    cleared: bool = True,
+    user: User | None = None,
+    **fields: Any,
+) -> Volunteer:
+    n = _n()
+    obj = Volunteer(
+        name=name or f"志愿者{n}",
+        kind=kind,
+        phone=fields.pop("phone", f"139{n:08d}"),
+        email=fields.pop("email", f"volunteer{n}@example.org"),
+        user=user,
+        **fields,
+    )
+    if cleared:
+        obj.vetting_status = "cleared"
+        obj.cleared_on = date.today() - timedelta(days=30)
+        obj.expires_on = obj.cleared_on + timedelta(days=730)
+    obj.skills = [skill(code) for code in skills]
+    return _save(obj)
+
+
+def place(
+    *,
+    name: str | None = None,
+    kind: str = "village",
+    parent: Place | None = None,
+    lat: float = 26.6,
+    lon: float = 107.5,
+) -> Place:
+    return _save(Place(name=name or f"测试村{_n()}", kind=kind, parent=parent, lat=lat, lon=lon))
+
+
+def home(
+    *,
+    name: str | None = None,
+    managers: tuple[User, ...] = (),
+    rooms: tuple[str, ...] = ("activity",),
+    **fields: Any,
+) -> Home:
+    n = _n()
+    obj = Home(
+        name=name or f"测试留守儿童之家{n}",
+        lat=fields.pop("lat", 26.6),
+        lon=fields.pop("lon", 107.5),
+        **fields,
+    )
+    obj.managers = list(managers)
+    obj.rooms = [Room(name=f"{kind}-{n}", kind=kind, capacity=20) for kind in rooms]
+    return _save(obj)
+
+
+def room(*, home: Home | None = None, kind: str = "activity", **fields: Any) -> Room:
+    from tests.factories import home as make_home
+
+    target = home or make_home(rooms=())
+    return _save(
+        Room(
+            home=target,
+            name=fields.pop("name", f"房间{_n()}"),
+            kind=kind,
+            capacity=fields.pop("capacity", 20),
+            **fields,
+        )
+    )
+
+
+def team(*, name: str | None = None, members: tuple[Volunteer, ...] = (), **fields: Any) -> Team:
+    n = _n()
+    obj = Team(name=name or f"测试支教队{n}", college=fields.pop("college", "测试学院"), **fields)
+    obj.memberships = [TeamMember(volunteer=v) for v in members]
+    if members and obj.leader is None:
+        obj.leader = members[0]
+    return _save(obj)

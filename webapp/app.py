@@ -1,0 +1,101 @@
+"""The application factory: `flask --app webapp.app run`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, request
+
+from webapp import errors, htmx
+from webapp.config import Config
+from webapp.extensions import babel, csrf, db, limiter, migrate
+from webapp.extensions import htmx as htmx_extension
+from webapp.i18n import LANGUAGE_NAMES, select_locale, select_timezone
+from webapp.labels import TEMPLATE_HELPERS
+from webapp.navigation import nav_items_for_current_user
+from webapp.security import init_login
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        "webapp",
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(Path(__file__).parent / "static"),
+    )
+    app.config.from_object(Config())
+    if config:
+        app.config.update(config)
+    app.config.setdefault(
+        "BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).parent / "translations")
+    )
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True
+    )
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    htmx_extension.init_app(app)
+    limiter.init_app(app)
+    init_login(app)
+    errors.init_errors(app)
+
+    from webapp import models  # noqa: F401  (registers every table with the metadata)
+
+    _register_blueprints(app)
+    _register_request_hooks(app)
+    _register_template_helpers(app)
+
+    from webapp.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from webapp.blueprints.admin.views import bp as admin_bp
+    from webapp.blueprints.auth.views import bp as auth_bp
+    from webapp.blueprints.main.views import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    @app.after_request
+    def commit_or_roll_back(response):
+        """One commit per request: views and services only flush; a failed request saves nothing."""
+        if response.status_code < 400 and not g.get("rolled_back"):
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+    @app.after_request
+    def security_headers(response):
+        htmx.add_vary_header(response)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.endpoint and request.endpoint != "static":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def _register_template_helpers(app: Flask) -> None:
+    @app.context_processor
+    def inject_layout():
+        # Our own code ("zh_CN"), not Babel's resolved "zh_Hans_CN": it names the language choices.
+        locale = select_locale()
+        return {
+            "nav_items": nav_items_for_current_user(),
+            "current_locale": locale,
+            "html_lang": "zh-CN" if locale == "zh_CN" else locale,
+            "language_names": LANGUAGE_NAMES,
+        }
+
+    app.jinja_env.globals.update(TEMPLATE_HELPERS)

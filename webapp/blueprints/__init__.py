@@ -1,0 +1,1 @@
+"""Feature blueprints: one package per feature with views (thin), services (rules) and forms."""

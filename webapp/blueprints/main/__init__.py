@@ -1,0 +1,1 @@
+"""Landing page and the per-role dashboard."""

@@ -1,0 +1,78 @@
+"""Configuration read from the environment.
+
+DATABASE_URL, SECRET_KEY, REDIS_URL and friends come from the environment; the defaults are fit for
+a single machine: a SQLite file and a secret key generated once under instance/.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+INSTANCE_DIR = Path(
+    os.environ.get("SHOUWANG_INSTANCE", Path(__file__).resolve().parent.parent / "instance")
+)
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_secret_key(instance_dir: Path = INSTANCE_DIR) -> str:
+    """SECRET_KEY from the environment, else from instance/secret_key, created on first run."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = instance_dir / "secret_key"
+    if not path.exists():
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        # Write with a private mode from the start: the key signs every session.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def database_url(instance_dir: Path = INSTANCE_DIR) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        # Heroku-style URLs name the old driver; we use psycopg 3.
+        if url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url[len("postgres://") :]
+        elif url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://") :]
+        return url
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{instance_dir / 'shouwang.db'}"
+
+
+class Config:
+    """Settings for a running server. Build it at app creation so that the environment is read then."""
+
+    def __init__(self) -> None:
+        self.SECRET_KEY = load_secret_key()
+        self.SQLALCHEMY_DATABASE_URI = database_url()
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.REDIS_URL = os.environ.get("REDIS_URL") or None
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        # Secure cookies unless told otherwise (debug, or plain http on 127.0.0.1 for `make run`).
+        secure = _flag("SESSION_COOKIE_SECURE", not _flag("FLASK_DEBUG", False))
+        self.SESSION_COOKIE_SECURE = secure
+        self.REMEMBER_COOKIE_SECURE = secure
+        self.WTF_CSRF_TIME_LIMIT = 8 * 3600
+        self.MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+        self.BABEL_DEFAULT_LOCALE = "zh_CN"
+        self.BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+        self.LANGUAGES = ["zh_CN", "en"]
+        self.ARGON2_TIME_COST = int(os.environ.get("ARGON2_TIME_COST", "3"))
+        self.ARGON2_MEMORY_COST = int(os.environ.get("ARGON2_MEMORY_COST", "65536"))
+        self.DEMO_PASSWORD = "shouwang-demo"

@@ -1,0 +1,86 @@
+"""People who log in: users and their roles."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String, func, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.extensions import db
+from webapp.models.base import TimestampMixin, UTCDateTime
+
+ADMIN = "admin"
+COORDINATOR = "coordinator"
+HOME_MANAGER = "home_manager"
+VOLUNTEER = "volunteer"
+ROLES = (ADMIN, COORDINATOR, HOME_MANAGER, VOLUNTEER)
+
+
+def new_session_nonce() -> str:
+    return secrets.token_hex(8)
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    locale: Mapped[str | None] = mapped_column(String(10))
+    # Part of the login cookie: changing it logs out every other session of this user.
+    session_nonce: Mapped[str] = mapped_column(
+        String(32), default=new_session_nonce, nullable=False
+    )
+    active: Mapped[bool] = mapped_column(default=True, nullable=False)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    role_rows: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def roles(self) -> set[str]:
+        return {row.role for row in self.role_rows}
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    def set_roles(self, roles: set[str]) -> None:
+        unknown = set(roles) - set(ROLES)
+        if unknown:
+            raise ValueError(f"unknown roles: {sorted(unknown)}")
+        keep = [row for row in self.role_rows if row.role in roles]
+        present = {row.role for row in keep}
+        self.role_rows = keep + [UserRole(role=r) for r in sorted(roles - present)]
+
+    @property
+    def is_active(self) -> bool:  # flask-login reads this
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_nonce}"
+
+    def rotate_session_nonce(self) -> None:
+        self.session_nonce = new_session_nonce()
+
+    @classmethod
+    def by_email(cls, email: str) -> User | None:
+        return db.session.scalar(select(cls).where(func.lower(cls.email) == email.strip().lower()))
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+    user: Mapped[User] = relationship(back_populates="role_rows")

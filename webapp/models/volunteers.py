@@ -1,0 +1,167 @@
+"""Volunteers, their skills, availability and vetting; college summer teams."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.extensions import db
+from webapp.models.accounts import User
+from webapp.models.base import TimestampMixin
+
+VOLUNTEER_KINDS = ("surrogate_parent", "college_student", "teacher", "community")
+TRANSPORT_MODES = ("walk", "bicycle", "ebike", "bus", "car")
+VETTING_STATUSES = ("none", "pending", "cleared", "expired", "rejected")
+DATE_RANGE_KINDS = ("available", "away")
+
+volunteer_skills = Table(
+    "volunteer_skills",
+    db.metadata,
+    Column("volunteer_id", ForeignKey("volunteers.id", ondelete="CASCADE"), primary_key=True),
+    Column("skill_id", ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Skill(db.Model):
+    """A subject or skill (语文, 心理辅导, first aid ...); coordinators may add more."""
+
+    __tablename__ = "skills"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True, nullable=False)
+    name_zh: Mapped[str] = mapped_column(String(60), nullable=False)
+    name_en: Mapped[str] = mapped_column(String(60), nullable=False)
+
+    def label(self, locale: str | None) -> str:
+        return self.name_en if (locale or "").startswith("en") else self.name_zh
+
+    def __repr__(self) -> str:
+        return f"<Skill {self.code}>"
+
+
+class Volunteer(TimestampMixin, db.Model):
+    __tablename__ = "volunteers"
+    __table_args__ = (
+        CheckConstraint("max_travel_minutes >= 0", name="max_travel_nonnegative"),
+        CheckConstraint("max_sessions_per_week >= 0", name="max_sessions_nonnegative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), unique=True
+    )
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    name: Mapped[str] = mapped_column(String(100), nullable=False, index=True)
+    phone: Mapped[str | None] = mapped_column(String(20), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    gender: Mapped[str | None] = mapped_column(String(10))
+    place_name: Mapped[str] = mapped_column(String(100), default="", nullable=False)
+    lat: Mapped[float | None]
+    lon: Mapped[float | None]
+    transport_mode: Mapped[str] = mapped_column(String(10), default="bus", nullable=False)
+    max_travel_minutes: Mapped[int] = mapped_column(default=45, nullable=False)
+    max_sessions_per_week: Mapped[int] = mapped_column(default=2, nullable=False)
+    notes: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    vetting_status: Mapped[str] = mapped_column(String(10), default="none", nullable=False)
+    cleared_on: Mapped[date | None]
+    expires_on: Mapped[date | None]
+    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    vetting_note: Mapped[str] = mapped_column(Text, default="", nullable=False)
+
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    checked_by: Mapped[User | None] = relationship(foreign_keys=[checked_by_id])
+    skills: Mapped[list[Skill]] = relationship(secondary=volunteer_skills, order_by="Skill.id")
+    weekly_availability: Mapped[list[WeeklyAvailability]] = relationship(
+        back_populates="volunteer",
+        cascade="all, delete-orphan",
+        order_by="(WeeklyAvailability.weekday, WeeklyAvailability.start_minute)",
+    )
+    date_ranges: Mapped[list[VolunteerDateRange]] = relationship(
+        back_populates="volunteer",
+        cascade="all, delete-orphan",
+        order_by="VolunteerDateRange.starts_on",
+    )
+
+    def is_cleared(self, on: date | None = None) -> bool:
+        """Cleared and not expired on the given day: the gate for any work with children."""
+        on = on or date.today()
+        if self.vetting_status != "cleared":
+            return False
+        return self.expires_on is None or self.expires_on >= on
+
+    def __repr__(self) -> str:
+        return f"<Volunteer {self.id} {self.name}>"
+
+
+class WeeklyAvailability(db.Model):
+    """One weekly time range; weekday 0 = Monday, minutes since midnight in the home's zone."""
+
+    __tablename__ = "weekly_availability"
+    __table_args__ = (
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),
+        CheckConstraint("start_minute < end_minute", name="start_before_end"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(
+        ForeignKey("volunteers.id", ondelete="CASCADE"), index=True
+    )
+    weekday: Mapped[int] = mapped_column(nullable=False)
+    start_minute: Mapped[int] = mapped_column(nullable=False)
+    end_minute: Mapped[int] = mapped_column(nullable=False)
+
+    volunteer: Mapped[Volunteer] = relationship(back_populates="weekly_availability")
+
+
+class VolunteerDateRange(db.Model):
+    """Available (e.g. for the summer) or away, both ends inclusive."""
+
+    __tablename__ = "volunteer_date_ranges"
+    __table_args__ = (CheckConstraint("starts_on <= ends_on", name="start_before_end"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(
+        ForeignKey("volunteers.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(10), nullable=False)
+    starts_on: Mapped[date] = mapped_column(nullable=False)
+    ends_on: Mapped[date] = mapped_column(nullable=False)
+
+    volunteer: Mapped[Volunteer] = relationship(back_populates="date_ranges")
+
+
+class Team(TimestampMixin, db.Model):
+    """A college summer team (暑期三下乡); the solver places it whole or not at all."""
+
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), nullable=False, unique=True)
+    college: Mapped[str] = mapped_column(String(100), nullable=False)
+    leader_id: Mapped[int | None] = mapped_column(ForeignKey("volunteers.id", ondelete="SET NULL"))
+    contact: Mapped[str] = mapped_column(String(100), default="", nullable=False)
+
+    leader: Mapped[Volunteer | None] = relationship(foreign_keys=[leader_id])
+    memberships: Mapped[list[TeamMember]] = relationship(
+        back_populates="team", cascade="all, delete-orphan"
+    )
+
+    @property
+    def members(self) -> list[Volunteer]:
+        return [m.volunteer for m in self.memberships]
+
+
+class TeamMember(db.Model):
+    __tablename__ = "team_members"
+    __table_args__ = (UniqueConstraint("team_id", "volunteer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    volunteer_id: Mapped[int] = mapped_column(
+        ForeignKey("volunteers.id", ondelete="CASCADE"), index=True
+    )
+
+    team: Mapped[Team] = relationship(back_populates="memberships")
+    volunteer: Mapped[Volunteer] = relationship()

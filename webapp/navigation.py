@@ -1,0 +1,39 @@
+"""The navigation: each role sees its own items. Features add their entries here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from webapp.models.accounts import ADMIN, COORDINATOR, HOME_MANAGER, VOLUNTEER
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: object  # a lazy string, translated at render time
+    roles: tuple[str, ...]
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem("main.dashboard", _l("Dashboard"), (ADMIN, COORDINATOR, HOME_MANAGER, VOLUNTEER)),
+    NavItem("volunteers.index", _l("Volunteers"), (COORDINATOR,)),
+    NavItem("volunteers.teams", _l("Teams"), (COORDINATOR,)),
+    NavItem("volunteers.pairings", _l("Pairings"), (COORDINATOR,)),
+    NavItem("homes.index", _l("Children's homes"), (COORDINATOR, HOME_MANAGER)),
+    NavItem("volunteers.my_profile", _l("My profile"), (VOLUNTEER,)),
+    NavItem("admin.users", _l("Users"), (ADMIN,)),
+]
+
+
+def nav_items_for_current_user() -> list[NavItem]:
+    """Items the user's roles allow, leaving out features that are not installed."""
+    if not current_user.is_authenticated:
+        return []
+    views = current_app.view_functions
+    return [
+        item for item in NAV_ITEMS if item.endpoint in views and current_user.has_role(*item.roles)
+    ]

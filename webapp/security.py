@@ -1,0 +1,98 @@
+"""Passwords, sessions and access checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlsplit
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import abort, current_app, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from webapp.extensions import db, login_manager
+from webapp.htmx import hx_redirect, is_htmx_request
+
+
+def _hasher() -> PasswordHasher:
+    return PasswordHasher(
+        time_cost=current_app.config["ARGON2_TIME_COST"],
+        memory_cost=current_app.config["ARGON2_MEMORY_COST"],
+    )
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher().verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def load_user(user_id: str):
+    """The login cookie holds "<id>:<nonce>"; a changed nonce means the session was revoked."""
+    from webapp.models import User
+
+    raw_id, _, nonce = user_id.partition(":")
+    if not raw_id.isdigit() or not nonce:
+        return None
+    user = db.session.get(User, int(raw_id))
+    if user is None or user.session_nonce != nonce or not user.active:
+        return None
+    return user
+
+
+def unauthorized():
+    """Not logged in: go to the login page (htmx gets HX-Redirect, a full-page navigation)."""
+    target = url_for("auth.login", next=safe_next_url(request.full_path.rstrip("?")))
+    if is_htmx_request():
+        response = hx_redirect(target)
+        response.status_code = 401
+        return response
+    return hx_redirect(target, status=302)
+
+
+def init_login(app) -> None:
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.unauthorized_handler(unauthorized)
+    login_manager.session_protection = "basic"
+
+
+def role_required(*roles: str) -> Callable:
+    """Logged in and holding one of the roles; otherwise login redirect or 403."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any):
+            if not current_user.is_authenticated:
+                return unauthorized()
+            if not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def safe_next_url(target: str | None) -> str | None:
+    """Only same-site paths; "//evil.example" and absolute URLs are dropped."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target
+
+
+WEAK_PASSWORD_MESSAGE = _l("Use at least 10 characters.")
+MIN_PASSWORD_LENGTH = 10
