@@ -242,3 +242,18 @@ def page(_browser, live_server):
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def browser_login(page):
+    """Log in through the real login form in the browser; returns the page."""
+
+    def login(email: str, password: str = factories.PASSWORD):
+        page.goto("/auth/login")
+        page.fill("#email", email)
+        page.fill("#password", password)
+        page.click("form button[type=submit]")
+        page.wait_for_url("**/dashboard")
+        return page
+
+    return login
