@@ -93,7 +93,7 @@ def logout():
 @login_required
 def logout_everywhere():
     services.log_out_everywhere(current_user)
-    login_user(current_user)  # keep this session, with the new nonce
+    login_user(current_user._get_current_object())  # keep this session, new nonce
     flash(_("All your other sessions have been logged out."), "success")
     return hx_redirect(url_for("auth.account"))
 
@@ -110,7 +110,7 @@ def account():
         except services.AccountError as error:
             getattr(form, error.field).errors.append(error.message)
         else:
-            login_user(current_user)
+            login_user(current_user._get_current_object())
             flash(_("Your password has been changed. Other sessions were logged out."), "success")
             return hx_redirect(url_for("auth.account"))
     status = 422 if form.errors else 200
