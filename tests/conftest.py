@@ -265,7 +265,7 @@ def browser_login(page):
         page.goto("/auth/login")
         page.fill("#email", email)
         page.fill("#password", password)
-        page.click("form button[type=submit]")
+        page.click("#login-form button[type=submit]")
         page.wait_for_url("**/dashboard")
         return page
 
