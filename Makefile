@@ -33,7 +33,7 @@ compile-translations: $(VENV)/.installed-run
 translations: $(VENV)/.installed-run
 	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		-o $(TRANSLATIONS)/messages.pot webapp templates
-	$(PYBABEL) update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
+	$(PYBABEL) update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date
 
 db-upgrade: install
 	$(FLASK) db upgrade

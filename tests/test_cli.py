@@ -21,7 +21,9 @@ def test_seed_demo_if_empty_leaves_a_real_database_alone(runner):
 
 
 def test_create_admin_makes_an_administrator(runner, app):
-    result = runner.invoke(args=["create-admin", "Boss@Example.org", "--password", "a-long-password"])
+    result = runner.invoke(
+        args=["create-admin", "Boss@Example.org", "--password", "a-long-password"]
+    )
     assert result.exit_code == 0, result.output
     assert User.by_email("boss@example.org").roles == {"admin"}
 

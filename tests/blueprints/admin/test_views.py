@@ -33,7 +33,9 @@ def test_htmx_search_returns_the_table_fragment_only(admin_client):
 
 
 def test_boosted_request_gets_the_full_page(admin_client):
-    response = admin_client.get("/admin/users", headers={"HX-Request": "true", "HX-Boosted": "true"})
+    response = admin_client.get(
+        "/admin/users", headers={"HX-Request": "true", "HX-Boosted": "true"}
+    )
     assert "<html" in response.get_data(as_text=True)
 
 
@@ -74,7 +76,10 @@ def test_unknown_role_is_refused_with_400(admin_client):
 
 
 def test_roles_of_unknown_user_gets_404(admin_client):
-    assert admin_client.post("/admin/users/9999/roles", data={"roles": ["volunteer"]}).status_code == 404
+    assert (
+        admin_client.post("/admin/users/9999/roles", data={"roles": ["volunteer"]}).status_code
+        == 404
+    )
 
 
 def test_coordinator_gets_403_on_user_admin(coordinator_client):
@@ -89,3 +94,14 @@ def test_volunteer_cannot_change_roles(volunteer_client):
     assert response.status_code == 403
     db.session.expire_all()
     assert db.session.get(User, me.id).roles == {"volunteer"}
+
+
+def test_audit_log_lists_role_changes_newest_first(admin_client):
+    user = factories.user(roles=["volunteer"])
+    admin_client.post(f"/admin/users/{user.id}/roles", data={"roles": ["coordinator"]})
+    body = admin_client.get("/admin/audit?action=user.roles").get_data(as_text=True)
+    assert "user.roles_changed" in body and "coordinator" in body
+
+
+def test_audit_log_is_for_admins_only(coordinator_client):
+    assert coordinator_client.get("/admin/audit").status_code == 403

@@ -31,7 +31,9 @@ def test_dashboard_shows_each_role_its_own_items(request, fixture, visible, hidd
 
 
 def test_manager_dashboard_lists_managed_homes(manager_client):
-    factories.home(name="石门村留守儿童之家", managers=(manager_client.user,), rooms=("activity", "library"))
+    factories.home(
+        name="石门村留守儿童之家", managers=(manager_client.user,), rooms=("activity", "library")
+    )
     factories.home(name="别人的之家")
     body = manager_client.get("/dashboard").get_data(as_text=True)
     assert "石门村留守儿童之家" in body and "2 个房间" in body and "别人的之家" not in body
