@@ -318,3 +318,12 @@ def test_login_page_lists_demo_accounts_only_while_demo_is_loaded(client, app):
     load_demo_county()
     db.session.commit()
     assert "admin@example.org" in client.get("/auth/login").get_data(as_text=True)
+
+
+def test_language_chosen_as_guest_is_kept_after_login(client, auth):
+    user = factories.user()
+    client.post("/auth/language", data={"locale": "en"})
+    auth.login(user.email)
+    db.session.expire_all()
+    assert db.session.get(User, user.id).locale == "en"
+    assert "Dashboard" in client.get("/dashboard").get_data(as_text=True)

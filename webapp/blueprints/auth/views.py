@@ -49,7 +49,9 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             login_user(user, remember=form.remember.data)
-            session.pop("locale", None)
+            # A language picked before logging in becomes the user's own choice.
+            if user.locale is None and session.get("locale"):
+                user.locale = session["locale"]
             return hx_redirect(next_url or url_for("main.dashboard"))
         form.password.errors.append(_("E-mail or password is wrong."))
     status = 422 if form.errors else 200
