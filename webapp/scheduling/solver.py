@@ -61,7 +61,10 @@ def configure(solver: cp_model.CpSolver, params: SolveParams) -> None:
     p = solver.parameters
     p.max_time_in_seconds = params.time_limit
     if params.deterministic_time is not None:
+        # Tests: a deterministic budget, and workers interleaved in a fixed order, so that even
+        # ties between equally good plans are broken the same way on every run.
         p.max_deterministic_time = params.deterministic_time
+        p.interleave_search = True
     p.random_seed = params.seed
     p.log_search_progress = params.log
     if params.relative_gap > 0:
@@ -119,19 +122,19 @@ def run_model(built, params: SolveParams, on_progress: ProgressFn = None,
     flag_hit = threading.Event()
 
     def watch() -> None:
-        while not done.wait(0.05):
+        while True:
             if stopped():
                 flag_hit.set()
                 solver.stop_search()
                 return
+            if done.wait(0.05):
+                return
 
     watcher = threading.Thread(target=watch, daemon=True) if stop is not None else None
     if watcher is not None:
-        if stopped():
-            flag_hit.set()
         watcher.start()
     try:
-        status = solver.solve(built.model, cb) if not flag_hit.is_set() else cp_model.UNKNOWN
+        status = solver.solve(built.model, cb)
     finally:
         done.set()
         if watcher is not None:
@@ -186,6 +189,5 @@ def solve(problem: TutoringProblem | PostsProblem, params: SolveParams | None = 
         elif name == "infeasible":
             explanations = explain.conflicts(problem, params)
     return Plan(name, objective, bound, gap, wall, terms, assignments, explanations,
-                deterministic_time=solver.deterministic_time if hasattr(
-                    solver, "deterministic_time") else 0.0,
+                deterministic_time=solver.response_proto.deterministic_time,
                 stopped=stopped)
