@@ -102,6 +102,7 @@ def evaluate_tutoring(problem: TutoringProblem, assignments: Sequence[Assignment
     slots = {s.id: s for s in problem.slots}
     count: Counter[tuple[str, str]] = Counter((a.target_id, a.skill) for a in assignments)
     pairs = {(a.volunteer_id, a.target_id) for a in assignments}
+    triples = pairs | {(a.volunteer_id, a.target_id, a.skill) for a in assignments}
     terms: Counter[str] = Counter()
     for s in problem.slots:
         for need in s.needs:
@@ -110,7 +111,9 @@ def evaluate_tutoring(problem: TutoringProblem, assignments: Sequence[Assignment
                 terms["unfilled_min"] += max(0, need.min - have)
             if need.preferred_count > need.min:
                 terms["unfilled_preferred"] += max(0, need.preferred_count - have)
-    terms["change"] = sum((a.volunteer_id, a.target_id) not in pairs for a in problem.published)
+    terms["change"] = sum(((a.volunteer_id, a.target_id, a.skill) if a.skill is not None else
+                           (a.volunteer_id, a.target_id)) not in triples
+                          for a in problem.published)
     terms["continuity"] = sum((v.id, t) not in pairs for v in problem.volunteers
                               for t in v.last_targets if t in slots)
     sessions: Counter[str] = Counter()

@@ -106,7 +106,7 @@ class Weights:
 
     unfilled_min: int = 100_000  # per missing person below a need's minimum (or skill/leader/adult)
     unfilled_preferred: int = 10_000  # per missing person below the preferred headcount
-    change: int = 5_000  # re-plan: per published assignment that is dropped
+    change: int = 20_000  # re-plan: per published assignment dropped (only a minimum outweighs it)
     continuity: int = 1_000  # per last-term pairing (volunteer, slot/post) not kept
     pair_cost: int = 1  # per unit of an explicit per-pair cost (GAP cost matrix, coordinator input)
     travel: int = 1  # per round-trip travel minute (tutoring) / per one-way minute x person (posts)

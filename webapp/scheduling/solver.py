@@ -13,6 +13,7 @@ for the measured comparison.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -177,8 +178,9 @@ def solve(problem: TutoringProblem | PostsProblem, params: SolveParams | None = 
     if name in ("optimal", "feasible"):
         assignments = built.decode(solver.value)
         terms = built.terms.values(solver.value)
-        objective = solver.objective_value if built.terms.exprs else 0.0
-        bound = solver.best_objective_bound if built.terms.exprs else 0.0
+        # All weights and terms are integers: report integers (the float API adds noise).
+        objective = float(round(solver.objective_value)) if built.terms.exprs else 0.0
+        bound = float(math.ceil(solver.best_objective_bound - 1e-6)) if built.terms.exprs else 0.0
         gap = relative_gap(objective, bound)
     else:
         assignments, terms, objective, bound, gap = (), (), None, None, None

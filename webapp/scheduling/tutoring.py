@@ -282,12 +282,14 @@ def add_objective_terms(built: BuiltModel, ctx: TutoringContext,
                         by_vol: dict[str, list[tuple[str, str]]]) -> None:
     problem, w, terms, assign = ctx.problem, ctx.problem.weights, built.terms, built.assign
 
-    def uses(v_id: str, s_id: str) -> cp_model.LinearExprT:
-        return sum(assign[v_id, s_id, k] for s, k in by_vol.get(v_id, []) if s == s_id)
+    def uses(v_id: str, s_id: str, skill: str | None = None) -> cp_model.LinearExprT:
+        return sum(assign[v_id, s_id, k] for s, k in by_vol.get(v_id, [])
+                   if s == s_id and skill in (None, k))
 
-    # Re-plan: every published assignment that is dropped costs `change`.
+    # Re-plan: every published assignment that is dropped (or switched to another need of the
+    # same slot, which the volunteer must be told about) costs `change`.
     if problem.published and terms.wanted(w.change):
-        kept = [uses(a.volunteer_id, a.target_id) for a in problem.published]
+        kept = [uses(a.volunteer_id, a.target_id, a.skill) for a in problem.published]
         terms.add("change", len(kept) - sum(kept), w.change)
     # Continuity with last term / last plan.
     last = [(v.id, t) for v in problem.volunteers for t in sorted(v.last_targets)
