@@ -28,6 +28,7 @@ from .solver import SolveParams, solve
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "benchdata"
+CDE_POLISH = 0.67  # C/D/E: 10 s main search, then 20 s agent-subset LNS (see docs)
 CDE = ("c05100", "c10100", "d05100", "d10100", "e05100", "e10100")
 
 # name -> (builder, time limit s, goal)
@@ -57,7 +58,7 @@ def load_optima(folder: Path) -> dict[tuple[str, int, str], int]:
 
 
 def run_gap(path: Path, problem: int | None, senses: list[str], time_limit: float,
-            strategy: str = "max_lp") -> list[dict]:
+            strategy: str = "max_lp", polish: float = 0.0) -> list[dict]:
     optima = load_optima(path.parent)
     rows = []
     for k, inst in enumerate(read_gap(path), start=1):
@@ -65,8 +66,8 @@ def run_gap(path: Path, problem: int | None, senses: list[str], time_limit: floa
             continue
         for sense in senses:
             started = time.monotonic()
-            plan = solve(gap_problem(inst, sense), SolveParams(time_limit=time_limit,
-                                                                strategy=strategy))
+            plan = solve(gap_problem(inst, sense), SolveParams(
+                time_limit=time_limit, strategy=strategy, polish_share=polish, hint=False))
             seconds = time.monotonic() - started  # end to end: build, hint, solve, decode
             sign = 1 if sense == "min" else -1
             obj = None if plan.objective is None else sign * round(plan.objective)
@@ -120,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--problem", type=int)
     g.add_argument("--sense", choices=("min", "max"))
     g.add_argument("--time-limit", type=float, default=10.0)
+    g.add_argument("--polish", type=float, default=None,
+                   help="share of the time for LNS polishing (default: 0.67 for C/D/E, else 0)")
     gen = sub.add_parser("generate", help="generated county instances")
     gen.add_argument("--which", default="all", choices=(*GENERATED, "all"))
     gen.add_argument("--seed", type=int, default=1)
@@ -132,7 +135,9 @@ def main(argv: list[str] | None = None) -> int:
         path = args.file if args.file.exists() else args.data / "gap" / args.file
         senses = [args.sense] if args.sense else (
             ["min", "max"] if path.name.startswith("gap") else ["min"])
-        run_gap(path, args.problem, senses, args.time_limit, args.strategy)
+        polish = args.polish if args.polish is not None else (
+            0.0 if path.name.startswith("gap") else CDE_POLISH)
+        run_gap(path, args.problem, senses, args.time_limit, args.strategy, polish)
     elif args.cmd == "generate":
         for name in GENERATED if args.which == "all" else [args.which]:
             run_generated(name, args.seed, args.time_limit, args.strategy)
@@ -149,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
                        for r in rows)
         cde = []
         for name in CDE:
-            cde += run_gap(folder / name, None, ["min"], args.cde_time_limit, args.strategy)
+            cde += run_gap(folder / name, None, ["min"], args.cde_time_limit, args.strategy,
+                           CDE_POLISH)
         gen = [run_generated(name, 1, None, args.strategy) for name in GENERATED]
         emit({"summary": True,
               "gap1_12_all_optimal_and_equal": small_ok,

@@ -13,7 +13,9 @@ for the measured comparison.
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import random
 import threading
 import time
 from collections.abc import Callable
@@ -55,6 +57,10 @@ class SolveParams:
     hint: bool = True  # seed CP-SAT with the greedy plan
     explain: bool = True  # add funnels / conflict cores to the Plan
     relative_gap: float = 0.0  # stop once within this relative gap (0: prove optimality)
+    # Share of time_limit for large-neighbourhood polishing after the main search when it ends
+    # unproven: free the assignments of a few volunteers (units), fix the rest, re-solve.
+    polish_share: float = 0.0
+    polish_free: int = 3
     log: bool = False
 
 
@@ -144,6 +150,46 @@ def run_model(built, params: SolveParams, on_progress: ProgressFn = None,
     return solver, status, wall, flag_hit.is_set() or cb.stop_requested
 
 
+def polish(built, solver: cp_model.CpSolver, params: SolveParams, seconds: float,
+           stop: StopFlag) -> Callable:
+    """Agent-subset LNS: repeatedly free every decision of ``polish_free`` random volunteers
+    (units), fix all others to the incumbent, and re-solve that neighbourhood with a short limit.
+    Classic for GAP-like structure, where CP-SAT's own LNS on 2 cores is slow to reach the last
+    fraction of a percent. Returns a value function over the original variables."""
+    stopped = _stopped_fn(stop)
+    deadline = time.monotonic() + max(0.0, seconds)
+    best = {x.index: solver.value(x) for x in built.assign.values()}
+    best_obj = solver.objective_value
+    owners = sorted({k[0] for k in built.assign})
+    rng = random.Random(params.seed)
+    while time.monotonic() < deadline - 0.05 and not stopped() and len(owners) > 1:
+        free = set(rng.sample(owners, min(params.polish_free, len(owners) - 1)))
+        model = built.model.clone()
+        for key, x in built.assign.items():
+            y = model.get_bool_var_from_proto_index(x.index)
+            model.add_hint(y, best[x.index])
+            if key[0] not in free:
+                model.add(y == best[x.index])
+        sub = cp_model.CpSolver()
+        sub.parameters.max_time_in_seconds = min(2.0, deadline - time.monotonic())
+        sub.parameters.num_workers = params.workers
+        sub.parameters.random_seed = params.seed
+        status = sub.solve(model)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and sub.objective_value < best_obj - 0.5:
+            best_obj = sub.objective_value
+            best = {x.index: sub.value(model.get_bool_var_from_proto_index(x.index))
+                    for x in built.assign.values()}
+            # Values of the auxiliary variables are recomputed below from the assignment.
+    fixed = built.model.clone()
+    for x in built.assign.values():
+        fixed.add(fixed.get_bool_var_from_proto_index(x.index) == best[x.index])
+    final = cp_model.CpSolver()
+    final.parameters.num_workers = 1
+    final.parameters.max_time_in_seconds = 5.0
+    final.solve(fixed)
+    return final.value
+
+
 def relative_gap(objective: float | None, bound: float | None) -> float | None:
     if objective is None or bound is None:
         return None
@@ -166,20 +212,32 @@ def solve(problem: TutoringProblem | PostsProblem, params: SolveParams | None = 
         if raise_invalid:
             raise
         return Plan("invalid", None, None, None, 0.0, explanations=(explain.invalid(err),))
+    started_all = time.monotonic()
+    if params.polish_share > 0:
+        main_time = params.time_limit * (1 - params.polish_share)
+        params_main = dataclasses.replace(params, time_limit=main_time)
+    else:
+        params_main = params
     if isinstance(problem, TutoringProblem):
         built = tutoring.build_tutoring_model(problem)
         baseline = greedy.greedy_tutoring(problem) if params.hint else None
     else:
         built = posts.build_posts_model(problem)
         baseline = greedy.greedy_posts(problem) if params.hint else None
-    solver, status, wall, stopped = run_model(built, params, on_progress, stop,
+    solver, status, wall, stopped = run_model(built, params_main, on_progress, stop,
                                               baseline.assignments if baseline else None)
     name = _STATUS.get(status, "timeout_no_solution")
+    value = solver.value
+    if name == "feasible" and params.polish_share > 0 and not stopped:
+        value = polish(built, solver, params, params.time_limit - wall, stop)
+        wall = time.monotonic() - started_all
     if name in ("optimal", "feasible"):
-        assignments = built.decode(solver.value)
-        terms = built.terms.values(solver.value)
+        assignments = built.decode(value)
+        terms = built.terms.values(value)
         # All weights and terms are integers: report integers (the float API adds noise).
-        objective = float(round(solver.objective_value)) if built.terms.exprs else 0.0
+        objective = float(round(sum(t.weighted for t in terms))) if built.terms.exprs else 0.0
+        if built.terms.exprs and params.polish_share == 0:
+            objective = float(round(solver.objective_value))
         bound = float(math.ceil(solver.best_objective_bound - 1e-6)) if built.terms.exprs else 0.0
         gap = relative_gap(objective, bound)
     else:
