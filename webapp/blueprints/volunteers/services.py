@@ -609,6 +609,7 @@ def set_vetting(
         volunteer.id,
         before=before,
         after=vetting_snapshot(volunteer),
+        actor_id=actor.id,
     )
 
 
