@@ -257,3 +257,27 @@ def browser_login(page):
         return page
 
     return login
+
+
+# --- Volunteers blueprint additions ---------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _fresh_g_per_request(request):
+    """Test-client requests reuse the test's app context, and with it `g`: Flask-Login's cached
+    `g._login_user` (and Babel's locale) would leak from one client's request into another's.
+    Give every request a clean `g`, as in production where each request has its own context."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    from flask import g, request_started
+
+    app = request.getfixturevalue("app")
+
+    def clear_g(sender, **extra):
+        for name in list(g):
+            g.pop(name, None)
+
+    request_started.connect(clear_g, app)
+    yield
+    request_started.disconnect(clear_g, app)

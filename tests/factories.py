@@ -178,7 +178,5 @@ def pairing(*, volunteer: Volunteer | None = None, child=None, started_on: date 
 def care_log(*, pairing, kind: str = "talk", happened_on: date | None = None, note: str = ""):
     from webapp.models import CareLog
 
-    obj = CareLog(
-        pairing=pairing, kind=kind, happened_on=happened_on or date.today(), note=note
-    )
+    obj = CareLog(pairing=pairing, kind=kind, happened_on=happened_on or date.today(), note=note)
     return _save(obj)

@@ -14,7 +14,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.labels import (
@@ -42,7 +42,9 @@ class MultiCheckboxField(SelectMultipleField):
 
 class ProfileForm(FlaskForm):
     kind = SelectField(
-        _l("Kind"), choices=_choices(VOLUNTEER_KIND_LABELS), validators=[InputRequired(REQUIRED)]
+        _l("Kind"),
+        choices=lambda: _choices(VOLUNTEER_KIND_LABELS),
+        validators=[InputRequired(REQUIRED)],
     )
     name = StringField(_l("Name"), validators=[InputRequired(REQUIRED), Length(max=100)])
     phone = StringField(
@@ -54,7 +56,11 @@ class ProfileForm(FlaskForm):
     )
     email = StringField(
         _l("E-mail"),
-        validators=[Optional(), Email(_l("Enter a valid e-mail address.")), Length(max=254)],
+        validators=[
+            Optional(),
+            Length(max=254),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Enter a valid e-mail address.")),
+        ],
     )
     gender = SelectField(_l("Gender (optional)"), choices=[], validators=[Optional()])
     skills = MultiCheckboxField(_l("Subjects and skills"), choices=[], validate_choice=True)
@@ -69,7 +75,9 @@ class ProfileForm(FlaskForm):
         validators=[Optional(), NumberRange(-180, 180, _l("Between -180 and 180."))],
     )
     transport_mode = SelectField(
-        _l("Transport"), choices=_choices(TRANSPORT_LABELS), validators=[InputRequired(REQUIRED)]
+        _l("Transport"),
+        choices=lambda: _choices(TRANSPORT_LABELS),
+        validators=[InputRequired(REQUIRED)],
     )
     max_travel_minutes = IntegerField(
         _l("Longest trip (minutes)"),
@@ -113,7 +121,9 @@ class WeeklySlotForm(FlaskForm):
 
 class DateRangeForm(FlaskForm):
     kind = SelectField(
-        _l("Kind"), choices=_choices(DATE_RANGE_KIND_LABELS), validators=[InputRequired(REQUIRED)]
+        _l("Kind"),
+        choices=lambda: _choices(DATE_RANGE_KIND_LABELS),
+        validators=[InputRequired(REQUIRED)],
     )
     starts_on = DateField(_l("From"), validators=[InputRequired(_l("Enter a date."))])
     ends_on = DateField(_l("Until"), validators=[InputRequired(_l("Enter a date."))])
@@ -121,7 +131,7 @@ class DateRangeForm(FlaskForm):
 
 class VettingForm(FlaskForm):
     status = SelectField(
-        _l("Status"), choices=_choices(VETTING_LABELS), validators=[InputRequired(REQUIRED)]
+        _l("Status"), choices=lambda: _choices(VETTING_LABELS), validators=[InputRequired(REQUIRED)]
     )
     cleared_on = DateField(_l("Cleared on"), validators=[Optional()])
     expires_on = DateField(_l("Expires on (default: two years later)"), validators=[Optional()])
@@ -154,7 +164,9 @@ class ChildForm(FlaskForm):
         description=_l("No real name, photo, ID number or address."),
     )
     age_band = SelectField(
-        _l("Age band"), choices=_choices(AGE_BAND_LABELS), validators=[InputRequired(REQUIRED)]
+        _l("Age band"),
+        choices=lambda: _choices(AGE_BAND_LABELS),
+        validators=[InputRequired(REQUIRED)],
     )
     home_id = SelectField(
         _l("Children's home"), choices=[], coerce=int, validators=[InputRequired(REQUIRED)]
@@ -178,7 +190,9 @@ class PairingForm(FlaskForm):
 class CareLogForm(FlaskForm):
     happened_on = DateField(_l("Date"), validators=[InputRequired(_l("Enter a date."))])
     kind = SelectField(
-        _l("Contact"), choices=_choices(CARE_LOG_KIND_LABELS), validators=[InputRequired(REQUIRED)]
+        _l("Contact"),
+        choices=lambda: _choices(CARE_LOG_KIND_LABELS),
+        validators=[InputRequired(REQUIRED)],
     )
     note = StringField(_l("One-line note"), validators=[Optional(), Length(max=200)])
 

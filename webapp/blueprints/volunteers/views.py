@@ -452,7 +452,10 @@ def import_upload():
     form = ImportForm()
     if form.validate_on_submit():
         upload = form.file.data
-        data = upload.read(importing.MAX_BYTES + 1)
+        try:
+            data = upload.read(importing.MAX_BYTES + 1)
+        finally:
+            upload.close()  # large uploads are spooled to a temporary file
         try:
             table = importing.read_table(upload.filename or "", data)
         except importing.ImportFileError as error:
