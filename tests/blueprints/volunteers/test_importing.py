@@ -26,7 +26,7 @@ HEADER = "name,kind,phone,email,skills,available_from,available_to\n"
 def request_context(request):
     if "app" in request.fixturenames:
         app = request.getfixturevalue("app")
-        with app.test_request_context():
+        with app.test_request_context(headers={"Accept-Language": "en"}):
             yield
     else:
         yield
@@ -120,7 +120,7 @@ def test_wrong_headers_name_the_unknown_and_missing_columns(app):
 
 @given(st.text(max_size=30))
 def test_cell_parsing_never_crashes_and_flags_every_formula(_app, text):
-    with _app.test_request_context():
+    with _app.test_request_context(headers={"Accept-Language": "en"}):
         cells = {c: text for c in importing.COLUMNS}
         skills = {"reading": None}
         values, errors = importing.parse_cells(cells, skills)  # type: ignore[arg-type]

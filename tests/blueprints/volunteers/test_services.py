@@ -20,10 +20,10 @@ TODAY = date(2026, 6, 1)
 
 @pytest.fixture(autouse=True)
 def request_context(request):
-    """Messages are translated, which needs a request; tests with `app` get one."""
+    """Messages are translated, which needs a request; tests with `app` get one, in English."""
     if "app" in request.fixturenames:
         app = request.getfixturevalue("app")
-        with app.test_request_context():
+        with app.test_request_context(headers={"Accept-Language": "en"}):
             yield
     else:
         yield
@@ -34,7 +34,7 @@ def request_context(request):
 
 @given(st.integers(0, 24 * 60), st.integers(0, 24 * 60))
 def test_time_range_is_accepted_exactly_inside_the_day_with_end_after_start(_app, start, end):
-    with _app.test_request_context():
+    with _app.test_request_context(headers={"Accept-Language": "en"}):
         reason = services.check_time_range(start, end)
     accepted = services.DAY_START <= start < end <= services.DAY_END
     assert (reason is None) == accepted

@@ -76,7 +76,7 @@ def test_unknown_ids_give_404(coordinator_client):
 
 
 def test_my_profile_leads_to_the_volunteers_own_page(volunteer_client):
-    assert "no volunteer profile" in volunteer_client.get("/volunteers/me").get_data(as_text=True)
+    assert "还没有志愿者资料" in volunteer_client.get("/volunteers/me").get_data(as_text=True)
     mine = own_profile(volunteer_client)
     response = volunteer_client.get("/volunteers/me")
     assert response.headers["Location"].endswith(f"/volunteers/{mine.id}")
