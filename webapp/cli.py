@@ -7,6 +7,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from webapp.blueprints.volunteers.bench import bench_volunteers
+from webapp.blueprints.volunteers.commands import import_volunteers
 from webapp.extensions import db
 
 
@@ -77,3 +78,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_admin)
     app.cli.add_command(bench_volunteers)
+    app.cli.add_command(import_volunteers)

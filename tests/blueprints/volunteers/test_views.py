@@ -528,3 +528,23 @@ def test_navigation_lists_the_volunteer_pages_by_role(coordinator_client, volunt
     assert "/volunteers/teams" in coordinator_nav and "/volunteers/pairings" in coordinator_nav
     volunteer_nav = volunteer_client.get("/dashboard").get_data(as_text=True)
     assert "/volunteers/me" in volunteer_nav and "/volunteers/pairings" not in volunteer_nav
+
+
+def test_coordinator_sees_the_vetting_history_in_shanghai_time(coordinator_client):
+    from datetime import UTC, datetime
+
+    volunteer = factories.volunteer(cleared=False)
+    coordinator_client.post(
+        f"/volunteers/{volunteer.id}/vetting", data={"status": "pending", "note": "材料已交"}
+    )
+    entry = db.session.scalar(select(AuditLog))
+    entry.created_at = datetime(2026, 6, 1, 20, 30, tzinfo=UTC)  # 04:30 next day in Shanghai
+    db.session.commit()
+    html = coordinator_client.get(f"/volunteers/{volunteer.id}").get_data(as_text=True)
+    assert "2026-06-02 04:30" in html and "材料已交" in html
+
+
+def test_volunteer_sees_own_vetting_status_but_not_the_history(volunteer_client):
+    mine = own_profile(volunteer_client)
+    html = volunteer_client.get(f"/volunteers/{mine.id}").get_data(as_text=True)
+    assert 'id="vetting-badge"' in html and "vetting-history" not in html

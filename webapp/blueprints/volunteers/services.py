@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from webapp import audit
 from webapp.extensions import db
 from webapp.models import (
+    AuditLog,
     Place,
     Skill,
     Team,
@@ -637,5 +638,21 @@ def expiring_clearances(
                 Volunteer.expires_on <= today + timedelta(days=within_days),
             )
             .order_by(Volunteer.expires_on, Volunteer.name)
+        )
+    )
+
+
+def vetting_history(volunteer: Volunteer, limit: int = 20) -> list[AuditLog]:
+    """The recorded vetting changes of one volunteer, newest first (coordinators only)."""
+    return list(
+        db.session.scalars(
+            select(AuditLog)
+            .where(
+                AuditLog.action == "volunteer.vetting",
+                AuditLog.object_type == "volunteer",
+                AuditLog.object_id == volunteer.id,
+            )
+            .order_by(AuditLog.created_at.desc(), AuditLog.id.desc())
+            .limit(limit)
         )
     )

@@ -152,6 +152,9 @@ def detail(volunteer_id: int):
         teams=services.team_names_for([volunteer.id]).get(volunteer.id, ""),
         pairings=pairing.pairings_of(volunteer),
         is_coordinator=services.is_coordinator(current_user),
+        history=services.vetting_history(volunteer)
+        if services.is_coordinator(current_user)
+        else [],
     )
 
 
