@@ -256,3 +256,18 @@ def test_the_template_has_the_import_columns(app):
     assert table_header == list(importing.COLUMNS)
     workbook = load_workbook(io.BytesIO(exporting.template_xlsx()))
     assert [c.value for c in workbook.worksheets[0][1]] == list(importing.COLUMNS)
+
+
+def test_a_failure_while_writing_leaves_no_row_behind(app):
+    from sqlalchemy.exc import IntegrityError
+
+    coordinator = factories.user(roles=["coordinator"])
+    analysis = analyse_csv(HEADER + "先,teacher,13800000060,,,,\n后,teacher,13800000061,,,,\n")
+    assert analysis.ok
+    # Someone else takes the second phone number between the preview and the confirmation.
+    factories.volunteer(name="抢先", phone="13800000061")
+    with pytest.raises(IntegrityError):
+        importing.apply(analysis, coordinator)
+    db.session.rollback()
+    names = set(db.session.scalars(select(Volunteer.name)))
+    assert names == {"抢先"}

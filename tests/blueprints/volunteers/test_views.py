@@ -239,9 +239,11 @@ def test_date_ranges_are_added_and_overlaps_refused(volunteer_client):
     mine = own_profile(volunteer_client)
     url = f"/volunteers/{mine.id}/ranges"
     ok = volunteer_client.post(
-        url, data={"kind": "available", "starts_on": "2026-07-01", "ends_on": "2026-08-01"}
+        url,
+        data={"kind": "available", "starts_on": "2026-07-01", "ends_on": "2026-08-01"},
+        headers=HTMX,
     )
-    assert ok.status_code == 200
+    assert ok.status_code == 200 and 'id="date-ranges"' in ok.get_data(as_text=True)
     clash = volunteer_client.post(
         url, data={"kind": "available", "starts_on": "2026-07-20", "ends_on": "2026-08-10"}
     )
@@ -548,3 +550,22 @@ def test_volunteer_sees_own_vetting_status_but_not_the_history(volunteer_client)
     mine = own_profile(volunteer_client)
     html = volunteer_client.get(f"/volunteers/{mine.id}").get_data(as_text=True)
     assert 'id="vetting-badge"' in html and "vetting-history" not in html
+
+
+def test_availability_forms_work_without_javascript(volunteer_client):
+    mine = own_profile(volunteer_client)
+    added = volunteer_client.post(
+        f"/volunteers/{mine.id}/weekly", data={"weekday": "4", "start": "09:00", "end": "11:00"}
+    )
+    assert added.status_code == 303
+    assert added.headers["Location"].endswith(f"/volunteers/{mine.id}")
+    refused = volunteer_client.post(
+        f"/volunteers/{mine.id}/weekly", data={"weekday": "4", "start": "10:00", "end": "12:00"}
+    )
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "<html" in html and "09:00–11:00" in html
+    slot_id = mine.weekly_availability[0].id
+    removed = volunteer_client.post(f"/volunteers/{mine.id}/weekly/{slot_id}/delete")
+    assert removed.status_code == 303
+    db.session.expire_all()
+    assert mine.weekly_availability == []

@@ -143,19 +143,22 @@ def my_profile():
 @login_required
 def detail(volunteer_id: int):
     volunteer = services.visible_volunteer(volunteer_id, current_user)
+    return _detail_page(volunteer)
+
+
+def _detail_page(volunteer: Volunteer, slot_form=None, range_form=None, status: int = 200):
+    coordinator = services.is_coordinator(current_user)
     return render_template(
         "volunteers/detail.html",
         volunteer=volunteer,
         grid=services.weekly_grid(volunteer),
-        slot_form=WeeklySlotForm(),
-        range_form=DateRangeForm(),
+        slot_form=slot_form or WeeklySlotForm(formdata=None),
+        range_form=range_form or DateRangeForm(formdata=None),
         teams=services.team_names_for([volunteer.id]).get(volunteer.id, ""),
         pairings=pairing.pairings_of(volunteer),
-        is_coordinator=services.is_coordinator(current_user),
-        history=services.vetting_history(volunteer)
-        if services.is_coordinator(current_user)
-        else [],
-    )
+        is_coordinator=coordinator,
+        history=services.vetting_history(volunteer) if coordinator else [],
+    ), status
 
 
 @bp.route("/<int:volunteer_id>/edit", methods=["GET", "POST"])
@@ -194,6 +197,11 @@ def place_fields():
 
 
 def _weekly_response(volunteer, form, status=200):
+    """htmx gets the grid alone; a plain form post (no JavaScript) the whole page."""
+    if not is_fragment_request():
+        if status < 400:
+            return hx_redirect(url_for("volunteers.detail", volunteer_id=volunteer.id))
+        return _detail_page(volunteer, slot_form=form, status=status)
     return render_template(
         "volunteers/_weekly.html",
         volunteer=volunteer,
@@ -228,6 +236,10 @@ def remove_weekly(volunteer_id: int, slot_id: int):
 
 
 def _ranges_response(volunteer, form, status=200):
+    if not is_fragment_request():
+        if status < 400:
+            return hx_redirect(url_for("volunteers.detail", volunteer_id=volunteer.id))
+        return _detail_page(volunteer, range_form=form, status=status)
     return render_template("volunteers/_ranges.html", volunteer=volunteer, range_form=form), status
 
 
@@ -682,6 +694,15 @@ def pairing_log(pairing_id: int):
             _form_error(form, error)
         else:
             form, status = _log_form(), 200
+    if not is_fragment_request():
+        if status < 400:
+            return hx_redirect(url_for("volunteers.pairing_detail", pairing_id=found.id))
+        return render_template(
+            "volunteers/pairing_detail.html",
+            pairing=found,
+            log_form=form,
+            is_coordinator=services.is_coordinator(current_user),
+        ), status
     return render_template("volunteers/_care_log.html", pairing=found, log_form=form), status
 
 
