@@ -569,3 +569,33 @@ def test_availability_forms_work_without_javascript(volunteer_client):
     assert removed.status_code == 303
     db.session.expire_all()
     assert mine.weekly_availability == []
+
+
+def test_xlsx_upload_with_chinese_headers_previews_and_imports(coordinator_client):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["姓名", "类型", "手机", "技能", "可服务开始", "可服务结束"])
+    sheet.append(
+        ["表格甲", "大学生", 13800000400, "英语、数学", date(2027, 7, 1), date(2027, 8, 1)]
+    )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = upload(coordinator_client, buffer.getvalue(), "people.xlsx")
+    assert response.status_code == 303, response.get_data(as_text=True)
+    preview = response.headers["Location"]
+    assert "表格甲" in coordinator_client.get(preview).get_data(as_text=True)
+    assert coordinator_client.post(preview + "/confirm").status_code == 303
+    volunteer = db.session.scalar(select(Volunteer).where(Volunteer.phone == "13800000400"))
+    assert volunteer.kind == "college_student"
+    assert [(r.starts_on, r.ends_on) for r in volunteer.date_ranges] == [
+        (date(2027, 7, 1), date(2027, 8, 1))
+    ]
+
+
+def test_import_refuses_formula_cells_with_a_reason(coordinator_client):
+    text = HEADER + '"=HYPERLINK(""http://evil.example"")",teacher,13800000500,,\n'
+    preview = upload(coordinator_client, text.encode()).headers["Location"]
+    html = coordinator_client.get(preview).get_data(as_text=True)
+    assert "公式" in html and "confirm-import" not in html
