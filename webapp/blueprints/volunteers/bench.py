@@ -41,6 +41,10 @@ PASSWORD = "bench-password-not-secret"
 KINDS = ("surrogate_parent", "college_student", "teacher", "community")
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐韩冯邓曹彭"
 GIVEN = "秀兰桂英玉梅春燕海燕丽华建国志强小红晓明文静子涵雨桐浩然思远欣怡俊杰"
+# Phone prefixes no real mainland mobile number uses (they start 13-19), so the benchmark can never
+# match, update or delete a real volunteer.
+SEED_PREFIX, IMPORT_PREFIX = "100", "101"
+TEAM_NAME = f"BENCH {DOMAIN}"
 PLACES = ("石门乡石门村", "石门乡高坡村", "白云镇杨柳村", "柳溪乡竹林村", "青山县城")
 
 
@@ -60,7 +64,7 @@ def cleanup() -> None:
     bench_ids = select(Volunteer.id).where(Volunteer.email.like(f"%@{DOMAIN}"))
     user_ids = select(User.id).where(User.email.like(f"%@{DOMAIN}"))
     db.session.execute(delete(TeamMember).where(TeamMember.volunteer_id.in_(bench_ids)))
-    db.session.execute(delete(Team).where(Team.name.like("BENCH %")))
+    db.session.execute(delete(Team).where(Team.name == TEAM_NAME))
     db.session.execute(
         delete(volunteer_skills).where(volunteer_skills.c.volunteer_id.in_(bench_ids))
     )
@@ -95,7 +99,7 @@ def _seed(count: int, rng: random.Random) -> None:
             {
                 "kind": rng.choice(KINDS),
                 "name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
-                "phone": f"198{i:08d}",
+                "phone": f"{SEED_PREFIX}{i:08d}",
                 "email": f"v{i}@{DOMAIN}",
                 "place_name": rng.choice(PLACES),
                 "lat": 26.5 + rng.random() / 5,
@@ -136,7 +140,7 @@ def _seed(count: int, rng: random.Random) -> None:
             db.session.execute(insert(table), data[start : start + 5000])
     if ranges:
         db.session.execute(insert(VolunteerDateRange), ranges)
-    team = Team(name="BENCH 测试队", college="bench", programme="bench")
+    team = Team(name=TEAM_NAME, college="bench", programme="bench")
     team.memberships = [TeamMember(volunteer_id=vid, programme="bench") for vid in ids[:12]]
     db.session.add(team)
     db.session.commit()
@@ -151,9 +155,9 @@ def _import_csv(rows: int, existing: int) -> bytes:
     updates = min(existing, rows // 10)
     for i in range(rows):
         if i < updates:
-            phone, email = f"198{i:08d}", f"v{i}@{DOMAIN}"
+            phone, email = f"{SEED_PREFIX}{i:08d}", f"v{i}@{DOMAIN}"
         else:
-            phone, email = f"197{i:08d}", f"import{i}@{DOMAIN}"
+            phone, email = f"{IMPORT_PREFIX}{i:08d}", f"import{i}@{DOMAIN}"
         buffer.write(
             f"导入{i},college_student,{phone},{email},英语;数学,青山县城,bus,60,2027-07-01,2027-08-15\n"
         )
@@ -164,6 +168,15 @@ def run(volunteers: int, import_rows: int, requests: int, seed: int) -> None:
     rng = random.Random(seed)
     database = db.engine.url.get_backend_name()
     cleanup()
+    clash = db.session.scalar(
+        select(db.func.count()).where(
+            Volunteer.phone.like(f"{SEED_PREFIX}%") | Volunteer.phone.like(f"{IMPORT_PREFIX}%")
+        )
+    )
+    if clash:
+        raise click.ClickException(
+            f"{clash} volunteers already use the benchmark's phone prefixes; not running"
+        )
     try:
         started = time.perf_counter()
         _seed(volunteers, rng)
@@ -183,12 +196,12 @@ def run(volunteers: int, import_rows: int, requests: int, seed: int) -> None:
         )
         if response.status_code not in (302, 303):
             raise click.ClickException(f"bench login failed: {response.status_code}")
-        team_id = db.session.scalar(select(Team.id).where(Team.name.like("BENCH %")))
+        team_id = db.session.scalar(select(Team.id).where(Team.name == TEAM_NAME))
         variants = {
             "first_page": "/volunteers/",
             "page_200": "/volunteers/?page=200",
             "search_name": "/volunteers/?q=王秀",
-            "search_phone": "/volunteers/?q=1980000",
+            "search_phone": f"/volunteers/?q={SEED_PREFIX}0000",
             "search_skill": "/volunteers/?q=心理",
             "filter_cleared_kind": "/volunteers/?vetting=cleared&kind=teacher",
             "filter_skill_sort_place": "/volunteers/?skill=math&sort=place&dir=desc",
