@@ -599,3 +599,18 @@ def test_import_refuses_formula_cells_with_a_reason(coordinator_client):
     preview = upload(coordinator_client, text.encode()).headers["Location"]
     html = coordinator_client.get(preview).get_data(as_text=True)
     assert "公式" in html and "confirm-import" not in html
+
+
+def test_nul_characters_and_nan_never_cause_a_500(coordinator_client):
+    assert coordinator_client.get("/volunteers/?q=a%00b&skill=%00").status_code == 200
+    team = factories.team()
+    assert (
+        coordinator_client.get(f"/volunteers/teams/{team.id}/candidates?q=%00").status_code == 200
+    )
+    response = coordinator_client.post(
+        "/volunteers/new", data=profile_data(name="有\x00空字符", lat="nan", lon="nan")
+    )
+    assert response.status_code == 422
+    ok = coordinator_client.post("/volunteers/new", data=profile_data(name="有\x00空字符"))
+    assert ok.status_code == 303
+    assert db.session.scalar(select(Volunteer.name)) == "有空字符"

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import math
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -31,6 +33,22 @@ from webapp.labels import (
 REQUIRED = _l("This field is required.")
 
 
+def strip_nul(value):
+    """PostgreSQL refuses NUL characters in text; drop them instead of failing with a 500."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class Form(FlaskForm):
+    """Our forms: text fields lose NUL characters before validation."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = list(unbound_field.kwargs.get("filters", ()))
+            if issubclass(unbound_field.field_class, StringField):
+                filters.append(strip_nul)
+            return unbound_field.bind(form=form, filters=filters, **options)
+
+
 def _choices(labels: dict) -> list[tuple[str, object]]:
     return list(labels.items())
 
@@ -40,7 +58,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     kind = SelectField(
         _l("Kind"),
         choices=lambda: _choices(VOLUNTEER_KIND_LABELS),
@@ -99,6 +117,10 @@ class ProfileForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
+        for coordinate in (self.lat, self.lon):
+            if coordinate.data is not None and math.isnan(coordinate.data):
+                coordinate.errors = [*coordinate.errors, _l("Not a number.")]
+                ok = False
         if (self.lat.data is None) != (self.lon.data is None):
             target = self.lon if self.lon.data is None else self.lat
             target.errors = [*target.errors, _l("Give both latitude and longitude, or neither.")]
@@ -109,7 +131,7 @@ class ProfileForm(FlaskForm):
         return ok
 
 
-class WeeklySlotForm(FlaskForm):
+class WeeklySlotForm(Form):
     weekday = SelectField(_l("Day"), choices=[], coerce=int, validators=[InputRequired(REQUIRED)])
     start = TimeField(_l("From"), validators=[InputRequired(_l("Enter a time."))])
     end = TimeField(_l("Until"), validators=[InputRequired(_l("Enter a time."))])
@@ -119,7 +141,7 @@ class WeeklySlotForm(FlaskForm):
         self.weekday.choices = list(enumerate(WEEKDAY_LABELS))
 
 
-class DateRangeForm(FlaskForm):
+class DateRangeForm(Form):
     kind = SelectField(
         _l("Kind"),
         choices=lambda: _choices(DATE_RANGE_KIND_LABELS),
@@ -129,7 +151,7 @@ class DateRangeForm(FlaskForm):
     ends_on = DateField(_l("Until"), validators=[InputRequired(_l("Enter a date."))])
 
 
-class VettingForm(FlaskForm):
+class VettingForm(Form):
     status = SelectField(
         _l("Status"), choices=lambda: _choices(VETTING_LABELS), validators=[InputRequired(REQUIRED)]
     )
@@ -138,13 +160,13 @@ class VettingForm(FlaskForm):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=1000)])
 
 
-class SkillForm(FlaskForm):
+class SkillForm(Form):
     code = StringField(_l("Code (English letters)"), validators=[InputRequired(REQUIRED)])
     name_zh = StringField(_l("Chinese name"), validators=[InputRequired(REQUIRED), Length(max=60)])
     name_en = StringField(_l("English name"), validators=[InputRequired(REQUIRED), Length(max=60)])
 
 
-class TeamForm(FlaskForm):
+class TeamForm(Form):
     name = StringField(_l("Team name"), validators=[InputRequired(REQUIRED), Length(max=100)])
     college = StringField(_l("College"), validators=[InputRequired(REQUIRED), Length(max=100)])
     programme = StringField(
@@ -153,11 +175,11 @@ class TeamForm(FlaskForm):
     contact = StringField(_l("Contact"), validators=[Optional(), Length(max=100)])
 
 
-class MemberForm(FlaskForm):
+class MemberForm(Form):
     volunteer_id = IntegerField(_l("Volunteer"), validators=[InputRequired(REQUIRED)])
 
 
-class ChildForm(FlaskForm):
+class ChildForm(Form):
     pseudonym = StringField(
         _l("Pseudonym or initials"),
         validators=[InputRequired(REQUIRED), Length(max=20)],
@@ -175,7 +197,7 @@ class ChildForm(FlaskForm):
     consent_on = DateField(_l("Consent date"), validators=[Optional()])
 
 
-class PairingForm(FlaskForm):
+class PairingForm(Form):
     volunteer_id = SelectField(
         _l("Surrogate parent"), choices=[], coerce=int, validators=[InputRequired(REQUIRED)]
     )
@@ -187,7 +209,7 @@ class PairingForm(FlaskForm):
     monthly_visit = BooleanField(_l("Monthly home visit (每月家访)"), default=True)
 
 
-class CareLogForm(FlaskForm):
+class CareLogForm(Form):
     happened_on = DateField(_l("Date"), validators=[InputRequired(_l("Enter a date."))])
     kind = SelectField(
         _l("Contact"),
@@ -197,5 +219,5 @@ class CareLogForm(FlaskForm):
     note = StringField(_l("One-line note"), validators=[Optional(), Length(max=200)])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("CSV or XLSX file"), validators=[FileRequired(_l("Choose a file."))])

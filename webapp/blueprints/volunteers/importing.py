@@ -137,7 +137,7 @@ def cell_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
-    return str(value).strip()
+    return str(value).replace("\x00", "").strip()
 
 
 def decode_csv(data: bytes) -> str:

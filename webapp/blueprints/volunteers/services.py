@@ -144,11 +144,11 @@ def filters_from_args(args: Mapping[str, str]) -> VolunteerFilters:
     if start and end and end < start:
         start, end = end, start
     return VolunteerFilters(
-        q=args.get("q", "").strip()[:100],
+        q=args.get("q", "").replace("\x00", "").strip()[:100],
         kind=kind if kind in VOLUNTEER_KINDS else "",
         vetting=vetting if vetting in VETTING_STATUSES else "",
         team=team if team == "none" or team.isdigit() else "",
-        skill=args.get("skill", "").strip()[:40],
+        skill=args.get("skill", "").replace("\x00", "").strip()[:40],
         available_from=start,
         available_to=end,
         sort=sort if sort in SORTS else "name",
