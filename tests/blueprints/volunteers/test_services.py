@@ -431,3 +431,29 @@ def test_volunteer_query_counts_nothing_for_an_empty_database(app):
     result = services.search_volunteers(VolunteerFilters())
     assert (result.total, result.cleared, result.pages, result.items) == (0, 0, 1, [])
     assert db.session.scalar(select(Volunteer.id)) is None
+
+
+filters_strategy = st.builds(
+    VolunteerFilters,
+    q=st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zs")), max_size=10),
+    kind=st.sampled_from(["", "teacher", "surrogate_parent"]),
+    vetting=st.sampled_from(["", "cleared", "expired"]),
+    team=st.sampled_from(["", "none", "7"]),
+    skill=st.sampled_from(["", "math"]),
+    available_from=st.none(),
+    available_to=st.none(),
+    sort=st.sampled_from(list(services.SORTS)),
+    direction=st.sampled_from(["asc", "desc"]),
+    page=st.integers(1, 500),
+)
+
+
+@given(filters_strategy)
+def test_filters_survive_a_trip_through_the_query_string(filters):
+    assert services.filters_from_args(filters.query_args()) == filters
+
+
+@given(st.dates(max_value=date(9000, 1, 1)), st.integers(0, 60))
+def test_date_filters_survive_a_trip_through_the_query_string(start, days):
+    filters = VolunteerFilters(available_from=start, available_to=start + timedelta(days=days))
+    assert services.filters_from_args(filters.query_args()) == filters
