@@ -14,22 +14,6 @@ pytestmark = pytest.mark.e2e
 HEADER = "name,kind,phone,email,skills\n"
 
 
-@pytest.fixture
-def browser_login(page):
-    """Log in through the real form. (The shared fixture's selector `form button[type=submit]`
-    first matches the language switcher in the header, so it switches to English instead.)"""
-
-    def login(email: str, password: str = factories.PASSWORD):
-        page.goto("/auth/login")
-        page.fill("#email", email)
-        page.fill("#password", password)
-        page.click("main form button[type=submit]")
-        page.wait_for_url("**/dashboard")
-        return page
-
-    return login
-
-
 def test_volunteer_edits_the_weekly_availability_grid_without_reloading(browser_login, app):
     user = factories.user(email="grid@example.org", roles=["volunteer"])
     factories.volunteer(name="网格志愿者", user=user)
