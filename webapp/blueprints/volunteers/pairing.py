@@ -5,6 +5,7 @@ Child records are visible only to coordinators and to the volunteer paired with 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date
 
@@ -30,7 +31,13 @@ VISIT_OVERDUE_DAYS = 35
 
 
 def max_children() -> int:
-    return int(current_app.config.get("PAIRING_MAX_CHILDREN", DEFAULT_MAX_CHILDREN))
+    """How many children one surrogate parent may care for: the PAIRING_MAX_CHILDREN app setting,
+    else the environment variable of that name, else 3."""
+    raw = current_app.config.get("PAIRING_MAX_CHILDREN") or os.environ.get("PAIRING_MAX_CHILDREN")
+    try:
+        return max(1, int(raw)) if raw else DEFAULT_MAX_CHILDREN
+    except ValueError:
+        return DEFAULT_MAX_CHILDREN
 
 
 # --- Children -----------------------------------------------------------------------------------
