@@ -614,3 +614,35 @@ def test_nul_characters_and_nan_never_cause_a_500(coordinator_client):
     ok = coordinator_client.post("/volunteers/new", data=profile_data(name="有\x00空字符"))
     assert ok.status_code == 303
     assert db.session.scalar(select(Volunteer.name)) == "有空字符"
+
+
+def test_volunteer_gets_403_on_every_coordinator_page(volunteer_client):
+    own_profile(volunteer_client)
+    team = factories.team()
+    found = factories.pairing()
+    for method, url in (
+        ("get", "/volunteers/new"),
+        ("get", "/volunteers/expiring"),
+        ("get", "/volunteers/skills"),
+        ("get", "/volunteers/teams"),
+        ("get", f"/volunteers/teams/{team.id}"),
+        ("post", f"/volunteers/teams/{team.id}/members"),
+        ("get", "/volunteers/import/template.csv"),
+        ("get", "/volunteers/children/new"),
+        ("get", "/volunteers/pairings/new"),
+        ("post", f"/volunteers/pairings/{found.id}/end"),
+    ):
+        assert getattr(volunteer_client, method)(url).status_code == 403, url
+
+
+def test_volunteer_cannot_remove_another_volunteers_dates_gets_404(volunteer_client):
+    own_profile(volunteer_client)
+    other = factories.volunteer()
+    from webapp.blueprints.volunteers import services
+
+    row = services.add_date_range(other, "away", date(2026, 7, 1), date(2026, 7, 2))
+    db.session.commit()
+    response = volunteer_client.post(f"/volunteers/{other.id}/ranges/{row.id}/delete")
+    assert response.status_code == 404
+    db.session.expire_all()
+    assert len(other.date_ranges) == 1
