@@ -60,6 +60,7 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 
 bench: install-dev
+	$(FLASK) bench-volunteers
 	$(PY) -m webapp.scheduling.bench all
 
 clean:

@@ -59,10 +59,12 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.blueprints.admin.views import bp as admin_bp
     from webapp.blueprints.auth.views import bp as auth_bp
     from webapp.blueprints.main.views import bp as main_bp
+    from webapp.blueprints.volunteers.views import bp as volunteers_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(volunteers_bp)
 
 
 def _register_request_hooks(app: Flask) -> None:

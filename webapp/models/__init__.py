@@ -2,7 +2,9 @@
 
 from webapp.models.accounts import ROLES, User, UserRole
 from webapp.models.audit import AuditLog
+from webapp.models.children import CareLog, Child, Pairing
 from webapp.models.homes import Home, Room, home_managers
+from webapp.models.imports import PendingImport
 from webapp.models.places import Place
 from webapp.models.settings import Setting
 from webapp.models.volunteers import (
@@ -18,7 +20,11 @@ from webapp.models.volunteers import (
 __all__ = [
     "ROLES",
     "AuditLog",
+    "CareLog",
+    "Child",
     "Home",
+    "Pairing",
+    "PendingImport",
     "Place",
     "Room",
     "Setting",
