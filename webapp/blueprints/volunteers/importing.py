@@ -24,6 +24,7 @@ from webapp import audit
 from webapp.blueprints.volunteers.services import (
     EMAIL_RE,
     PHONE_RE,
+    PROFILE_FIELDS,
     all_skills,
     normalise_phone,
 )
@@ -529,20 +530,6 @@ def table_of(pending: PendingImport) -> Table:
 
 # --- Writing ------------------------------------------------------------------------------------
 
-SIMPLE_FIELDS = (
-    "name",
-    "kind",
-    "phone",
-    "email",
-    "gender",
-    "place_name",
-    "lat",
-    "lon",
-    "transport_mode",
-    "max_travel_minutes",
-    "max_sessions_per_week",
-    "notes",
-)
 
 
 def apply(analysis: Analysis, actor: User) -> dict[str, int]:
@@ -569,7 +556,7 @@ def apply(analysis: Analysis, actor: User) -> dict[str, int]:
             volunteer = Volunteer(kind=values["kind"], name=values["name"])
             db.session.add(volunteer)
             created += 1
-        for name in SIMPLE_FIELDS:
+        for name in PROFILE_FIELDS:
             # On an update an empty cell keeps what is stored; a new volunteer takes the defaults.
             if name in values and values[name] not in (None, ""):
                 setattr(volunteer, name, values[name])
