@@ -2,7 +2,9 @@
 
 from webapp.models.accounts import ROLES, User, UserRole
 from webapp.models.audit import AuditLog
-from webapp.models.homes import Home, Room, home_managers
+from webapp.models.events import CallSlot, Event, Need, Occurrence
+from webapp.models.homes import Closure, Home, OpeningHours, Room, home_managers
+from webapp.models.notifications import OutboxMessage
 from webapp.models.places import Place
 from webapp.models.settings import Setting
 from webapp.models.volunteers import (
@@ -18,7 +20,14 @@ from webapp.models.volunteers import (
 __all__ = [
     "ROLES",
     "AuditLog",
+    "CallSlot",
+    "Closure",
+    "Event",
     "Home",
+    "Need",
+    "Occurrence",
+    "OpeningHours",
+    "OutboxMessage",
     "Place",
     "Room",
     "Setting",
