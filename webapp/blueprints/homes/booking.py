@@ -9,6 +9,7 @@ step for every writer; the lock is released when the request commits or rolls ba
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -151,16 +152,22 @@ def _is_exclusion_violation(error: IntegrityError) -> bool:
     return EXCLUSION_CONSTRAINT in str(orig)
 
 
-def _flush_guarded(on_clash) -> None:
-    """Flush; on PostgreSQL inside a savepoint, turning an exclusion violation into a 409.
+@contextmanager
+def clash_guard(on_clash):
+    """Make the changes inside the block and flush them; a clash becomes a BookingError (409).
 
-    `on_clash()` is called after the savepoint is rolled back, to find and name the clash.
+    On PostgreSQL the block runs in a savepoint. Session.begin_nested() flushes what is pending,
+    so every change that could clash must be made inside the block. If the exclusion constraint
+    fires (a concurrent writer committed first), the savepoint is rolled back and `on_clash()`
+    names the booking we clash with, found by a fresh query.
     """
     if db.session.connection().dialect.name != "postgresql":
+        yield
         db.session.flush()
         return
     savepoint = db.session.begin_nested()
     try:
+        yield
         db.session.flush()
     except IntegrityError as error:
         savepoint.rollback()
@@ -321,7 +328,6 @@ def book(req: BookingRequest, actor: User) -> Event:
         )
         _add_call_slots(occurrence, event.slot_minutes)
         event.occurrences.append(occurrence)
-    db.session.add(event)
 
     def on_clash() -> BookingError:
         found = date_problems(room, days, req.start_minute, req.end_minute)
@@ -329,7 +335,8 @@ def book(req: BookingRequest, actor: User) -> Event:
             return _refusal(found, series=bool(req.weekdays))
         return BookingError(_("This room was just booked by someone else."), status=409)
 
-    _flush_guarded(on_clash)
+    with clash_guard(on_clash):
+        db.session.add(event)
     return event
 
 
@@ -389,17 +396,7 @@ def approve(occurrence: Occurrence, actor: User) -> Occurrence:
             return BookingError(clash_message(found[0]), status=409)
         return BookingError(_("This room was just booked by someone else."), status=409)
 
-    if db.session.connection().dialect.name == "postgresql":
-        savepoint = db.session.begin_nested()
-        try:
-            changed = _set_status(occurrence, "requested", "confirmed")
-        except IntegrityError as error:
-            savepoint.rollback()
-            if _is_exclusion_violation(error):
-                raise on_clash() from error
-            raise
-        savepoint.commit()
-    else:
+    with clash_guard(on_clash):
         changed = _set_status(occurrence, "requested", "confirmed")
     if not changed:
         raise _already_decided(occurrence)
@@ -500,17 +497,24 @@ def move(
     problems = date_problems(room, [day], start_minute, end_minute, exclude_id=occurrence.id)
     if problems:
         raise BookingError(problems[0].reason, status=409, problems=problems)
-    occurrence.starts_at = av.to_utc(home, day, start_minute)
-    occurrence.ends_at = av.to_utc(home, day, end_minute)
-    occurrence.sequence += 1
-    _add_call_slots(occurrence, occurrence.event.slot_minutes)
 
     def on_clash() -> BookingError:
         found = date_problems(room, [day], start_minute, end_minute, exclude_id=occurrence.id)
         reason = found[0].reason if found else _("This room was just booked by someone else.")
         return BookingError(reason, status=409, problems=found)
 
-    _flush_guarded(on_clash)
+    slot_minutes = occurrence.event.slot_minutes
+    new_start, new_end = av.to_utc(home, day, start_minute), av.to_utc(home, day, end_minute)
+    same_length = new_end - new_start == occurrence.ends_at - occurrence.starts_at
+    shift = new_start - occurrence.starts_at
+    with clash_guard(on_clash):
+        occurrence.starts_at, occurrence.ends_at = new_start, new_end
+        occurrence.sequence += 1
+        if same_length:  # children keep their turns, at the new time
+            for slot in occurrence.call_slots:
+                slot.starts_at, slot.ends_at = slot.starts_at + shift, slot.ends_at + shift
+        else:
+            _add_call_slots(occurrence, slot_minutes)
     _tell_organiser(
         occurrence,
         actor,
