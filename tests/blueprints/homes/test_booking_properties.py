@@ -30,6 +30,7 @@ slots = st.tuples(
 )
 @given(st.lists(slots, min_size=1, max_size=12))
 def test_random_bookings_never_overlap_in_one_room(home, manager, attempts):
+    db.session.execute(delete(Occurrence))
     db.session.execute(delete(Event))
     db.session.commit()
     monday = next_monday()
