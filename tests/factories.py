@@ -175,9 +175,7 @@ def opening_hours(
 def closure(home: Home, starts_on: date, ends_on: date, reason: str = "维修", room=None):
     from webapp.models import Closure
 
-    return _save(
-        Closure(home=home, room=room, starts_on=starts_on, ends_on=ends_on, reason=reason)
-    )
+    return _save(Closure(home=home, room=room, starts_on=starts_on, ends_on=ends_on, reason=reason))
 
 
 def booking(
