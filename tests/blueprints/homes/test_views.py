@@ -335,3 +335,78 @@ def test_posts_without_csrf_token_are_refused(manager_client, managed, csrf_enab
     )
     assert response.status_code == 400
     assert occurrences() == 0
+
+
+def test_coordinator_creates_a_home_with_a_manager(coordinator_client):
+    manager = factories.user(roles=("home_manager",))
+    village = factories.place(name="石门村")
+    response = coordinator_client.post(
+        "/homes/new",
+        data={
+            "name": "新建之家",
+            "place_id": str(village.id),
+            "address": "村委会二楼",
+            "lat": "26.6",
+            "lon": "107.5",
+            "timezone": "Asia/Shanghai",
+            "managers": [str(manager.id)],
+        },
+    )
+    assert response.status_code == 303
+    from webapp.models import Home
+
+    home = db.session.scalar(select(Home).where(Home.name == "新建之家"))
+    assert [m.id for m in home.managers] == [manager.id] and home.place_id == village.id
+
+
+def test_home_with_a_taken_name_or_bad_time_zone_is_refused(coordinator_client):
+    factories.home(name="已有之家")
+    taken = coordinator_client.post(
+        "/homes/new", data={"name": "已有之家", "timezone": "Asia/Shanghai"}
+    )
+    assert taken.status_code == 409
+    bad_zone = coordinator_client.post(
+        "/homes/new", data={"name": "新之家", "timezone": "Mars/Base"}
+    )
+    assert bad_zone.status_code == 422
+
+
+def test_managers_may_not_create_homes(manager_client):
+    assert manager_client.get("/homes/new").status_code == 403
+
+
+def test_manager_edits_own_home_but_cannot_change_its_managers(manager_client, managed):
+    intruder = factories.user(roles=("home_manager",))
+    response = manager_client.post(
+        f"/homes/{managed.id}/edit",
+        data={
+            "name": managed.name,
+            "timezone": "Asia/Urumqi",
+            "notes": "周二周四放学后开放",
+            "managers": [str(intruder.id)],
+        },
+    )
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert managed.timezone == "Asia/Urumqi" and managed.notes == "周二周四放学后开放"
+    assert [m.id for m in managed.managers] == [manager_client.user.id]
+
+
+def test_manager_adds_a_room(manager_client, managed):
+    response = manager_client.post(
+        f"/homes/{managed.id}/rooms",
+        data={"name": "图书角", "kind": "library", "capacity": "15", "bookable": "y"},
+    )
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert [r.name for r in managed.rooms][-1] == "图书角"
+    bad = manager_client.post(f"/homes/{managed.id}/rooms", data={"name": "", "kind": "pool"})
+    assert bad.status_code == 422
+
+
+def test_home_overview_shows_rooms_timetable_and_pending_approvals(manager_client, managed):
+    day = next_monday()
+    factories.booking(managed.rooms[1], at(day, "10:00"), at(day, "11:00"), status="requested")
+    page = manager_client.get(f"/homes/{managed.id}").text
+    assert managed.rooms[0].name in page and "08:00–20:00" in page
+    assert f"/homes/{managed.id}/approvals" in page

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    FloatField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -16,7 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from webapp.labels import AGE_GROUP_LABELS, EVENT_KIND_LABELS, WEEKDAY_LABELS
+from webapp.labels import AGE_GROUP_LABELS, EVENT_KIND_LABELS, ROOM_KIND_LABELS, WEEKDAY_LABELS
 
 REQUIRED = _l("This field is required.")
 
@@ -147,3 +148,49 @@ class SlotForm(FlaskForm):
 
 class ReasonForm(FlaskForm):
     reason = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=200)])
+
+
+class CheckboxListField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class HomeForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[InputRequired(REQUIRED), Length(max=100)])
+    place_id = SelectField(_l("Township or village"), validators=[Optional()])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
+    lat = FloatField(_l("Latitude"), validators=[Optional(), NumberRange(min=-90, max=90)])
+    lon = FloatField(_l("Longitude"), validators=[Optional(), NumberRange(min=-180, max=180)])
+    timezone = StringField(
+        _l("Time zone"),
+        default="Asia/Shanghai",
+        validators=[InputRequired(REQUIRED), Length(max=64)],
+    )
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
+    managers = CheckboxListField(_l("Managers"))
+
+    def validate_timezone(self, field) -> None:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(field.data.strip())
+        except (ZoneInfoNotFoundError, ValueError):
+            from wtforms.validators import ValidationError
+
+            raise ValidationError(_l("Unknown time zone (e.g. Asia/Shanghai).")) from None
+
+
+def _room_kind_choices():
+    return [SelectChoice(code, label) for code, label in ROOM_KIND_LABELS.items()]
+
+
+class NewRoomForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[InputRequired(REQUIRED), Length(max=100)])
+    kind = SelectField(_l("Kind"), choices=_room_kind_choices, validators=[InputRequired(REQUIRED)])
+    capacity = IntegerField(
+        _l("Capacity"),
+        default=20,
+        validators=[InputRequired(REQUIRED), NumberRange(min=1, max=1000)],
+    )
+    bookable = BooleanField(_l("Open for bookings"), default=True)
+    requires_approval = BooleanField(_l("Bookings need the manager's approval"))

@@ -22,6 +22,7 @@ from webapp.models import (
     Occurrence,
     OpeningHours,
     OutboxMessage,
+    Place,
     Room,
     User,
     home_managers,
@@ -76,6 +77,84 @@ def pending_approvals(home: Home) -> list[Occurrence]:
             .order_by(Occurrence.starts_at)
         )
     )
+
+
+# --- homes and rooms ------------------------------------------------------------------------
+
+
+def manager_candidates() -> list[User]:
+    from webapp.models import UserRole
+
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.id.in_(select(UserRole.user_id).where(UserRole.role == "home_manager")))
+            .order_by(User.name)
+        )
+    )
+
+
+def place_choices() -> list[Place]:
+    return list(
+        db.session.scalars(
+            select(Place).where(Place.kind.in_(("township", "village"))).order_by(Place.name)
+        )
+    )
+
+
+def save_home(
+    home: Home | None,
+    *,
+    name: str,
+    place_id: int | None,
+    address: str,
+    lat: float | None,
+    lon: float | None,
+    timezone: str,
+    notes: str,
+    manager_ids: list[int] | None,
+) -> Home:
+    """Create or change a home. manager_ids None leaves the managers as they are."""
+    name = name.strip()
+    clash = db.session.scalar(select(Home).where(Home.name == name))
+    if clash is not None and clash is not home:
+        raise BookingError(_("Another home already has this name."), status=409, field="name")
+    if place_id is not None and db.session.get(Place, place_id) is None:
+        raise BookingError(_("Unknown place."), field="place_id")
+    created = home is None
+    if home is None:
+        home = Home(name=name)
+        db.session.add(home)
+    before = {"managers": sorted(m.id for m in home.managers)} if not created else None
+    home.name, home.place_id, home.address = name, place_id, address.strip()
+    home.lat, home.lon, home.timezone, home.notes = lat, lon, timezone.strip(), notes
+    if manager_ids is not None:
+        allowed = {u.id: u for u in manager_candidates()}
+        home.managers = [allowed[i] for i in manager_ids if i in allowed]
+    db.session.flush()
+    audit.record(
+        "home.create" if created else "home.update",
+        "home",
+        home.id,
+        before=before,
+        after={"name": home.name, "managers": sorted(m.id for m in home.managers)},
+    )
+    return home
+
+
+def add_room(
+    home: Home, *, name: str, kind: str, capacity: int, bookable: bool, requires_approval: bool
+) -> Room:
+    room = Room(
+        name=name.strip(),
+        kind=kind,
+        capacity=capacity,
+        bookable=bookable,
+        requires_approval=requires_approval,
+    )
+    home.rooms.append(room)
+    db.session.flush()
+    return room
 
 
 # --- opening hours -----------------------------------------------------------------------
