@@ -286,3 +286,13 @@ def test_requested_bookings_may_overlap_each_other_until_one_is_approved(home, m
     committed(booking.approve, a, manager)
     with pytest.raises(BookingError):
         committed(booking.approve, b, manager)
+
+
+def test_approval_of_a_request_that_now_falls_into_a_closure_gets_409(home, manager, committed):
+    requested = factories.booking(
+        home.rooms[0], at(next_monday(), "16:00"), at(next_monday(), "17:00"), status="requested"
+    )
+    factories.closure(home, next_monday(), next_monday(), "消防检查")
+    with pytest.raises(BookingError) as info:
+        committed(booking.approve, requested, manager)
+    assert info.value.status == 409 and "消防检查" in info.value.message

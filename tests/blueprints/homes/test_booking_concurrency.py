@@ -216,3 +216,34 @@ def test_racing_approvals_serialise_with_begin_immediate_on_sqlite(app, home, ma
     if _dialect(app) != "sqlite":
         pytest.skip("the SQLite write-lock path")
     _approval_race(app, home, manager)
+
+
+def test_twenty_simultaneous_booking_requests_one_succeeds_nineteen_get_409(app, home, manager):
+    """Through HTTP, on whichever database runs the suite: the views keep the same promise."""
+    from tests.blueprints.homes.helpers import booking_form
+    from tests.conftest import AuthActions
+
+    first = app.test_client()
+    assert AuthActions(first).login(manager.email).status_code == 303
+    cookie = first.get_cookie("session")
+    clients = [first]
+    for _ in range(THREADS - 1):
+        client = app.test_client()
+        client.set_cookie("session", cookie.value)
+        clients.append(client)
+    data = booking_form(home.rooms[0].id, next_monday(), "16:00", "17:00")
+    barrier = threading.Barrier(THREADS)
+    statuses: list = [None] * THREADS
+
+    def post(i: int) -> None:
+        barrier.wait(timeout=30)
+        response = clients[i].post(f"/homes/{home.id}/bookings/new", data=data)
+        statuses[i] = response.status_code
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(statuses) == [303] + [409] * (THREADS - 1), statuses
+    assert _confirmed() == 1

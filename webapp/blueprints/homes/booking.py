@@ -382,11 +382,17 @@ def approve(occurrence: Occurrence, actor: User) -> Occurrence:
     serialise_writers()
     if occurrence.status != "requested":
         raise _already_decided(occurrence)
-    clashes = find_clashes(
-        occurrence.room_id, occurrence.starts_at, occurrence.ends_at, occurrence.id
+    home = occurrence.room.home
+    start, end = av.to_local(home, occurrence.starts_at), av.to_local(home, occurrence.ends_at)
+    problems = date_problems(
+        occurrence.room,
+        [start.date()],
+        start.hour * 60 + start.minute,
+        end.hour * 60 + end.minute if end.date() == start.date() else 24 * 60,
+        exclude_id=occurrence.id,
     )
-    if clashes:
-        raise BookingError(clash_message(clashes[0]), status=409)
+    if problems:
+        raise BookingError(problems[0].reason, status=409, problems=problems)
 
     def on_clash() -> BookingError:
         found = find_clashes(
