@@ -232,12 +232,14 @@ def test_twenty_simultaneous_booking_requests_one_succeeds_nineteen_get_409(app,
         client.set_cookie("session", cookie.value)
         clients.append(client)
     data = booking_form(home.rooms[0].id, next_monday(), "16:00", "17:00")
+    url = f"/homes/{home.id}/bookings/new"
+    db.session.commit()  # the test's own session holds no connection during the race
     barrier = threading.Barrier(THREADS)
     statuses: list = [None] * THREADS
 
     def post(i: int) -> None:
         barrier.wait(timeout=30)
-        response = clients[i].post(f"/homes/{home.id}/bookings/new", data=data)
+        response = clients[i].post(url, data=data)
         statuses[i] = response.status_code
 
     threads = [threading.Thread(target=post, args=(i,)) for i in range(THREADS)]
