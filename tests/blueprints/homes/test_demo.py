@@ -32,3 +32,18 @@ def test_demo_homes_load_only_once(app):
     homes = db.session.scalars(select(Home)).all()
     load_demo_homes(homes, homes[0].managers[0], homes[0].managers[0], None)
     assert count(Occurrence) == before
+
+
+def test_demo_series_skip_the_new_year_closure(app):
+    from datetime import date
+
+    from webapp.blueprints.homes.availability import to_local
+
+    load_demo_county()
+    db.session.commit()
+    tutoring = db.session.scalar(select(Event).where(Event.title == "数学作业辅导"))
+    home = tutoring.home
+    days = {to_local(home, o.starts_at).date() for o in tutoring.occurrences}
+    new_year = date(date.today().year + 1, 1, 1)
+    assert [c.reason for c in home.closures] == ["元旦放假"]
+    assert not any(new_year <= d <= new_year.replace(day=3) for d in days)

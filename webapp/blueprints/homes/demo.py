@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from webapp.blueprints.homes import booking
 from webapp.blueprints.homes.booking import BookingError, BookingRequest, NeedSpec
 from webapp.extensions import db
-from webapp.models import Home, OpeningHours, Skill, User
+from webapp.models import Closure, Home, OpeningHours, Skill, User
 
 TERM = [  # (weekdays, start, end): Tuesday and Thursday after school, Saturday morning
     ((1, 3), 16 * 60, 18 * 60 + 30),
@@ -52,6 +52,11 @@ def _load(homes: list[Home], manager: User, coordinator: User, today: date) -> N
                         label="暑期",
                     )
                 )
+        # New Year's Day holiday (元旦): every home closes for three days.
+        new_year = date(today.year + 1, 1, 1)
+        home.closures.append(
+            Closure(starts_on=new_year, ends_on=new_year + timedelta(days=2), reason="元旦放假")
+        )
     db.session.flush()
     _events(homes, manager, coordinator, today)
 
