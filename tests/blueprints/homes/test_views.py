@@ -410,3 +410,60 @@ def test_home_overview_shows_rooms_timetable_and_pending_approvals(manager_clien
     page = manager_client.get(f"/homes/{managed.id}").text
     assert managed.rooms[0].name in page and "08:00–20:00" in page
     assert f"/homes/{managed.id}/approvals" in page
+
+
+def test_opening_hours_and_closures_can_be_removed(manager_client, managed):
+    row = managed.opening_hours[0]
+    response = manager_client.post(f"/homes/{managed.id}/hours/{row.id}/delete")
+    assert response.status_code == 303
+    closure = factories.closure(managed, next_monday(), next_monday(), "义诊")
+    assert (
+        manager_client.post(f"/homes/{managed.id}/closures/{closure.id}/delete").status_code == 303
+    )
+    db.session.expire_all()
+    assert len(managed.opening_hours) == 5 and not managed.closures
+    assert manager_client.post(f"/homes/{managed.id}/hours/99999/delete").status_code == 404
+
+
+def test_decline_with_a_reason_and_cancel_a_series_over_http(manager_client, managed):
+    organiser = factories.user(roles=("coordinator",))
+    day = next_monday()
+    requested = factories.booking(
+        managed.rooms[1],
+        at(day, "10:00"),
+        at(day, "11:00"),
+        status="requested",
+        organiser=organiser,
+    )
+    response = manager_client.post(
+        f"/homes/{managed.id}/bookings/{requested.id}/decline",
+        data={"reason": "当天有家长会", "next_page": "approvals"},
+    )
+    assert response.status_code == 303 and response.location.endswith("/approvals")
+    db.session.expire_all()
+    assert requested.status == "declined" and requested.note == "当天有家长会"
+    assert "当天有家长会" in db.session.scalar(select(OutboxMessage)).body
+
+    manager_client.post(
+        f"/homes/{managed.id}/bookings/new",
+        data=booking_form(
+            managed.rooms[0].id, day, "16:00", "17:00", repeat="y", weekdays=["0", "2"], count="4"
+        ),
+    )
+    first = db.session.scalar(select(Occurrence).where(Occurrence.room_id == managed.rooms[0].id))
+    response = manager_client.post(f"/homes/{managed.id}/bookings/{first.id}/cancel-series")
+    assert response.status_code == 303
+    statuses = db.session.scalars(
+        select(Occurrence.status).where(Occurrence.room_id == managed.rooms[0].id)
+    ).all()
+    assert statuses == ["cancelled"] * 4
+
+
+def test_pages_render_in_english_too(manager_client, managed):
+    manager_client.post("/auth/language", data={"locale": "en"})
+    day = next_monday()
+    factories.booking(managed.rooms[0], at(day, "10:00"), at(day, "11:00"), title="Reading")
+    for path in ["", "/week", "/month", "/list", "/hours", "/closures", "/bookings/new"]:
+        response = manager_client.get(f"/homes/{managed.id}{path}?date={day}")
+        assert response.status_code == 200, path
+    assert "Opening hours" in manager_client.get(f"/homes/{managed.id}/hours").text
