@@ -467,3 +467,19 @@ def test_pages_render_in_english_too(manager_client, managed):
         response = manager_client.get(f"/homes/{managed.id}{path}?date={day}")
         assert response.status_code == 200, path
     assert "Opening hours" in manager_client.get(f"/homes/{managed.id}/hours").text
+
+
+def test_only_the_homes_managers_approve(coordinator_client):
+    home = factories.home()
+    day = next_monday()
+    requested = factories.booking(
+        home.rooms[0], at(day, "10:00"), at(day, "11:00"), status="requested"
+    )
+    assert "The home's managers decide." in coordinator_client.get(
+        f"/homes/{home.id}/approvals"
+    ).text or ("由之家管理员决定" in coordinator_client.get(f"/homes/{home.id}/approvals").text)
+    url = f"/homes/{home.id}/bookings/{requested.id}"
+    assert coordinator_client.post(url + "/approve").status_code == 403
+    assert coordinator_client.post(url + "/decline").status_code == 403
+    db.session.expire_all()
+    assert requested.status == "requested"

@@ -503,11 +503,18 @@ def _occurrence_page(home, item, move_form, status=200):
         reason_form=ReasonForm(),
         slot_form=SlotForm(),
         now=utcnow(),
+        can_decide=booking.manages(current_user, home),
     ), status
 
 
 def _back_to(home: Home, item) -> object:
     return hx_redirect(url_for("homes.occurrence", home_id=home.id, occurrence_id=item.id))
+
+
+def _require_manager(home: Home) -> None:
+    """Approving and declining are the home's managers' decisions (and administrators')."""
+    if not booking.manages(current_user, home):
+        abort(403, description=_("Only this home's managers approve or decline bookings."))
 
 
 def _refuse(error: BookingError):
@@ -574,6 +581,7 @@ def cancel_series(home_id: int, occurrence_id: int):
 @role_required(*STAFF)
 def approve(home_id: int, occurrence_id: int):
     home = _home(home_id)
+    _require_manager(home)
     item = services.occurrence_of(home, occurrence_id)
     try:
         booking.approve(item, current_user)
@@ -591,6 +599,7 @@ def approve(home_id: int, occurrence_id: int):
 @role_required(*STAFF)
 def decline(home_id: int, occurrence_id: int):
     home = _home(home_id)
+    _require_manager(home)
     item = services.occurrence_of(home, occurrence_id)
     form = ReasonForm()
     form.validate_on_submit()
@@ -615,6 +624,7 @@ def approvals(home_id: int):
         home=home,
         pending=services.pending_approvals(home),
         reason_form=ReasonForm(),
+        can_decide=booking.manages(current_user, home),
     )
 
 
