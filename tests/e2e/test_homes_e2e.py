@@ -71,11 +71,16 @@ def test_manager_sets_hours_books_weekly_video_calls_and_sees_a_clash_refused(pa
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Occurrence)) == 16
 
-    # A clash: clicking the free 11:00 cell works, but 10:30 overlaps the session.
-    page.goto(
-        f"/homes/{home.id}/bookings/new?room={video_room.id}&date={saturday.isoformat()}"
-        "&start=10:30&end=11:30"
-    )
+    # Clicking the free 11:00 cell of the video-call room opens a pre-filled form ...
+    page.goto(f"/homes/{home.id}/week?date={saturday.isoformat()}")
+    page.click(f"a.free-slot[href*='room={video_room.id}&date={saturday.isoformat()}&start=11:00']")
+    page.wait_for_selector("#booking-form")
+    assert page.input_value("#room_id") == str(video_room.id)
+    assert page.input_value("#date") == saturday.isoformat()
+    assert page.input_value("#start") == "11:00"
+    # ... but 10:30–11:30 overlaps the session and is refused with the reason.
+    page.fill("#start", "10:30")
+    page.fill("#end", "11:30")
     page.fill("#title", "临时视频通话")
     page.fill("#capacity", "2")
     page.click("#book-button")
