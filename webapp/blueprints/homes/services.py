@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from flask import abort
 from flask_babel import gettext as _
@@ -19,6 +19,7 @@ from webapp.models import (
     Closure,
     Event,
     Home,
+    Need,
     Occurrence,
     OpeningHours,
     OutboxMessage,
@@ -410,3 +411,21 @@ def events_of(home: Home) -> list[Event]:
     return list(
         db.session.scalars(select(Event).where(Event.home_id == home.id).order_by(Event.first_date))
     )
+
+
+def needs_between(starts: datetime, ends: datetime) -> list[tuple[Occurrence, Need]]:
+    """What the scheduler fills: each need of each confirmed occurrence in [starts, ends).
+
+    A need is declared once on the event and applies to every one of its occurrences.
+    """
+    rows = db.session.execute(
+        select(Occurrence, Need)
+        .join(Need, Need.event_id == Occurrence.event_id)
+        .where(
+            Occurrence.status == "confirmed",
+            Occurrence.starts_at >= starts,
+            Occurrence.starts_at < ends,
+        )
+        .order_by(Occurrence.starts_at, Occurrence.id, Need.id)
+    )
+    return [(occurrence, need) for occurrence, need in rows]
