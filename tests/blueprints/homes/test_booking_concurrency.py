@@ -249,3 +249,40 @@ def test_twenty_simultaneous_booking_requests_one_succeeds_nineteen_get_409(app,
         thread.join(timeout=60)
     assert sorted(statuses) == [303] + [409] * (THREADS - 1), statuses
     assert _confirmed() == 1
+
+
+class SignUp:
+    def __init__(self, occurrence_id: int, slot_id: int, user_id: int) -> None:
+        self.occurrence_id, self.slot_id, self.user_id = occurrence_id, slot_id, user_id
+
+    def prepare(self, i):
+        occurrence = db.session.get(Occurrence, self.occurrence_id)
+        return occurrence, self.slot_id, f"童{i}", db.session.get(User, self.user_id)
+
+    def act(self, prepared):
+        from webapp.blueprints.homes.services import sign_up_child
+
+        sign_up_child(*prepared)
+
+
+def test_ten_children_racing_for_the_last_video_call_slot_one_gets_it(app, home, manager):
+    from webapp.models import CallSlot
+
+    req = BookingRequest(
+        room=home.rooms[1],
+        title="亲情视频",
+        kind="video_call",
+        first_date=next_monday(),
+        start_minute=10 * 60,
+        end_minute=10 * 60 + 15,
+        capacity=4,
+        slot_minutes=15,
+    )
+    event = booking.book(req, manager)
+    db.session.commit()
+    occurrence = event.occurrences[0]
+    slot_id = occurrence.call_slots[0].id
+    results = _run_threads(app, SignUp(occurrence.id, slot_id, manager.id), 10)
+    _assert_one_winner(results)
+    db.session.expire_all()
+    assert db.session.get(CallSlot, slot_id).child_label.startswith("童")
