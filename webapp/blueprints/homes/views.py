@@ -6,6 +6,7 @@ import contextlib
 from datetime import date, datetime, time
 
 from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -368,10 +369,9 @@ def _booking_form(home: Home) -> BookingForm:
     form = BookingForm()
     form.room_id.choices = [SelectChoice(str(r.id), r.name) for r in home.rooms]
     skills = db.session.scalars(select(Skill).order_by(Skill.code))
-    locale = str(request.accept_languages.best_match(["zh", "en"]) or "zh")
+    locale = str(get_locale())
     form.need_skill.choices = [SelectChoice("", _("No volunteers needed"))] + [
-        SelectChoice(str(s.id), s.label(getattr(current_user, "locale", None) or locale))
-        for s in skills
+        SelectChoice(str(s.id), s.label(locale)) for s in skills
     ]
     return form
 
@@ -540,9 +540,8 @@ def move(home_id: int, occurrence_id: int):
         )
     except BookingError as error:
         if error.status == 422:
-            getattr(
-                form, error.field if hasattr(form, error.field or "") else "date"
-            ).errors.append(error.message)
+            field = getattr(form, error.field, None) if error.field else None
+            (field if field is not None else form.date).errors.append(error.message)
             db.session.rollback()
             return _occurrence_page(home, services.occurrence_of(home, occurrence_id), form, 422)
         _refuse(error)
