@@ -91,3 +91,34 @@ def test_manager_sets_hours_books_weekly_video_calls_and_sees_a_clash_refused(pa
     page.screenshot(path=str(artifacts_dir / "homes-clash-refused.png"), full_page=True)
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Occurrence)) == 16
+
+
+def test_series_with_a_taken_date_books_the_others_after_the_manager_agrees(page):
+    from tests.blueprints.homes.helpers import at
+
+    manager = factories.user(roles=("home_manager",))
+    home = factories.home(managers=(manager,), rooms=("library",))
+    monday = next_monday()
+    taken = monday + timedelta(days=7)
+    factories.booking(home.rooms[0], at(taken, "16:00"), at(taken, "17:00"), title="家长会")
+    log_in(page, manager.email)
+
+    page.goto(f"/homes/{home.id}/bookings/new")
+    page.select_option("#kind", "reading_club")
+    page.select_option("#age_group", "6-8")
+    page.fill("#title", "绘本阅读会")
+    page.fill("#date", monday.isoformat())
+    page.fill("#start", "16:00")
+    page.fill("#end", "17:00")
+    page.check("#repeat")
+    page.check("#weekdays-0")
+    page.fill("#count", "3")
+    page.click("#book-button")
+    refusal = page.locator("#booking-refused")
+    refusal.wait_for()
+    assert taken.isoformat() in refusal.inner_text() and "家长会" in refusal.inner_text()
+    page.click("#skip-conflicts")
+    page.wait_for_url(f"**/homes/{home.id}/week?date={monday.isoformat()}")
+    db.session.expire_all()
+    starts = db.session.scalars(select(Occurrence.starts_at)).all()
+    assert len(starts) == 3  # the taken date kept its booking, the two others are new
