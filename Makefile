@@ -27,13 +27,13 @@ install: $(VENV)/.installed-run compile-translations
 install-dev: $(VENV)/.installed-dev compile-translations
 
 compile-translations: $(VENV)/.installed-run
-	$(PYBABEL) compile --use-fuzzy -q -d $(TRANSLATIONS) 2>/dev/null || $(PYBABEL) compile -d $(TRANSLATIONS)
+	$(PYBABEL) -q compile -d $(TRANSLATIONS)
 
 # After changing UI strings: extract them, merge into the catalogs, then translate the new entries.
 translations: $(VENV)/.installed-run
 	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		-o $(TRANSLATIONS)/messages.pot webapp templates
-	$(PYBABEL) update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
+	$(PYBABEL) update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date
 
 db-upgrade: install
 	$(FLASK) db upgrade
@@ -43,10 +43,14 @@ run: db-upgrade
 	$(FLASK) seed-demo --if-empty
 	SESSION_COOKIE_SECURE=0 $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+# Chromium for the end-to-end tests, and CJK fonts so that screenshots show Chinese text.
 chromium:
-	@if ! command -v chromium >/dev/null 2>&1; then \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
-		else echo "Chromium is missing: run 'sudo apt-get install -y chromium'" >&2; exit 1; fi; \
+	@if [ "$$(id -u)" = 0 ]; then \
+		if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
+		fi; \
+	elif ! command -v chromium >/dev/null 2>&1; then \
+		echo "Chromium is missing: run 'sudo apt-get install -y chromium fonts-noto-cjk'" >&2; exit 1; \
 	fi
 
 test: install-dev chromium
@@ -56,6 +60,7 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 
 bench: install-dev
+	$(FLASK) bench-volunteers
 	$(PY) -m webapp.scheduling.bench all
 
 clean:

@@ -7,6 +7,7 @@ afterwards keeps tests independent.
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 import threading
@@ -50,6 +51,17 @@ def reset_schema(url: str) -> None:
         engine.dispose()
 
 
+class FreshContextClient(FlaskClient):
+    """Each request runs as in production: its own app context, `g` and database session.
+
+    Tests hold an app context open (for factories and queries); without this, Flask would reuse
+    it for the request and leak `g` and the session between requests.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def _app(database_url, tmp_path_factory) -> Iterator[Flask]:
     os.environ.setdefault("SHOUWANG_INSTANCE", str(tmp_path_factory.mktemp("instance")))
@@ -68,6 +80,7 @@ def _app(database_url, tmp_path_factory) -> Iterator[Flask]:
             "SERVER_NAME": None,
         }
     )
+    app.test_client_class = FreshContextClient
     reset_schema(database_url)
     with app.app_context():
         from flask_migrate import upgrade
@@ -252,7 +265,7 @@ def browser_login(page):
         page.goto("/auth/login")
         page.fill("#email", email)
         page.fill("#password", password)
-        page.click("form button[type=submit]")
+        page.click("#login-form button[type=submit]")
         page.wait_for_url("**/dashboard")
         return page
 

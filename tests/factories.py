@@ -140,6 +140,48 @@ def team(*, name: str | None = None, members: tuple[Volunteer, ...] = (), **fiel
     return _save(obj)
 
 
+# --- Volunteers blueprint: children, pairings, care logs ----------------------------------------
+
+
+def child(
+    *,
+    pseudonym: str | None = None,
+    age_band: str = "10_to_13",
+    home=None,
+    consent: bool = True,
+    consent_on: date | None = None,
+):
+    from webapp.models import Child
+
+    target = home or globals()["home"]()
+    obj = Child(
+        pseudonym=pseudonym or f"C{_n()}",
+        age_band=age_band,
+        home=target,
+        guardian_consent=consent,
+        consent_on=(consent_on or date.today() - timedelta(days=30)) if consent else None,
+    )
+    return _save(obj)
+
+
+def pairing(*, volunteer: Volunteer | None = None, child=None, started_on: date | None = None):
+    from webapp.models import Pairing
+
+    obj = Pairing(
+        volunteer=volunteer or globals()["volunteer"](kind="surrogate_parent"),
+        child=child or globals()["child"](),
+        started_on=started_on or date.today() - timedelta(days=60),
+    )
+    return _save(obj)
+
+
+def care_log(*, pairing, kind: str = "talk", happened_on: date | None = None, note: str = ""):
+    from webapp.models import CareLog
+
+    obj = CareLog(pairing=pairing, kind=kind, happened_on=happened_on or date.today(), note=note)
+    return _save(obj)
+
+
 # --- Children's homes: opening hours, closures, bookings (homes branch) ----------------------
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, request
+from flask import Flask, request
 
 from webapp import errors, htmx
 from webapp.config import Config
@@ -60,10 +60,12 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.blueprints.auth.views import bp as auth_bp
     from webapp.blueprints.homes.views import bp as homes_bp
     from webapp.blueprints.main.views import bp as main_bp
+    from webapp.blueprints.volunteers.views import bp as volunteers_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(volunteers_bp)
     app.register_blueprint(homes_bp)
 
 
@@ -71,7 +73,7 @@ def _register_request_hooks(app: Flask) -> None:
     @app.after_request
     def commit_or_roll_back(response):
         """One commit per request: views and services only flush; a failed request saves nothing."""
-        if response.status_code < 400 and not g.get("rolled_back"):
+        if response.status_code < 400:
             db.session.commit()
         else:
             db.session.rollback()

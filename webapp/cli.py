@@ -6,6 +6,8 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from webapp.blueprints.volunteers.bench import bench_volunteers
+from webapp.blueprints.volunteers.commands import import_volunteers
 from webapp.extensions import db
 
 
@@ -75,3 +77,5 @@ def create_admin(email: str, name: str, password: str | None) -> None:
 def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_admin)
+    app.cli.add_command(bench_volunteers)
+    app.cli.add_command(import_volunteers)

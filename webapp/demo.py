@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 import webapp.blueprints.homes.demo as homes_demo
+from webapp.blueprints.volunteers.demo import load_demo_pairings
 from webapp.extensions import db
 from webapp.models import (
     Home,
@@ -141,6 +142,7 @@ def load_demo_county(today: date | None = None) -> SeedResult:
     homes = _homes(villages, users["manager@example.org"])
     volunteers = _volunteers(rng, villages, skills, users["volunteer@example.org"], today)
     teams = _teams(rng, volunteers)
+    load_demo_pairings(today)
     homes_demo.load_demo_homes(
         homes, users["manager@example.org"], users["coordinator@example.org"], today
     )

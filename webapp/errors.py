@@ -97,5 +97,5 @@ def init_errors(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(InternalServerError, handle_unexpected)
-    if not app.config.get("PROPAGATE_EXCEPTIONS"):
-        app.register_error_handler(Exception, handle_unexpected)
+    # Anything else is a bug: log it and show the 500 page (HTTPExceptions match the handler above).
+    app.register_error_handler(Exception, handle_unexpected)

@@ -114,3 +114,54 @@ TEMPLATE_HELPERS = {
     "occurrence_status_label": occurrence_status_label,
     "weekday_label": weekday_label,
 }
+
+
+# --- Volunteers, availability, pairing (the volunteers blueprint) -------------------------------
+TRANSPORT_LABELS = {
+    "walk": _l("On foot"),
+    "bicycle": _l("Bicycle"),
+    "ebike": _l("E-bike"),
+    "bus": _l("Bus"),
+    "car": _l("Car"),
+}
+GENDER_LABELS = {"female": _l("Female"), "male": _l("Male")}
+DATE_RANGE_KIND_LABELS = {"available": _l("Available"), "away": _l("Away")}
+WEEKDAY_LABELS = [
+    _l("Monday"),
+    _l("Tuesday"),
+    _l("Wednesday"),
+    _l("Thursday"),
+    _l("Friday"),
+    _l("Saturday"),
+    _l("Sunday"),
+]
+AGE_BAND_LABELS = {
+    "under_6": _l("Under 6"),
+    "6_to_9": _l("6 to 9"),
+    "10_to_13": _l("10 to 13"),
+    "14_to_17": _l("14 to 17"),
+}
+CARE_LOG_KIND_LABELS = {
+    "talk": _l("Talk (谈心)"),
+    "visit": _l("Home visit (家访)"),
+    "other": _l("Other contact"),
+}
+IMPORT_ACTION_LABELS = {"new": _l("New"), "update": _l("Update"), "error": _l("Error")}
+
+
+def _label(labels, code) -> str:
+    return str(labels.get(code, code)) if code else ""
+
+
+TEMPLATE_HELPERS.update(
+    {
+        "transport_label": lambda code: _label(TRANSPORT_LABELS, code),
+        "gender_label": lambda code: _label(GENDER_LABELS, code),
+        "date_range_kind_label": lambda code: _label(DATE_RANGE_KIND_LABELS, code),
+        "weekday_label": lambda day: str(WEEKDAY_LABELS[day]),
+        "age_band_label": lambda code: _label(AGE_BAND_LABELS, code),
+        "care_log_kind_label": lambda code: _label(CARE_LOG_KIND_LABELS, code),
+        "import_action_label": lambda code: _label(IMPORT_ACTION_LABELS, code),
+        "vetting_status_label": lambda code: _label(VETTING_LABELS, code),
+    }
+)

@@ -26,6 +26,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("homes.index", _l("Children's homes"), (COORDINATOR, HOME_MANAGER)),
     NavItem("volunteers.my_profile", _l("My profile"), (VOLUNTEER,)),
     NavItem("admin.users", _l("Users"), (ADMIN,)),
+    NavItem("admin.audit_log", _l("Audit log"), (ADMIN,)),
 ]
 
 

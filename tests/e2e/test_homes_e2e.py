@@ -16,17 +16,9 @@ from webapp.models import Occurrence
 pytestmark = pytest.mark.e2e
 
 
-def log_in(page, email: str) -> None:
-    """Through the login form. (The shared browser_login fixture clicks `form button`, which is
-    the header's language switch, the first form on the page.)"""
-    page.goto("/auth/login")
-    page.fill("#email", email)
-    page.fill("#password", factories.PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url("**/dashboard")
-
-
-def test_manager_sets_hours_books_weekly_video_calls_and_sees_a_clash_refused(page, artifacts_dir):
+def test_manager_sets_hours_books_weekly_video_calls_and_sees_a_clash_refused(
+    page, browser_login, artifacts_dir
+):
     manager = factories.user(roles=("home_manager",), name="吴老师")
     home = factories.home(
         name="石门村留守儿童之家", managers=(manager,), rooms=("activity", "video_call")
@@ -35,7 +27,7 @@ def test_manager_sets_hours_books_weekly_video_calls_and_sees_a_clash_refused(pa
     saturday = next_monday() + timedelta(days=5)
     term_end = saturday + timedelta(weeks=15)
 
-    log_in(page, manager.email)
+    browser_login(manager.email)
 
     # Opening hours: Saturday mornings.
     page.goto(f"/homes/{home.id}/hours")
@@ -93,7 +85,7 @@ def test_manager_sets_hours_books_weekly_video_calls_and_sees_a_clash_refused(pa
     assert db.session.scalar(select(func.count()).select_from(Occurrence)) == 16
 
 
-def test_series_with_a_taken_date_books_the_others_after_the_manager_agrees(page):
+def test_series_with_a_taken_date_books_the_others_after_the_manager_agrees(page, browser_login):
     from tests.blueprints.homes.helpers import at
 
     manager = factories.user(roles=("home_manager",))
@@ -101,7 +93,7 @@ def test_series_with_a_taken_date_books_the_others_after_the_manager_agrees(page
     monday = next_monday()
     taken = monday + timedelta(days=7)
     factories.booking(home.rooms[0], at(taken, "16:00"), at(taken, "17:00"), title="家长会")
-    log_in(page, manager.email)
+    browser_login(manager.email)
 
     page.goto(f"/homes/{home.id}/bookings/new")
     page.select_option("#kind", "reading_club")

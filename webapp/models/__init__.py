@@ -2,8 +2,10 @@
 
 from webapp.models.accounts import ROLES, User, UserRole
 from webapp.models.audit import AuditLog
+from webapp.models.children import CareLog, Child, Pairing
 from webapp.models.events import CallSlot, Event, Need, Occurrence
 from webapp.models.homes import Closure, Home, OpeningHours, Room, home_managers
+from webapp.models.imports import PendingImport
 from webapp.models.notifications import OutboxMessage
 from webapp.models.places import Place
 from webapp.models.settings import Setting
@@ -21,6 +23,8 @@ __all__ = [
     "ROLES",
     "AuditLog",
     "CallSlot",
+    "CareLog",
+    "Child",
     "Closure",
     "Event",
     "Home",
@@ -28,6 +32,8 @@ __all__ = [
     "Occurrence",
     "OpeningHours",
     "OutboxMessage",
+    "Pairing",
+    "PendingImport",
     "Place",
     "Room",
     "Setting",

@@ -52,7 +52,7 @@ class Volunteer(TimestampMixin, db.Model):
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), unique=True
     )
-    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False, index=True)
     name: Mapped[str] = mapped_column(String(100), nullable=False, index=True)
     phone: Mapped[str | None] = mapped_column(String(20), unique=True)
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
@@ -64,9 +64,11 @@ class Volunteer(TimestampMixin, db.Model):
     max_travel_minutes: Mapped[int] = mapped_column(default=45, nullable=False)
     max_sessions_per_week: Mapped[int] = mapped_column(default=2, nullable=False)
     notes: Mapped[str] = mapped_column(Text, default="", nullable=False)
-    vetting_status: Mapped[str] = mapped_column(String(10), default="none", nullable=False)
+    vetting_status: Mapped[str] = mapped_column(
+        String(10), default="none", nullable=False, index=True
+    )
     cleared_on: Mapped[date | None]
-    expires_on: Mapped[date | None]
+    expires_on: Mapped[date | None] = mapped_column(index=True)
     checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     vetting_note: Mapped[str] = mapped_column(Text, default="", nullable=False)
 
@@ -140,6 +142,10 @@ class Team(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), nullable=False, unique=True)
     college: Mapped[str] = mapped_column(String(100), nullable=False)
+    # The programme (e.g. "2026 暑期三下乡") the team serves; a volunteer joins one team per programme.
+    programme: Mapped[str] = mapped_column(
+        String(60), default="", server_default="", nullable=False
+    )
     leader_id: Mapped[int | None] = mapped_column(ForeignKey("volunteers.id", ondelete="SET NULL"))
     contact: Mapped[str] = mapped_column(String(100), default="", nullable=False)
 
@@ -155,12 +161,19 @@ class Team(TimestampMixin, db.Model):
 
 class TeamMember(db.Model):
     __tablename__ = "team_members"
-    __table_args__ = (UniqueConstraint("team_id", "volunteer_id"),)
+    __table_args__ = (
+        UniqueConstraint("team_id", "volunteer_id"),
+        # At most one team per programme: the programme is copied from the team on joining.
+        UniqueConstraint("volunteer_id", "programme", name="uq_team_members_volunteer_programme"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
     volunteer_id: Mapped[int] = mapped_column(
         ForeignKey("volunteers.id", ondelete="CASCADE"), index=True
+    )
+    programme: Mapped[str] = mapped_column(
+        String(60), default="", server_default="", nullable=False
     )
 
     team: Mapped[Team] = relationship(back_populates="memberships")

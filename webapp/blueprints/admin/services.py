@@ -1,23 +1,11 @@
-"""User administration queries."""
+"""User administration and the audit log: queries for the admin pages."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import Select, func, or_, select
 
-from webapp.extensions import db
-from webapp.models import User, UserRole
-
-PAGE_SIZE = 25
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list
-    total: int
-    page: int
-    pages: int
+from webapp.models import AuditLog, User, UserRole
+from webapp.pagination import Page, paginate
 
 
 def search_users(q: str = "", role: str = "", page: int = 1) -> Page:
@@ -29,12 +17,11 @@ def search_users(q: str = "", role: str = "", page: int = 1) -> Page:
         )
     if role:
         query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, page), pages)
-    items = list(
-        db.session.scalars(
-            query.order_by(User.name, User.id).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-        )
-    )
-    return Page(items=items, total=total, page=page, pages=pages)
+    return paginate(query, page, (User.name, User.id))
+
+
+def search_audit_log(action: str = "", page: int = 1) -> Page:
+    query: Select = select(AuditLog)
+    if action:
+        query = query.where(AuditLog.action.startswith(action.strip()))
+    return paginate(query, page, (AuditLog.created_at.desc(), AuditLog.id.desc()), per_page=50)

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from webapp.blueprints.admin.services import search_users
+from webapp.blueprints.admin.services import search_audit_log, search_users
 from webapp.blueprints.auth.services import AccountError, set_roles
 from webapp.extensions import db
 from webapp.htmx import is_fragment_request
@@ -46,3 +46,14 @@ def update_roles(user_id: int):
     return render_template(
         "admin/_user_row.html", user=user, roles=ROLES, error=error, saved=not error
     ), status
+
+
+@bp.get("/audit")
+@role_required(ADMIN)
+def audit_log():
+    action = request.args.get("action", "").strip()
+    result = search_audit_log(action, request.args.get("page", 1, type=int))
+    context = {"result": result, "action": action}
+    if is_fragment_request():
+        return render_template("admin/_audit_table.html", **context)
+    return render_template("admin/audit.html", **context)

@@ -49,7 +49,9 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             login_user(user, remember=form.remember.data)
-            session.pop("locale", None)
+            # A language picked before logging in becomes the user's own choice.
+            if user.locale is None and session.get("locale"):
+                user.locale = session["locale"]
             return hx_redirect(next_url or url_for("main.dashboard"))
         form.password.errors.append(_("E-mail or password is wrong."))
     status = 422 if form.errors else 200
@@ -93,7 +95,7 @@ def logout():
 @login_required
 def logout_everywhere():
     services.log_out_everywhere(current_user)
-    login_user(current_user)  # keep this session, with the new nonce
+    login_user(current_user._get_current_object())  # keep this session, new nonce
     flash(_("All your other sessions have been logged out."), "success")
     return hx_redirect(url_for("auth.account"))
 
@@ -110,7 +112,7 @@ def account():
         except services.AccountError as error:
             getattr(form, error.field).errors.append(error.message)
         else:
-            login_user(current_user)
+            login_user(current_user._get_current_object())
             flash(_("Your password has been changed. Other sessions were logged out."), "success")
             return hx_redirect(url_for("auth.account"))
     status = 422 if form.errors else 200

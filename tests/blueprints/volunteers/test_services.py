@@ -1,0 +1,459 @@
+"""Rules and queries of the volunteers blueprint, on the real database."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from tests import factories
+from webapp.blueprints.volunteers import pairing, services, teams
+from webapp.blueprints.volunteers.services import RuleError, VolunteerFilters
+from webapp.extensions import db
+from webapp.models import AuditLog, Volunteer
+
+TODAY = date(2026, 6, 1)
+
+
+@pytest.fixture(autouse=True)
+def request_context(request):
+    """Messages are translated, which needs a request; tests with `app` get one, in English."""
+    if "app" in request.fixturenames:
+        app = request.getfixturevalue("app")
+        with app.test_request_context(headers={"Accept-Language": "en"}):
+            yield
+    else:
+        yield
+
+
+# --- Pure checks (property tests) ---------------------------------------------------------------
+
+
+@given(st.integers(0, 24 * 60), st.integers(0, 24 * 60))
+def test_time_range_is_accepted_exactly_inside_the_day_with_end_after_start(_app, start, end):
+    with _app.test_request_context(headers={"Accept-Language": "en"}):
+        reason = services.check_time_range(start, end)
+    accepted = services.DAY_START <= start < end <= services.DAY_END
+    assert (reason is None) == accepted
+
+
+ranges = st.lists(
+    st.tuples(st.integers(0, 100), st.integers(1, 20)).map(lambda t: (t[0], t[0] + t[1])),
+    max_size=6,
+)
+
+
+@given(ranges, st.integers(0, 100), st.integers(1, 20))
+def test_overlap_finder_agrees_with_a_minute_by_minute_check(existing, start, length):
+    end = start + length
+    clash = services.overlapping(existing, start, end)
+    brute = [r for r in existing if set(range(*r)) & set(range(start, end))]
+    assert (clash is not None) == bool(brute)
+    if clash is not None:
+        assert clash in brute
+
+
+def test_default_expiry_is_two_years_and_handles_29_february():
+    assert services.default_expiry(date(2026, 3, 5)) == date(2028, 3, 5)
+    assert services.default_expiry(date(2024, 2, 29)) == date(2026, 2, 28)
+
+
+def test_phone_numbers_are_normalised():
+    assert services.normalise_phone("+86 139-1234-5678") == "13912345678"
+    assert services.normalise_phone("8613912345678") == "13912345678"
+    assert services.normalise_phone("") is None
+
+
+# --- Availability -------------------------------------------------------------------------------
+
+
+def test_weekly_slot_outside_the_day_is_refused(app):
+    volunteer = factories.volunteer()
+    with pytest.raises(RuleError) as error:
+        services.add_weekly_slot(volunteer, 0, 5 * 60, 8 * 60)
+    assert error.value.field == "start"
+    with pytest.raises(RuleError) as error:
+        services.add_weekly_slot(volunteer, 0, 20 * 60, 22 * 60 + 30)
+    assert "22:00" in error.value.message
+
+
+def test_weekly_slot_must_end_after_it_starts(app):
+    volunteer = factories.volunteer()
+    with pytest.raises(RuleError) as error:
+        services.add_weekly_slot(volunteer, 2, 10 * 60, 10 * 60)
+    assert error.value.field == "end"
+
+
+def test_overlapping_weekly_slots_on_the_same_day_are_refused_but_other_days_are_fine(app):
+    volunteer = factories.volunteer()
+    services.add_weekly_slot(volunteer, 1, 16 * 60, 18 * 60)
+    with pytest.raises(RuleError) as error:
+        services.add_weekly_slot(volunteer, 1, 17 * 60, 19 * 60)
+    assert "16:00" in error.value.message
+    services.add_weekly_slot(volunteer, 1, 18 * 60, 19 * 60)  # touching is not overlapping
+    services.add_weekly_slot(volunteer, 2, 17 * 60, 19 * 60)
+    assert len(volunteer.weekly_availability) == 3
+
+
+def test_date_ranges_of_the_same_kind_may_not_overlap_but_away_may_lie_inside_available(app):
+    volunteer = factories.volunteer()
+    services.add_date_range(volunteer, "available", date(2026, 7, 1), date(2026, 8, 15))
+    services.add_date_range(volunteer, "away", date(2026, 7, 10), date(2026, 7, 12))
+    with pytest.raises(RuleError):
+        services.add_date_range(volunteer, "available", date(2026, 8, 15), date(2026, 8, 20))
+    with pytest.raises(RuleError) as error:
+        services.add_date_range(volunteer, "away", date(2026, 7, 5), date(2026, 7, 1))
+    assert error.value.field == "ends_on"
+
+
+# --- Vetting ------------------------------------------------------------------------------------
+
+
+def test_clearing_defaults_the_expiry_to_two_years_and_is_audited(app):
+    coordinator = factories.user(roles=["coordinator"])
+    volunteer = factories.volunteer(cleared=False)
+    services.set_vetting(
+        volunteer,
+        status="cleared",
+        cleared_on=date(2026, 5, 1),
+        expires_on=None,
+        note="无犯罪记录证明",
+        actor=coordinator,
+        today=TODAY,
+    )
+    db.session.commit()
+    assert volunteer.expires_on == date(2028, 5, 1)
+    assert volunteer.checked_by_id == coordinator.id
+    entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "volunteer.vetting"))
+    assert entry.before["status"] == "none"
+    assert entry.after["status"] == "cleared"
+    assert entry.actor_id == coordinator.id
+
+
+def test_only_coordinators_may_change_vetting(app):
+    from werkzeug.exceptions import Forbidden
+
+    volunteer_user = factories.user(roles=["volunteer"])
+    volunteer = factories.volunteer(user=volunteer_user, cleared=False)
+    with pytest.raises(Forbidden):
+        services.set_vetting(
+            volunteer,
+            status="cleared",
+            cleared_on=None,
+            expires_on=None,
+            note="",
+            actor=volunteer_user,
+        )
+
+
+def test_an_expired_clearance_does_not_count_as_cleared(app):
+    volunteer = factories.volunteer(cleared=False)
+    volunteer.vetting_status = "cleared"
+    volunteer.cleared_on = TODAY - timedelta(days=800)
+    volunteer.expires_on = TODAY - timedelta(days=70)
+    db.session.commit()
+    assert not volunteer.is_cleared(TODAY)
+    cleared = services.search_volunteers(VolunteerFilters(vetting="cleared"), today=TODAY)
+    expired = services.search_volunteers(VolunteerFilters(vetting="expired"), today=TODAY)
+    assert volunteer not in cleared.items
+    assert volunteer in expired.items
+
+
+def test_clearance_dates_are_checked(app):
+    coordinator = factories.user(roles=["coordinator"])
+    volunteer = factories.volunteer(cleared=False)
+    with pytest.raises(RuleError) as error:
+        services.set_vetting(
+            volunteer,
+            status="cleared",
+            cleared_on=date(2026, 5, 1),
+            expires_on=date(2026, 4, 1),
+            note="",
+            actor=coordinator,
+            today=TODAY,
+        )
+    assert error.value.field == "expires_on"
+    with pytest.raises(RuleError) as error:
+        services.set_vetting(
+            volunteer,
+            status="cleared",
+            cleared_on=TODAY + timedelta(days=1),
+            expires_on=None,
+            note="",
+            actor=coordinator,
+            today=TODAY,
+        )
+    assert error.value.field == "cleared_on"
+
+
+def test_expiring_list_holds_clearances_ending_within_30_days_only(app):
+    soon = factories.volunteer(name="快到期")
+    soon.expires_on = TODAY + timedelta(days=12)
+    later = factories.volunteer(name="还早")
+    later.expires_on = TODAY + timedelta(days=90)
+    lapsed = factories.volunteer(name="已过期")
+    lapsed.expires_on = TODAY - timedelta(days=1)
+    db.session.commit()
+    assert services.expiring_clearances(today=TODAY) == [soon]
+
+
+# --- Search -------------------------------------------------------------------------------------
+
+
+def test_search_matches_name_phone_place_and_skill(app):
+    reader = factories.volunteer(name="张阅读", skills=("reading",), place_name="石门村")
+    other = factories.volunteer(name="王数学", skills=("math",), phone="13700000001")
+    assert services.search_volunteers(VolunteerFilters(q="张")).items == [reader]
+    assert services.search_volunteers(VolunteerFilters(q="1370000")).items == [other]
+    assert services.search_volunteers(VolunteerFilters(q="石门")).items == [reader]
+    assert services.search_volunteers(VolunteerFilters(q="math")).items == [other]
+
+
+def test_search_treats_percent_and_underscore_literally(app):
+    factories.volunteer(name="普通")
+    assert services.search_volunteers(VolunteerFilters(q="%")).total == 0
+    assert services.search_volunteers(VolunteerFilters(q="_")).total == 0
+
+
+def test_filters_by_kind_team_skill_and_count_cleared(app):
+    teacher = factories.volunteer(kind="teacher", skills=("math",))
+    student = factories.volunteer(kind="college_student", cleared=False)
+    team = factories.team(members=(student,))
+    result = services.search_volunteers(VolunteerFilters(kind="teacher"))
+    assert result.items == [teacher] and result.cleared == 1
+    assert services.search_volunteers(VolunteerFilters(team=str(team.id))).items == [student]
+    assert services.search_volunteers(VolunteerFilters(team="none")).items == [teacher]
+    assert services.search_volunteers(VolunteerFilters(skill="math")).items == [teacher]
+    everyone = services.search_volunteers(VolunteerFilters())
+    assert (everyone.total, everyone.cleared) == (2, 1)
+    assert everyone.teams[student.id] == team.name
+
+
+def test_availability_filter_needs_a_covering_range_and_no_time_away(app):
+    summer = factories.volunteer(name="暑期")
+    services.add_date_range(summer, "available", date(2026, 7, 1), date(2026, 8, 31))
+    away = factories.volunteer(name="外出")
+    services.add_date_range(away, "available", date(2026, 7, 1), date(2026, 8, 31))
+    services.add_date_range(away, "away", date(2026, 7, 14), date(2026, 7, 16))
+    weekly = factories.volunteer(name="每周")
+    services.add_weekly_slot(weekly, 0, 16 * 60, 18 * 60)
+    factories.volunteer(name="没填")
+    db.session.commit()
+    filters = VolunteerFilters(available_from=date(2026, 7, 10), available_to=date(2026, 7, 20))
+    names = {v.name for v in services.search_volunteers(filters).items}
+    assert names == {"暑期", "每周"}
+
+
+def test_bad_query_string_values_are_dropped_not_errors(app):
+    filters = services.filters_from_args(
+        {
+            "kind": "wizard",
+            "vetting": "x",
+            "team": "1; drop",
+            "sort": "password",
+            "dir": "sideways",
+            "page": "-4",
+            "available_from": "2026-13-40",
+            "available_to": "2026-07-01",
+        }
+    )
+    assert filters.kind == filters.vetting == filters.team == ""
+    assert (filters.sort, filters.direction, filters.page) == ("name", "asc", 1)
+    assert filters.available_from == filters.available_to == date(2026, 7, 1)
+
+
+def test_sorting_and_paging(app):
+    for name in ["丙", "甲", "乙"]:
+        factories.volunteer(name=name)
+    ascending = services.search_volunteers(VolunteerFilters(sort="name"))
+    descending = services.search_volunteers(VolunteerFilters(sort="name", direction="desc"))
+    assert [v.name for v in ascending.items] == [v.name for v in reversed(descending.items)]
+    assert services.search_volunteers(VolunteerFilters(page=99)).page == 1
+
+
+# --- Profiles -----------------------------------------------------------------------------------
+
+
+def test_profile_phone_must_be_unique(app):
+    factories.volunteer(phone="13900000001")
+    other = factories.volunteer()
+    data = {"kind": "community", "name": other.name, "phone": "139 0000 0001", "email": ""}
+    with pytest.raises(RuleError) as error:
+        services.save_profile(other, data, [])
+    assert error.value.field == "phone"
+
+
+def test_profile_save_sets_skills_and_is_audited(app):
+    volunteer = services.save_profile(
+        None,
+        {
+            "kind": "teacher",
+            "name": "新老师",
+            "phone": "13600000000",
+            "email": "T@Example.org",
+            "transport_mode": "ebike",
+            "max_travel_minutes": 40,
+            "max_sessions_per_week": 2,
+        },
+        ["math", "chinese", "no-such-skill"],
+    )
+    db.session.commit()
+    assert sorted(s.code for s in volunteer.skills) == ["chinese", "math"]
+    assert volunteer.email == "t@example.org"
+    assert db.session.scalar(select(AuditLog).where(AuditLog.action == "volunteer.create"))
+
+
+# --- Teams --------------------------------------------------------------------------------------
+
+
+def test_a_volunteer_is_in_at_most_one_team_per_programme(app):
+    student = factories.volunteer(kind="college_student")
+    first = teams.save_team(None, name="甲队", college="师院", programme="2026暑期", contact="")
+    second = teams.save_team(None, name="乙队", college="师院", programme="2026暑期", contact="")
+    third = teams.save_team(None, name="丙队", college="师院", programme="2027暑期", contact="")
+    teams.add_member(first, student)
+    with pytest.raises(RuleError) as error:
+        teams.add_member(second, student)
+    assert "甲队" in error.value.message
+    teams.add_member(third, student)
+    assert first.leader_id == student.id  # the first member leads until someone else is chosen
+
+
+def test_removing_the_leader_clears_the_leader(app):
+    a, b = factories.volunteer(), factories.volunteer()
+    team = factories.team(members=(a, b))
+    teams.remove_member(team, a.id)
+    assert team.leader_id is None
+    with pytest.raises(RuleError):
+        teams.set_leader(team, a.id)
+    teams.set_leader(team, b.id)
+    assert team.leader_id == b.id
+
+
+# --- Pairing ------------------------------------------------------------------------------------
+
+
+def test_a_child_under_14_cannot_be_paired_without_recorded_consent(app):
+    parent = factories.volunteer(kind="surrogate_parent")
+    child = factories.child(age_band="6_to_9", consent=False)
+    with pytest.raises(RuleError) as error:
+        pairing.pair(parent, child)
+    assert error.value.field == "child_id"
+    teen = factories.child(age_band="14_to_17", consent=False)
+    assert pairing.pair(parent, teen).child_id == teen.id
+
+
+def test_only_a_cleared_surrogate_parent_can_be_paired(app):
+    child = factories.child()
+    teacher = factories.volunteer(kind="teacher")
+    with pytest.raises(RuleError):
+        pairing.pair(teacher, child)
+    lapsed = factories.volunteer(kind="surrogate_parent")
+    lapsed.expires_on = date.today() - timedelta(days=1)
+    db.session.commit()
+    with pytest.raises(RuleError) as error:
+        pairing.pair(lapsed, child)
+    assert "expired" in error.value.message
+
+
+def test_pairing_limit_is_configurable(app):
+    parent = factories.volunteer(kind="surrogate_parent")
+    for _ in range(3):
+        pairing.pair(parent, factories.child())
+    with pytest.raises(RuleError):
+        pairing.pair(parent, factories.child())
+    app.config["PAIRING_MAX_CHILDREN"] = 4
+    try:
+        pairing.pair(parent, factories.child())
+    finally:
+        app.config.pop("PAIRING_MAX_CHILDREN")
+
+
+def test_a_child_has_one_surrogate_parent_at_a_time(app):
+    child = factories.child()
+    pairing.pair(factories.volunteer(kind="surrogate_parent"), child)
+    db.session.commit()
+    with pytest.raises(RuleError):
+        pairing.pair(factories.volunteer(kind="surrogate_parent"), child)
+
+
+def test_care_log_rejects_future_dates_and_long_notes(app):
+    found = factories.pairing()
+    author = factories.user()
+    today = services.today_local()
+    with pytest.raises(RuleError):
+        pairing.add_care_log(
+            found, happened_on=today + timedelta(days=1), kind="talk", note="", author=author
+        )
+    with pytest.raises(RuleError):
+        pairing.add_care_log(
+            found, happened_on=date.today(), kind="talk", note="很" * 201, author=author
+        )
+    log = pairing.add_care_log(
+        found, happened_on=date.today(), kind="visit", note="家访\n顺利", author=author
+    )
+    assert log.note == "家访 顺利"
+
+
+def test_overdue_duties_after_10_days_without_talk_and_35_without_visit(app):
+    today = date(2026, 6, 1)
+    fine = factories.pairing(started_on=today - timedelta(days=100))
+    factories.care_log(pairing=fine, kind="talk", happened_on=today - timedelta(days=3))
+    factories.care_log(pairing=fine, kind="visit", happened_on=today - timedelta(days=20))
+    late = factories.pairing(started_on=today - timedelta(days=100))
+    factories.care_log(pairing=late, kind="talk", happened_on=today - timedelta(days=11))
+    factories.care_log(pairing=late, kind="visit", happened_on=today - timedelta(days=36))
+    fresh = factories.pairing(started_on=today - timedelta(days=5))
+    overdue = pairing.duty_statuses(today=today, only_overdue=True)
+    assert [s.pairing.id for s in overdue] == [late.id]
+    assert overdue[0].talk_overdue_days == 11 and overdue[0].visit_overdue_days == 36
+    assert fresh.id in {s.pairing.id for s in pairing.duty_statuses(today=today)}
+
+
+def test_volunteer_sees_only_their_own_pairings(app):
+    from werkzeug.exceptions import NotFound
+
+    owner_user = factories.user()
+    owner = factories.volunteer(kind="surrogate_parent", user=owner_user)
+    found = factories.pairing(volunteer=owner)
+    stranger = factories.user()
+    factories.volunteer(user=stranger)
+    assert pairing.visible_pairing(found.id, owner_user) == found
+    with pytest.raises(NotFound):
+        pairing.visible_pairing(found.id, stranger)
+    assert pairing.visible_pairing(found.id, factories.user(roles=["coordinator"])) == found
+
+
+def test_volunteer_query_counts_nothing_for_an_empty_database(app):
+    result = services.search_volunteers(VolunteerFilters())
+    assert (result.total, result.cleared, result.pages, result.items) == (0, 0, 1, [])
+    assert db.session.scalar(select(Volunteer.id)) is None
+
+
+filters_strategy = st.builds(
+    VolunteerFilters,
+    q=st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zs")), max_size=10),
+    kind=st.sampled_from(["", "teacher", "surrogate_parent"]),
+    vetting=st.sampled_from(["", "cleared", "expired"]),
+    team=st.sampled_from(["", "none", "7"]),
+    skill=st.sampled_from(["", "math"]),
+    available_from=st.none(),
+    available_to=st.none(),
+    sort=st.sampled_from(list(services.SORTS)),
+    direction=st.sampled_from(["asc", "desc"]),
+    page=st.integers(1, 500),
+)
+
+
+@given(filters_strategy)
+def test_filters_survive_a_trip_through_the_query_string(filters):
+    assert services.filters_from_args(filters.query_args()) == filters
+
+
+@given(st.dates(max_value=date(9000, 1, 1)), st.integers(0, 60))
+def test_date_filters_survive_a_trip_through_the_query_string(start, days):
+    filters = VolunteerFilters(available_from=start, available_to=start + timedelta(days=days))
+    assert services.filters_from_args(filters.query_args()) == filters

@@ -1,0 +1,1 @@
+"""Volunteers, teams, vetting, availability, import/export and surrogate-parent pairing."""

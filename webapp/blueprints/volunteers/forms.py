@@ -1,0 +1,223 @@
+from __future__ import annotations
+
+import math
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    FloatField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from webapp.labels import (
+    AGE_BAND_LABELS,
+    CARE_LOG_KIND_LABELS,
+    DATE_RANGE_KIND_LABELS,
+    GENDER_LABELS,
+    TRANSPORT_LABELS,
+    VETTING_LABELS,
+    VOLUNTEER_KIND_LABELS,
+    WEEKDAY_LABELS,
+)
+
+REQUIRED = _l("This field is required.")
+
+
+def strip_nul(value):
+    """PostgreSQL refuses NUL characters in text; drop them instead of failing with a 500."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class Form(FlaskForm):
+    """Our forms: text fields lose NUL characters before validation."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = list(unbound_field.kwargs.get("filters", ()))
+            if issubclass(unbound_field.field_class, StringField):
+                filters.append(strip_nul)
+            return unbound_field.bind(form=form, filters=filters, **options)
+
+
+def _choices(labels: dict) -> list[tuple[str, object]]:
+    return list(labels.items())
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ProfileForm(Form):
+    kind = SelectField(
+        _l("Kind"),
+        choices=lambda: _choices(VOLUNTEER_KIND_LABELS),
+        validators=[InputRequired(REQUIRED)],
+    )
+    name = StringField(_l("Name"), validators=[InputRequired(REQUIRED), Length(max=100)])
+    phone = StringField(
+        _l("Mobile phone"),
+        validators=[
+            Optional(),
+            Regexp(r"^\+?[\d\s\-]{11,16}$", message=_l("Enter an 11-digit mobile number.")),
+        ],
+    )
+    email = StringField(
+        _l("E-mail"),
+        validators=[
+            Optional(),
+            Length(max=254),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Enter a valid e-mail address.")),
+        ],
+    )
+    gender = SelectField(_l("Gender (optional)"), choices=[], validators=[Optional()])
+    skills = MultiCheckboxField(_l("Subjects and skills"), choices=[], validate_choice=True)
+    place_id = SelectField(_l("Pick a township or village"), choices=[], validators=[Optional()])
+    place_name = StringField(_l("Home base"), validators=[Optional(), Length(max=100)])
+    lat = FloatField(
+        _l("Latitude"),
+        validators=[Optional(), NumberRange(-90, 90, _l("Between -90 and 90."))],
+    )
+    lon = FloatField(
+        _l("Longitude"),
+        validators=[Optional(), NumberRange(-180, 180, _l("Between -180 and 180."))],
+    )
+    transport_mode = SelectField(
+        _l("Transport"),
+        choices=lambda: _choices(TRANSPORT_LABELS),
+        validators=[InputRequired(REQUIRED)],
+    )
+    max_travel_minutes = IntegerField(
+        _l("Longest trip (minutes)"),
+        default=45,
+        validators=[InputRequired(REQUIRED), NumberRange(0, 300, _l("From 0 to 300."))],
+    )
+    max_sessions_per_week = IntegerField(
+        _l("Most sessions per week"),
+        default=2,
+        validators=[InputRequired(REQUIRED), NumberRange(0, 21, _l("From 0 to 21."))],
+    )
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
+
+    def __init__(self, *args, skill_choices=(), place_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.skills.choices = list(skill_choices)
+        self.place_id.choices = [("", _l("— choose —"))] + list(place_choices)
+        self.gender.choices = [("", _l("Not given"))] + _choices(GENDER_LABELS)
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        for coordinate in (self.lat, self.lon):
+            if coordinate.data is not None and math.isnan(coordinate.data):
+                coordinate.errors = [*coordinate.errors, _l("Not a number.")]
+                ok = False
+        if (self.lat.data is None) != (self.lon.data is None):
+            target = self.lon if self.lon.data is None else self.lat
+            target.errors = [*target.errors, _l("Give both latitude and longitude, or neither.")]
+            ok = False
+        if not self.phone.data and not self.email.data:
+            self.phone.errors = [*self.phone.errors, _l("Give a phone number or an e-mail.")]
+            ok = False
+        return ok
+
+
+class WeeklySlotForm(Form):
+    weekday = SelectField(_l("Day"), choices=[], coerce=int, validators=[InputRequired(REQUIRED)])
+    start = TimeField(_l("From"), validators=[InputRequired(_l("Enter a time."))])
+    end = TimeField(_l("Until"), validators=[InputRequired(_l("Enter a time."))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.weekday.choices = list(enumerate(WEEKDAY_LABELS))
+
+
+class DateRangeForm(Form):
+    kind = SelectField(
+        _l("Kind"),
+        choices=lambda: _choices(DATE_RANGE_KIND_LABELS),
+        validators=[InputRequired(REQUIRED)],
+    )
+    starts_on = DateField(_l("From"), validators=[InputRequired(_l("Enter a date."))])
+    ends_on = DateField(_l("Until"), validators=[InputRequired(_l("Enter a date."))])
+
+
+class VettingForm(Form):
+    status = SelectField(
+        _l("Status"), choices=lambda: _choices(VETTING_LABELS), validators=[InputRequired(REQUIRED)]
+    )
+    cleared_on = DateField(_l("Cleared on"), validators=[Optional()])
+    expires_on = DateField(_l("Expires on (default: two years later)"), validators=[Optional()])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=1000)])
+
+
+class SkillForm(Form):
+    code = StringField(_l("Code (English letters)"), validators=[InputRequired(REQUIRED)])
+    name_zh = StringField(_l("Chinese name"), validators=[InputRequired(REQUIRED), Length(max=60)])
+    name_en = StringField(_l("English name"), validators=[InputRequired(REQUIRED), Length(max=60)])
+
+
+class TeamForm(Form):
+    name = StringField(_l("Team name"), validators=[InputRequired(REQUIRED), Length(max=100)])
+    college = StringField(_l("College"), validators=[InputRequired(REQUIRED), Length(max=100)])
+    programme = StringField(
+        _l("Programme (e.g. 2026 summer)"), validators=[Optional(), Length(max=60)]
+    )
+    contact = StringField(_l("Contact"), validators=[Optional(), Length(max=100)])
+
+
+class MemberForm(Form):
+    volunteer_id = IntegerField(_l("Volunteer"), validators=[InputRequired(REQUIRED)])
+
+
+class ChildForm(Form):
+    pseudonym = StringField(
+        _l("Pseudonym or initials"),
+        validators=[InputRequired(REQUIRED), Length(max=20)],
+        description=_l("No real name, photo, ID number or address."),
+    )
+    age_band = SelectField(
+        _l("Age band"),
+        choices=lambda: _choices(AGE_BAND_LABELS),
+        validators=[InputRequired(REQUIRED)],
+    )
+    home_id = SelectField(
+        _l("Children's home"), choices=[], coerce=int, validators=[InputRequired(REQUIRED)]
+    )
+    guardian_consent = BooleanField(_l("Guardian consent given"))
+    consent_on = DateField(_l("Consent date"), validators=[Optional()])
+
+
+class PairingForm(Form):
+    volunteer_id = SelectField(
+        _l("Surrogate parent"), choices=[], coerce=int, validators=[InputRequired(REQUIRED)]
+    )
+    child_id = SelectField(
+        _l("Child"), choices=[], coerce=int, validators=[InputRequired(REQUIRED)]
+    )
+    started_on = DateField(_l("Start"), validators=[Optional()])
+    weekly_talk = BooleanField(_l("Weekly talk (每周谈心)"), default=True)
+    monthly_visit = BooleanField(_l("Monthly home visit (每月家访)"), default=True)
+
+
+class CareLogForm(Form):
+    happened_on = DateField(_l("Date"), validators=[InputRequired(_l("Enter a date."))])
+    kind = SelectField(
+        _l("Contact"),
+        choices=lambda: _choices(CARE_LOG_KIND_LABELS),
+        validators=[InputRequired(REQUIRED)],
+    )
+    note = StringField(_l("One-line note"), validators=[Optional(), Length(max=200)])
+
+
+class ImportForm(Form):
+    file = FileField(_l("CSV or XLSX file"), validators=[FileRequired(_l("Choose a file."))])

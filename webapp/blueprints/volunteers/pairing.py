@@ -1,0 +1,305 @@
+"""Surrogate-parent pairing (代理家长结对): children, pairings, contact duties and the care log.
+
+Child records are visible only to coordinators and to the volunteer paired with the child.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+
+from flask import abort, current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from webapp import audit
+from webapp.blueprints.volunteers.services import (
+    RuleError,
+    is_coordinator,
+    profile_of,
+    today_local,
+)
+from webapp.extensions import db
+from webapp.models import CareLog, Child, Home, Pairing, User, Volunteer
+from webapp.models.children import AGE_BANDS, CARE_LOG_KINDS, UNDER_14_BANDS
+
+DEFAULT_MAX_CHILDREN = 3
+TALK_OVERDUE_DAYS = 10
+VISIT_OVERDUE_DAYS = 35
+
+
+def max_children() -> int:
+    """How many children one surrogate parent may care for: the PAIRING_MAX_CHILDREN app setting,
+    else the environment variable of that name, else 3."""
+    raw = current_app.config.get("PAIRING_MAX_CHILDREN") or os.environ.get("PAIRING_MAX_CHILDREN")
+    try:
+        return max(1, int(raw)) if raw else DEFAULT_MAX_CHILDREN
+    except ValueError:
+        return DEFAULT_MAX_CHILDREN
+
+
+# --- Children -----------------------------------------------------------------------------------
+
+
+def list_children() -> list[Child]:
+    return list(
+        db.session.scalars(
+            select(Child)
+            .options(selectinload(Child.home), selectinload(Child.pairings))
+            .order_by(Child.home_id, Child.pseudonym)
+        )
+    )
+
+
+def save_child(
+    child: Child | None,
+    *,
+    pseudonym: str,
+    age_band: str,
+    home_id: int,
+    guardian_consent: bool,
+    consent_on: date | None,
+    today: date | None = None,
+) -> Child:
+    today = today or today_local()
+    pseudonym = pseudonym.strip()
+    if not pseudonym:
+        raise RuleError("pseudonym", _("Enter a pseudonym or initials."))
+    if age_band not in AGE_BANDS:
+        raise RuleError("age_band", _("Choose an age band."))
+    if db.session.get(Home, home_id) is None:
+        raise RuleError("home_id", _("Choose a children's home."))
+    if guardian_consent and consent_on is None:
+        raise RuleError("consent_on", _("Enter the date the guardian gave consent."))
+    if consent_on and consent_on > today:
+        raise RuleError("consent_on", _("The consent date cannot be in the future."))
+    if not guardian_consent:
+        consent_on = None
+    creating = child is None
+    if creating:
+        child = Child(pseudonym=pseudonym, age_band=age_band, home_id=home_id)
+        db.session.add(child)
+    active = child.active_pairing if not creating else None
+    if active and age_band in UNDER_14_BANDS and not guardian_consent:
+        raise RuleError(
+            "guardian_consent",
+            _("This child is paired; a child under 14 needs recorded guardian consent."),
+        )
+    child.pseudonym, child.age_band, child.home_id = pseudonym, age_band, home_id
+    child.guardian_consent, child.consent_on = guardian_consent, consent_on
+    db.session.flush()
+    audit.record(
+        "child.create" if creating else "child.update",
+        "child",
+        child.id,
+        after={
+            "age_band": age_band,
+            "home_id": home_id,
+            "consent": guardian_consent,
+            "consent_on": consent_on.isoformat() if consent_on else None,
+        },
+    )
+    return child
+
+
+def get_child(child_id: int) -> Child:
+    return db.session.get(Child, child_id) or abort(404)
+
+
+# --- Pairings -----------------------------------------------------------------------------------
+
+
+def pairable_volunteers(today: date | None = None) -> list[Volunteer]:
+    """Surrogate parents who are cleared today."""
+    today = today or today_local()
+    from webapp.blueprints.volunteers.services import cleared_condition
+
+    return list(
+        db.session.scalars(
+            select(Volunteer)
+            .where(Volunteer.kind == "surrogate_parent", cleared_condition(today))
+            .order_by(Volunteer.name)
+        )
+    )
+
+
+def active_pairing_count(volunteer: Volunteer) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Pairing)
+        .where(Pairing.volunteer_id == volunteer.id, Pairing.ended_on.is_(None))
+    )
+
+
+def pair(
+    volunteer: Volunteer,
+    child: Child,
+    *,
+    started_on: date | None = None,
+    weekly_talk: bool = True,
+    monthly_visit: bool = True,
+    today: date | None = None,
+) -> Pairing:
+    today = today or today_local()
+    started_on = started_on or today
+    if volunteer.kind != "surrogate_parent":
+        raise RuleError("volunteer_id", _("Only surrogate parents can be paired with a child."))
+    if not volunteer.is_cleared(today):
+        raise RuleError(
+            "volunteer_id",
+            _("%(name)s is not cleared (or the clearance has expired).", name=volunteer.name),
+        )
+    if child.under_14 and not child.consent_recorded:
+        raise RuleError(
+            "child_id",
+            _("A child under 14 cannot be paired without recorded guardian consent."),
+        )
+    if child.active_pairing is not None:
+        raise RuleError("child_id", _("This child already has a surrogate parent."))
+    limit = max_children()
+    if active_pairing_count(volunteer) >= limit:
+        raise RuleError(
+            "volunteer_id",
+            _(
+                "%(name)s already cares for %(num)d children, the most allowed.",
+                name=volunteer.name,
+                num=limit,
+            ),
+        )
+    if started_on > today:
+        raise RuleError("started_on", _("The start cannot be in the future."))
+    pairing = Pairing(
+        volunteer=volunteer,
+        child=child,
+        started_on=started_on,
+        weekly_talk=weekly_talk,
+        monthly_visit=monthly_visit,
+    )
+    db.session.add(pairing)
+    db.session.flush()
+    audit.record(
+        "pairing.create",
+        "pairing",
+        pairing.id,
+        after={"volunteer_id": volunteer.id, "child_id": child.id, "started_on": str(started_on)},
+    )
+    return pairing
+
+
+def end_pairing(pairing: Pairing, today: date | None = None) -> None:
+    today = today or today_local()
+    if pairing.ended_on is not None:
+        abort(409, description=_("This pairing has already ended."))
+    pairing.ended_on = max(today, pairing.started_on)
+    db.session.flush()
+    audit.record("pairing.end", "pairing", pairing.id, after={"ended_on": str(pairing.ended_on)})
+
+
+def visible_pairing(pairing_id: int, user: User) -> Pairing:
+    """A coordinator sees every pairing; the paired volunteer sees their own; anyone else 404."""
+    pairing = db.session.get(Pairing, pairing_id)
+    if pairing is None:
+        abort(404)
+    if is_coordinator(user):
+        return pairing
+    profile = profile_of(user)
+    if profile is None or pairing.volunteer_id != profile.id:
+        abort(404)
+    return pairing
+
+
+def pairings_of(volunteer: Volunteer) -> list[Pairing]:
+    return list(
+        db.session.scalars(
+            select(Pairing)
+            .where(Pairing.volunteer_id == volunteer.id)
+            .options(selectinload(Pairing.child).selectinload(Child.home))
+            .order_by(Pairing.ended_on.is_not(None), Pairing.started_on.desc())
+        )
+    )
+
+
+def add_care_log(
+    pairing: Pairing,
+    *,
+    happened_on: date,
+    kind: str,
+    note: str,
+    author: User,
+    today: date | None = None,
+) -> CareLog:
+    today = today or today_local()
+    if pairing.ended_on is not None:
+        raise RuleError("happened_on", _("This pairing has ended; no new contacts can be logged."))
+    if kind not in CARE_LOG_KINDS:
+        raise RuleError("kind", _("Choose the kind of contact."))
+    if happened_on > today:
+        raise RuleError("happened_on", _("The date cannot be in the future."))
+    if happened_on < pairing.started_on:
+        raise RuleError("happened_on", _("The date is before the pairing started."))
+    note = " ".join((note or "").split())
+    if len(note) > 200:
+        raise RuleError("note", _("Keep the note to one line of at most 200 characters."))
+    log = CareLog(
+        pairing=pairing, happened_on=happened_on, kind=kind, note=note, author_id=author.id
+    )
+    db.session.add(log)
+    db.session.flush()
+    return log
+
+
+@dataclass(frozen=True)
+class DutyStatus:
+    pairing: Pairing
+    last_talk: date | None
+    last_visit: date | None
+    talk_overdue_days: int | None  # days since the last talk, when overdue
+    visit_overdue_days: int | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.talk_overdue_days is not None or self.visit_overdue_days is not None
+
+
+def duty_statuses(today: date | None = None, only_overdue: bool = False) -> list[DutyStatus]:
+    """For every active pairing: the last talk and visit, and whether either is overdue
+    (no talk in 10 days, no visit in 35 days, counted from the start when none yet)."""
+    today = today or today_local()
+    last = {
+        (pairing_id, kind): when
+        for pairing_id, kind, when in db.session.execute(
+            select(CareLog.pairing_id, CareLog.kind, func.max(CareLog.happened_on)).group_by(
+                CareLog.pairing_id, CareLog.kind
+            )
+        )
+    }
+    pairings = db.session.scalars(
+        select(Pairing)
+        .where(Pairing.ended_on.is_(None))
+        .options(
+            selectinload(Pairing.volunteer),
+            selectinload(Pairing.child).selectinload(Child.home),
+        )
+        .order_by(Pairing.started_on)
+    )
+    statuses = []
+    for pairing in pairings:
+        last_talk, last_visit = last.get((pairing.id, "talk")), last.get((pairing.id, "visit"))
+        talk_days = (today - (last_talk or pairing.started_on)).days
+        visit_days = (today - (last_visit or pairing.started_on)).days
+        status = DutyStatus(
+            pairing=pairing,
+            last_talk=last_talk,
+            last_visit=last_visit,
+            talk_overdue_days=talk_days
+            if pairing.weekly_talk and talk_days > TALK_OVERDUE_DAYS
+            else None,
+            visit_overdue_days=visit_days
+            if pairing.monthly_visit and visit_days > VISIT_OVERDUE_DAYS
+            else None,
+        )
+        if status.overdue or not only_overdue:
+            statuses.append(status)
+    return statuses

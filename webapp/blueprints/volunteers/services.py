@@ -1,0 +1,658 @@
+"""Volunteer rules and queries: access, search, profiles, availability and vetting.
+
+Services only flush; the request commits once. A broken rule raises RuleError with the field it
+belongs to, so that the view can re-render the form with the message (422) and save nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import abort
+from flask_babel import gettext as _
+from sqlalchemy import Select, and_, case, exists, func, not_, or_, select
+from sqlalchemy.orm import selectinload
+
+from webapp import audit
+from webapp.extensions import db
+from webapp.models import (
+    AuditLog,
+    Place,
+    Skill,
+    Team,
+    TeamMember,
+    User,
+    Volunteer,
+    VolunteerDateRange,
+    WeeklyAvailability,
+    volunteer_skills,
+)
+from webapp.models.accounts import COORDINATOR
+from webapp.models.volunteers import (
+    DATE_RANGE_KINDS,
+    VETTING_STATUSES,
+    VOLUNTEER_KINDS,
+)
+
+PAGE_SIZE = 25
+LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
+DAY_START = 6 * 60  # 06:00
+DAY_END = 22 * 60  # 22:00
+CLEARANCE_YEARS = 2
+EXPIRING_WITHIN_DAYS = 30
+PHONE_RE = re.compile(r"^1\d{10}$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+SORTS = ("name", "kind", "vetting", "place", "updated")
+
+
+class RuleError(ValueError):
+    """A rule was broken; `field` names the form field it belongs to."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def today_local() -> date:
+    """Today in the county (Asia/Shanghai), whatever the server's clock zone."""
+    return datetime.now(LOCAL_ZONE).date()
+
+
+# --- Access -------------------------------------------------------------------------------------
+
+
+def is_coordinator(user: User) -> bool:
+    return bool(user and user.is_authenticated and user.has_role(COORDINATOR))
+
+
+def profile_of(user: User) -> Volunteer | None:
+    return db.session.scalar(select(Volunteer).where(Volunteer.user_id == user.id))
+
+
+def visible_volunteer(volunteer_id: int, user: User) -> Volunteer:
+    """A coordinator sees anyone; a volunteer only their own profile. Anything else is 404."""
+    volunteer = db.session.get(Volunteer, volunteer_id)
+    if volunteer is None:
+        abort(404)
+    if is_coordinator(user) or (volunteer.user_id is not None and volunteer.user_id == user.id):
+        return volunteer
+    abort(404)
+
+
+# --- Search -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VolunteerFilters:
+    q: str = ""
+    kind: str = ""
+    vetting: str = ""
+    team: str = ""  # a team id, "none", or ""
+    skill: str = ""
+    available_from: date | None = None
+    available_to: date | None = None
+    sort: str = "name"
+    direction: str = "asc"
+    page: int = 1
+
+    def query_args(self, **overrides) -> dict[str, str]:
+        """The filters as query-string arguments (empty ones left out), for links and exports."""
+        values = replace(self, **overrides) if overrides else self
+        args = {
+            "q": values.q,
+            "kind": values.kind,
+            "vetting": values.vetting,
+            "team": values.team,
+            "skill": values.skill,
+            "available_from": values.available_from.isoformat() if values.available_from else "",
+            "available_to": values.available_to.isoformat() if values.available_to else "",
+            "sort": "" if values.sort == "name" else values.sort,
+            "dir": "" if values.direction == "asc" else values.direction,
+            "page": "" if values.page == 1 else str(values.page),
+        }
+        return {key: value for key, value in args.items() if value}
+
+
+def _parse_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat((value or "").strip()) if value else None
+    except ValueError:
+        return None
+
+
+def filters_from_args(args: Mapping[str, str]) -> VolunteerFilters:
+    """Read the filters from a query string; values we do not know are dropped, never a 500."""
+    kind = args.get("kind", "")
+    vetting = args.get("vetting", "")
+    team = args.get("team", "").strip()
+    sort = args.get("sort", "name")
+    direction = args.get("dir", "asc")
+    try:
+        page = max(1, int(args.get("page", "1")))
+    except ValueError:
+        page = 1
+    start, end = _parse_date(args.get("available_from")), _parse_date(args.get("available_to"))
+    if start and not end:
+        end = start
+    if end and not start:
+        start = end
+    if start and end and end < start:
+        start, end = end, start
+    return VolunteerFilters(
+        q=args.get("q", "").replace("\x00", "").strip()[:100],
+        kind=kind if kind in VOLUNTEER_KINDS else "",
+        vetting=vetting if vetting in VETTING_STATUSES else "",
+        team=team if team == "none" or team.isdigit() else "",
+        skill=args.get("skill", "").replace("\x00", "").strip()[:40],
+        available_from=start,
+        available_to=end,
+        sort=sort if sort in SORTS else "name",
+        direction=direction if direction in ("asc", "desc") else "asc",
+        page=page,
+    )
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def cleared_condition(today: date):
+    return and_(
+        Volunteer.vetting_status == "cleared",
+        or_(Volunteer.expires_on.is_(None), Volunteer.expires_on >= today),
+    )
+
+
+def _vetting_condition(status: str, today: date):
+    if status == "cleared":
+        return cleared_condition(today)
+    if status == "expired":
+        lapsed = and_(Volunteer.vetting_status == "cleared", Volunteer.expires_on < today)
+        return or_(Volunteer.vetting_status == "expired", lapsed)
+    return Volunteer.vetting_status == status
+
+
+def _availability_condition(start: date, end: date):
+    """Not away on any day of the range, and either available for all of it (a date range covers
+    it) or, without date ranges of the "available" kind, someone with a weekly timetable."""
+    ranges = VolunteerDateRange
+    away = exists().where(
+        ranges.volunteer_id == Volunteer.id,
+        ranges.kind == "away",
+        ranges.starts_on <= end,
+        ranges.ends_on >= start,
+    )
+    covering = exists().where(
+        ranges.volunteer_id == Volunteer.id,
+        ranges.kind == "available",
+        ranges.starts_on <= start,
+        ranges.ends_on >= end,
+    )
+    any_available = exists().where(ranges.volunteer_id == Volunteer.id, ranges.kind == "available")
+    weekly = exists().where(WeeklyAvailability.volunteer_id == Volunteer.id)
+    return and_(not_(away), or_(covering, and_(not_(any_available), weekly)))
+
+
+def filtered_query(filters: VolunteerFilters, today: date | None = None) -> Select:
+    today = today or today_local()
+    query = select(Volunteer)
+    if filters.q:
+        like = f"%{_escape_like(filters.q.lower())}%"
+        skill_ids = (
+            select(volunteer_skills.c.volunteer_id)
+            .join(Skill, Skill.id == volunteer_skills.c.skill_id)
+            .where(
+                or_(
+                    func.lower(Skill.name_zh).like(like, escape="\\"),
+                    func.lower(Skill.name_en).like(like, escape="\\"),
+                    func.lower(Skill.code).like(like, escape="\\"),
+                )
+            )
+        )
+        query = query.where(
+            or_(
+                func.lower(Volunteer.name).like(like, escape="\\"),
+                Volunteer.phone.like(like, escape="\\"),
+                func.lower(Volunteer.email).like(like, escape="\\"),
+                func.lower(Volunteer.place_name).like(like, escape="\\"),
+                Volunteer.id.in_(skill_ids),
+            )
+        )
+    if filters.kind:
+        query = query.where(Volunteer.kind == filters.kind)
+    if filters.vetting:
+        query = query.where(_vetting_condition(filters.vetting, today))
+    if filters.team == "none":
+        query = query.where(~Volunteer.id.in_(select(TeamMember.volunteer_id)))
+    elif filters.team:
+        query = query.where(
+            Volunteer.id.in_(
+                select(TeamMember.volunteer_id).where(TeamMember.team_id == int(filters.team))
+            )
+        )
+    if filters.skill:
+        query = query.where(
+            Volunteer.id.in_(
+                select(volunteer_skills.c.volunteer_id)
+                .join(Skill, Skill.id == volunteer_skills.c.skill_id)
+                .where(Skill.code == filters.skill)
+            )
+        )
+    if filters.available_from and filters.available_to:
+        query = query.where(_availability_condition(filters.available_from, filters.available_to))
+    return query
+
+
+def _order(filters: VolunteerFilters):
+    column = {
+        "name": Volunteer.name,
+        "kind": Volunteer.kind,
+        "vetting": Volunteer.vetting_status,
+        "place": Volunteer.place_name,
+        "updated": Volunteer.updated_at,
+    }[filters.sort]
+    if filters.direction == "desc":
+        return [column.desc(), Volunteer.id.desc()]
+    return [column.asc(), Volunteer.id.asc()]
+
+
+@dataclass
+class VolunteerPage:
+    items: list[Volunteer]
+    total: int
+    cleared: int
+    page: int
+    pages: int
+    teams: dict[int, str] = field(default_factory=dict)
+
+
+def search_volunteers(filters: VolunteerFilters, today: date | None = None) -> VolunteerPage:
+    today = today or today_local()
+    query = filtered_query(filters, today)
+    sub = query.with_only_columns(Volunteer.id, Volunteer.vetting_status, Volunteer.expires_on)
+    sub = sub.subquery()
+    cleared_case = case(
+        (
+            and_(
+                sub.c.vetting_status == "cleared",
+                or_(sub.c.expires_on.is_(None), sub.c.expires_on >= today),
+            ),
+            1,
+        ),
+        else_=0,
+    )
+    total, cleared = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(cleared_case), 0)).select_from(sub)
+    ).one()
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(filters.page, pages)
+    items = list(
+        db.session.scalars(
+            query.options(selectinload(Volunteer.skills))
+            .order_by(*_order(filters))
+            .limit(PAGE_SIZE)
+            .offset((page - 1) * PAGE_SIZE)
+        )
+    )
+    return VolunteerPage(
+        items=items,
+        total=total,
+        cleared=int(cleared),
+        page=page,
+        pages=pages,
+        teams=team_names_for([v.id for v in items]),
+    )
+
+
+def team_names_for(volunteer_ids: Iterable[int]) -> dict[int, str]:
+    ids = list(volunteer_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(TeamMember.volunteer_id, Team.name)
+        .join(Team, Team.id == TeamMember.team_id)
+        .where(TeamMember.volunteer_id.in_(ids))
+        .order_by(Team.name)
+    )
+    names: dict[int, str] = {}
+    for volunteer_id, name in rows:
+        names[volunteer_id] = f"{names[volunteer_id]}, {name}" if volunteer_id in names else name
+    return names
+
+
+def all_skills() -> list[Skill]:
+    return list(db.session.scalars(select(Skill).order_by(Skill.id)))
+
+
+def all_teams() -> list[Team]:
+    return list(db.session.scalars(select(Team).order_by(Team.name)))
+
+
+def places_for_picker() -> list[Place]:
+    """Townships and villages, each township followed by its villages."""
+    townships = db.session.scalars(
+        select(Place)
+        .where(Place.kind == "township")
+        .options(selectinload(Place.children))
+        .order_by(Place.name)
+    )
+    ordered: list[Place] = []
+    for township in townships:
+        ordered.append(township)
+        ordered.extend(c for c in township.children if c.kind == "village")
+    return ordered
+
+
+# --- Profiles -----------------------------------------------------------------------------------
+
+PROFILE_FIELDS = (
+    "kind",
+    "name",
+    "phone",
+    "email",
+    "gender",
+    "place_name",
+    "lat",
+    "lon",
+    "transport_mode",
+    "max_travel_minutes",
+    "max_sessions_per_week",
+    "notes",
+)
+
+
+def normalise_phone(raw: str | None) -> str | None:
+    """Digits only; a leading +86 or 86 before an 11-digit mobile number is dropped."""
+    if raw is None:
+        return None
+    digits = re.sub(r"[\s\-()]", "", str(raw))
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    return digits or None
+
+
+def check_contact_unique(volunteer: Volunteer | None, phone: str | None, email: str | None):
+    own_id = volunteer.id if volunteer is not None else None
+    if phone:
+        other = db.session.scalar(select(Volunteer.id).where(Volunteer.phone == phone))
+        if other is not None and other != own_id:
+            raise RuleError("phone", _("Another volunteer already has this phone number."))
+    if email:
+        other = db.session.scalar(
+            select(Volunteer.id).where(func.lower(Volunteer.email) == email.lower())
+        )
+        if other is not None and other != own_id:
+            raise RuleError("email", _("Another volunteer already has this e-mail address."))
+
+
+def _snapshot(volunteer: Volunteer) -> dict:
+    data = {name: getattr(volunteer, name) for name in PROFILE_FIELDS}
+    data["skills"] = sorted(s.code for s in volunteer.skills)
+    return data
+
+
+def save_profile(
+    volunteer: Volunteer | None, data: Mapping, skill_codes: Iterable[str]
+) -> Volunteer:
+    """Create (volunteer None) or update a profile from cleaned form data."""
+    phone = normalise_phone(data.get("phone"))
+    email = (data.get("email") or "").strip().lower() or None
+    if phone and not PHONE_RE.match(phone):
+        raise RuleError("phone", _("Enter an 11-digit mobile number."))
+    check_contact_unique(volunteer, phone, email)
+    creating = volunteer is None
+    before = None if creating else _snapshot(volunteer)
+    if creating:
+        volunteer = Volunteer(kind=data["kind"], name=data["name"])
+        db.session.add(volunteer)
+    for name in PROFILE_FIELDS:
+        if name in data:
+            setattr(volunteer, name, data[name])
+    volunteer.phone, volunteer.email = phone, email
+    volunteer.gender = data.get("gender") or None
+    volunteer.notes = data.get("notes") or ""
+    volunteer.place_name = data.get("place_name") or ""
+    codes = set(skill_codes)
+    volunteer.skills = [s for s in all_skills() if s.code in codes]
+    db.session.flush()
+    audit.record(
+        "volunteer.create" if creating else "volunteer.update",
+        "volunteer",
+        volunteer.id,
+        before=_json_safe(before),
+        after=_json_safe(_snapshot(volunteer)),
+    )
+    return volunteer
+
+
+def _json_safe(data: dict | None) -> dict | None:
+    if data is None:
+        return None
+    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in data.items()}
+
+
+def add_skill(code: str, name_zh: str, name_en: str) -> Skill:
+    code = code.strip().lower()
+    if not re.fullmatch(r"[a-z][a-z0-9_]{1,39}", code):
+        raise RuleError("code", _("Use 2 to 40 lower-case letters, digits or underscores."))
+    if db.session.scalar(select(Skill.id).where(Skill.code == code)):
+        raise RuleError("code", _("This skill already exists."))
+    skill = Skill(code=code, name_zh=name_zh.strip(), name_en=name_en.strip())
+    db.session.add(skill)
+    db.session.flush()
+    audit.record("skill.create", "skill", skill.id, after={"code": code})
+    return skill
+
+
+# --- Availability -------------------------------------------------------------------------------
+
+
+def check_time_range(start_minute: int, end_minute: int) -> str | None:
+    """The reason a weekly time range is not acceptable, or None."""
+    if start_minute < DAY_START or end_minute > DAY_END:
+        return _("Times must lie between 06:00 and 22:00.")
+    if end_minute <= start_minute:
+        return _("The end must be after the start.")
+    return None
+
+
+def overlapping(ranges: Iterable[tuple], start, end):
+    """The first (start, end) range that shares time with [start, end), or None (half-open)."""
+    for other in ranges:
+        if other[0] < end and start < other[1]:
+            return other
+    return None
+
+
+def minutes_label(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def add_weekly_slot(
+    volunteer: Volunteer, weekday: int, start_minute: int, end_minute: int
+) -> WeeklyAvailability:
+    if weekday not in range(7):
+        raise RuleError("weekday", _("Choose a day of the week."))
+    reason = check_time_range(start_minute, end_minute)
+    if reason:
+        raise RuleError("end" if end_minute <= start_minute else "start", reason)
+    same_day = [
+        (s.start_minute, s.end_minute)
+        for s in volunteer.weekly_availability
+        if s.weekday == weekday
+    ]
+    clash = overlapping(same_day, start_minute, end_minute)
+    if clash:
+        raise RuleError(
+            "start",
+            _(
+                "This overlaps %(start)s–%(end)s on the same day.",
+                start=minutes_label(clash[0]),
+                end=minutes_label(clash[1]),
+            ),
+        )
+    slot = WeeklyAvailability(weekday=weekday, start_minute=start_minute, end_minute=end_minute)
+    volunteer.weekly_availability.append(slot)
+    db.session.flush()
+    return slot
+
+
+def remove_weekly_slot(volunteer: Volunteer, slot_id: int) -> None:
+    slot = next((s for s in volunteer.weekly_availability if s.id == slot_id), None)
+    if slot is None:
+        abort(404)
+    volunteer.weekly_availability.remove(slot)
+    db.session.flush()
+
+
+def add_date_range(
+    volunteer: Volunteer, kind: str, starts_on: date, ends_on: date
+) -> VolunteerDateRange:
+    """Both ends inclusive. Ranges of the same kind may not overlap; "away" may lie inside an
+    "available" range (away for a week within the summer)."""
+    if kind not in DATE_RANGE_KINDS:
+        raise RuleError("kind", _("Choose available or away."))
+    if ends_on < starts_on:
+        raise RuleError("ends_on", _("The end must be on or after the start."))
+    same_kind = [
+        (r.starts_on, r.ends_on + timedelta(days=1))
+        for r in volunteer.date_ranges
+        if r.kind == kind
+    ]
+    clash = overlapping(same_kind, starts_on, ends_on + timedelta(days=1))
+    if clash:
+        raise RuleError(
+            "starts_on",
+            _(
+                "This overlaps the range %(start)s to %(end)s.",
+                start=clash[0].isoformat(),
+                end=(clash[1] - timedelta(days=1)).isoformat(),
+            ),
+        )
+    row = VolunteerDateRange(kind=kind, starts_on=starts_on, ends_on=ends_on)
+    volunteer.date_ranges.append(row)
+    db.session.flush()
+    return row
+
+
+def remove_date_range(volunteer: Volunteer, range_id: int) -> None:
+    row = next((r for r in volunteer.date_ranges if r.id == range_id), None)
+    if row is None:
+        abort(404)
+    volunteer.date_ranges.remove(row)
+    db.session.flush()
+
+
+def weekly_grid(volunteer: Volunteer) -> list[list[WeeklyAvailability]]:
+    """Seven columns (Monday first), each the day's ranges in order."""
+    grid: list[list[WeeklyAvailability]] = [[] for _ in range(7)]
+    for slot in sorted(volunteer.weekly_availability, key=lambda s: (s.weekday, s.start_minute)):
+        grid[slot.weekday].append(slot)
+    return grid
+
+
+# --- Vetting ------------------------------------------------------------------------------------
+
+
+def default_expiry(cleared_on: date) -> date:
+    try:
+        return cleared_on.replace(year=cleared_on.year + CLEARANCE_YEARS)
+    except ValueError:  # 29 February
+        return cleared_on.replace(year=cleared_on.year + CLEARANCE_YEARS, day=28)
+
+
+def set_vetting(
+    volunteer: Volunteer,
+    *,
+    status: str,
+    cleared_on: date | None,
+    expires_on: date | None,
+    note: str,
+    actor: User,
+    today: date | None = None,
+) -> None:
+    """Only coordinators change vetting; every change goes to the audit log."""
+    if not is_coordinator(actor):
+        abort(403)
+    today = today or today_local()
+    if status not in VETTING_STATUSES:
+        raise RuleError("status", _("Choose a vetting status."))
+    if status in ("cleared", "expired"):
+        cleared_on = cleared_on or today
+        if cleared_on > today:
+            raise RuleError("cleared_on", _("The clearance date cannot be in the future."))
+        expires_on = expires_on or default_expiry(cleared_on)
+        if expires_on <= cleared_on:
+            raise RuleError("expires_on", _("The expiry must be after the clearance date."))
+        if status == "cleared" and expires_on < today:
+            raise RuleError(
+                "expires_on", _("This clearance has already expired; choose “expired”.")
+            )
+    else:
+        cleared_on = expires_on = None
+    before = vetting_snapshot(volunteer)
+    volunteer.vetting_status = status
+    volunteer.cleared_on = cleared_on
+    volunteer.expires_on = expires_on
+    volunteer.checked_by_id = actor.id
+    volunteer.vetting_note = (note or "").strip()
+    db.session.flush()
+    audit.record(
+        "volunteer.vetting",
+        "volunteer",
+        volunteer.id,
+        before=before,
+        after=vetting_snapshot(volunteer),
+        actor_id=actor.id,
+    )
+
+
+def vetting_snapshot(volunteer: Volunteer) -> dict:
+    return {
+        "status": volunteer.vetting_status,
+        "cleared_on": volunteer.cleared_on.isoformat() if volunteer.cleared_on else None,
+        "expires_on": volunteer.expires_on.isoformat() if volunteer.expires_on else None,
+        "checked_by_id": volunteer.checked_by_id,
+        "note": volunteer.vetting_note,
+    }
+
+
+def expiring_clearances(
+    within_days: int = EXPIRING_WITHIN_DAYS, today: date | None = None
+) -> list[Volunteer]:
+    """Cleared volunteers whose clearance ends within the next `within_days` days."""
+    today = today or today_local()
+    return list(
+        db.session.scalars(
+            select(Volunteer)
+            .where(
+                Volunteer.vetting_status == "cleared",
+                Volunteer.expires_on >= today,
+                Volunteer.expires_on <= today + timedelta(days=within_days),
+            )
+            .order_by(Volunteer.expires_on, Volunteer.name)
+        )
+    )
+
+
+def vetting_history(volunteer: Volunteer, limit: int = 20) -> list[AuditLog]:
+    """The recorded vetting changes of one volunteer, newest first (coordinators only)."""
+    return list(
+        db.session.scalars(
+            select(AuditLog)
+            .where(
+                AuditLog.action == "volunteer.vetting",
+                AuditLog.object_type == "volunteer",
+                AuditLog.object_id == volunteer.id,
+            )
+            .order_by(AuditLog.created_at.desc(), AuditLog.id.desc())
+            .limit(limit)
+        )
+    )

@@ -1,0 +1,246 @@
+"""An independent checker and evaluator for plans.
+
+Written separately from the CP-SAT models (it reads only the domain objects and travel.py), so
+that tests and benchmarks can confirm that a plan respects every hard rule and that the objective
+CP-SAT reports is what the plan really costs. The greedy baseline is scored with it too.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from .domain import Assignment, PostsProblem, TutoringProblem
+from .travel import travel_minutes
+
+
+def _tutoring_travel(problem: TutoringProblem, v, s) -> int:
+    m = problem.travel_minutes or {}
+    if (v.id, s.id) in m:
+        return m[v.id, s.id]
+    if (v.id, s.home_id) in m:
+        return m[v.id, s.home_id]
+    return travel_minutes(v.home, s.location, v.transport)
+
+
+def check_tutoring(problem: TutoringProblem, assignments: Sequence[Assignment]) -> list[str]:
+    """Every hard-rule violation, as short English strings (empty list = plan is valid)."""
+    vols = {v.id: v for v in problem.volunteers}
+    slots = {s.id: s for s in problem.slots}
+    forbidden = {(f.volunteer_id, f.target_id) for f in problem.forbidden}
+    bad: list[str] = []
+    per_vol: dict[str, list[Assignment]] = defaultdict(list)
+    count: Counter[tuple[str, str]] = Counter()
+    for a in assignments:
+        v, s = vols.get(a.volunteer_id), slots.get(a.target_id)
+        if v is None or s is None:
+            bad.append(f"unknown volunteer/slot in {a}")
+            continue
+        need = next((n for n in s.needs if n.skill == a.skill), None)
+        if need is None:
+            bad.append(f"{a}: slot has no such need")
+            continue
+        if need.vetting_required and not v.cleared:
+            bad.append(f"{a}: not cleared")
+        if a.skill not in v.skills:
+            bad.append(f"{a}: lacks skill")
+        if v.availability is not None and not any(
+                w.weekday == s.weekday and w.start <= s.start and s.end <= w.end
+                for w in v.availability):
+            bad.append(f"{a}: not available")
+        if _tutoring_travel(problem, v, s) > v.max_travel_minutes:
+            bad.append(f"{a}: too far")
+        if (v.id, s.id) in forbidden or (v.id, s.home_id) in forbidden:
+            bad.append(f"{a}: forbidden pair")
+        per_vol[v.id].append(a)
+        count[s.id, a.skill] += 1
+    for (s_id, skill), n in count.items():
+        need = next(x for x in slots[s_id].needs if x.skill == skill)
+        if n > need.max:
+            bad.append(f"slot {s_id} {skill}: {n} > max {need.max}")
+    if problem.rules.hard_minimums:
+        for s in problem.slots:
+            for need in s.needs:
+                if count[s.id, need.skill] < need.min:
+                    bad.append(f"slot {s.id} {need.skill}: below hard minimum")
+    for v_id, items in per_vol.items():
+        v = vols[v_id]
+        used = [slots[a.target_id] for a in items]
+        if len({s.id for s in used}) < len(used):
+            bad.append(f"volunteer {v_id}: two needs in one slot")
+        for i, a in enumerate(used):
+            for b in used[i + 1:]:
+                if a.weekday != b.weekday or a.id == b.id:
+                    continue
+                gap = 0
+                if problem.rules.travel_between_slots and a.home_id != b.home_id:
+                    gap = travel_minutes(a.location, b.location, v.transport)
+                if a.start < b.end + gap and b.start < a.end + gap:
+                    bad.append(f"volunteer {v_id}: slots {a.id} and {b.id} overlap")
+        if len(items) > v.max_sessions_per_week:
+            bad.append(f"volunteer {v_id}: too many sessions")
+        minutes = 0
+        for s in used:
+            pl = problem.pair_load or {}
+            minutes += pl[v_id, s.id] if (v_id, s.id) in pl else (
+                s.end - s.start + 2 * _tutoring_travel(problem, v, s))
+        if minutes > v.max_minutes_per_week:
+            bad.append(f"volunteer {v_id}: {minutes} min > weekly budget")
+    chosen = {(a.volunteer_id, a.target_id) for a in assignments}
+    chosen3 = {(a.volunteer_id, a.target_id, a.skill) for a in assignments}
+    for p in problem.pins:
+        key = (p.volunteer_id, p.target_id)
+        if (p.skill is None and key not in chosen) or (p.skill and (*key, p.skill) not in chosen3):
+            bad.append(f"pin {p} not kept")
+    return bad
+
+
+def evaluate_tutoring(problem: TutoringProblem, assignments: Sequence[Assignment]
+                      ) -> dict[str, int]:
+    """Raw value of every objective term (same definitions as docs/scheduling.md)."""
+    vols = {v.id: v for v in problem.volunteers}
+    slots = {s.id: s for s in problem.slots}
+    count: Counter[tuple[str, str]] = Counter((a.target_id, a.skill) for a in assignments)
+    pairs = {(a.volunteer_id, a.target_id) for a in assignments}
+    triples = pairs | {(a.volunteer_id, a.target_id, a.skill) for a in assignments}
+    terms: Counter[str] = Counter()
+    for s in problem.slots:
+        for need in s.needs:
+            have = count[s.id, need.skill]
+            if not problem.rules.hard_minimums:
+                terms["unfilled_min"] += max(0, need.min - have)
+            if need.preferred_count > need.min:
+                terms["unfilled_preferred"] += max(0, need.preferred_count - have)
+    terms["change"] = sum(((a.volunteer_id, a.target_id, a.skill) if a.skill is not None else
+                           (a.volunteer_id, a.target_id)) not in triples
+                          for a in problem.published)
+    terms["continuity"] = sum((v.id, t) not in pairs for v in problem.volunteers
+                              for t in v.last_targets if t in slots)
+    sessions: Counter[str] = Counter()
+    for a in assignments:
+        v, s = vols[a.volunteer_id], slots[a.target_id]
+        terms["pair_cost"] += (problem.pair_cost or {}).get((v.id, s.id), 0)
+        terms["travel"] += 2 * _tutoring_travel(problem, v, s)
+        terms["preference"] += int(bool(v.preferred_homes) and s.home_id not in v.preferred_homes)
+        terms["preference"] += int(bool(v.preferred_skills) and a.skill not in v.preferred_skills)
+        sessions[v.id] += 1
+    terms["fairness"] = sum(n * (n - 1) // 2 for n in sessions.values())
+    return dict(terms)
+
+
+def weighted_total(problem: TutoringProblem | PostsProblem, terms: dict[str, int]) -> int:
+    w = problem.weights
+    return sum(getattr(w, name) * value for name, value in terms.items())
+
+
+def _post_travel(problem: PostsProblem, v, p) -> int:
+    m = problem.travel_minutes or {}
+    if (v.id, p.id) in m:
+        return m[v.id, p.id]
+    return travel_minutes(v.home, p.location, v.transport)
+
+
+def check_posts(problem: PostsProblem, assignments: Sequence[Assignment]) -> list[str]:
+    """Every hard-rule violation of a summer-posts plan (empty list = valid)."""
+    vols = {v.id: v for v in problem.volunteers}
+    posts = {p.id: p for p in problem.posts}
+    team_of = {m: t for t in problem.teams for m in t.member_ids}
+    forbidden = {(f.volunteer_id, f.target_id) for f in problem.forbidden}
+    bad: list[str] = []
+    by_post: dict[str, list[str]] = defaultdict(list)
+    by_vol: dict[str, list[str]] = defaultdict(list)
+    for a in assignments:
+        v, p = vols.get(a.volunteer_id), posts.get(a.target_id)
+        if v is None or p is None:
+            bad.append(f"unknown volunteer/post in {a}")
+            continue
+        by_post[p.id].append(v.id)
+        by_vol[v.id].append(p.id)
+        if p.vetting_required and not v.cleared:
+            bad.append(f"{a}: not cleared")
+        if v.available_dates is not None and not any(
+                d.start <= p.dates.start and p.dates.end <= d.end for d in v.available_dates):
+            bad.append(f"{a}: not available")
+        limit = v.max_travel_minutes if p.max_travel_minutes is None else min(
+            v.max_travel_minutes, p.max_travel_minutes)
+        if _post_travel(problem, v, p) > limit:
+            bad.append(f"{a}: too far")
+        t = team_of.get(v.id)
+        if (v.id, p.id) in forbidden or (t is not None and (t.id, p.id) in forbidden):
+            bad.append(f"{a}: forbidden pair")
+    for t in problem.teams:
+        placed = [set(by_vol.get(m, [])) for m in t.member_ids]
+        if any(x != placed[0] for x in placed):
+            bad.append(f"team {t.id} split")
+    for p_id, people in by_post.items():
+        p = posts[p_id]
+        if len(people) > p.capacity:
+            bad.append(f"post {p_id}: {len(people)} > capacity {p.capacity}")
+        if len(set(people)) < len(people):
+            bad.append(f"post {p_id}: a person twice")
+    for v_id, ps in by_vol.items():
+        v = vols[v_id]
+        limit = v.max_posts
+        t = team_of.get(v_id)
+        if t is not None:
+            limit = min(vols[m].max_posts for m in t.member_ids)
+        if len(ps) > limit:
+            bad.append(f"volunteer {v_id}: more than {limit} posts")
+        for i, a in enumerate(ps):
+            for b in ps[i + 1:]:
+                if posts[a].dates.overlaps(posts[b].dates):
+                    bad.append(f"volunteer {v_id}: posts {a} and {b} overlap")
+    if problem.rules.hard_minimums:
+        for p in problem.posts:
+            for name, short in _post_shortfalls(problem, p, by_post.get(p.id, []), vols).items():
+                if short > 0:
+                    bad.append(f"post {p.id}: {name} below hard minimum")
+    for pin in problem.pins:
+        members = [m for t in problem.teams if t.id == pin.volunteer_id for m in t.member_ids]
+        for m in members or [pin.volunteer_id]:
+            if pin.target_id not in by_vol.get(m, []):
+                bad.append(f"pin {pin} not kept")
+    return bad
+
+
+def _post_shortfalls(problem: PostsProblem, p, people: list[str], vols) -> dict[str, int]:
+    out = {"headcount": max(0, p.min_headcount - len(people))}
+    for skill, n in p.skill_counts:
+        out[f"skill:{skill}"] = max(0, n - sum(skill in vols[x].skills for x in people))
+    if p.need_leader:
+        out["leader"] = max(0, 1 - sum(vols[x].is_leader for x in people))
+    if p.need_cleared_adult:
+        out["cleared_adult"] = max(0, 1 - sum(vols[x].cleared and vols[x].is_adult
+                                              for x in people))
+    return out
+
+
+def evaluate_posts(problem: PostsProblem, assignments: Sequence[Assignment]) -> dict[str, int]:
+    vols = {v.id: v for v in problem.volunteers}
+    posts = {p.id: p for p in problem.posts}
+    team_of = {m: t for t in problem.teams for m in t.member_ids}
+    by_post: dict[str, list[str]] = defaultdict(list)
+    for a in assignments:
+        by_post[a.target_id].append(a.volunteer_id)
+    pairs = {(a.volunteer_id, a.target_id) for a in assignments}
+    terms: Counter[str] = Counter()
+    worst = 0
+    for p in problem.posts:
+        people = by_post.get(p.id, [])
+        if not problem.rules.hard_minimums:
+            terms["unfilled_min"] += sum(_post_shortfalls(problem, p, people, vols).values())
+        short_pref = max(0, p.preferred_count - len(people))
+        if p.preferred_count > p.min_headcount:
+            terms["unfilled_preferred"] += short_pref
+        worst = max(worst, short_pref)
+    terms["balance"] = worst
+    terms["change"] = sum((a.volunteer_id, a.target_id) not in pairs for a in problem.published)
+    terms["continuity"] = sum((v.id, t) not in pairs for v in problem.volunteers
+                              for t in v.last_targets if t in posts)
+    for a in assignments:
+        v, p = vols[a.volunteer_id], posts[a.target_id]
+        terms["travel"] += _post_travel(problem, v, p)
+        t = team_of.get(v.id)
+        prefs = t.preferred_posts if t is not None else v.preferred_posts
+        terms["preference"] += int(bool(prefs) and p.id not in prefs)
+    return dict(terms)

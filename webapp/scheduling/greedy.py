@@ -1,0 +1,146 @@
+"""Greedy baseline: most constrained need first, nearest feasible volunteer.
+
+Used three ways: as the benchmark baseline CP-SAT must beat, as a solution hint for CP-SAT, and as
+a fallback a coordinator can use if the solver is unavailable. It respects every hard rule (checked
+by checks.py in the tests) but optimises nothing beyond its greedy order.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+
+from .checks import evaluate_posts, evaluate_tutoring, weighted_total
+from .domain import Assignment, Plan, PostsProblem, TermValue, TutoringProblem
+from .posts import PostsContext
+from .tutoring import TutoringContext
+
+
+def _plan(problem, assignments: list[Assignment], terms: dict[str, int], started: float) -> Plan:
+    w = problem.weights
+    values = tuple(TermValue(n, v, getattr(w, n)) for n, v in sorted(terms.items())
+                   if getattr(w, n) != 0)
+    return Plan("feasible", float(weighted_total(problem, terms)), None, None,
+                time.monotonic() - started, values, tuple(assignments))
+
+
+def greedy_tutoring(problem: TutoringProblem) -> Plan:
+    started = time.monotonic()
+    ctx = TutoringContext(problem)
+    booked: dict[str, list[str]] = defaultdict(list)  # volunteer -> slot ids
+    minutes: dict[str, int] = defaultdict(int)
+    filled: dict[tuple[str, str], int] = defaultdict(int)
+    out: list[Assignment] = []
+
+    def fits(v, s, need) -> bool:
+        if s.id in booked[v.id] or len(booked[v.id]) >= v.max_sessions_per_week:
+            return False
+        if minutes[v.id] + ctx.load(v, s) > v.max_minutes_per_week:
+            return False
+        if filled[s.id, need.skill] >= need.max:
+            return False
+        return not any(ctx.conflict(v, ctx.slots[o], s) for o in booked[v.id])
+
+    def take(v, s, need) -> None:
+        booked[v.id].append(s.id)
+        minutes[v.id] += ctx.load(v, s)
+        filled[s.id, need.skill] += 1
+        out.append(Assignment(v.id, s.id, need.skill))
+
+    for pin in problem.pins:  # pins first, where they are possible at all
+        v, s = ctx.volunteers[pin.volunteer_id], ctx.slots[pin.target_id]
+        for need in s.needs:
+            if (pin.skill in (None, need.skill) and ctx.static_block(v, s, need) is None
+                    and fits(v, s, need)):
+                take(v, s, need)
+                break
+
+    candidates = {
+        (s.id, n.skill): [v for v in problem.volunteers if ctx.static_block(v, s, n) is None]
+        for s in problem.slots for n in s.needs}
+    needs = [(s, n) for s in problem.slots for n in s.needs]
+    # Most constrained first: fewest candidates per person needed.
+    for target in ("min", "preferred"):
+        needs.sort(key=lambda sn: (len(candidates[sn[0].id, sn[1].skill]) / max(1, sn[1].min),
+                                   sn[0].id, sn[1].skill))
+        for s, need in needs:
+            goal = need.min if target == "min" else need.preferred_count
+            ranked = sorted(candidates[s.id, need.skill],
+                            key=lambda v: (ctx.pair_cost(v, s) + 2 * ctx.travel(v, s), v.id))
+            for v in ranked:
+                if filled[s.id, need.skill] >= goal:
+                    break
+                if fits(v, s, need):
+                    take(v, s, need)
+    return _plan(problem, out, evaluate_tutoring(problem, out), started)
+
+
+def greedy_posts(problem: PostsProblem) -> Plan:
+    started = time.monotonic()
+    ctx = PostsContext(problem)
+    placed: dict[str, list[str]] = defaultdict(list)  # unit -> post ids
+    heads: dict[str, int] = defaultdict(int)
+    chosen: dict[str, list[str]] = defaultdict(list)  # post -> units
+
+    def fits(u, p) -> bool:
+        if heads[p.id] + u.size > p.capacity or len(placed[u.id]) >= u.max_posts:
+            return False
+        return not any(ctx.posts[o].dates.overlaps(p.dates) for o in placed[u.id])
+
+    def take(u, p) -> None:
+        placed[u.id].append(p.id)
+        heads[p.id] += u.size
+        chosen[p.id].append(u.id)
+
+    for pin in problem.pins:
+        u, p = ctx.units.get(pin.volunteer_id) or ctx.unit_of_volunteer(pin.volunteer_id), \
+            ctx.posts[pin.target_id]
+        if u is not None and ctx.static_block(u, p) is None and fits(u, p):
+            take(u, p)
+
+    candidates = {p.id: [u for u in ctx.units.values() if ctx.static_block(u, p) is None]
+                  for p in problem.posts}
+
+    def missing(p) -> dict[str, int]:
+        units = [ctx.units[x] for x in chosen[p.id]]
+        out = {"head": p.min_headcount - sum(u.size for u in units)}
+        for skill, n in p.skill_counts:
+            out["skill:" + skill] = n - sum(u.skill_count(skill) for u in units)
+        if p.need_leader:
+            out["leader"] = 1 - sum(u.leaders for u in units)
+        if p.need_cleared_adult:
+            out["adult"] = 1 - sum(u.cleared_adults for u in units)
+        return {k: v for k, v in out.items() if v > 0}
+
+    def helps(u, gaps: dict[str, int]) -> int:
+        score = 0
+        for k in gaps:
+            if k == "head":
+                score += 1
+            elif k == "leader":
+                score += 3 * (u.leaders > 0)
+            elif k == "adult":
+                score += 3 * (u.cleared_adults > 0)
+            else:
+                score += 3 * (u.skill_count(k[6:]) > 0)
+        return score
+
+    order = sorted(problem.posts, key=lambda p: (len(candidates[p.id]) / max(1, p.min_headcount),
+                                                 p.id))
+    for p in order:  # coverage first: units that close the most gaps, then the nearest
+        while gaps := missing(p):
+            best = [u for u in candidates[p.id] if helps(u, gaps) and fits(u, p)]
+            if not best:
+                break
+            u = min(best, key=lambda u: (-helps(u, gaps), ctx.unit_travel(u, p) / u.size, u.id))
+            take(u, p)
+    for p in order:  # then fill to the preferred headcount with the nearest units
+        for u in sorted(candidates[p.id], key=lambda u: (ctx.unit_travel(u, p) / u.size, u.id)):
+            if heads[p.id] >= p.preferred_count:
+                break
+            if heads[p.id] + u.size <= p.preferred_count and fits(u, p):
+                take(u, p)
+    out = [Assignment(m, p_id, None, u.team_id)
+           for p_id, units in chosen.items() for u in (ctx.units[x] for x in units)
+           for m in u.member_ids]
+    return _plan(problem, out, evaluate_posts(problem, out), started)

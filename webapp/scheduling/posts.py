@@ -1,0 +1,304 @@
+"""Model 2: summer village posts (暑期驻点) with atomic teams.
+
+A *unit* is a team (placed whole) or a volunteer who is in no team. Decision: ``place[u, p]`` = unit
+u is stationed at post p. Because the decision is per unit, a team can never be split: that is the
+formulation, not a constraint that could be violated.
+
+Hard rules: static eligibility (vetting, dates, travel limit, forbidden, team fits the post),
+capacity (min(max headcount, beds)), one post at a time (date overlap), a cap on posts per unit,
+pins; coverage (min headcount, skill counts, a leader, a cleared adult) is hard only with
+``rules.hard_minimums``, otherwise the most expensive objective term.
+Terms: unfilled_min, unfilled_preferred, change, continuity, travel, preference, balance.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from .domain import Assignment, Post, PostsProblem, Volunteer
+from .objective import RuleBook, Terms, shortfall
+from .travel import travel_minutes
+from .tutoring import BuiltModel
+
+STATIC_STAGES = ("cleared", "available", "travel", "allowed", "size")
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str
+    members: tuple[Volunteer, ...]
+    team_id: str | None
+    preferred_posts: frozenset[str]
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+    @property
+    def member_ids(self) -> tuple[str, ...]:
+        return tuple(m.id for m in self.members)
+
+    @property
+    def max_posts(self) -> int:
+        return min(m.max_posts for m in self.members)
+
+    @property
+    def leaders(self) -> int:
+        return sum(m.is_leader for m in self.members)
+
+    @property
+    def cleared_adults(self) -> int:
+        return sum(m.cleared and m.is_adult for m in self.members)
+
+    def skill_count(self, skill: str) -> int:
+        return sum(skill in m.skills for m in self.members)
+
+
+class PostsContext:
+    def __init__(self, problem: PostsProblem) -> None:
+        self.problem = problem
+        self.volunteers = {v.id: v for v in problem.volunteers}
+        self.posts = {p.id: p for p in problem.posts}
+        self.forbidden = {(f.volunteer_id, f.target_id) for f in problem.forbidden}
+        in_team = set()
+        units: dict[str, Unit] = {}
+        for t in problem.teams:
+            units[t.id] = Unit(t.id, tuple(self.volunteers[m] for m in t.member_ids), t.id,
+                               t.preferred_posts)
+            in_team |= set(t.member_ids)
+        for v in problem.volunteers:
+            if v.id not in in_team:
+                units[v.id] = Unit(v.id, (v,), None, v.preferred_posts)
+        self.units = units
+        self._unit_of = {m.id: u for u in units.values() for m in u.members}
+        self._travel: dict[tuple[str, str], int] = {}
+
+    def unit_of_volunteer(self, volunteer_id: str) -> Unit | None:
+        return self._unit_of.get(volunteer_id)
+
+    def travel(self, v: Volunteer, p: Post) -> int:
+        key = (v.id, p.id)
+        t = self._travel.get(key)
+        if t is None:
+            m = self.problem.travel_minutes or {}
+            t = m[key] if key in m else travel_minutes(v.home, p.location, v.transport)
+            self._travel[key] = t
+        return t
+
+    def unit_travel(self, u: Unit, p: Post) -> int:
+        return sum(self.travel(m, p) for m in u.members)
+
+    def member_block(self, v: Volunteer, p: Post) -> str | None:
+        if p.vetting_required and not v.cleared:
+            return "cleared"
+        if v.available_dates is not None and not any(d.covers(p.dates)
+                                                     for d in v.available_dates):
+            return "available"
+        limit = v.max_travel_minutes
+        if p.max_travel_minutes is not None:
+            limit = min(limit, p.max_travel_minutes)
+        if self.travel(v, p) > limit:
+            return "travel"
+        if (v.id, p.id) in self.forbidden:
+            return "allowed"
+        return None
+
+    def static_block(self, u: Unit, p: Post) -> str | None:
+        """First rule that keeps the whole unit out of post p (one member is enough)."""
+        for m in u.members:
+            reason = self.member_block(m, p)
+            if reason is not None:
+                return reason
+        if (u.id, p.id) in self.forbidden:
+            return "allowed"
+        if u.size > p.capacity:
+            return "size"
+        return None
+
+
+def build_posts_model(problem: PostsProblem, explain: bool = False) -> BuiltModel:
+    ctx = PostsContext(problem)
+    model = cp_model.CpModel()
+    built = BuiltModel(model, Terms(), RuleBook(model, explain))
+    place = built.assign  # keyed (unit, post, "") to share BuiltModel with tutoring
+    pinned = _pinned_pairs(problem, ctx)
+    for u in ctx.units.values():
+        for p in problem.posts:
+            if ctx.static_block(u, p) is None or (u.id, p.id) in pinned:
+                place[u.id, p.id, ""] = model.new_bool_var(f"place[{u.id},{p.id}]")
+    by_unit: dict[str, list[str]] = defaultdict(list)
+    by_post: dict[str, list[str]] = defaultdict(list)
+    for u_id, p_id, _ in place:
+        by_unit[u_id].append(p_id)
+        by_post[p_id].append(u_id)
+
+    add_pinned_ineligible(built, ctx, pinned)
+    add_capacity(built, ctx, by_post)
+    add_one_post_at_a_time(built, ctx, by_unit)
+    add_max_posts(built, ctx, by_unit)
+    add_coverage(built, ctx, by_post)
+    add_pins(built, pinned)
+    add_objective_terms(built, ctx, by_unit, by_post)
+    built.terms.minimize(model)
+
+    def decode(value: Callable[[cp_model.IntVar], int]) -> tuple[Assignment, ...]:
+        out = []
+        for (u_id, p_id, _), x in sorted(place.items()):
+            if value(x):
+                u = ctx.units[u_id]
+                out.extend(Assignment(m, p_id, None, u.team_id) for m in u.member_ids)
+        return tuple(out)
+
+    def hint(assignments: Sequence[Assignment]) -> None:
+        chosen = set()
+        for a in assignments:
+            u = ctx.unit_of_volunteer(a.volunteer_id)
+            if u is not None:
+                chosen.add((u.id, a.target_id))
+        for (u_id, p_id, _), x in place.items():
+            model.add_hint(x, (u_id, p_id) in chosen)
+
+    built.decode, built.hint = decode, hint
+    return built
+
+
+def _pinned_pairs(problem: PostsProblem, ctx: PostsContext) -> set[tuple[str, str]]:
+    out = set()
+    for pin in problem.pins:
+        u = ctx.units.get(pin.volunteer_id) or ctx.unit_of_volunteer(pin.volunteer_id)
+        if u is not None:
+            out.add((u.id, pin.target_id))
+    return out
+
+
+# --------------------------------------------------------------------------- hard rules
+
+
+def add_pinned_ineligible(built: BuiltModel, ctx: PostsContext,
+                          pinned: set[tuple[str, str]]) -> None:
+    for u_id, p_id in pinned:
+        reason = ctx.static_block(ctx.units[u_id], ctx.posts[p_id])
+        if reason is not None:
+            ct = built.model.add(built.assign[u_id, p_id, ""] == 0)
+            built.rules.enforce(ct, reason, unit=u_id, post=p_id)
+
+
+def add_capacity(built: BuiltModel, ctx: PostsContext, by_post: dict[str, list[str]]) -> None:
+    """Headcount within min(max headcount, beds); counted in people, so a team counts fully."""
+    for p_id, units in by_post.items():
+        p = ctx.posts[p_id]
+        sizes = [ctx.units[u].size for u in units]
+        if sum(sizes) > p.capacity:
+            ct = built.model.add(sum(s * built.assign[u, p_id, ""] for s, u in
+                                     zip(sizes, units, strict=True)) <= p.capacity)
+            built.rules.enforce(ct, "capacity", post=p_id, count=p.capacity)
+
+
+def add_one_post_at_a_time(built: BuiltModel, ctx: PostsContext,
+                           by_unit: dict[str, list[str]]) -> None:
+    """Posts with overlapping dates form an interval graph: one clique per start date."""
+    for u_id, post_ids in by_unit.items():
+        posts = [ctx.posts[p] for p in post_ids]
+        seen: set[frozenset[str]] = set()
+        cts = []
+        for p in posts:
+            clique = frozenset(q.id for q in posts
+                               if q.dates.start <= p.dates.start <= q.dates.end)
+            if len(clique) > 1 and clique not in seen:
+                seen.add(clique)
+                cts.append(built.model.add(sum(built.assign[u_id, q, ""] for q in sorted(clique))
+                                           <= 1))
+        built.rules.enforce_all(cts, "schedule", unit=u_id)
+
+
+def add_max_posts(built: BuiltModel, ctx: PostsContext, by_unit: dict[str, list[str]]) -> None:
+    for u_id, post_ids in by_unit.items():
+        cap = ctx.units[u_id].max_posts
+        if len(post_ids) > cap:
+            ct = built.model.add(sum(built.assign[u_id, p, ""] for p in post_ids) <= cap)
+            built.rules.enforce(ct, "max_posts", unit=u_id, count=cap)
+
+
+def coverage_requirements(p: Post) -> list[tuple[str, int, Callable]]:
+    """(name, count, unit -> contribution) for each coverage requirement of a post."""
+    reqs: list[tuple[str, int, Callable]] = []
+    if p.min_headcount > 0:
+        reqs.append(("headcount", p.min_headcount, lambda u: u.size))
+    for skill, n in p.skill_counts:
+        if n > 0:
+            reqs.append((f"skill:{skill}", n, lambda u, s=skill: u.skill_count(s)))
+    if p.need_leader:
+        reqs.append(("leader", 1, lambda u: u.leaders))
+    if p.need_cleared_adult:
+        reqs.append(("cleared_adult", 1, lambda u: u.cleared_adults))
+    return reqs
+
+
+def add_coverage(built: BuiltModel, ctx: PostsContext, by_post: dict[str, list[str]]) -> None:
+    problem, model, w = ctx.problem, built.model, ctx.problem.weights
+    for p in problem.posts:
+        units = by_post.get(p.id, [])
+        for name, count, contrib in coverage_requirements(p):
+            have = sum(contrib(ctx.units[u]) * built.assign[u, p.id, ""] for u in units
+                       if contrib(ctx.units[u]))
+            if problem.rules.hard_minimums:
+                ct = model.add(have >= count)
+                built.rules.enforce(ct, "min", post=p.id, requirement=name, count=count)
+            elif built.terms.wanted(w.unfilled_min):
+                built.terms.add("unfilled_min", shortfall(model, have, count,
+                                                          f"short[{p.id},{name}]"), w.unfilled_min)
+
+
+def add_pins(built: BuiltModel, pinned: set[tuple[str, str]]) -> None:
+    for u_id, p_id in sorted(pinned):
+        ct = built.model.add(built.assign[u_id, p_id, ""] == 1)
+        built.rules.enforce(ct, "pin", unit=u_id, post=p_id)
+
+
+# --------------------------------------------------------------------------- objective
+
+
+def add_objective_terms(built: BuiltModel, ctx: PostsContext, by_unit: dict[str, list[str]],
+                        by_post: dict[str, list[str]]) -> None:
+    problem, w, terms, place, model = (ctx.problem, ctx.problem.weights, built.terms,
+                                       built.assign, built.model)
+
+    def heads(p_id: str) -> cp_model.LinearExprT:
+        return sum(ctx.units[u].size * place[u, p_id, ""] for u in by_post.get(p_id, []))
+
+    def placed(v_id: str, p_id: str) -> cp_model.LinearExprT:
+        u = ctx.unit_of_volunteer(v_id)
+        return place.get((u.id, p_id, ""), 0) if u is not None else 0
+
+    if terms.wanted(w.unfilled_preferred) or terms.wanted(w.balance):
+        worst = model.new_int_var(0, max(p.preferred_count for p in problem.posts), "worst")
+        for p in problem.posts:
+            if p.preferred_count > p.min_headcount:
+                terms.add("unfilled_preferred",
+                          shortfall(model, heads(p.id), p.preferred_count, f"short_pref[{p.id}]"),
+                          w.unfilled_preferred)
+            if p.preferred_count > 0:
+                model.add(worst >= p.preferred_count - heads(p.id))
+        terms.add("balance", worst, w.balance)
+    if problem.published and terms.wanted(w.change):
+        kept = [placed(a.volunteer_id, a.target_id) for a in problem.published]
+        terms.add("change", len(kept) - sum(kept), w.change)
+    last = [(v.id, t) for v in problem.volunteers for t in sorted(v.last_targets)
+            if t in ctx.posts]
+    if last and terms.wanted(w.continuity):
+        terms.add("continuity", len(last) - sum(placed(v, t) for v, t in last), w.continuity)
+    travel, pref = [], []
+    for (u_id, p_id, _), x in place.items():
+        u = ctx.units[u_id]
+        if (t := ctx.unit_travel(u, ctx.posts[p_id])) != 0:
+            travel.append(t * x)
+        if u.preferred_posts and p_id not in u.preferred_posts:
+            pref.append(u.size * x)
+    if travel:
+        terms.add("travel", sum(travel), w.travel)
+    if pref:
+        terms.add("preference", sum(pref), w.preference)

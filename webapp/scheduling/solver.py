@@ -1,0 +1,253 @@
+"""Run CP-SAT on either model and return a Plan.
+
+``solve(problem, params, on_progress, stop)`` validates the input (bad input gives a Plan with
+status "invalid" and an explanation, or raises ValidationError with ``raise_invalid=True``), builds
+the model, seeds it with the greedy plan as a hint, solves with settings that suit a 2-core
+machine, and reports status, objective, best bound, relative gap, wall time and each term.
+
+Why these settings: on 2 cores the default portfolio spends both workers on search and the bound
+barely moves; one worker must run ``max_lp`` (full LP relaxation with cuts) to prove optimality.
+``strategy="lin2"`` is the single-worker alternative (linearization_level=2); see docs/scheduling.md
+for the measured comparison.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from .domain import (
+    Explanation,
+    Plan,
+    PostsProblem,
+    Progress,
+    Status,
+    TutoringProblem,
+    ValidationError,
+    validate_posts,
+    validate_tutoring,
+)
+
+StopFlag = threading.Event | Callable[[], bool] | None
+ProgressFn = Callable[[Progress], None] | None
+
+_STATUS: dict[int, Status] = {
+    cp_model.OPTIMAL: "optimal",
+    cp_model.FEASIBLE: "feasible",
+    cp_model.INFEASIBLE: "infeasible",
+    cp_model.UNKNOWN: "timeout_no_solution",
+    cp_model.MODEL_INVALID: "invalid",
+}
+
+
+@dataclass(frozen=True)
+class SolveParams:
+    time_limit: float = 30.0  # wall seconds
+    deterministic_time: float | None = None  # set in tests: results then repeat exactly
+    seed: int = 7
+    workers: int = 2
+    strategy: str = "max_lp"  # "max_lp" (2 workers, one of them max_lp) | "lin2" | "default"
+    hint: bool = True  # seed CP-SAT with the greedy plan
+    explain: bool = True  # add funnels / conflict cores to the Plan
+    relative_gap: float = 0.0  # stop once within this relative gap (0: prove optimality)
+    # Share of time_limit for large-neighbourhood polishing after the main search when it ends
+    # unproven: free the assignments of a few volunteers (units), fix the rest, re-solve.
+    polish_share: float = 0.0
+    polish_free: int = 3
+    log: bool = False
+
+
+def configure(solver: cp_model.CpSolver, params: SolveParams) -> None:
+    p = solver.parameters
+    p.max_time_in_seconds = params.time_limit
+    if params.deterministic_time is not None:
+        # Tests: a deterministic budget, and workers interleaved in a fixed order, so that even
+        # ties between equally good plans are broken the same way on every run.
+        p.max_deterministic_time = params.deterministic_time
+        p.interleave_search = True
+    p.random_seed = params.seed
+    p.log_search_progress = params.log
+    if params.relative_gap > 0:
+        p.relative_gap_limit = params.relative_gap
+    if params.strategy == "lin2":
+        p.num_workers = 1
+        p.linearization_level = 2
+    elif params.strategy == "max_lp":
+        p.num_workers = max(2, params.workers)
+        # Two workers: one proves (max_lp), one finds solutions (the default search, with LP).
+        if p.num_workers == 2:
+            p.subsolvers.extend(["max_lp", "default_lp"])
+    else:
+        p.num_workers = params.workers
+
+
+class _Callback(cp_model.CpSolverSolutionCallback):
+    def __init__(self, started: float, on_progress: ProgressFn, stopped: Callable[[], bool]):
+        super().__init__()
+        self.started, self.on_progress, self.stopped = started, on_progress, stopped
+        self.stop_requested = False
+
+    def on_solution_callback(self) -> None:
+        if self.on_progress is not None:
+            self.on_progress(Progress(time.monotonic() - self.started, self.objective_value,
+                                      self.best_objective_bound))
+        if self.stopped():
+            self.stop_requested = True
+            self.stop_search()
+
+
+def _stopped_fn(stop: StopFlag) -> Callable[[], bool]:
+    if stop is None:
+        return lambda: False
+    if isinstance(stop, threading.Event):
+        return stop.is_set
+    return stop
+
+
+def run_model(built, params: SolveParams, on_progress: ProgressFn = None,
+              stop: StopFlag = None, hint=None) -> tuple[cp_model.CpSolver, int, float, bool]:
+    """Solve a built model; returns (solver, status, wall seconds, stopped by flag)."""
+    if hint is not None and built.hint is not None:
+        built.hint(hint)
+    solver = cp_model.CpSolver()
+    configure(solver, params)
+    stopped = _stopped_fn(stop)
+    started = time.monotonic()
+    cb = _Callback(started, on_progress, stopped)
+    if on_progress is not None:
+        solver.best_bound_callback = lambda bound: on_progress(
+            Progress(time.monotonic() - started, None, bound))
+    # The stop flag must work even while no solution arrives: a watcher thread polls it.
+    done = threading.Event()
+    flag_hit = threading.Event()
+
+    def watch() -> None:
+        while True:
+            if stopped():
+                flag_hit.set()
+                solver.stop_search()
+                return
+            if done.wait(0.05):
+                return
+
+    watcher = threading.Thread(target=watch, daemon=True) if stop is not None else None
+    if watcher is not None:
+        watcher.start()
+    try:
+        status = solver.solve(built.model, cb)
+    finally:
+        done.set()
+        if watcher is not None:
+            watcher.join()
+    wall = time.monotonic() - started
+    return solver, status, wall, flag_hit.is_set() or cb.stop_requested
+
+
+def polish(built, solver: cp_model.CpSolver, params: SolveParams, seconds: float,
+           stop: StopFlag) -> Callable:
+    """Agent-subset LNS: repeatedly free every decision of ``polish_free`` random volunteers
+    (units), fix all others to the incumbent, and re-solve that neighbourhood with a short limit.
+    Classic for GAP-like structure, where CP-SAT's own LNS on 2 cores is slow to reach the last
+    fraction of a percent. Returns a value function over the original variables."""
+    stopped = _stopped_fn(stop)
+    deadline = time.monotonic() + max(0.0, seconds)
+    best = {x.index: solver.value(x) for x in built.assign.values()}
+    best_obj = solver.objective_value
+    owners = sorted({k[0] for k in built.assign})
+    rng = random.Random(params.seed)
+    while time.monotonic() < deadline - 0.05 and not stopped() and len(owners) > 1:
+        free = set(rng.sample(owners, min(params.polish_free, len(owners) - 1)))
+        model = built.model.clone()
+        for key, x in built.assign.items():
+            y = model.get_bool_var_from_proto_index(x.index)
+            model.add_hint(y, best[x.index])
+            if key[0] not in free:
+                model.add(y == best[x.index])
+        sub = cp_model.CpSolver()
+        sub.parameters.max_time_in_seconds = min(2.0, deadline - time.monotonic())
+        sub.parameters.num_workers = params.workers
+        sub.parameters.random_seed = params.seed
+        status = sub.solve(model)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and sub.objective_value < best_obj - 0.5:
+            best_obj = sub.objective_value
+            best = {x.index: sub.value(model.get_bool_var_from_proto_index(x.index))
+                    for x in built.assign.values()}
+            # Values of the auxiliary variables are recomputed below from the assignment.
+    fixed = built.model.clone()
+    for x in built.assign.values():
+        fixed.add(fixed.get_bool_var_from_proto_index(x.index) == best[x.index])
+    final = cp_model.CpSolver()
+    final.parameters.num_workers = 1
+    final.parameters.max_time_in_seconds = 5.0
+    final.solve(fixed)
+    return final.value
+
+
+def relative_gap(objective: float | None, bound: float | None) -> float | None:
+    if objective is None or bound is None:
+        return None
+    return abs(objective - bound) / max(1.0, abs(objective))
+
+
+def solve(problem: TutoringProblem | PostsProblem, params: SolveParams | None = None,
+          on_progress: ProgressFn = None, stop: StopFlag = None,
+          raise_invalid: bool = False) -> Plan:
+    """Solve a tutoring or posts problem. Never raises on bad input unless ``raise_invalid``."""
+    from . import explain, greedy, posts, tutoring  # local: keep import order simple
+
+    params = params or SolveParams()
+    try:
+        if isinstance(problem, TutoringProblem):
+            validate_tutoring(problem)
+        else:
+            validate_posts(problem)
+    except ValidationError as err:
+        if raise_invalid:
+            raise
+        return Plan("invalid", None, None, None, 0.0, explanations=(explain.invalid(err),))
+    started_all = time.monotonic()
+    if params.polish_share > 0:
+        main_time = params.time_limit * (1 - params.polish_share)
+        params_main = dataclasses.replace(params, time_limit=main_time)
+    else:
+        params_main = params
+    if isinstance(problem, TutoringProblem):
+        built = tutoring.build_tutoring_model(problem)
+        baseline = greedy.greedy_tutoring(problem) if params.hint else None
+    else:
+        built = posts.build_posts_model(problem)
+        baseline = greedy.greedy_posts(problem) if params.hint else None
+    solver, status, wall, stopped = run_model(built, params_main, on_progress, stop,
+                                              baseline.assignments if baseline else None)
+    name = _STATUS.get(status, "timeout_no_solution")
+    value = solver.value
+    if name == "feasible" and params.polish_share > 0 and not stopped:
+        value = polish(built, solver, params, params.time_limit - wall, stop)
+        wall = time.monotonic() - started_all
+    if name in ("optimal", "feasible"):
+        assignments = built.decode(value)
+        terms = built.terms.values(value)
+        # All weights and terms are integers: report integers (the float API adds noise).
+        objective = float(round(sum(t.weighted for t in terms))) if built.terms.exprs else 0.0
+        if built.terms.exprs and params.polish_share == 0:
+            objective = float(round(solver.objective_value))
+        bound = float(math.ceil(solver.best_objective_bound - 1e-6)) if built.terms.exprs else 0.0
+        gap = relative_gap(objective, bound)
+    else:
+        assignments, terms, objective, bound, gap = (), (), None, None, None
+    explanations: tuple[Explanation, ...] = ()
+    if params.explain:
+        if name in ("optimal", "feasible"):
+            explanations = explain.unfilled(problem, assignments)
+        elif name == "infeasible":
+            explanations = explain.conflicts(problem, params)
+    return Plan(name, objective, bound, gap, wall, terms, assignments, explanations,
+                deterministic_time=solver.response_proto.deterministic_time,
+                stopped=stopped)
