@@ -180,3 +180,75 @@ def care_log(*, pairing, kind: str = "talk", happened_on: date | None = None, no
 
     obj = CareLog(pairing=pairing, kind=kind, happened_on=happened_on or date.today(), note=note)
     return _save(obj)
+
+
+# --- Children's homes: opening hours, closures, bookings (homes branch) ----------------------
+
+
+def opening_hours(
+    home: Home,
+    weekdays: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6),
+    start: str = "08:00",
+    end: str = "20:00",
+    valid_from: date | None = None,
+    valid_to: date | None = None,
+    label: str = "",
+):
+    from webapp.models import OpeningHours
+
+    def minutes(text: str) -> int:
+        hours, mins = text.split(":")
+        return int(hours) * 60 + int(mins)
+
+    for weekday in weekdays:
+        home.opening_hours.append(
+            OpeningHours(
+                weekday=weekday,
+                start_minute=minutes(start),
+                end_minute=minutes(end),
+                valid_from=valid_from,
+                valid_to=valid_to,
+                label=label,
+            )
+        )
+    return _save(home)
+
+
+def closure(home: Home, starts_on: date, ends_on: date, reason: str = "维修", room=None):
+    from webapp.models import Closure
+
+    return _save(Closure(home=home, room=room, starts_on=starts_on, ends_on=ends_on, reason=reason))
+
+
+def booking(
+    room: Room,
+    starts_at,
+    ends_at,
+    *,
+    status: str = "confirmed",
+    title: str | None = None,
+    organiser: User | None = None,
+    kind: str = "activity",
+):
+    """An event with one occurrence, written directly (the database's own rules still apply)."""
+    from webapp.blueprints.homes.availability import to_local
+    from webapp.models import Event, Occurrence
+
+    local_start = to_local(room.home, starts_at)
+    local_end = to_local(room.home, ends_at)
+    event = Event(
+        home_id=room.home_id,
+        room_id=room.id,
+        organiser=organiser,
+        title=title or f"活动{_n()}",
+        kind=kind,
+        capacity=1,
+        first_date=local_start.date(),
+        start_minute=local_start.hour * 60 + local_start.minute,
+        end_minute=local_end.hour * 60 + local_end.minute,
+    )
+    event.occurrences.append(
+        Occurrence(room_id=room.id, starts_at=starts_at, ends_at=ends_at, status=status)
+    )
+    _save(event)
+    return event.occurrences[0]

@@ -58,6 +58,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from webapp.blueprints.admin.views import bp as admin_bp
     from webapp.blueprints.auth.views import bp as auth_bp
+    from webapp.blueprints.homes.views import bp as homes_bp
     from webapp.blueprints.main.views import bp as main_bp
     from webapp.blueprints.volunteers.views import bp as volunteers_bp
 
@@ -65,6 +66,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(volunteers_bp)
+    app.register_blueprint(homes_bp)
 
 
 def _register_request_hooks(app: Flask) -> None:

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
+import webapp.blueprints.homes.demo as homes_demo
 from webapp.blueprints.volunteers.demo import load_demo_pairings
 from webapp.extensions import db
 from webapp.models import (
@@ -142,6 +143,9 @@ def load_demo_county(today: date | None = None) -> SeedResult:
     volunteers = _volunteers(rng, villages, skills, users["volunteer@example.org"], today)
     teams = _teams(rng, volunteers)
     load_demo_pairings(today)
+    homes_demo.load_demo_homes(
+        homes, users["manager@example.org"], users["coordinator@example.org"], today
+    )
     Setting.put(DEMO_MARKER, "1")
     db.session.flush()
     return SeedResult(created=True, volunteers=len(volunteers), homes=len(homes), teams=len(teams))

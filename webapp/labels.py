@@ -55,11 +55,64 @@ def vetting_label(volunteer) -> str:
     return label
 
 
+# --- Children's homes: events and bookings ---------------------------------------------------
+EVENT_KIND_LABELS = {
+    "tutoring": _l("Tutoring session"),
+    "activity": _l("Activity"),
+    "video_call": _l("Family video-call session"),
+    "reading_club": _l("Reading club"),
+    "camp": _l("Camp"),
+    "safety_lecture": _l("Safety lecture"),
+    "festival": _l("Festival"),
+}
+AGE_GROUP_LABELS = {
+    "3-6": _l("Ages 3–6"),
+    "6-8": _l("Ages 6–8"),
+    "8-10": _l("Ages 8–10"),
+    "10+": _l("Ages 10 and up"),
+}
+OCCURRENCE_STATUS_LABELS = {
+    "requested": _l("Awaiting approval"),
+    "confirmed": _l("Confirmed"),
+    "declined": _l("Declined"),
+    "cancelled": _l("Cancelled"),
+}
+WEEKDAY_LABELS = (
+    _l("Monday"),
+    _l("Tuesday"),
+    _l("Wednesday"),
+    _l("Thursday"),
+    _l("Friday"),
+    _l("Saturday"),
+    _l("Sunday"),
+)
+
+
+def event_kind_label(code: str) -> str:
+    return str(EVENT_KIND_LABELS.get(code, code))
+
+
+def age_group_label(code: str | None) -> str:
+    return str(AGE_GROUP_LABELS.get(code, code)) if code else ""
+
+
+def occurrence_status_label(code: str) -> str:
+    return str(OCCURRENCE_STATUS_LABELS.get(code, code))
+
+
+def weekday_label(index: int) -> str:
+    return str(WEEKDAY_LABELS[index])
+
+
 TEMPLATE_HELPERS = {
     "role_label": role_label,
     "kind_label": kind_label,
     "room_kind_label": room_kind_label,
     "vetting_label": vetting_label,
+    "event_kind_label": event_kind_label,
+    "age_group_label": age_group_label,
+    "occurrence_status_label": occurrence_status_label,
+    "weekday_label": weekday_label,
 }
 
 

@@ -9,8 +9,7 @@ from webapp.scheduling.bench import DEFAULT_DATA, main
 from webapp.scheduling.gap import GapInstance, gap_problem, read_gap
 
 # A 2-agent, 3-job GAP small enough to check by hand: agent 1 can hold jobs worth 5 units.
-TINY = GapInstance(2, 3, cost=((1, 4, 3), (5, 2, 6)), load=((2, 3, 3), (2, 2, 2)),
-                   capacity=(5, 4))
+TINY = GapInstance(2, 3, cost=((1, 4, 3), (5, 2, 6)), load=((2, 3, 3), (2, 2, 2)), capacity=(5, 4))
 
 
 def test_tiny_gap_is_solved_to_its_hand_checked_optimum_in_both_senses():
@@ -34,6 +33,7 @@ def test_gap1_problem1_matches_or_library_in_both_senses(capsys):
     main(["gap", str(DEFAULT_DATA / "gap" / "gap1.txt"), "--problem", "1"])
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [(r["sense"], r["status"], r["objective"]) for r in rows] == [
-        ("min", "optimal", 261), ("max", "optimal", 336)]
-    assert set(rows[0]) >= {"instance", "problem", "status", "objective", "bound", "gap",
-                            "seconds"}
+        ("min", "optimal", 261),
+        ("max", "optimal", 336),
+    ]
+    assert set(rows[0]) >= {"instance", "problem", "status", "objective", "bound", "gap", "seconds"}

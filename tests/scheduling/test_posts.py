@@ -36,9 +36,11 @@ def test_team_is_placed_whole_or_not_at_all():
     team = Team("t1", ("a", "b", "c"))
     vols = [vol("a"), vol("b"), vol("c")]
     # Room for only two at p1; p2 takes three: the team must go to p2 together.
-    plan = run(vols, [post("p1", hi=2, beds=2), post("p2", hi=3, beds=3, location=Location(29.1,
-                                                                                       110.0))],
-               teams=(team,))
+    plan = run(
+        vols,
+        [post("p1", hi=2, beds=2), post("p2", hi=3, beds=3, location=Location(29.1, 110.0))],
+        teams=(team,),
+    )
     assert where(plan) == {"a": {"p2"}, "b": {"p2"}, "c": {"p2"}}
     assert all(a.team_id == "t1" for a in plan.assignments)
 
@@ -51,8 +53,9 @@ def test_team_with_one_unavailable_member_stays_home_entirely():
 
 
 def test_beds_limit_headcount():
-    plan = run([vol(f"v{i}") for i in range(5)], [post("p1", lo=1, hi=5, beds=2,
-                                                       preferred_headcount=5)])
+    plan = run(
+        [vol(f"v{i}") for i in range(5)], [post("p1", lo=1, hi=5, beds=2, preferred_headcount=5)]
+    )
     assert len(plan.assignments) == 2
 
 
@@ -68,8 +71,11 @@ def test_post_travel_limit_keeps_far_volunteers_away():
 
 def test_a_person_is_at_one_post_at_a_time_but_may_do_two_in_sequence():
     a = vol("a", max_posts=2)
-    posts = [post("w1", "07-08", "07-14"), post("w1b", "07-10", "07-16"),
-             post("w2", "07-20", "07-27")]
+    posts = [
+        post("w1", "07-08", "07-14"),
+        post("w1b", "07-10", "07-16"),
+        post("w2", "07-20", "07-27"),
+    ]
     plan = run([a], posts)
     placed = where(plan)["a"]
     assert len(placed) == 2 and not {"w1", "w1b"} <= placed
@@ -90,10 +96,21 @@ def test_skill_requirement_picks_the_english_teacher():
 
 
 def test_leader_and_cleared_adult_requirements_bind():
-    posts = [post("p1", lo=1, hi=1, beds=1, need_leader=True, need_cleared_adult=True,
-                  vetting_required=False)]
-    vols = [vol("kid", cleared=False, is_adult=False, is_leader=True),
-            vol("lead", is_leader=True, home=Location(29.05, 110.0))]
+    posts = [
+        post(
+            "p1",
+            lo=1,
+            hi=1,
+            beds=1,
+            need_leader=True,
+            need_cleared_adult=True,
+            vetting_required=False,
+        )
+    ]
+    vols = [
+        vol("kid", cleared=False, is_adult=False, is_leader=True),
+        vol("lead", is_leader=True, home=Location(29.05, 110.0)),
+    ]
     plan = run(vols, posts)
     assert where(plan) == {"lead": {"p1"}}
 
@@ -101,18 +118,40 @@ def test_leader_and_cleared_adult_requirements_bind():
 def test_pinned_team_and_forbidden_pair_are_kept():
     vols = [vol("a"), vol("b"), vol("s")]
     posts = [post("p1"), post("p2", location=Location(29.05, 110.0))]
-    plan = run(vols, posts, teams=(Team("t1", ("a", "b")),), pins=(Pin("t1", "p2"),),
-               forbidden=(Forbidden("s", "p1"),))
+    plan = run(
+        vols,
+        posts,
+        teams=(Team("t1", ("a", "b")),),
+        pins=(Pin("t1", "p2"),),
+        forbidden=(Forbidden("s", "p1"),),
+    )
     assert where(plan)["a"] == {"p2"} and where(plan)["b"] == {"p2"}
     assert "p1" not in where(plan).get("s", set())
 
 
 def test_reported_terms_match_independent_evaluation():
-    vols = [vol(f"v{i}", "英语" if i % 3 == 0 else "美术", home=Location(29 + i / 40, 110.0),
-                is_leader=i % 4 == 0) for i in range(10)]
-    posts = [post(f"p{i}", lo=2, hi=4, beds=4, preferred_headcount=3, need_leader=True,
-                  skill_counts=(("英语", 1),), location=Location(29.1, 110 + i / 20))
-             for i in range(3)]
+    vols = [
+        vol(
+            f"v{i}",
+            "英语" if i % 3 == 0 else "美术",
+            home=Location(29 + i / 40, 110.0),
+            is_leader=i % 4 == 0,
+        )
+        for i in range(10)
+    ]
+    posts = [
+        post(
+            f"p{i}",
+            lo=2,
+            hi=4,
+            beds=4,
+            preferred_headcount=3,
+            need_leader=True,
+            skill_counts=(("英语", 1),),
+            location=Location(29.1, 110 + i / 20),
+        )
+        for i in range(3)
+    ]
     problem = PostsProblem(tuple(vols), tuple(posts), teams=(Team("t", ("v1", "v2")),))
     plan = solve(problem, FAST)
     terms = evaluate_posts(problem, plan.assignments)
@@ -124,27 +163,43 @@ def test_reported_terms_match_independent_evaluation():
 @st.composite
 def small_posts(draw):
     n = draw(st.integers(1, 9))
-    vols = [vol(f"v{i}", *draw(st.sets(st.sampled_from(("英语", "美术")), max_size=2)),
-                cleared=draw(st.booleans()), is_leader=draw(st.booleans()),
-                max_posts=draw(st.integers(1, 2)),
-                home=Location(29 + draw(st.integers(0, 20)) / 100, 110.0),
-                max_travel_minutes=draw(st.sampled_from((20, 60, 300)))) for i in range(n)]
+    vols = [
+        vol(
+            f"v{i}",
+            *draw(st.sets(st.sampled_from(("英语", "美术")), max_size=2)),
+            cleared=draw(st.booleans()),
+            is_leader=draw(st.booleans()),
+            max_posts=draw(st.integers(1, 2)),
+            home=Location(29 + draw(st.integers(0, 20)) / 100, 110.0),
+            max_travel_minutes=draw(st.sampled_from((20, 60, 300))),
+        )
+        for i in range(n)
+    ]
     ids = [v.id for v in vols]
     teams, i, k = [], 0, 0
     while i < n and draw(st.booleans()):
         size = draw(st.integers(2, 3))
         if i + size > n:
             break
-        teams.append(Team(f"t{k}", tuple(ids[i:i + size])))
+        teams.append(Team(f"t{k}", tuple(ids[i : i + size])))
         i, k = i + size, k + 1
     posts = []
     for j in range(draw(st.integers(1, 4))):
         start = draw(st.sampled_from(("07-08", "07-12", "07-20")))
         lo = draw(st.integers(0, 3))
         hi = max(3, lo + draw(st.integers(0, 2)))
-        posts.append(post(f"p{j}", start, start[:3] + str(int(start[3:]) + 6).zfill(2), lo, hi,
-                          draw(st.integers(3, 5)), need_leader=draw(st.booleans()),
-                          skill_counts=(("英语", draw(st.integers(0, 1))),)))
+        posts.append(
+            post(
+                f"p{j}",
+                start,
+                start[:3] + str(int(start[3:]) + 6).zfill(2),
+                lo,
+                hi,
+                draw(st.integers(3, 5)),
+                need_leader=draw(st.booleans()),
+                skill_counts=(("英语", draw(st.integers(0, 1))),),
+            )
+        )
     return PostsProblem(tuple(vols), tuple(posts), tuple(teams))
 
 

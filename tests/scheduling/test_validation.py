@@ -15,8 +15,11 @@ from webapp.scheduling import (
 
 
 def tut(vols=None, slots=None, **kw):
-    return TutoringProblem(tuple(vols if vols is not None else [vol("a", "math")]),
-                           tuple(slots if slots is not None else [slot("s1")]), **kw)
+    return TutoringProblem(
+        tuple(vols if vols is not None else [vol("a", "math")]),
+        tuple(slots if slots is not None else [slot("s1")]),
+        **kw,
+    )
 
 
 def test_negative_headcount_names_the_need():
@@ -33,8 +36,7 @@ def test_slot_ending_before_it_starts_is_rejected():
 def test_post_ending_before_it_starts_is_rejected():
     p = post("p1")
     bad = post("p2")
-    bad = bad.__class__(**{**bad.__dict__, "dates": DateRange(date(2025, 7, 15),
-                                                               date(2025, 7, 8))})
+    bad = bad.__class__(**{**bad.__dict__, "dates": DateRange(date(2025, 7, 15), date(2025, 7, 8))})
     with pytest.raises(ValidationError, match="post p2"):
         solve(PostsProblem((vol("a"),), (p, bad)), raise_invalid=True)
 
@@ -47,8 +49,9 @@ def test_unknown_skill_is_named():
 
 def test_team_larger_than_any_post_is_rejected():
     vols = tuple(vol(f"m{i}") for i in range(5))
-    problem = PostsProblem(vols, (post("p1", hi=4, beds=3),),
-                           teams=(Team("t1", tuple(v.id for v in vols)),))
+    problem = PostsProblem(
+        vols, (post("p1", hi=4, beds=3),), teams=(Team("t1", tuple(v.id for v in vols)),)
+    )
     with pytest.raises(ValidationError, match="team t1") as err:
         solve(problem, raise_invalid=True)
     assert "larger than any post" in str(err.value)

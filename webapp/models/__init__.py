@@ -3,8 +3,10 @@
 from webapp.models.accounts import ROLES, User, UserRole
 from webapp.models.audit import AuditLog
 from webapp.models.children import CareLog, Child, Pairing
-from webapp.models.homes import Home, Room, home_managers
+from webapp.models.events import CallSlot, Event, Need, Occurrence
+from webapp.models.homes import Closure, Home, OpeningHours, Room, home_managers
 from webapp.models.imports import PendingImport
+from webapp.models.notifications import OutboxMessage
 from webapp.models.places import Place
 from webapp.models.settings import Setting
 from webapp.models.volunteers import (
@@ -20,9 +22,16 @@ from webapp.models.volunteers import (
 __all__ = [
     "ROLES",
     "AuditLog",
+    "CallSlot",
     "CareLog",
     "Child",
+    "Closure",
+    "Event",
     "Home",
+    "Need",
+    "Occurrence",
+    "OpeningHours",
+    "OutboxMessage",
     "Pairing",
     "PendingImport",
     "Place",

@@ -1,0 +1,1 @@
+"""Children's homes: rooms, opening hours, closures, events and room bookings."""

@@ -1,0 +1,189 @@
+"""Calendar grids: a week per home (rooms as columns, hours as rows), a month, and a day list."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from webapp.blueprints.homes import availability as av
+from webapp.extensions import db
+from webapp.models import Home, Occurrence, Room
+from webapp.models.base import utcnow
+from webapp.models.events import ACTIVE_STATUSES
+
+DEFAULT_HOURS = (8 * 60, 20 * 60)
+
+
+@dataclass
+class Cell:
+    room: Room
+    occurrences: list[Occurrence]
+    # Pre-filled booking times (minutes) when the cell is free and can be booked.
+    book_start: int | None = None
+    book_end: int | None = None
+    closed: str | None = None
+
+
+@dataclass
+class HourRow:
+    minute: int
+    cells: list[Cell]
+
+
+@dataclass
+class DayBlock:
+    day: date
+    closed: str | None
+    rows: list[HourRow] = field(default_factory=list)
+
+
+@dataclass
+class WeekView:
+    home: Home
+    rooms: list[Room]
+    start: date
+    days: list[DayBlock]
+
+    @property
+    def previous(self) -> date:
+        return self.start - timedelta(days=7)
+
+    @property
+    def next(self) -> date:
+        return self.start + timedelta(days=7)
+
+    @property
+    def end(self) -> date:
+        return self.start + timedelta(days=6)
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def occurrences_between(home: Home, first: date, last: date) -> list[Occurrence]:
+    start, end = av.local_day_bounds(home, first, last)
+    return list(
+        db.session.scalars(
+            select(Occurrence)
+            .join(Room, Room.id == Occurrence.room_id)
+            .where(
+                Room.home_id == home.id,
+                Occurrence.status.in_(ACTIVE_STATUSES),
+                Occurrence.starts_at < end,
+                Occurrence.ends_at > start,
+            )
+            .order_by(Occurrence.starts_at, Occurrence.id)
+        )
+    )
+
+
+def _hours(home: Home, day: date) -> list[tuple[int, int]]:
+    if not av.has_opening_hours(home):
+        return [DEFAULT_HOURS]
+    return av.hours_on(home, day)
+
+
+def week(home: Home, any_day: date, now: datetime | None = None) -> WeekView:
+    now = now or utcnow()
+    start = week_start(any_day)
+    rooms = list(home.rooms)
+    occurrences = occurrences_between(home, start, start + timedelta(days=6))
+    days = []
+    for offset in range(7):
+        day = start + timedelta(days=offset)
+        closure = av.closure_on(home, day)
+        if closure is not None:
+            days.append(DayBlock(day, closure.reason))
+            continue
+        periods = _hours(home, day)
+        if not periods:
+            days.append(DayBlock(day, "closed"))
+            continue
+        block = DayBlock(day, None)
+        first = min(s for s, _ in periods) // 60 * 60
+        last = max(e for _, e in periods)
+        for minute in range(first, last, 60):
+            row = HourRow(minute, [])
+            slot_start = av.to_utc(home, day, minute)
+            slot_end = av.to_utc(home, day, minute + 60)
+            for room in rooms:
+                inside = [
+                    o
+                    for o in occurrences
+                    if o.room_id == room.id and o.starts_at < slot_end and o.ends_at > slot_start
+                ]
+                cell = Cell(room, inside)
+                room_closure = av.closure_on(home, day, room.id)
+                if room_closure is not None:
+                    cell.closed = room_closure.reason
+                elif not inside and room.bookable:
+                    for s, e in periods:
+                        begin, finish = max(s, minute), min(e, minute + 60)
+                        if begin < finish and av.to_utc(home, day, begin) > now:
+                            cell.book_start, cell.book_end = begin, finish
+                            break
+                row.cells.append(cell)
+            block.rows.append(row)
+        days.append(block)
+    return WeekView(home, rooms, start, days)
+
+
+@dataclass
+class MonthDay:
+    day: date
+    in_month: bool
+    occurrences: list[Occurrence]
+    closed: str | None
+
+
+@dataclass
+class MonthView:
+    home: Home
+    first: date
+    weeks: list[list[MonthDay]]
+
+    @property
+    def previous(self) -> date:
+        return (self.first - timedelta(days=1)).replace(day=1)
+
+    @property
+    def next(self) -> date:
+        return (self.first + timedelta(days=32)).replace(day=1)
+
+
+def month(home: Home, any_day: date) -> MonthView:
+    first = any_day.replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    grid_start = week_start(first)
+    grid_end = week_start(last) + timedelta(days=6)
+    by_day: dict[date, list[Occurrence]] = defaultdict(list)
+    for occurrence in occurrences_between(home, grid_start, grid_end):
+        by_day[av.to_local(home, occurrence.starts_at).date()].append(occurrence)
+    weeks, day = [], grid_start
+    while day <= grid_end:
+        row = []
+        for _ in range(7):
+            closure = av.closure_on(home, day)
+            row.append(
+                MonthDay(
+                    day,
+                    day.month == first.month,
+                    by_day.get(day, []),
+                    closure.reason if closure else None,
+                )
+            )
+            day += timedelta(days=1)
+        weeks.append(row)
+    return MonthView(home, first, weeks)
+
+
+def agenda(home: Home, first: date, days: int = 14) -> list[tuple[date, list[Occurrence]]]:
+    """Occurrences day by day, for the phone-sized list view."""
+    by_day: dict[date, list[Occurrence]] = defaultdict(list)
+    for occurrence in occurrences_between(home, first, first + timedelta(days=days - 1)):
+        by_day[av.to_local(home, occurrence.starts_at).date()].append(occurrence)
+    return sorted(by_day.items())

@@ -1,0 +1,431 @@
+"""Homes, their opening hours, closures and rooms: queries and rules (flush, never commit)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import abort
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from webapp import audit
+from webapp.blueprints.homes import availability as av
+from webapp.blueprints.homes import booking
+from webapp.blueprints.homes.booking import BookingError
+from webapp.extensions import db
+from webapp.models import (
+    CallSlot,
+    Closure,
+    Event,
+    Home,
+    Need,
+    Occurrence,
+    OpeningHours,
+    OutboxMessage,
+    Place,
+    Room,
+    User,
+    home_managers,
+)
+from webapp.models.accounts import ADMIN, COORDINATOR
+from webapp.models.base import utcnow
+
+
+def sees_all_homes(user: User) -> bool:
+    return user.has_role(ADMIN, COORDINATOR)
+
+
+def visible_homes(user: User) -> list[Home]:
+    query = select(Home).order_by(Home.name)
+    if not sees_all_homes(user):
+        query = query.where(
+            Home.id.in_(select(home_managers.c.home_id).where(home_managers.c.user_id == user.id))
+        )
+    return list(db.session.scalars(query))
+
+
+def home_for(user: User, home_id: int) -> Home:
+    """The home if the user may see it; 404 otherwise (a home the user does not manage)."""
+    home = db.session.get(Home, home_id)
+    if home is None:
+        abort(404)
+    if not sees_all_homes(user) and not any(m.id == user.id for m in home.managers):
+        abort(404)
+    return home
+
+
+def room_of(home: Home, room_id: int) -> Room:
+    room = db.session.get(Room, room_id)
+    if room is None or room.home_id != home.id:
+        abort(404)
+    return room
+
+
+def occurrence_of(home: Home, occurrence_id: int) -> Occurrence:
+    occurrence = db.session.get(Occurrence, occurrence_id)
+    if occurrence is None or occurrence.room.home_id != home.id:
+        abort(404)
+    return occurrence
+
+
+def pending_approvals(home: Home) -> list[Occurrence]:
+    return list(
+        db.session.scalars(
+            select(Occurrence)
+            .join(Room, Room.id == Occurrence.room_id)
+            .where(Room.home_id == home.id, Occurrence.status == "requested")
+            .order_by(Occurrence.starts_at)
+        )
+    )
+
+
+# --- homes and rooms ------------------------------------------------------------------------
+
+
+def manager_candidates() -> list[User]:
+    from webapp.models import UserRole
+
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.id.in_(select(UserRole.user_id).where(UserRole.role == "home_manager")))
+            .order_by(User.name)
+        )
+    )
+
+
+def place_choices() -> list[Place]:
+    return list(
+        db.session.scalars(
+            select(Place).where(Place.kind.in_(("township", "village"))).order_by(Place.name)
+        )
+    )
+
+
+def save_home(
+    home: Home | None,
+    *,
+    name: str,
+    place_id: int | None,
+    address: str,
+    lat: float | None,
+    lon: float | None,
+    timezone: str,
+    notes: str,
+    manager_ids: list[int] | None,
+) -> Home:
+    """Create or change a home. manager_ids None leaves the managers as they are."""
+    name = name.strip()
+    clash = db.session.scalar(select(Home).where(Home.name == name))
+    if clash is not None and clash is not home:
+        raise BookingError(_("Another home already has this name."), status=409, field="name")
+    if place_id is not None and db.session.get(Place, place_id) is None:
+        raise BookingError(_("Unknown place."), field="place_id")
+    created = home is None
+    if home is None:
+        home = Home(name=name)
+        db.session.add(home)
+    before = {"managers": sorted(m.id for m in home.managers)} if not created else None
+    home.name, home.place_id, home.address = name, place_id, address.strip()
+    home.lat, home.lon, home.timezone, home.notes = lat, lon, timezone.strip(), notes
+    if manager_ids is not None:
+        allowed = {u.id: u for u in manager_candidates()}
+        home.managers = [allowed[i] for i in manager_ids if i in allowed]
+    db.session.flush()
+    audit.record(
+        "home.create" if created else "home.update",
+        "home",
+        home.id,
+        before=before,
+        after={"name": home.name, "managers": sorted(m.id for m in home.managers)},
+    )
+    return home
+
+
+def add_room(
+    home: Home, *, name: str, kind: str, capacity: int, bookable: bool, requires_approval: bool
+) -> Room:
+    room = Room(
+        name=name.strip(),
+        kind=kind,
+        capacity=capacity,
+        bookable=bookable,
+        requires_approval=requires_approval,
+    )
+    home.rooms.append(room)
+    db.session.flush()
+    return room
+
+
+# --- opening hours -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Timetable:
+    """Opening-hours rows sharing one validity, as a week table."""
+
+    valid_from: date | None
+    valid_to: date | None
+    label: str
+    rows: list[OpeningHours]
+
+    def on(self, weekday: int) -> list[OpeningHours]:
+        return [row for row in self.rows if row.weekday == weekday]
+
+
+def timetables(home: Home) -> list[Timetable]:
+    groups: dict[tuple, list[OpeningHours]] = {}
+    for row in home.opening_hours:
+        groups.setdefault((row.valid_from, row.valid_to), []).append(row)
+    result = []
+    for (valid_from, valid_to), rows in groups.items():
+        rows.sort(key=lambda r: (r.weekday, r.start_minute))
+        label = next((r.label for r in rows if r.label), "")
+        result.append(Timetable(valid_from, valid_to, label, rows))
+    result.sort(key=lambda t: (t.valid_from or date.min, t.valid_to or date.max))
+    return result
+
+
+def add_opening_hours(
+    home: Home,
+    weekdays: list[int],
+    start_minute: int,
+    end_minute: int,
+    valid_from: date | None,
+    valid_to: date | None,
+    label: str = "",
+) -> list[OpeningHours]:
+    """Add one period on each chosen weekday; refuses overlaps within the same timetable."""
+    if end_minute <= start_minute:
+        raise BookingError(_("Closing time must be after opening time."), field="end")
+    if valid_from and valid_to and valid_to < valid_from:
+        raise BookingError(_("“Valid to” is before “valid from”."), field="valid_to")
+    if not weekdays:
+        raise BookingError(_("Choose at least one weekday."), field="weekdays")
+    added = []
+    for weekday in sorted(set(weekdays)):
+        for row in home.opening_hours:
+            same_table = (row.valid_from, row.valid_to) == (valid_from, valid_to)
+            if (
+                same_table
+                and row.weekday == weekday
+                and row.start_minute < end_minute
+                and start_minute < row.end_minute
+            ):
+                raise BookingError(
+                    _(
+                        "%(day)s already has opening hours %(hours)s in this timetable.",
+                        day=_weekday(weekday),
+                        hours=f"{av.hhmm(row.start_minute)}–{av.hhmm(row.end_minute)}",
+                    ),
+                    status=409,
+                    field="start",
+                )
+        row = OpeningHours(
+            weekday=weekday,
+            start_minute=start_minute,
+            end_minute=end_minute,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            label=label.strip(),
+        )
+        home.opening_hours.append(row)
+        added.append(row)
+    db.session.flush()
+    return added
+
+
+def delete_opening_hours(home: Home, row_id: int) -> None:
+    row = db.session.get(OpeningHours, row_id)
+    if row is None or row.home_id != home.id:
+        abort(404)
+    home.opening_hours.remove(row)
+    db.session.flush()
+
+
+def _weekday(index: int) -> str:
+    from webapp.labels import weekday_label
+
+    return weekday_label(index)
+
+
+# --- closures and closing rooms -----------------------------------------------------------
+
+
+class AffectsBookings(Exception):
+    """The change would leave bookings in a closed home or room: ask before cancelling them."""
+
+    def __init__(self, occurrences: list[Occurrence]) -> None:
+        super().__init__(f"{len(occurrences)} bookings affected")
+        self.occurrences = occurrences
+
+
+def add_closure(
+    home: Home,
+    actor: User,
+    starts_on: date,
+    ends_on: date,
+    reason: str,
+    room_id: int | None = None,
+    cancel_affected: bool = False,
+) -> tuple[Closure, list[Occurrence]]:
+    """Close the home (or a room) for dates; bookings in it are cancelled only when confirmed."""
+    if ends_on < starts_on:
+        raise BookingError(_("The closure ends before it starts."), field="ends_on")
+    if room_id is not None:
+        room_of(home, room_id)
+    affected = booking.affected_occurrences(home, starts_on, ends_on, room_id)
+    if affected and not cancel_affected:
+        raise AffectsBookings(affected)
+    closure = Closure(
+        home=home, room_id=room_id, starts_on=starts_on, ends_on=ends_on, reason=reason.strip()
+    )
+    db.session.add(closure)
+    text = _(
+        "Closed from %(start)s to %(end)s: %(reason)s",
+        start=starts_on.isoformat(),
+        end=ends_on.isoformat(),
+        reason=closure.reason,
+    )
+    for occurrence in affected:
+        booking.cancel(occurrence, actor, text)
+    db.session.flush()
+    audit.record(
+        "closure.add",
+        "home",
+        home.id,
+        after={
+            "starts_on": starts_on.isoformat(),
+            "ends_on": ends_on.isoformat(),
+            "room_id": room_id,
+            "cancelled": [o.id for o in affected],
+        },
+    )
+    return closure, affected
+
+
+def delete_closure(home: Home, closure_id: int) -> None:
+    closure = db.session.get(Closure, closure_id)
+    if closure is None or closure.home_id != home.id:
+        abort(404)
+    home.closures.remove(closure)
+    db.session.flush()
+
+
+def update_room(
+    room: Room,
+    actor: User,
+    *,
+    name: str,
+    capacity: int,
+    bookable: bool,
+    requires_approval: bool,
+    cancel_affected: bool = False,
+) -> list[Occurrence]:
+    """Change a room. Closing it (not bookable) over future bookings asks first, then cancels."""
+    affected: list[Occurrence] = []
+    if room.bookable and not bookable:
+        today = av.to_local(room.home, utcnow()).date()
+        affected = [
+            o
+            for o in booking.affected_occurrences(room.home, today, None, room.id)
+            if o.starts_at >= utcnow()
+        ]
+        if affected and not cancel_affected:
+            raise AffectsBookings(affected)
+    before = {
+        "capacity": room.capacity,
+        "bookable": room.bookable,
+        "requires_approval": room.requires_approval,
+    }
+    room.name = name.strip() or room.name
+    room.capacity = capacity
+    room.bookable = bookable
+    room.requires_approval = requires_approval
+    for occurrence in affected:
+        booking.cancel(occurrence, actor, _("%(room)s is closed.", room=room.name))
+    db.session.flush()
+    audit.record(
+        "room.update",
+        "room",
+        room.id,
+        before=before,
+        after={
+            "capacity": capacity,
+            "bookable": bookable,
+            "requires_approval": requires_approval,
+            "cancelled": [o.id for o in affected],
+        },
+    )
+    return affected
+
+
+# --- video-call sign-up -------------------------------------------------------------------
+
+
+def sign_up_child(occurrence: Occurrence, slot_id: int, child_label: str, actor: User) -> CallSlot:
+    slot = db.session.get(CallSlot, slot_id)
+    if slot is None or slot.occurrence_id != occurrence.id:
+        abort(404)
+    label = child_label.strip()
+    if not label or len(label) > 20:
+        raise BookingError(
+            _("Enter the child's initials or a pseudonym (up to 20 characters)."),
+            field="child_label",
+        )
+    if occurrence.status != "confirmed":
+        raise BookingError(_("Children can sign up only for confirmed sessions."), status=409)
+    # Conditional update: two people taking the last slot at once cannot both get it.
+    from sqlalchemy import update
+
+    result = db.session.execute(
+        update(CallSlot)
+        .where(CallSlot.id == slot.id, CallSlot.child_label.is_(None))
+        .values(child_label=label, signed_up_by_id=actor.id)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise BookingError(_("This slot has just been taken. Choose another one."), status=409)
+    db.session.refresh(slot)
+    return slot
+
+
+def clear_slot(occurrence: Occurrence, slot_id: int) -> CallSlot:
+    slot = db.session.get(CallSlot, slot_id)
+    if slot is None or slot.occurrence_id != occurrence.id:
+        abort(404)
+    slot.child_label = None
+    slot.signed_up_by_id = None
+    db.session.flush()
+    return slot
+
+
+def outbox(limit: int = 100) -> list[OutboxMessage]:
+    return list(
+        db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit))
+    )
+
+
+def events_of(home: Home) -> list[Event]:
+    return list(
+        db.session.scalars(select(Event).where(Event.home_id == home.id).order_by(Event.first_date))
+    )
+
+
+def needs_between(starts: datetime, ends: datetime) -> list[tuple[Occurrence, Need]]:
+    """What the scheduler fills: each need of each confirmed occurrence in [starts, ends).
+
+    A need is declared once on the event and applies to every one of its occurrences.
+    """
+    rows = db.session.execute(
+        select(Occurrence, Need)
+        .join(Need, Need.event_id == Occurrence.event_id)
+        .where(
+            Occurrence.status == "confirmed",
+            Occurrence.starts_at >= starts,
+            Occurrence.starts_at < ends,
+        )
+        .order_by(Occurrence.starts_at, Occurrence.id, Need.id)
+    )
+    return [(occurrence, need) for occurrence, need in rows]
