@@ -32,16 +32,21 @@ ROOM_KIND_LABELS = {
 }
 
 
+def _label(labels: dict, code: str | None) -> str:
+    """The translated label of a stored code; an unknown code shows as itself."""
+    return str(labels.get(code, code)) if code else ""
+
+
 def role_label(code: str) -> str:
-    return str(ROLE_LABELS.get(code, code))
+    return _label(ROLE_LABELS, code)
 
 
 def kind_label(code: str) -> str:
-    return str(VOLUNTEER_KIND_LABELS.get(code, code))
+    return _label(VOLUNTEER_KIND_LABELS, code)
 
 
 def room_kind_label(code: str) -> str:
-    return str(ROOM_KIND_LABELS.get(code, code))
+    return _label(ROOM_KIND_LABELS, code)
 
 
 def vetting_label(volunteer) -> str:
@@ -89,15 +94,15 @@ WEEKDAY_LABELS = (
 
 
 def event_kind_label(code: str) -> str:
-    return str(EVENT_KIND_LABELS.get(code, code))
+    return _label(EVENT_KIND_LABELS, code)
 
 
 def age_group_label(code: str | None) -> str:
-    return str(AGE_GROUP_LABELS.get(code, code)) if code else ""
+    return _label(AGE_GROUP_LABELS, code)
 
 
 def occurrence_status_label(code: str) -> str:
-    return str(OCCURRENCE_STATUS_LABELS.get(code, code))
+    return _label(OCCURRENCE_STATUS_LABELS, code)
 
 
 def weekday_label(index: int) -> str:
@@ -126,15 +131,6 @@ TRANSPORT_LABELS = {
 }
 GENDER_LABELS = {"female": _l("Female"), "male": _l("Male")}
 DATE_RANGE_KIND_LABELS = {"available": _l("Available"), "away": _l("Away")}
-WEEKDAY_LABELS = [
-    _l("Monday"),
-    _l("Tuesday"),
-    _l("Wednesday"),
-    _l("Thursday"),
-    _l("Friday"),
-    _l("Saturday"),
-    _l("Sunday"),
-]
 AGE_BAND_LABELS = {
     "under_6": _l("Under 6"),
     "6_to_9": _l("6 to 9"),
@@ -149,16 +145,11 @@ CARE_LOG_KIND_LABELS = {
 IMPORT_ACTION_LABELS = {"new": _l("New"), "update": _l("Update"), "error": _l("Error")}
 
 
-def _label(labels, code) -> str:
-    return str(labels.get(code, code)) if code else ""
-
-
 TEMPLATE_HELPERS.update(
     {
         "transport_label": lambda code: _label(TRANSPORT_LABELS, code),
         "gender_label": lambda code: _label(GENDER_LABELS, code),
         "date_range_kind_label": lambda code: _label(DATE_RANGE_KIND_LABELS, code),
-        "weekday_label": lambda day: str(WEEKDAY_LABELS[day]),
         "age_band_label": lambda code: _label(AGE_BAND_LABELS, code),
         "care_log_kind_label": lambda code: _label(CARE_LOG_KIND_LABELS, code),
         "import_action_label": lambda code: _label(IMPORT_ACTION_LABELS, code),

@@ -8,25 +8,21 @@ from wtforms import (
     FloatField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from webapp.fields import CheckboxListField
 from webapp.labels import AGE_GROUP_LABELS, EVENT_KIND_LABELS, ROOM_KIND_LABELS, WEEKDAY_LABELS
 
 REQUIRED = _l("This field is required.")
 
 
-class WeekdaysField(SelectMultipleField):
+class WeekdaysField(CheckboxListField):
     """Weekdays as a list of checkboxes (0 = Monday)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
     def __init__(self, label=None, validators=None, **kwargs):
         super().__init__(
@@ -148,11 +144,6 @@ class SlotForm(FlaskForm):
 
 class ReasonForm(FlaskForm):
     reason = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=200)])
-
-
-class CheckboxListField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class HomeForm(FlaskForm):

@@ -11,14 +11,13 @@ from wtforms import (
     FloatField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from webapp.fields import CheckboxListField
 from webapp.labels import (
     AGE_BAND_LABELS,
     CARE_LOG_KIND_LABELS,
@@ -53,11 +52,6 @@ def _choices(labels: dict) -> list[tuple[str, object]]:
     return list(labels.items())
 
 
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
 class ProfileForm(Form):
     kind = SelectField(
         _l("Kind"),
@@ -81,7 +75,7 @@ class ProfileForm(Form):
         ],
     )
     gender = SelectField(_l("Gender (optional)"), choices=[], validators=[Optional()])
-    skills = MultiCheckboxField(_l("Subjects and skills"), choices=[], validate_choice=True)
+    skills = CheckboxListField(_l("Subjects and skills"), choices=[], validate_choice=True)
     place_id = SelectField(_l("Pick a township or village"), choices=[], validators=[Optional()])
     place_name = StringField(_l("Home base"), validators=[Optional(), Length(max=100)])
     lat = FloatField(
