@@ -150,44 +150,149 @@ def run_model(built, params: SolveParams, on_progress: ProgressFn = None,
     return solver, status, wall, flag_hit.is_set() or cb.stop_requested
 
 
+class _Neighbourhood:
+    """One LNS neighbourhood kind with its own adaptive size (share of owners or targets).
+
+    After each sub-solve: explored completely (optimal) -> grow by 20 %; cut off by the time
+    limit -> shrink by 20 %. This is CP-SAT's own rule for its LNS workers, done here per kind.
+    """
+
+    def __init__(self, kind: str, size: float, lo: float, hi: float) -> None:
+        self.kind, self.size, self.lo, self.hi = kind, size, lo, hi
+        self.tries = self.wins = 0
+
+    def adapt(self, proved: bool) -> None:
+        self.size = min(self.hi, self.size * 1.2) if proved else max(self.lo, self.size / 1.2)
+
+
 def polish(built, solver: cp_model.CpSolver, params: SolveParams, seconds: float,
-           stop: StopFlag) -> Callable:
-    """Agent-subset LNS: repeatedly free every decision of ``polish_free`` random volunteers
-    (units), fix all others to the incumbent, and re-solve that neighbourhood with a short limit.
-    Classic for GAP-like structure, where CP-SAT's own LNS on 2 cores is slow to reach the last
-    fraction of a percent. Returns a value function over the original variables."""
+           stop: StopFlag, on_progress: ProgressFn = None,
+           started: float | None = None) -> tuple[Callable, float, bool]:
+    """Large-neighbourhood search after the main run, when it ends unproven.
+
+    Each step frees part of the incumbent and fixes the rest, then solves that neighbourhood
+    exactly (short limit, one worker); two steps run in parallel threads, one per core. Kinds:
+
+    * ``owners``: every decision of k random volunteers (units): their work is redistributed
+      among them (for GAP: the classic agent-subset neighbourhood);
+    * ``targets``: every decision of a random share of slots/posts: those can go to anyone
+      with room left;
+    * ``mixed``: the work currently held by k random volunteers may go to anyone, and those k
+      may take any other work.
+
+    Each kind adapts its size (see ``_Neighbourhood``). Returns (value function over the
+    original variables, objective, stopped by the flag).
+    """
     stopped = _stopped_fn(stop)
+    started = time.monotonic() if started is None else started
     deadline = time.monotonic() + max(0.0, seconds)
-    best = {x.index: solver.value(x) for x in built.assign.values()}
+    keys = list(built.assign)
+    index = {key: built.assign[key].index for key in keys}
+    best = {index[k]: solver.value(built.assign[k]) for k in keys}
     best_obj = solver.objective_value
-    owners = sorted({k[0] for k in built.assign})
-    rng = random.Random(params.seed)
-    while time.monotonic() < deadline - 0.05 and not stopped() and len(owners) > 1:
-        free = set(rng.sample(owners, min(params.polish_free, len(owners) - 1)))
-        model = built.model.clone()
-        for key, x in built.assign.items():
-            y = model.get_bool_var_from_proto_index(x.index)
-            model.add_hint(y, best[x.index])
-            if key[0] not in free:
-                model.add(y == best[x.index])
-        sub = cp_model.CpSolver()
-        sub.parameters.max_time_in_seconds = min(2.0, deadline - time.monotonic())
-        sub.parameters.num_workers = params.workers
-        sub.parameters.random_seed = params.seed
-        status = sub.solve(model)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and sub.objective_value < best_obj - 0.5:
-            best_obj = sub.objective_value
-            best = {x.index: sub.value(model.get_bool_var_from_proto_index(x.index))
-                    for x in built.assign.values()}
-            # Values of the auxiliary variables are recomputed below from the assignment.
+    bound = solver.best_objective_bound
+    by_owner: dict[str, list] = {}
+    by_target: dict[str, list] = {}
+    for key in keys:
+        by_owner.setdefault(key[0], []).append(key)
+        by_target.setdefault(key[1], []).append(key)
+    owners, targets = sorted(by_owner), sorted(by_target)
+    lock = threading.Lock()
+    flag = threading.Event()
+    if len(owners) < 2:
+        return solver.value, best_obj, False
+    k0 = min(params.polish_free, len(owners) - 1) / len(owners)
+    kinds = [_Neighbourhood("owners", k0, 2 / len(owners), 1.0),
+             _Neighbourhood("mixed", max(1 / len(owners), k0 / 2), 1 / len(owners), 1.0),
+             _Neighbourhood("targets", 0.1, min(1.0, 2 / len(targets)), 1.0)]
+
+    def pick(kind: _Neighbourhood, rng: random.Random, incumbent: dict[int, int]) -> set:
+        if kind.kind == "targets":
+            n = max(1, round(kind.size * len(targets)))
+            return {k for t in rng.sample(targets, min(n, len(targets))) for k in by_target[t]}
+        n = max(1, min(len(owners) - 1, round(kind.size * len(owners))))
+        chosen = rng.sample(owners, n)
+        free = {k for o in chosen for k in by_owner[o]}
+        if kind.kind == "mixed":
+            held = {k[1] for k in free if incumbent[index[k]]}
+            free |= {k for t in held for k in by_target[t]}
+        return free
+
+    def worker(wid: int) -> None:
+        nonlocal best, best_obj
+        rng = random.Random(params.seed * 1000 + wid)
+        step = 0
+        while not flag.is_set():
+            left = deadline - time.monotonic()
+            if left < 0.05:
+                return
+            if stopped():
+                flag.set()
+                return
+            kind = kinds[(step + wid) % len(kinds)]
+            step += 1
+            with lock:
+                incumbent, inc_obj = dict(best), best_obj
+            free = {index[k] for k in pick(kind, rng, incumbent)}
+            model = built.model.clone()
+            model.clear_hints()
+            for idx, val in incumbent.items():
+                y = model.get_bool_var_from_proto_index(idx)
+                model.add_hint(y, val)
+                if idx not in free:
+                    dom = model.proto.variables[idx].domain
+                    dom[0] = dom[1] = val
+            # Only strictly better plans are of interest.
+            model.add(_objective_expr(model) <= round(inc_obj) - 1)
+            sub = cp_model.CpSolver()
+            sub.parameters.max_time_in_seconds = min(1.0, left)
+            sub.parameters.num_workers = 1
+            sub.parameters.random_seed = params.seed + step
+            status = sub.solve(model)
+            kind.tries += 1
+            kind.adapt(status in (cp_model.OPTIMAL, cp_model.INFEASIBLE))
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                with lock:
+                    if sub.objective_value < best_obj - 0.5:
+                        kind.wins += 1
+                        best_obj = sub.objective_value
+                        best = {index[k]: int(sub.value(model.get_bool_var_from_proto_index(
+                            index[k]))) for k in keys}
+                        if on_progress is not None:
+                            on_progress(Progress(time.monotonic() - started, best_obj, bound))
+
+    threads = [threading.Thread(target=worker, args=(w,), daemon=True)
+               for w in range(max(1, params.workers))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if params.log:
+        print({k.kind: (k.tries, k.wins, round(k.size, 3)) for k in kinds})
     fixed = built.model.clone()
-    for x in built.assign.values():
-        fixed.add(fixed.get_bool_var_from_proto_index(x.index) == best[x.index])
+    fixed.clear_hints()
+    for idx, val in best.items():
+        dom = fixed.proto.variables[idx].domain
+        dom[0] = dom[1] = val
     final = cp_model.CpSolver()
     final.parameters.num_workers = 1
     final.parameters.max_time_in_seconds = 5.0
     final.solve(fixed)
-    return final.value
+    return final.value, best_obj, flag.is_set()
+
+
+def _objective_expr(model: cp_model.CpModel) -> cp_model.LinearExprT:
+    """The objective as a linear expression (integer coefficients plus offset, scale 1)."""
+    obj = model.proto.objective
+    terms = []
+    offset = obj.offset
+    for v, c in zip(obj.vars, obj.coeffs, strict=True):
+        if v >= 0:
+            terms.append(c * model.get_int_var_from_proto_index(v))
+        else:  # a negated literal: c * (1 - x)
+            offset += c
+            terms.append(-c * model.get_int_var_from_proto_index(-v - 1))
+    return sum(terms) + int(round(offset))
 
 
 def relative_gap(objective: float | None, bound: float | None) -> float | None:
@@ -229,7 +334,8 @@ def solve(problem: TutoringProblem | PostsProblem, params: SolveParams | None = 
     name = _STATUS.get(status, "timeout_no_solution")
     value = solver.value
     if name == "feasible" and params.polish_share > 0 and not stopped:
-        value = polish(built, solver, params, params.time_limit - wall, stop)
+        value, _, stopped = polish(built, solver, params, params.time_limit - wall, stop,
+                                   on_progress, started_all)
         wall = time.monotonic() - started_all
     if name in ("optimal", "feasible"):
         assignments = built.decode(value)
