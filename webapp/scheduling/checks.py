@@ -243,4 +243,15 @@ def evaluate_posts(problem: PostsProblem, assignments: Sequence[Assignment]) -> 
         t = team_of.get(v.id)
         prefs = t.preferred_posts if t is not None else v.preferred_posts
         terms["preference"] += int(bool(prefs) and p.id not in prefs)
+    # Cohort: a placement with no cohort-mate at the post; a placement without a companion.
+    cohort = {v.id: v.cohort or (team_of[v.id].college if v.id in team_of else "")
+              for v in problem.volunteers}
+    size = Counter(cohort.values())
+    for a in assignments:
+        c = cohort[a.volunteer_id]
+        if c and size[c] > 1 and not any(cohort[o] == c for o in by_post[a.target_id]
+                                          if o != a.volunteer_id):
+            terms["cohort"] += 1
+        for w in vols[a.volunteer_id].companions:
+            terms["cohort"] += (w, a.target_id) not in pairs
     return dict(terms)

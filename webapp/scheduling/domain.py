@@ -94,6 +94,10 @@ class Volunteer:
     is_leader: bool = False
     is_adult: bool = True
     max_posts: int = 1
+    # Summer posts: the college/class cohort (empty: the team's college, if any) and the people
+    # this volunteer asked to be placed with (volunteer ids). Both are soft (``Weights.cohort``).
+    cohort: str = ""
+    companions: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,7 @@ class Weights:
     fairness: int = 20  # tutoring: per pair of sessions by the same volunteer (convex load spread)
     preference: int = 200  # per assignment outside a volunteer's (or team's) stated preferences
     balance: int = 500  # posts: per person of the largest shortfall below preferred headcount
+    cohort: int = 200  # posts: per placement without a cohort-mate / without a requested companion
 
 
 @dataclass(frozen=True)
@@ -415,10 +420,25 @@ def validate_tutoring(problem: TutoringProblem) -> None:
         if p.skill is not None and p.skill not in slot_skills[p.target_id]:
             raise ValidationError(f"pin {p.volunteer_id}->{p.target_id}", "skill",
                                   f"slot has no need for {p.skill!r}")
-    for name in ("travel_minutes", "pair_load"):
+    homes = {s.home_id for s in problem.slots}
+    for name in ("travel_minutes", "pair_load", "pair_cost"):
+        targets = sids | homes if name == "travel_minutes" else sids
         for key, value in (getattr(problem, name) or {}).items():
-            if value < 0:
+            _check_pair(name, key, vids, targets, "slot or home" if name == "travel_minutes"
+                        else "slot")
+            if value < 0 and name != "pair_cost":
                 raise ValidationError(f"{name} {key}", name, "must not be negative")
+
+
+def _check_pair(name: str, key: tuple[str, str], volunteer_ids: set[str], target_ids: set[str],
+                kind: str) -> None:
+    """A matrix entry must name a known volunteer and target: a typo would otherwise silently
+    fall back to the estimate (travel) or be ignored (load, cost)."""
+    a, b = key
+    if a not in volunteer_ids:
+        raise ValidationError(f"{name} {a}->{b}", name, f"unknown pair: no volunteer {a!r}")
+    if b not in target_ids:
+        raise ValidationError(f"{name} {a}->{b}", name, f"unknown pair: no {kind} {b!r}")
 
 
 def validate_posts(problem: PostsProblem) -> None:
@@ -467,8 +487,17 @@ def validate_posts(problem: PostsProblem) -> None:
         if clash:
             raise ValidationError(f"team {clash[0]}", "id", "a team id equals a volunteer id")
     units = (vids - set(seen)) | {t.id for t in problem.teams}
+    for v in problem.volunteers:
+        for c in sorted(v.companions):
+            if c not in vids:
+                raise ValidationError(f"volunteer {v.id}", "companions",
+                                      f"unknown companion {c!r}")
+            if c == v.id:
+                raise ValidationError(f"volunteer {v.id}", "companions",
+                                      "a volunteer cannot be their own companion")
     _validate_common_refs(problem.pins, problem.forbidden, vids, units | vids,
                           {p.id for p in problem.posts}, "post")
     for key, value in (problem.travel_minutes or {}).items():
+        _check_pair("travel_minutes", key, vids, {p.id for p in problem.posts}, "post")
         if value < 0:
             raise ValidationError(f"travel_minutes {key}", "travel_minutes", "must not be negative")

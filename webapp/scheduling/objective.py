@@ -21,7 +21,7 @@ from .domain import TermValue
 
 # Order in which terms are reported (the lexicographic "spirit" of the weights).
 TERM_ORDER = ("unfilled_min", "unfilled_preferred", "change", "continuity", "pair_cost", "travel",
-              "fairness", "preference", "balance")
+              "fairness", "preference", "cohort", "balance")
 
 
 @dataclass

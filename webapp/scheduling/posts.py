@@ -8,7 +8,8 @@ Hard rules: static eligibility (vetting, dates, travel limit, forbidden, team fi
 capacity (min(max headcount, beds)), one post at a time (date overlap), a cap on posts per unit,
 pins; coverage (min headcount, skill counts, a leader, a cleared adult) is hard only with
 ``rules.hard_minimums``, otherwise the most expensive objective term.
-Terms: unfilled_min, unfilled_preferred, change, continuity, travel, preference, balance.
+Terms: unfilled_min, unfilled_preferred, change, continuity, travel, preference, cohort,
+balance.
 """
 
 from __future__ import annotations
@@ -302,3 +303,70 @@ def add_objective_terms(built: BuiltModel, ctx: PostsContext, by_unit: dict[str,
         terms.add("travel", sum(travel), w.travel)
     if pref:
         terms.add("preference", sum(pref), w.preference)
+    if terms.wanted(w.cohort):
+        add_cohort_term(built, ctx, by_post)
+
+
+def cohort_of(problem: PostsProblem) -> dict[str, str]:
+    """Each volunteer's cohort: their own, else their team's college; '' for none."""
+    college = {m: t.college for t in problem.teams for m in t.member_ids}
+    return {v.id: v.cohort or college.get(v.id, "") for v in problem.volunteers}
+
+
+def add_cohort_term(built: BuiltModel, ctx: PostsContext, by_post: dict[str, list[str]]) -> None:
+    """Cohort preferences (issue: "then team and cohort preferences"), one soft term:
+
+    * a person placed at a post where nobody else from their cohort (college/class) is: +1;
+      people of a team share their team's college, so a team is its own company; a cohort of
+      one person is ignored;
+    * a person placed at a post without a companion they asked for: +1 per such companion.
+
+    Counted per placement, so a volunteer who does two posts in sequence is counted at each.
+    ``alone >= place[u, p] - sum(place[others with the cohort, p])``: LP-tight, one boolean per
+    (unit, post, cohort) and (request, post) where the answer is not already known.
+    """
+    problem, model, place = ctx.problem, built.model, built.assign
+    cohorts = cohort_of(problem)
+    size = defaultdict(int)
+    for c in cohorts.values():
+        size[c] += 1
+    raw: list[cp_model.LinearExprT] = []
+    for p_id, unit_ids in sorted(by_post.items()):
+        # cohort -> {unit id: members of that cohort in the unit}
+        present: dict[str, dict[str, int]] = defaultdict(dict)
+        for u_id in unit_ids:
+            for m in ctx.units[u_id].members:
+                c = cohorts[m.id]
+                if c and size[c] > 1:
+                    present[c][u_id] = present[c].get(u_id, 0) + 1
+        for c, counts in sorted(present.items()):
+            for u_id, n in sorted(counts.items()):
+                if n > 1:
+                    continue  # teammates from the same cohort keep each other company
+                x = place[u_id, p_id, ""]
+                others = [place[o, p_id, ""] for o in counts if o != u_id]
+                if not others:
+                    raw.append(x)
+                    continue
+                alone = model.new_bool_var(f"alone[{u_id},{p_id},{c}]")
+                model.add(alone >= x - sum(others))
+                raw.append(alone)
+    posts_of: dict[str, list[str]] = defaultdict(list)
+    for u_id, p_id, _ in place:
+        posts_of[u_id].append(p_id)
+    for v in problem.volunteers:
+        u = ctx.unit_of_volunteer(v.id)
+        for c_id in sorted(v.companions):
+            cu = ctx.unit_of_volunteer(c_id)
+            if u is None or cu is None or cu.id == u.id:
+                continue  # same team: always together
+            for p_id in sorted(posts_of[u.id]):
+                x, y = place[u.id, p_id, ""], place.get((cu.id, p_id, ""))
+                if y is None:
+                    raw.append(x)
+                    continue
+                apart = model.new_bool_var(f"apart[{v.id},{c_id},{p_id}]")
+                model.add(apart >= x - y)
+                raw.append(apart)
+    if raw:
+        built.terms.add("cohort", sum(raw), problem.weights.cohort)
