@@ -1,3 +1,6 @@
+import dataclasses
+
+import pytest
 from conftest import FAST, post, vol
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -10,7 +13,10 @@ from webapp.scheduling import (
     PostsProblem,
     SolveParams,
     Team,
+    ValidationError,
+    Weights,
     solve,
+    validate_posts,
 )
 from webapp.scheduling.checks import check_posts, evaluate_posts, weighted_total
 
@@ -200,6 +206,16 @@ def small_posts(draw):
                 skill_counts=(("英语", draw(st.integers(0, 1))),),
             )
         )
+    # Cohorts (own or the team's college) and companion requests, for the cohort term.
+    vols = [
+        dataclasses.replace(
+            v,
+            cohort=draw(st.sampled_from(("", "", "甲", "乙"))),
+            companions=frozenset(draw(st.sets(st.sampled_from(ids), max_size=2)) - {v.id}),
+        )
+        for v in vols
+    ]
+    teams = [dataclasses.replace(t, college=draw(st.sampled_from(("", "甲")))) for t in teams]
     return PostsProblem(tuple(vols), tuple(posts), tuple(teams))
 
 
@@ -210,3 +226,75 @@ def test_any_small_posts_instance_respects_hard_rules_and_keeps_teams_whole(prob
     assert plan.status == "optimal"
     assert check_posts(problem, plan.assignments) == []
     assert plan.objective == weighted_total(problem, evaluate_posts(problem, plan.assignments))
+
+
+def placed_at(plan):
+    return {a.volunteer_id: a.target_id for a in plan.assignments}
+
+
+def test_cohort_mates_are_placed_together_when_it_costs_only_travel():
+    # Travel alone would mix the cohorts (a1, b1 live near p1; a2, b2 near p2).
+    vols = [
+        vol("a1", cohort="甲"),
+        vol("a2", cohort="甲"),
+        vol("b1", cohort="乙"),
+        vol("b2", cohort="乙"),
+    ]
+    near = {"a1": "p1", "b1": "p1", "a2": "p2", "b2": "p2"}
+    matrix = {(v, p): 10 if near[v] == p else 30 for v in near for p in ("p1", "p2")}
+    posts = [post("p1", lo=2, hi=2, beds=2), post("p2", lo=2, hi=2, beds=2)]
+    mixed = run(vols, posts, travel_minutes=matrix, weights=Weights(cohort=0))
+    assert placed_at(mixed) == near and mixed.term("travel") == 40
+    assert "cohort" not in {t.name for t in mixed.terms}
+    plan = run(vols, posts, travel_minutes=matrix)
+    where = placed_at(plan)
+    assert where["a1"] == where["a2"] and where["b1"] == where["b2"] != where["a1"]
+    assert plan.term("cohort") == 0 and plan.term("travel") == 80
+    problem = PostsProblem(tuple(vols), tuple(posts), travel_minutes=matrix)
+    assert evaluate_posts(problem, mixed.assignments)["cohort"] == 4  # nobody with their cohort
+
+
+def test_a_team_counts_as_its_colleges_company_and_coverage_outranks_cohort():
+    # s1 (学院A) would rather join team t (学院A) at p2, but p1 needs someone and only s1 can go:
+    # coverage (100 000) outranks the cohort preference (200). s2 (学院A) is away all summer.
+    vols = [
+        vol("s1", cohort="学院A"),
+        vol("m1"),
+        vol("m2"),
+        vol("s2", cohort="学院A", available_dates=()),
+    ]
+    teams = (Team("t", ("m1", "m2"), college="学院A"),)
+    posts = [post("p1", lo=1, hi=2, beds=2), post("p2", lo=2, hi=3, beds=3)]
+    kw = dict(teams=teams, forbidden=(Forbidden("t", "p1"),))
+    plan = run(vols, posts, **kw)
+    assert placed_at(plan) == {"s1": "p1", "m1": "p2", "m2": "p2"}
+    assert plan.term("unfilled_min") == 0 and plan.term("cohort") == 1  # s1 alone
+    # Only a cohort weight above coverage would leave p1 empty (what the default prevents).
+    upside_down = run(vols, posts, weights=Weights(cohort=200_000), **kw)
+    assert placed_at(upside_down).get("s1") != "p1"  # at p2 with the team, or at home
+    assert upside_down.term("unfilled_min") == 1 and upside_down.term("cohort") == 0
+
+
+def test_requested_companion_is_honoured_but_only_for_the_one_who_asked():
+    vols = [vol("x", companions=frozenset({"y"})), vol("y"), vol("z")]
+    matrix = {
+        ("x", "p1"): 10,
+        ("x", "p2"): 25,
+        ("y", "p1"): 30,
+        ("y", "p2"): 10,
+        ("z", "p1"): 10,
+        ("z", "p2"): 10,
+    }
+    posts = [post("p1", lo=1, hi=2, beds=2), post("p2", lo=2, hi=2, beds=2)]  # all three go
+    apart = run(vols, posts, travel_minutes=matrix, weights=Weights(cohort=0))
+    assert placed_at(apart) == {"x": "p1", "y": "p2", "z": "p2"}
+    plan = run(vols, posts, travel_minutes=matrix)
+    assert placed_at(plan) == {"x": "p2", "y": "p2", "z": "p1"}
+    assert plan.term("cohort") == 0 and plan.term("travel") == 45
+
+
+def test_unknown_or_own_companion_is_rejected():
+    with pytest.raises(ValidationError, match="unknown companion 'nobody'"):
+        validate_posts(PostsProblem((vol("a", companions=frozenset({"nobody"})),), (post("p"),)))
+    with pytest.raises(ValidationError, match="own companion"):
+        validate_posts(PostsProblem((vol("a", companions=frozenset({"a"})),), (post("p"),)))

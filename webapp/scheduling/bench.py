@@ -53,12 +53,20 @@ def load_optima(folder: Path) -> dict[tuple[str, int, str], int]:
     if not path.exists():
         return {}
     with open(path, newline="") as fh:
-        return {(r["file"], int(r["problem_index"]), r["sense"]): int(r["optimum_or_best_known"])
-                for r in csv.DictReader(fh)}
+        return {
+            (r["file"], int(r["problem_index"]), r["sense"]): int(r["optimum_or_best_known"])
+            for r in csv.DictReader(fh)
+        }
 
 
-def run_gap(path: Path, problem: int | None, senses: list[str], time_limit: float,
-            strategy: str = "max_lp", polish: float = 0.0) -> list[dict]:
+def run_gap(
+    path: Path,
+    problem: int | None,
+    senses: list[str],
+    time_limit: float,
+    strategy: str = "max_lp",
+    polish: float = 0.0,
+) -> list[dict]:
     optima = load_optima(path.parent)
     rows = []
     for k, inst in enumerate(read_gap(path), start=1):
@@ -66,27 +74,38 @@ def run_gap(path: Path, problem: int | None, senses: list[str], time_limit: floa
             continue
         for sense in senses:
             started = time.monotonic()
-            plan = solve(gap_problem(inst, sense), SolveParams(
-                time_limit=time_limit, strategy=strategy, polish_share=polish, hint=False))
+            plan = solve(
+                gap_problem(inst, sense),
+                SolveParams(
+                    time_limit=time_limit, strategy=strategy, polish_share=polish, hint=False
+                ),
+            )
             seconds = time.monotonic() - started  # end to end: build, hint, solve, decode
             sign = 1 if sense == "min" else -1
             obj = None if plan.objective is None else sign * round(plan.objective)
             bound = None if plan.best_bound is None else sign * round(plan.best_bound)
-            row = {"instance": path.name, "problem": k, "sense": sense, "status": plan.status,
-                   "objective": obj, "bound": bound, "gap": plan.gap,
-                   "seconds": round(seconds, 3)}
+            row = {
+                "instance": path.name,
+                "problem": k,
+                "sense": sense,
+                "status": plan.status,
+                "objective": obj,
+                "bound": bound,
+                "gap": plan.gap,
+                "seconds": round(seconds, 3),
+            }
             best = optima.get((path.name, k, sense))
             if best is not None:
                 row["best_known"] = best
-                row["vs_best_known"] = None if obj is None else round(
-                    sign * (obj - best) / best, 5)
+                row["vs_best_known"] = None if obj is None else round(sign * (obj - best) / best, 5)
             rows.append(row)
             emit(row)
     return rows
 
 
-def run_generated(name: str, seed: int = 1, time_limit: float | None = None,
-                  strategy: str = "max_lp") -> dict:
+def run_generated(
+    name: str, seed: int = 1, time_limit: float | None = None, strategy: str = "max_lp"
+) -> dict:
     build, limit, goal = GENERATED[name]
     problem = build(seed)
     started = time.monotonic()
@@ -99,14 +118,24 @@ def run_generated(name: str, seed: int = 1, time_limit: float | None = None,
         size["slots"] = len(problem.slots)
     else:
         size |= {"posts": len(problem.posts), "teams": len(problem.teams)}
-    row = {"instance": f"generated-{name}", "seed": seed, **size, "status": plan.status,
-           "objective": plan.objective, "bound": plan.best_bound, "gap": plan.gap,
-           "seconds": round(seconds, 3), "solve_seconds": round(plan.wall_seconds, 3),
-           "goal": goal, "time_limit": time_limit or limit,
-           "greedy_objective": greedy.objective,
-           "beats_greedy": plan.objective is not None and plan.objective < greedy.objective,
-           "violations": len(check(problem, plan.assignments)),
-           "terms": {t.name: t.value for t in plan.terms}, "peak_mib": peak_mib()}
+    row = {
+        "instance": f"generated-{name}",
+        "seed": seed,
+        **size,
+        "status": plan.status,
+        "objective": plan.objective,
+        "bound": plan.best_bound,
+        "gap": plan.gap,
+        "seconds": round(seconds, 3),
+        "solve_seconds": round(plan.wall_seconds, 3),
+        "goal": goal,
+        "time_limit": time_limit or limit,
+        "greedy_objective": greedy.objective,
+        "beats_greedy": plan.objective is not None and plan.objective < greedy.objective,
+        "violations": len(check(problem, plan.assignments)),
+        "terms": {t.name: t.value for t in plan.terms},
+        "peak_mib": peak_mib(),
+    }
     emit(row)
     return row
 
@@ -121,8 +150,12 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--problem", type=int)
     g.add_argument("--sense", choices=("min", "max"))
     g.add_argument("--time-limit", type=float, default=10.0)
-    g.add_argument("--polish", type=float, default=None,
-                   help="share of the time for LNS polishing (default: 0.67 for C/D/E, else 0)")
+    g.add_argument(
+        "--polish",
+        type=float,
+        default=None,
+        help="share of the time for LNS polishing (default: 0.67 for C/D/E, else 0)",
+    )
     gen = sub.add_parser("generate", help="generated county instances")
     gen.add_argument("--which", default="all", choices=(*GENERATED, "all"))
     gen.add_argument("--seed", type=int, default=1)
@@ -133,10 +166,16 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.cmd == "gap":
         path = args.file if args.file.exists() else args.data / "gap" / args.file
-        senses = [args.sense] if args.sense else (
-            ["min", "max"] if path.name.startswith("gap") else ["min"])
-        polish = args.polish if args.polish is not None else (
-            0.0 if path.name.startswith("gap") else CDE_POLISH)
+        senses = (
+            [args.sense]
+            if args.sense
+            else (["min", "max"] if path.name.startswith("gap") else ["min"])
+        )
+        polish = (
+            args.polish
+            if args.polish is not None
+            else (0.0 if path.name.startswith("gap") else CDE_POLISH)
+        )
         run_gap(path, args.problem, senses, args.time_limit, args.strategy, polish)
     elif args.cmd == "generate":
         for name in GENERATED if args.which == "all" else [args.which]:
@@ -150,20 +189,27 @@ def main(argv: list[str] | None = None) -> int:
         rows = []
         for i in range(1, 13):
             rows += run_gap(folder / f"gap{i}.txt", None, ["min", "max"], 10.0, args.strategy)
-        small_ok = all(r["status"] == "optimal" and r["objective"] == r.get("best_known")
-                       for r in rows)
+        small_ok = all(
+            r["status"] == "optimal" and r["objective"] == r.get("best_known") for r in rows
+        )
         cde = []
         for name in CDE:
-            cde += run_gap(folder / name, None, ["min"], args.cde_time_limit, args.strategy,
-                           CDE_POLISH)
+            cde += run_gap(
+                folder / name, None, ["min"], args.cde_time_limit, args.strategy, CDE_POLISH
+            )
         gen = [run_generated(name, 1, None, args.strategy) for name in GENERATED]
-        emit({"summary": True,
-              "gap1_12_all_optimal_and_equal": small_ok,
-              "gap1_12_max_seconds": max(r["seconds"] for r in rows),
-              "cde_worst_vs_best_known": max(r["vs_best_known"] or 0 for r in cde),
-              "generated_all_beat_greedy": all(r["beats_greedy"] for r in gen),
-              "generated_status": {r["instance"]: r["status"] for r in gen},
-              "peak_mib": peak_mib(), "total_seconds": round(time.monotonic() - started, 1)})
+        emit(
+            {
+                "summary": True,
+                "gap1_12_all_optimal_and_equal": small_ok,
+                "gap1_12_max_seconds": max(r["seconds"] for r in rows),
+                "cde_worst_vs_best_known": max(r["vs_best_known"] or 0 for r in cde),
+                "generated_all_beat_greedy": all(r["beats_greedy"] for r in gen),
+                "generated_status": {r["instance"]: r["status"] for r in gen},
+                "peak_mib": peak_mib(),
+                "total_seconds": round(time.monotonic() - started, 1),
+            }
+        )
     return 0
 
 

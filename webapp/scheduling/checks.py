@@ -45,8 +45,8 @@ def check_tutoring(problem: TutoringProblem, assignments: Sequence[Assignment]) 
         if a.skill not in v.skills:
             bad.append(f"{a}: lacks skill")
         if v.availability is not None and not any(
-                w.weekday == s.weekday and w.start <= s.start and s.end <= w.end
-                for w in v.availability):
+            w.weekday == s.weekday and w.start <= s.start and s.end <= w.end for w in v.availability
+        ):
             bad.append(f"{a}: not available")
         if _tutoring_travel(problem, v, s) > v.max_travel_minutes:
             bad.append(f"{a}: too far")
@@ -69,7 +69,7 @@ def check_tutoring(problem: TutoringProblem, assignments: Sequence[Assignment]) 
         if len({s.id for s in used}) < len(used):
             bad.append(f"volunteer {v_id}: two needs in one slot")
         for i, a in enumerate(used):
-            for b in used[i + 1:]:
+            for b in used[i + 1 :]:
                 if a.weekday != b.weekday or a.id == b.id:
                     continue
                 gap = 0
@@ -82,8 +82,11 @@ def check_tutoring(problem: TutoringProblem, assignments: Sequence[Assignment]) 
         minutes = 0
         for s in used:
             pl = problem.pair_load or {}
-            minutes += pl[v_id, s.id] if (v_id, s.id) in pl else (
-                s.end - s.start + 2 * _tutoring_travel(problem, v, s))
+            minutes += (
+                pl[v_id, s.id]
+                if (v_id, s.id) in pl
+                else (s.end - s.start + 2 * _tutoring_travel(problem, v, s))
+            )
         if minutes > v.max_minutes_per_week:
             bad.append(f"volunteer {v_id}: {minutes} min > weekly budget")
     chosen = {(a.volunteer_id, a.target_id) for a in assignments}
@@ -95,8 +98,9 @@ def check_tutoring(problem: TutoringProblem, assignments: Sequence[Assignment]) 
     return bad
 
 
-def evaluate_tutoring(problem: TutoringProblem, assignments: Sequence[Assignment]
-                      ) -> dict[str, int]:
+def evaluate_tutoring(
+    problem: TutoringProblem, assignments: Sequence[Assignment]
+) -> dict[str, int]:
     """Raw value of every objective term (same definitions as docs/scheduling.md)."""
     vols = {v.id: v for v in problem.volunteers}
     slots = {s.id: s for s in problem.slots}
@@ -111,11 +115,18 @@ def evaluate_tutoring(problem: TutoringProblem, assignments: Sequence[Assignment
                 terms["unfilled_min"] += max(0, need.min - have)
             if need.preferred_count > need.min:
                 terms["unfilled_preferred"] += max(0, need.preferred_count - have)
-    terms["change"] = sum(((a.volunteer_id, a.target_id, a.skill) if a.skill is not None else
-                           (a.volunteer_id, a.target_id)) not in triples
-                          for a in problem.published)
-    terms["continuity"] = sum((v.id, t) not in pairs for v in problem.volunteers
-                              for t in v.last_targets if t in slots)
+    terms["change"] = sum(
+        (
+            (a.volunteer_id, a.target_id, a.skill)
+            if a.skill is not None
+            else (a.volunteer_id, a.target_id)
+        )
+        not in triples
+        for a in problem.published
+    )
+    terms["continuity"] = sum(
+        (v.id, t) not in pairs for v in problem.volunteers for t in v.last_targets if t in slots
+    )
     sessions: Counter[str] = Counter()
     for a in assignments:
         v, s = vols[a.volunteer_id], slots[a.target_id]
@@ -159,10 +170,14 @@ def check_posts(problem: PostsProblem, assignments: Sequence[Assignment]) -> lis
         if p.vetting_required and not v.cleared:
             bad.append(f"{a}: not cleared")
         if v.available_dates is not None and not any(
-                d.start <= p.dates.start and p.dates.end <= d.end for d in v.available_dates):
+            d.start <= p.dates.start and p.dates.end <= d.end for d in v.available_dates
+        ):
             bad.append(f"{a}: not available")
-        limit = v.max_travel_minutes if p.max_travel_minutes is None else min(
-            v.max_travel_minutes, p.max_travel_minutes)
+        limit = (
+            v.max_travel_minutes
+            if p.max_travel_minutes is None
+            else min(v.max_travel_minutes, p.max_travel_minutes)
+        )
         if _post_travel(problem, v, p) > limit:
             bad.append(f"{a}: too far")
         t = team_of.get(v.id)
@@ -187,7 +202,7 @@ def check_posts(problem: PostsProblem, assignments: Sequence[Assignment]) -> lis
         if len(ps) > limit:
             bad.append(f"volunteer {v_id}: more than {limit} posts")
         for i, a in enumerate(ps):
-            for b in ps[i + 1:]:
+            for b in ps[i + 1 :]:
                 if posts[a].dates.overlaps(posts[b].dates):
                     bad.append(f"volunteer {v_id}: posts {a} and {b} overlap")
     if problem.rules.hard_minimums:
@@ -210,8 +225,7 @@ def _post_shortfalls(problem: PostsProblem, p, people: list[str], vols) -> dict[
     if p.need_leader:
         out["leader"] = max(0, 1 - sum(vols[x].is_leader for x in people))
     if p.need_cleared_adult:
-        out["cleared_adult"] = max(0, 1 - sum(vols[x].cleared and vols[x].is_adult
-                                              for x in people))
+        out["cleared_adult"] = max(0, 1 - sum(vols[x].cleared and vols[x].is_adult for x in people))
     return out
 
 
@@ -235,12 +249,29 @@ def evaluate_posts(problem: PostsProblem, assignments: Sequence[Assignment]) -> 
         worst = max(worst, short_pref)
     terms["balance"] = worst
     terms["change"] = sum((a.volunteer_id, a.target_id) not in pairs for a in problem.published)
-    terms["continuity"] = sum((v.id, t) not in pairs for v in problem.volunteers
-                              for t in v.last_targets if t in posts)
+    terms["continuity"] = sum(
+        (v.id, t) not in pairs for v in problem.volunteers for t in v.last_targets if t in posts
+    )
     for a in assignments:
         v, p = vols[a.volunteer_id], posts[a.target_id]
         terms["travel"] += _post_travel(problem, v, p)
         t = team_of.get(v.id)
         prefs = t.preferred_posts if t is not None else v.preferred_posts
         terms["preference"] += int(bool(prefs) and p.id not in prefs)
+    # Cohort: a placement with no cohort-mate at the post; a placement without a companion.
+    cohort = {
+        v.id: v.cohort or (team_of[v.id].college if v.id in team_of else "")
+        for v in problem.volunteers
+    }
+    size = Counter(cohort.values())
+    for a in assignments:
+        c = cohort[a.volunteer_id]
+        if (
+            c
+            and size[c] > 1
+            and not any(cohort[o] == c for o in by_post[a.target_id] if o != a.volunteer_id)
+        ):
+            terms["cohort"] += 1
+        for w in vols[a.volunteer_id].companions:
+            terms["cohort"] += (w, a.target_id) not in pairs
     return dict(terms)

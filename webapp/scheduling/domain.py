@@ -94,6 +94,10 @@ class Volunteer:
     is_leader: bool = False
     is_adult: bool = True
     max_posts: int = 1
+    # Summer posts: the college/class cohort (empty: the team's college, if any) and the people
+    # this volunteer asked to be placed with (volunteer ids). Both are soft (``Weights.cohort``).
+    cohort: str = ""
+    companions: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,7 @@ class Weights:
     fairness: int = 20  # tutoring: per pair of sessions by the same volunteer (convex load spread)
     preference: int = 200  # per assignment outside a volunteer's (or team's) stated preferences
     balance: int = 500  # posts: per person of the largest shortfall below preferred headcount
+    cohort: int = 200  # posts: per placement without a cohort-mate / without a requested companion
 
 
 @dataclass(frozen=True)
@@ -350,8 +355,12 @@ def _validate_volunteers(volunteers: tuple[Volunteer, ...], known: frozenset[str
         item = f"volunteer {v.id}"
         if v.transport not in TRANSPORT_MODES:
             raise ValidationError(item, "transport", f"unknown transport mode {v.transport!r}")
-        for name in ("max_travel_minutes", "max_sessions_per_week", "max_minutes_per_week",
-                     "max_posts"):
+        for name in (
+            "max_travel_minutes",
+            "max_sessions_per_week",
+            "max_minutes_per_week",
+            "max_posts",
+        ):
             if getattr(v, name) < 0:
                 raise ValidationError(item, name, "must not be negative")
         for w in v.availability or ():
@@ -371,15 +380,20 @@ def _validate_volunteers(volunteers: tuple[Volunteer, ...], known: frozenset[str
 def _validate_common_refs(pins, forbidden, volunteer_ids, unit_ids, target_ids, kind) -> None:
     for p in pins:
         if p.volunteer_id not in unit_ids:
-            raise ValidationError(f"pin {p.volunteer_id}->{p.target_id}", "volunteer_id",
-                                  "unknown volunteer")
+            raise ValidationError(
+                f"pin {p.volunteer_id}->{p.target_id}", "volunteer_id", "unknown volunteer"
+            )
         if p.target_id not in target_ids:
-            raise ValidationError(f"pin {p.volunteer_id}->{p.target_id}", "target_id",
-                                  f"unknown {kind}")
+            raise ValidationError(
+                f"pin {p.volunteer_id}->{p.target_id}", "target_id", f"unknown {kind}"
+            )
     for f in forbidden:
         if f.volunteer_id not in volunteer_ids and f.volunteer_id not in unit_ids:
-            raise ValidationError(f"forbidden pair {f.volunteer_id}/{f.target_id}",
-                                  "volunteer_id", "unknown volunteer")
+            raise ValidationError(
+                f"forbidden pair {f.volunteer_id}/{f.target_id}",
+                "volunteer_id",
+                "unknown volunteer",
+            )
 
 
 def validate_tutoring(problem: TutoringProblem) -> None:
@@ -413,12 +427,30 @@ def validate_tutoring(problem: TutoringProblem) -> None:
     slot_skills = {s.id: {n.skill for n in s.needs} for s in problem.slots}
     for p in problem.pins:
         if p.skill is not None and p.skill not in slot_skills[p.target_id]:
-            raise ValidationError(f"pin {p.volunteer_id}->{p.target_id}", "skill",
-                                  f"slot has no need for {p.skill!r}")
-    for name in ("travel_minutes", "pair_load"):
+            raise ValidationError(
+                f"pin {p.volunteer_id}->{p.target_id}", "skill", f"slot has no need for {p.skill!r}"
+            )
+    homes = {s.home_id for s in problem.slots}
+    for name in ("travel_minutes", "pair_load", "pair_cost"):
+        targets = sids | homes if name == "travel_minutes" else sids
         for key, value in (getattr(problem, name) or {}).items():
-            if value < 0:
+            _check_pair(
+                name, key, vids, targets, "slot or home" if name == "travel_minutes" else "slot"
+            )
+            if value < 0 and name != "pair_cost":
                 raise ValidationError(f"{name} {key}", name, "must not be negative")
+
+
+def _check_pair(
+    name: str, key: tuple[str, str], volunteer_ids: set[str], target_ids: set[str], kind: str
+) -> None:
+    """A matrix entry must name a known volunteer and target: a typo would otherwise silently
+    fall back to the estimate (travel) or be ignored (load, cost)."""
+    a, b = key
+    if a not in volunteer_ids:
+        raise ValidationError(f"{name} {a}->{b}", name, f"unknown pair: no volunteer {a!r}")
+    if b not in target_ids:
+        raise ValidationError(f"{name} {a}->{b}", name, f"unknown pair: no {kind} {b!r}")
 
 
 def validate_posts(problem: PostsProblem) -> None:
@@ -455,20 +487,33 @@ def validate_posts(problem: PostsProblem) -> None:
             if m not in vids:
                 raise ValidationError(item, "member_ids", f"unknown member {m!r}")
             if m in seen:
-                raise ValidationError(item, "member_ids",
-                                      f"member {m!r} is already in team {seen[m]!r}")
+                raise ValidationError(
+                    item, "member_ids", f"member {m!r} is already in team {seen[m]!r}"
+                )
             seen[m] = t.id
         if len(t.member_ids) > largest:
-            raise ValidationError(item, "member_ids",
-                                  f"team of {len(t.member_ids)} is larger than any post "
-                                  f"(largest takes {largest})")
+            raise ValidationError(
+                item,
+                "member_ids",
+                f"team of {len(t.member_ids)} is larger than any post (largest takes {largest})",
+            )
     if set(seen) & {t.id for t in problem.teams} or vids & {t.id for t in problem.teams}:
         clash = sorted(vids & {t.id for t in problem.teams})
         if clash:
             raise ValidationError(f"team {clash[0]}", "id", "a team id equals a volunteer id")
     units = (vids - set(seen)) | {t.id for t in problem.teams}
-    _validate_common_refs(problem.pins, problem.forbidden, vids, units | vids,
-                          {p.id for p in problem.posts}, "post")
+    for v in problem.volunteers:
+        for c in sorted(v.companions):
+            if c not in vids:
+                raise ValidationError(f"volunteer {v.id}", "companions", f"unknown companion {c!r}")
+            if c == v.id:
+                raise ValidationError(
+                    f"volunteer {v.id}", "companions", "a volunteer cannot be their own companion"
+                )
+    _validate_common_refs(
+        problem.pins, problem.forbidden, vids, units | vids, {p.id for p in problem.posts}, "post"
+    )
     for key, value in (problem.travel_minutes or {}).items():
+        _check_pair("travel_minutes", key, vids, {p.id for p in problem.posts}, "post")
         if value < 0:
             raise ValidationError(f"travel_minutes {key}", "travel_minutes", "must not be negative")

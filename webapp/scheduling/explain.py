@@ -53,8 +53,10 @@ BLOCK_TEXT = {
     "free": ("人选同一时间已被安排在别处", "candidates are booked elsewhere at that time"),
     "load": ("人选已达每周负荷上限", "candidates have reached their weekly load"),
     "qualified": ("符合该要求的人太少", "too few people meet the requirement"),
-    "none": ("有人选但未被采用（方案未证明最优）",
-             "candidates exist but were not used (plan not proven optimal)"),
+    "none": (
+        "有人选但未被采用（方案未证明最优）",
+        "candidates exist but were not used (plan not proven optimal)",
+    ),
 }
 
 
@@ -63,10 +65,15 @@ def _both(zh: str, en: str) -> dict[str, str]:
 
 
 def invalid(err: ValidationError) -> Explanation:
-    return Explanation("invalid", "invalid_input",
-                       {"item": err.item, "field": err.field, "message": err.message},
-                       _both(f"输入有误：{err.item} 的 {err.field}：{err.message}",
-                             f"Invalid input: {err.item}, {err.field}: {err.message}"))
+    return Explanation(
+        "invalid",
+        "invalid_input",
+        {"item": err.item, "field": err.field, "message": err.message},
+        _both(
+            f"输入有误：{err.item} 的 {err.field}：{err.message}",
+            f"Invalid input: {err.item}, {err.field}: {err.message}",
+        ),
+    )
 
 
 def _funnel_text(funnel: list[tuple[str, int]]) -> tuple[str, str]:
@@ -85,8 +92,13 @@ def _blocking(funnel: list[tuple[str, int]], needed: int) -> str:
 # --------------------------------------------------------------------------- unfilled: tutoring
 
 
-def tutoring_funnel(problem: TutoringProblem, assignments: Sequence[Assignment], slot_id: str,
-                    skill: str, ctx: TutoringContext | None = None) -> list[tuple[str, int]]:
+def tutoring_funnel(
+    problem: TutoringProblem,
+    assignments: Sequence[Assignment],
+    slot_id: str,
+    skill: str,
+    ctx: TutoringContext | None = None,
+) -> list[tuple[str, int]]:
     """Counts after each stage for one need, given the rest of the plan."""
     ctx = ctx or TutoringContext(problem)
     s = ctx.slots[slot_id]
@@ -98,15 +110,19 @@ def tutoring_funnel(problem: TutoringProblem, assignments: Sequence[Assignment],
         minutes[a.volunteer_id] += ctx.load(ctx.volunteers[a.volunteer_id], ctx.slots[a.target_id])
     counts = Counter()
     for v in problem.volunteers:
-        if slot_id in booked[v.id] and any(a.volunteer_id == v.id and a.skill == skill
-                                           and a.target_id == slot_id for a in assignments):
+        if slot_id in booked[v.id] and any(
+            a.volunteer_id == v.id and a.skill == skill and a.target_id == slot_id
+            for a in assignments
+        ):
             continue  # already filling this need: not a candidate for the missing seat
         reason = ctx.static_block(v, s, need)
         if reason is None:
             if s.id in booked[v.id] or any(ctx.conflict(v, ctx.slots[o], s) for o in booked[v.id]):
                 reason = "free"
-            elif (len(booked[v.id]) + 1 > v.max_sessions_per_week
-                  or minutes[v.id] + ctx.load(v, s) > v.max_minutes_per_week):
+            elif (
+                len(booked[v.id]) + 1 > v.max_sessions_per_week
+                or minutes[v.id] + ctx.load(v, s) > v.max_minutes_per_week
+            ):
                 reason = "load"
         counts[reason or "pass"] += 1
     stages = ["cleared", "skill", "available", "travel", "allowed", "free", "load"]
@@ -120,8 +136,9 @@ def tutoring_funnel(problem: TutoringProblem, assignments: Sequence[Assignment],
     return funnel
 
 
-def unfilled(problem: TutoringProblem | PostsProblem,
-             assignments: Sequence[Assignment]) -> tuple[Explanation, ...]:
+def unfilled(
+    problem: TutoringProblem | PostsProblem, assignments: Sequence[Assignment]
+) -> tuple[Explanation, ...]:
     if isinstance(problem, PostsProblem):
         return _unfilled_posts(problem, assignments)
     ctx = TutoringContext(problem)
@@ -144,19 +161,38 @@ def unfilled(problem: TutoringProblem | PostsProblem,
                 f"{label}（{need.skill}）{kind_zh}：已安排 {n} 人，需要 {goal} 人。"
                 f"候选：{fz}。主要原因：{BLOCK_TEXT[block][0]}。",
                 f"{label} ({need.skill}) is {kind}: {n} assigned, {goal} wanted. "
-                f"Candidates: {fe}. Main reason: {BLOCK_TEXT[block][1]}.")
-            out.append(Explanation("unfilled", "unfilled_need",
-                                   {"slot": s.id, "skill": need.skill, "have": n,
-                                    "min": need.min, "wanted": goal, "funnel": funnel,
-                                    "blocking": block}, text, s.id))
+                f"Candidates: {fe}. Main reason: {BLOCK_TEXT[block][1]}.",
+            )
+            out.append(
+                Explanation(
+                    "unfilled",
+                    "unfilled_need",
+                    {
+                        "slot": s.id,
+                        "skill": need.skill,
+                        "have": n,
+                        "min": need.min,
+                        "wanted": goal,
+                        "funnel": funnel,
+                        "blocking": block,
+                    },
+                    text,
+                    s.id,
+                )
+            )
     return tuple(out)
 
 
 # --------------------------------------------------------------------------- unfilled: posts
 
 
-def posts_funnel(problem: PostsProblem, assignments: Sequence[Assignment], post_id: str,
-                 requirement: str, ctx: PostsContext | None = None) -> list[tuple[str, int]]:
+def posts_funnel(
+    problem: PostsProblem,
+    assignments: Sequence[Assignment],
+    post_id: str,
+    requirement: str,
+    ctx: PostsContext | None = None,
+) -> list[tuple[str, int]]:
     """People (not units) after each stage, for one coverage requirement of one post."""
     ctx = ctx or PostsContext(problem)
     p = ctx.posts[post_id]
@@ -182,8 +218,10 @@ def posts_funnel(problem: PostsProblem, assignments: Sequence[Assignment], post_
             team_reason = ctx.static_block(u, p)
             if team_reason is not None:
                 reason = "size"
-        if reason is None and (len(where[v.id]) >= (u.max_posts if u else v.max_posts) or any(
-                ctx.posts[o].dates.overlaps(p.dates) for o in where[v.id])):
+        if reason is None and (
+            len(where[v.id]) >= (u.max_posts if u else v.max_posts)
+            or any(ctx.posts[o].dates.overlaps(p.dates) for o in where[v.id])
+        ):
             reason = "free"
         counts[reason or "pass"] += 1
     stages = ["qualified", "cleared", "available", "travel", "allowed", "size", "free"]
@@ -197,8 +235,11 @@ def posts_funnel(problem: PostsProblem, assignments: Sequence[Assignment], post_
     return funnel
 
 
-REQ_TEXT = {"headcount": ("人数", "people"), "leader": ("领队", "leader"),
-            "cleared_adult": ("已审查的成年人", "cleared adult")}
+REQ_TEXT = {
+    "headcount": ("人数", "people"),
+    "leader": ("领队", "leader"),
+    "cleared_adult": ("已审查的成年人", "cleared adult"),
+}
 
 
 def _req_text(req: str) -> tuple[str, str]:
@@ -207,8 +248,9 @@ def _req_text(req: str) -> tuple[str, str]:
     return REQ_TEXT[req]
 
 
-def _unfilled_posts(problem: PostsProblem,
-                    assignments: Sequence[Assignment]) -> tuple[Explanation, ...]:
+def _unfilled_posts(
+    problem: PostsProblem, assignments: Sequence[Assignment]
+) -> tuple[Explanation, ...]:
     ctx = PostsContext(problem)
     vols = ctx.volunteers
     people: dict[str, list[str]] = defaultdict(list)
@@ -230,11 +272,24 @@ def _unfilled_posts(problem: PostsProblem,
                 f"{label}（{dates}）需要 {count} 名{rz}，目前只有 {have} 名。"
                 f"候选：{fz}。主要原因：{BLOCK_TEXT[block][0]}。",
                 f"{label} ({dates}) needs {count} {re_} but has {have}. "
-                f"Candidates: {fe}. Main reason: {BLOCK_TEXT[block][1]}.")
-            out.append(Explanation("unfilled", "unfilled_post",
-                                   {"post": p.id, "requirement": req, "have": have,
-                                    "wanted": count, "funnel": funnel, "blocking": block},
-                                   text, p.id))
+                f"Candidates: {fe}. Main reason: {BLOCK_TEXT[block][1]}.",
+            )
+            out.append(
+                Explanation(
+                    "unfilled",
+                    "unfilled_post",
+                    {
+                        "post": p.id,
+                        "requirement": req,
+                        "have": have,
+                        "wanted": count,
+                        "funnel": funnel,
+                        "blocking": block,
+                    },
+                    text,
+                    p.id,
+                )
+            )
     return tuple(out)
 
 
@@ -254,11 +309,15 @@ def _rule_text(key: str, prm: dict, problem) -> tuple[str, str]:
         "travel": (f"{t} 超出 {v} 的出行时间上限", f"{t} is beyond {v}'s travel limit"),
         "allowed": (f"{v} 被排除在 {t} 之外", f"{v} is excluded from {t}"),
         "size": (f"团队 {v} 超过 {t} 的容量", f"team {v} is larger than {t} takes"),
-        "schedule": (f"{v} 不能同时在两处（含路上时间）",
-                     f"{v} cannot be in two places at once (travel counted)"),
+        "schedule": (
+            f"{v} 不能同时在两处（含路上时间）",
+            f"{v} cannot be in two places at once (travel counted)",
+        ),
         "sessions": (f"{v} 每周最多 {n} 次", f"{v} does at most {n} sessions a week"),
-        "minutes": (f"{v} 每周最多 {n} 分钟（含往返路程）",
-                    f"{v} gives at most {n} minutes a week (round trips included)"),
+        "minutes": (
+            f"{v} 每周最多 {n} 分钟（含往返路程）",
+            f"{v} gives at most {n} minutes a week (round trips included)",
+        ),
         "max": (f"{t} 最多需要 {n} 名 {sk}", f"{t} takes at most {n} {sk}"),
         "capacity": (f"{t} 最多容纳 {n} 人", f"{t} has room for {n} people"),
         "max_posts": (f"{v} 最多去 {n} 个驻点", f"{v} takes at most {n} posts"),
@@ -278,14 +337,18 @@ def _candidates_note(problem, key: str, prm: dict) -> tuple[str, str] | None:
     if isinstance(problem, TutoringProblem):
         f = tutoring_funnel(problem, (), str(prm["slot"]), str(prm["skill"]))
         n = f[-1][1]
-        return (f"但只有 {n} 名合格且有空的 {prm['skill']}",
-                f"but only {n} eligible {prm['skill']} volunteer(s) are free then")
+        return (
+            f"但只有 {n} 名合格且有空的 {prm['skill']}",
+            f"but only {n} eligible {prm['skill']} volunteer(s) are free then",
+        )
     f = posts_funnel(problem, (), str(prm["post"]), str(prm["requirement"]))
     p = next(x for x in problem.posts if x.id == prm["post"])
     dates = f"{p.dates.start:%m/%d}–{p.dates.end:%m/%d}"
     rz, re_ = _req_text(str(prm["requirement"]))
-    return (f"但 {dates} 只有 {f[-1][1]} 名合格且有空的{rz}",
-            f"but only {f[-1][1]} eligible {re_} are free {dates}")
+    return (
+        f"但 {dates} 只有 {f[-1][1]} 名合格且有空的{rz}",
+        f"but only {f[-1][1]} eligible {re_} are free {dates}",
+    )
 
 
 def _infeasible_under(built, assumptions: list, time_limit: float) -> tuple[int, list[int]]:
@@ -303,8 +366,9 @@ def _infeasible_under(built, assumptions: list, time_limit: float) -> tuple[int,
     return status, core
 
 
-def conflicts(problem: TutoringProblem | PostsProblem, params=None,
-              time_limit: float = 10.0) -> tuple[Explanation, ...]:
+def conflicts(
+    problem: TutoringProblem | PostsProblem, params=None, time_limit: float = 10.0
+) -> tuple[Explanation, ...]:
     """Name a small set of hard rules that cannot all hold (empty if none is found in time)."""
     if isinstance(problem, TutoringProblem):
         built = build_tutoring_model(problem, explain=True)
@@ -323,7 +387,7 @@ def conflicts(problem: TutoringProblem | PostsProblem, params=None,
     if len(core_ids) <= 30:
         i = 0
         while i < len(core_ids):
-            trial = core_ids[:i] + core_ids[i + 1:]
+            trial = core_ids[:i] + core_ids[i + 1 :]
             st, _ = _infeasible_under(built, [lits[j] for j in trial], 2.0)
             if st == cp_model.INFEASIBLE:
                 core_ids = trial
@@ -341,7 +405,12 @@ def conflicts(problem: TutoringProblem | PostsProblem, params=None,
         parts_en.append(en)
         out.append(Explanation("rule", f"rule_{inst.key}", dict(inst.params), _both(zh, en)))
     summary = Explanation(
-        "infeasible", "conflict", {"rules": [built.rules.instances[j].key for j in core_ids]},
-        _both("以下规则无法同时满足：" + "；".join(parts_zh) + "。",
-              "These rules cannot all hold: " + "; ".join(parts_en) + "."))
+        "infeasible",
+        "conflict",
+        {"rules": [built.rules.instances[j].key for j in core_ids]},
+        _both(
+            "以下规则无法同时满足：" + "；".join(parts_zh) + "。",
+            "These rules cannot all hold: " + "; ".join(parts_en) + ".",
+        ),
+    )
     return (summary, *out)

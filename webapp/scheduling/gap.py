@@ -26,11 +26,11 @@ class GapInstance:
 def _read_one(tokens: list[int], pos: int) -> tuple[GapInstance, int]:
     m, n = tokens[pos], tokens[pos + 1]
     pos += 2
-    cost = tuple(tuple(tokens[pos + i * n: pos + (i + 1) * n]) for i in range(m))
+    cost = tuple(tuple(tokens[pos + i * n : pos + (i + 1) * n]) for i in range(m))
     pos += m * n
-    load = tuple(tuple(tokens[pos + i * n: pos + (i + 1) * n]) for i in range(m))
+    load = tuple(tuple(tokens[pos + i * n : pos + (i + 1) * n]) for i in range(m))
     pos += m * n
-    cap = tuple(tokens[pos: pos + m])
+    cap = tuple(tokens[pos : pos + m])
     return GapInstance(m, n, cost, load, cap), pos + m
 
 
@@ -53,18 +53,54 @@ def read_gap(path: str | Path) -> list[GapInstance]:
 
 def gap_problem(inst: GapInstance, sense: str = "min") -> TutoringProblem:
     sign = 1 if sense == "min" else -1
-    vols = tuple(Volunteer(f"agent{i + 1}", skills=frozenset({"job"}), cleared=True,
-                           max_travel_minutes=0, max_sessions_per_week=inst.n,
-                           max_minutes_per_week=inst.capacity[i]) for i in range(inst.m))
+    vols = tuple(
+        Volunteer(
+            f"agent{i + 1}",
+            skills=frozenset({"job"}),
+            cleared=True,
+            max_travel_minutes=0,
+            max_sessions_per_week=inst.n,
+            max_minutes_per_week=inst.capacity[i],
+        )
+        for i in range(inst.m)
+    )
     # Distinct, non-overlapping times so that the same-time rule never binds.
-    slots = tuple(Slot(f"job{j + 1}", f"h{j + 1}", j % 7, (j // 7) * 10, (j // 7) * 10 + 5,
-                       (Need("job", 1, 1, vetting_required=False),)) for j in range(inst.n))
-    load = {(vols[i].id, slots[j].id): inst.load[i][j] for i in range(inst.m)
-            for j in range(inst.n)}
-    cost = {(vols[i].id, slots[j].id): sign * inst.cost[i][j] for i in range(inst.m)
-            for j in range(inst.n)}
-    weights = Weights(unfilled_min=0, unfilled_preferred=0, change=0, continuity=0, pair_cost=1,
-                      travel=0, fairness=0, preference=0, balance=0)
-    return TutoringProblem(vols, slots, pins=(), weights=weights,
-                           rules=Rules(hard_minimums=True, travel_between_slots=False),
-                           pair_load=load, pair_cost=cost)
+    slots = tuple(
+        Slot(
+            f"job{j + 1}",
+            f"h{j + 1}",
+            j % 7,
+            (j // 7) * 10,
+            (j // 7) * 10 + 5,
+            (Need("job", 1, 1, vetting_required=False),),
+        )
+        for j in range(inst.n)
+    )
+    load = {
+        (vols[i].id, slots[j].id): inst.load[i][j] for i in range(inst.m) for j in range(inst.n)
+    }
+    cost = {
+        (vols[i].id, slots[j].id): sign * inst.cost[i][j]
+        for i in range(inst.m)
+        for j in range(inst.n)
+    }
+    weights = Weights(
+        unfilled_min=0,
+        unfilled_preferred=0,
+        change=0,
+        continuity=0,
+        pair_cost=1,
+        travel=0,
+        fairness=0,
+        preference=0,
+        balance=0,
+    )
+    return TutoringProblem(
+        vols,
+        slots,
+        pins=(),
+        weights=weights,
+        rules=Rules(hard_minimums=True, travel_between_slots=False),
+        pair_load=load,
+        pair_cost=cost,
+    )

@@ -29,8 +29,10 @@ MODES = ("walk", "bike", "ebike", "bus", "bus", "car")
 
 
 def _townships(rng: random.Random, n: int) -> list[Location]:
-    return [Location(28.5 + rng.uniform(-0.25, 0.25), 109.5 + rng.uniform(-0.3, 0.3), f"镇{i}")
-            for i in range(n)]
+    return [
+        Location(28.5 + rng.uniform(-0.25, 0.25), 109.5 + rng.uniform(-0.3, 0.3), f"镇{i}")
+        for i in range(n)
+    ]
 
 
 def _near(rng: random.Random, loc: Location, spread: float = 0.03) -> Location:
@@ -45,47 +47,86 @@ def tutoring_instance(volunteers: int = 1000, slots: int = 500, seed: int = 1) -
     for i in range(slots):
         home_id, loc = rng.choice(homes)
         weekday = rng.choice((0, 1, 2, 3, 4, 5, 5, 6, 6))
-        start = rng.choice((16 * 60, 16 * 60 + 30, 19 * 60)) if weekday < 5 else rng.choice(
-            (9 * 60, 10 * 60, 14 * 60, 15 * 60 + 30))
+        start = (
+            rng.choice((16 * 60, 16 * 60 + 30, 19 * 60))
+            if weekday < 5
+            else rng.choice((9 * 60, 10 * 60, 14 * 60, 15 * 60 + 30))
+        )
         dur = rng.choice((60, 90, 90, 120))
         needs = []
         for skill in rng.sample(SKILLS, rng.choice((1, 1, 2))):
             lo = rng.choice((1, 1, 1, 2))
             pref = lo + rng.choice((0, 0, 1))
-            needs.append(Need(skill, lo, pref + rng.choice((0, 1)), pref,
-                              vetting_required=rng.random() < 0.9))
-        slot_list.append(Slot(f"slot{i}", home_id, weekday, start, start + dur, tuple(needs), loc,
-                              f"{home_id}-{i}"))
+            needs.append(
+                Need(
+                    skill, lo, pref + rng.choice((0, 1)), pref, vetting_required=rng.random() < 0.9
+                )
+            )
+        slot_list.append(
+            Slot(
+                f"slot{i}",
+                home_id,
+                weekday,
+                start,
+                start + dur,
+                tuple(needs),
+                loc,
+                f"{home_id}-{i}",
+            )
+        )
     vols = []
     for i in range(volunteers):
         base = _near(rng, rng.choice(towns), 0.05)
         windows = []
         for d in rng.sample(range(7), rng.choice((1, 2, 3))):
-            windows.append(TimeWindow(d, 8 * 60, 21 * 60) if d >= 5 or rng.random() < 0.5
-                           else TimeWindow(d, 15 * 60 + 30, 21 * 60))
+            windows.append(
+                TimeWindow(d, 8 * 60, 21 * 60)
+                if d >= 5 or rng.random() < 0.5
+                else TimeWindow(d, 15 * 60 + 30, 21 * 60)
+            )
         skills = frozenset(rng.sample(SKILLS, rng.choice((1, 2, 2, 3))))
-        near_homes = [h for h, loc in homes if abs(loc.lat - base.lat) + abs(loc.lon - base.lon)
-                      < 0.15]
-        prefs = frozenset(rng.sample(near_homes, min(2, len(near_homes)))) if (
-            near_homes and rng.random() < 0.3) else frozenset()
-        vols.append(Volunteer(
-            f"v{i}", f"志愿者{i}", skills, cleared=rng.random() < 0.85, home=base,
-            transport=rng.choice(MODES), max_travel_minutes=rng.choice((30, 45, 60, 90)),
-            max_sessions_per_week=rng.choice((1, 1, 2, 2, 3)),
-            max_minutes_per_week=rng.choice((180, 240, 360, 480)),
-            availability=tuple(windows), preferred_homes=prefs))
+        near_homes = [
+            h for h, loc in homes if abs(loc.lat - base.lat) + abs(loc.lon - base.lon) < 0.15
+        ]
+        prefs = (
+            frozenset(rng.sample(near_homes, min(2, len(near_homes))))
+            if (near_homes and rng.random() < 0.3)
+            else frozenset()
+        )
+        vols.append(
+            Volunteer(
+                f"v{i}",
+                f"志愿者{i}",
+                skills,
+                cleared=rng.random() < 0.85,
+                home=base,
+                transport=rng.choice(MODES),
+                max_travel_minutes=rng.choice((30, 45, 60, 90)),
+                max_sessions_per_week=rng.choice((1, 1, 2, 2, 3)),
+                max_minutes_per_week=rng.choice((180, 240, 360, 480)),
+                availability=tuple(windows),
+                preferred_homes=prefs,
+            )
+        )
     # Continuity: a fifth of the volunteers did a slot last term (one they could do again or not).
-    vols = [v if rng.random() > 0.2 else v.__class__(**{**v.__dict__, "last_targets": frozenset(
-        {rng.choice(slot_list).id})}) for v in vols]
+    vols = [
+        v
+        if rng.random() > 0.2
+        else v.__class__(**{**v.__dict__, "last_targets": frozenset({rng.choice(slot_list).id})})
+        for v in vols
+    ]
     return TutoringProblem(tuple(vols), tuple(slot_list))
 
 
-def posts_instance(volunteers: int = 200, posts: int = 30, weeks: int = 2,
-                   seed: int = 1) -> PostsProblem:
+def posts_instance(
+    volunteers: int = 200, posts: int = 30, weeks: int = 2, seed: int = 1
+) -> PostsProblem:
     rng = random.Random(seed)
     towns = _townships(rng, 12)
-    colleges = [Location(28.2 + rng.uniform(-0.1, 0.1), 109.2 + rng.uniform(-0.1, 0.1), f"学院{i}")
-                for i in range(4)]
+    colleges = [
+        Location(28.2 + rng.uniform(-0.1, 0.1), 109.2 + rng.uniform(-0.1, 0.1), f"学院{i}")
+        for i in range(4)
+    ]
     summer = date(2025, 7, 7)
     post_list = []
     for i in range(posts):
@@ -95,12 +136,24 @@ def posts_instance(volunteers: int = 200, posts: int = 30, weeks: int = 2,
         beds = rng.choice((6, 8, 10, 12))
         lo = rng.choice((3, 4, 5))
         hi = min(beds, lo + rng.choice((3, 4, 6)))
-        skills = tuple((s, 1) for s in rng.sample(("英语", "心理辅导", "美术", "体育", "数学"),
-                                                  rng.choice((1, 2))))
-        post_list.append(Post(f"post{i}", DateRange(start, start + timedelta(days=length)), lo,
-                              hi, beds, _near(rng, rng.choice(towns), 0.05),
-                              preferred_headcount=hi - 1, skill_counts=skills,
-                              max_travel_minutes=240, name=f"驻点{i}"))
+        skills = tuple(
+            (s, 1)
+            for s in rng.sample(("英语", "心理辅导", "美术", "体育", "数学"), rng.choice((1, 2)))
+        )
+        post_list.append(
+            Post(
+                f"post{i}",
+                DateRange(start, start + timedelta(days=length)),
+                lo,
+                hi,
+                beds,
+                _near(rng, rng.choice(towns), 0.05),
+                preferred_headcount=hi - 1,
+                skill_counts=skills,
+                max_travel_minutes=240,
+                name=f"驻点{i}",
+            )
+        )
     vols, teams = [], []
     i = 0
     in_teams = int(volunteers * 0.6)
@@ -108,36 +161,61 @@ def posts_instance(volunteers: int = 200, posts: int = 30, weeks: int = 2,
         size = min(rng.choice((3, 4, 5, 6)), in_teams - i)
         college = rng.choice(colleges)
         first = rng.randrange(weeks)
-        span = DateRange(summer + timedelta(days=7 * first),
-                         summer + timedelta(days=7 * min(weeks, first + rng.choice((1, 2, 4)))))
+        span = DateRange(
+            summer + timedelta(days=7 * first),
+            summer + timedelta(days=7 * min(weeks, first + rng.choice((1, 2, 4)))),
+        )
         members = []
         for k in range(size):
             vid = f"v{i}"
             members.append(vid)
-            vols.append(Volunteer(vid, f"队员{i}", frozenset(rng.sample(SKILLS + ("英语",),
-                                                                        rng.choice((1, 2)))),
-                                  cleared=rng.random() < 0.95, home=_near(rng, college, 0.01),
-                                  transport="bus", max_travel_minutes=300,
-                                  available_dates=(span,), is_leader=k == 0,
-                                  is_adult=True, max_posts=2))
+            vols.append(
+                Volunteer(
+                    vid,
+                    f"队员{i}",
+                    frozenset(rng.sample(SKILLS + ("英语",), rng.choice((1, 2)))),
+                    cleared=rng.random() < 0.95,
+                    home=_near(rng, college, 0.01),
+                    transport="bus",
+                    max_travel_minutes=300,
+                    available_dates=(span,),
+                    is_leader=k == 0,
+                    is_adult=True,
+                    max_posts=2,
+                )
+            )
             i += 1
-        prefs = frozenset(rng.sample([p.id for p in post_list], 3)) if rng.random() < 0.6 \
+        prefs = (
+            frozenset(rng.sample([p.id for p in post_list], 3))
+            if rng.random() < 0.6
             else frozenset()
-        teams.append(Team(f"team{len(teams)}", tuple(members), f"团队{len(teams)}",
-                          college.name, prefs))
+        )
+        teams.append(
+            Team(f"team{len(teams)}", tuple(members), f"团队{len(teams)}", college.name, prefs)
+        )
     while i < volunteers:
         first = rng.randrange(weeks)
-        span = DateRange(summer + timedelta(days=7 * first),
-                         summer + timedelta(days=7 * min(weeks, first + rng.choice((1, 2, 4)))))
-        vols.append(Volunteer(f"v{i}", f"志愿者{i}",
-                              frozenset(rng.sample(SKILLS, rng.choice((1, 2)))),
-                              cleared=rng.random() < 0.9,
-                              home=_near(rng, rng.choice(towns + colleges), 0.05),
-                              transport=rng.choice(("bus", "car")),
-                              max_travel_minutes=rng.choice((120, 180, 240)),
-                              available_dates=(span,), is_leader=rng.random() < 0.15,
-                              is_adult=rng.random() < 0.9, max_posts=rng.choice((1, 2)),
-                              preferred_posts=frozenset(rng.sample([p.id for p in post_list], 2))
-                              if rng.random() < 0.3 else frozenset()))
+        span = DateRange(
+            summer + timedelta(days=7 * first),
+            summer + timedelta(days=7 * min(weeks, first + rng.choice((1, 2, 4)))),
+        )
+        vols.append(
+            Volunteer(
+                f"v{i}",
+                f"志愿者{i}",
+                frozenset(rng.sample(SKILLS, rng.choice((1, 2)))),
+                cleared=rng.random() < 0.9,
+                home=_near(rng, rng.choice(towns + colleges), 0.05),
+                transport=rng.choice(("bus", "car")),
+                max_travel_minutes=rng.choice((120, 180, 240)),
+                available_dates=(span,),
+                is_leader=rng.random() < 0.15,
+                is_adult=rng.random() < 0.9,
+                max_posts=rng.choice((1, 2)),
+                preferred_posts=frozenset(rng.sample([p.id for p in post_list], 2))
+                if rng.random() < 0.3
+                else frozenset(),
+            )
+        )
         i += 1
     return PostsProblem(tuple(vols), tuple(post_list), tuple(teams))

@@ -18,10 +18,18 @@ from .tutoring import TutoringContext
 
 def _plan(problem, assignments: list[Assignment], terms: dict[str, int], started: float) -> Plan:
     w = problem.weights
-    values = tuple(TermValue(n, v, getattr(w, n)) for n, v in sorted(terms.items())
-                   if getattr(w, n) != 0)
-    return Plan("feasible", float(weighted_total(problem, terms)), None, None,
-                time.monotonic() - started, values, tuple(assignments))
+    values = tuple(
+        TermValue(n, v, getattr(w, n)) for n, v in sorted(terms.items()) if getattr(w, n) != 0
+    )
+    return Plan(
+        "feasible",
+        float(weighted_total(problem, terms)),
+        None,
+        None,
+        time.monotonic() - started,
+        values,
+        tuple(assignments),
+    )
 
 
 def greedy_tutoring(problem: TutoringProblem) -> Plan:
@@ -50,23 +58,35 @@ def greedy_tutoring(problem: TutoringProblem) -> Plan:
     for pin in problem.pins:  # pins first, where they are possible at all
         v, s = ctx.volunteers[pin.volunteer_id], ctx.slots[pin.target_id]
         for need in s.needs:
-            if (pin.skill in (None, need.skill) and ctx.static_block(v, s, need) is None
-                    and fits(v, s, need)):
+            if (
+                pin.skill in (None, need.skill)
+                and ctx.static_block(v, s, need) is None
+                and fits(v, s, need)
+            ):
                 take(v, s, need)
                 break
 
     candidates = {
         (s.id, n.skill): [v for v in problem.volunteers if ctx.static_block(v, s, n) is None]
-        for s in problem.slots for n in s.needs}
+        for s in problem.slots
+        for n in s.needs
+    }
     needs = [(s, n) for s in problem.slots for n in s.needs]
     # Most constrained first: fewest candidates per person needed.
     for target in ("min", "preferred"):
-        needs.sort(key=lambda sn: (len(candidates[sn[0].id, sn[1].skill]) / max(1, sn[1].min),
-                                   sn[0].id, sn[1].skill))
+        needs.sort(
+            key=lambda sn: (
+                len(candidates[sn[0].id, sn[1].skill]) / max(1, sn[1].min),
+                sn[0].id,
+                sn[1].skill,
+            )
+        )
         for s, need in needs:
             goal = need.min if target == "min" else need.preferred_count
-            ranked = sorted(candidates[s.id, need.skill],
-                            key=lambda v: (ctx.pair_cost(v, s) + 2 * ctx.travel(v, s), v.id))
+            ranked = sorted(
+                candidates[s.id, need.skill],
+                key=lambda v: (ctx.pair_cost(v, s) + 2 * ctx.travel(v, s), v.id),
+            )
             for v in ranked:
                 if filled[s.id, need.skill] >= goal:
                     break
@@ -93,13 +113,17 @@ def greedy_posts(problem: PostsProblem) -> Plan:
         chosen[p.id].append(u.id)
 
     for pin in problem.pins:
-        u, p = ctx.units.get(pin.volunteer_id) or ctx.unit_of_volunteer(pin.volunteer_id), \
-            ctx.posts[pin.target_id]
+        u, p = (
+            ctx.units.get(pin.volunteer_id) or ctx.unit_of_volunteer(pin.volunteer_id),
+            ctx.posts[pin.target_id],
+        )
         if u is not None and ctx.static_block(u, p) is None and fits(u, p):
             take(u, p)
 
-    candidates = {p.id: [u for u in ctx.units.values() if ctx.static_block(u, p) is None]
-                  for p in problem.posts}
+    candidates = {
+        p.id: [u for u in ctx.units.values() if ctx.static_block(u, p) is None]
+        for p in problem.posts
+    }
 
     def missing(p) -> dict[str, int]:
         units = [ctx.units[x] for x in chosen[p.id]]
@@ -125,8 +149,9 @@ def greedy_posts(problem: PostsProblem) -> Plan:
                 score += 3 * (u.skill_count(k[6:]) > 0)
         return score
 
-    order = sorted(problem.posts, key=lambda p: (len(candidates[p.id]) / max(1, p.min_headcount),
-                                                 p.id))
+    order = sorted(
+        problem.posts, key=lambda p: (len(candidates[p.id]) / max(1, p.min_headcount), p.id)
+    )
     for p in order:  # coverage first: units that close the most gaps, then the nearest
         while gaps := missing(p):
             best = [u for u in candidates[p.id] if helps(u, gaps) and fits(u, p)]
@@ -140,7 +165,10 @@ def greedy_posts(problem: PostsProblem) -> Plan:
                 break
             if heads[p.id] + u.size <= p.preferred_count and fits(u, p):
                 take(u, p)
-    out = [Assignment(m, p_id, None, u.team_id)
-           for p_id, units in chosen.items() for u in (ctx.units[x] for x in units)
-           for m in u.member_ids]
+    out = [
+        Assignment(m, p_id, None, u.team_id)
+        for p_id, units in chosen.items()
+        for u in (ctx.units[x] for x in units)
+        for m in u.member_ids
+    ]
     return _plan(problem, out, evaluate_posts(problem, out), started)

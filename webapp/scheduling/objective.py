@@ -20,8 +20,18 @@ from ortools.sat.python import cp_model
 from .domain import TermValue
 
 # Order in which terms are reported (the lexicographic "spirit" of the weights).
-TERM_ORDER = ("unfilled_min", "unfilled_preferred", "change", "continuity", "pair_cost", "travel",
-              "fairness", "preference", "balance")
+TERM_ORDER = (
+    "unfilled_min",
+    "unfilled_preferred",
+    "change",
+    "continuity",
+    "pair_cost",
+    "travel",
+    "fairness",
+    "preference",
+    "cohort",
+    "balance",
+)
 
 
 @dataclass
@@ -54,20 +64,23 @@ class Terms:
         return known + sorted(n for n in self.exprs if n not in TERM_ORDER)
 
     def values(self, value_of: Callable[[cp_model.LinearExprT], int]) -> tuple[TermValue, ...]:
-        return tuple(TermValue(n, int(value_of(self.exprs[n])), self.weights[n])
-                     for n in self.ordered())
+        return tuple(
+            TermValue(n, int(value_of(self.exprs[n])), self.weights[n]) for n in self.ordered()
+        )
 
 
-def shortfall(model: cp_model.CpModel, have: cp_model.LinearExprT, target: int,
-              name: str) -> cp_model.IntVar:
+def shortfall(
+    model: cp_model.CpModel, have: cp_model.LinearExprT, target: int, name: str
+) -> cp_model.IntVar:
     """An integer 0..target that is at least ``target - have``: the people still missing."""
     short = model.new_int_var(0, max(0, target), name)
     model.add(have + short >= target)
     return short
 
 
-def convex_count_cost(model: cp_model.CpModel, lits: Sequence[cp_model.IntVar], cap: int,
-                      name: str) -> cp_model.LinearExprT:
+def convex_count_cost(
+    model: cp_model.CpModel, lits: Sequence[cp_model.IntVar], cap: int, name: str
+) -> cp_model.LinearExprT:
     """Cost L*(L-1)/2 for L = sum(lits) <= cap, as marginal-cost booleans (convex, LP-tight).
 
     The k-th session of the same volunteer costs k-1, so spreading load is always cheaper than

@@ -8,7 +8,8 @@ Hard rules: static eligibility (vetting, dates, travel limit, forbidden, team fi
 capacity (min(max headcount, beds)), one post at a time (date overlap), a cap on posts per unit,
 pins; coverage (min headcount, skill counts, a leader, a cleared adult) is hard only with
 ``rules.hard_minimums``, otherwise the most expensive objective term.
-Terms: unfilled_min, unfilled_preferred, change, continuity, travel, preference, balance.
+Terms: unfilled_min, unfilled_preferred, change, continuity, travel, preference, cohort,
+balance.
 """
 
 from __future__ import annotations
@@ -67,8 +68,9 @@ class PostsContext:
         in_team = set()
         units: dict[str, Unit] = {}
         for t in problem.teams:
-            units[t.id] = Unit(t.id, tuple(self.volunteers[m] for m in t.member_ids), t.id,
-                               t.preferred_posts)
+            units[t.id] = Unit(
+                t.id, tuple(self.volunteers[m] for m in t.member_ids), t.id, t.preferred_posts
+            )
             in_team |= set(t.member_ids)
         for v in problem.volunteers:
             if v.id not in in_team:
@@ -95,8 +97,7 @@ class PostsContext:
     def member_block(self, v: Volunteer, p: Post) -> str | None:
         if p.vetting_required and not v.cleared:
             return "cleared"
-        if v.available_dates is not None and not any(d.covers(p.dates)
-                                                     for d in v.available_dates):
+        if v.available_dates is not None and not any(d.covers(p.dates) for d in v.available_dates):
             return "available"
         limit = v.max_travel_minutes
         if p.max_travel_minutes is not None:
@@ -178,8 +179,9 @@ def _pinned_pairs(problem: PostsProblem, ctx: PostsContext) -> set[tuple[str, st
 # --------------------------------------------------------------------------- hard rules
 
 
-def add_pinned_ineligible(built: BuiltModel, ctx: PostsContext,
-                          pinned: set[tuple[str, str]]) -> None:
+def add_pinned_ineligible(
+    built: BuiltModel, ctx: PostsContext, pinned: set[tuple[str, str]]
+) -> None:
     for u_id, p_id in pinned:
         reason = ctx.static_block(ctx.units[u_id], ctx.posts[p_id])
         if reason is not None:
@@ -193,25 +195,28 @@ def add_capacity(built: BuiltModel, ctx: PostsContext, by_post: dict[str, list[s
         p = ctx.posts[p_id]
         sizes = [ctx.units[u].size for u in units]
         if sum(sizes) > p.capacity:
-            ct = built.model.add(sum(s * built.assign[u, p_id, ""] for s, u in
-                                     zip(sizes, units, strict=True)) <= p.capacity)
+            ct = built.model.add(
+                sum(s * built.assign[u, p_id, ""] for s, u in zip(sizes, units, strict=True))
+                <= p.capacity
+            )
             built.rules.enforce(ct, "capacity", post=p_id, count=p.capacity)
 
 
-def add_one_post_at_a_time(built: BuiltModel, ctx: PostsContext,
-                           by_unit: dict[str, list[str]]) -> None:
+def add_one_post_at_a_time(
+    built: BuiltModel, ctx: PostsContext, by_unit: dict[str, list[str]]
+) -> None:
     """Posts with overlapping dates form an interval graph: one clique per start date."""
     for u_id, post_ids in by_unit.items():
         posts = [ctx.posts[p] for p in post_ids]
         seen: set[frozenset[str]] = set()
         cts = []
         for p in posts:
-            clique = frozenset(q.id for q in posts
-                               if q.dates.start <= p.dates.start <= q.dates.end)
+            clique = frozenset(q.id for q in posts if q.dates.start <= p.dates.start <= q.dates.end)
             if len(clique) > 1 and clique not in seen:
                 seen.add(clique)
-                cts.append(built.model.add(sum(built.assign[u_id, q, ""] for q in sorted(clique))
-                                           <= 1))
+                cts.append(
+                    built.model.add(sum(built.assign[u_id, q, ""] for q in sorted(clique)) <= 1)
+                )
         built.rules.enforce_all(cts, "schedule", unit=u_id)
 
 
@@ -243,14 +248,20 @@ def add_coverage(built: BuiltModel, ctx: PostsContext, by_post: dict[str, list[s
     for p in problem.posts:
         units = by_post.get(p.id, [])
         for name, count, contrib in coverage_requirements(p):
-            have = sum(contrib(ctx.units[u]) * built.assign[u, p.id, ""] for u in units
-                       if contrib(ctx.units[u]))
+            have = sum(
+                contrib(ctx.units[u]) * built.assign[u, p.id, ""]
+                for u in units
+                if contrib(ctx.units[u])
+            )
             if problem.rules.hard_minimums:
                 ct = model.add(have >= count)
                 built.rules.enforce(ct, "min", post=p.id, requirement=name, count=count)
             elif built.terms.wanted(w.unfilled_min):
-                built.terms.add("unfilled_min", shortfall(model, have, count,
-                                                          f"short[{p.id},{name}]"), w.unfilled_min)
+                built.terms.add(
+                    "unfilled_min",
+                    shortfall(model, have, count, f"short[{p.id},{name}]"),
+                    w.unfilled_min,
+                )
 
 
 def add_pins(built: BuiltModel, pinned: set[tuple[str, str]]) -> None:
@@ -262,10 +273,19 @@ def add_pins(built: BuiltModel, pinned: set[tuple[str, str]]) -> None:
 # --------------------------------------------------------------------------- objective
 
 
-def add_objective_terms(built: BuiltModel, ctx: PostsContext, by_unit: dict[str, list[str]],
-                        by_post: dict[str, list[str]]) -> None:
-    problem, w, terms, place, model = (ctx.problem, ctx.problem.weights, built.terms,
-                                       built.assign, built.model)
+def add_objective_terms(
+    built: BuiltModel,
+    ctx: PostsContext,
+    by_unit: dict[str, list[str]],
+    by_post: dict[str, list[str]],
+) -> None:
+    problem, w, terms, place, model = (
+        ctx.problem,
+        ctx.problem.weights,
+        built.terms,
+        built.assign,
+        built.model,
+    )
 
     def heads(p_id: str) -> cp_model.LinearExprT:
         return sum(ctx.units[u].size * place[u, p_id, ""] for u in by_post.get(p_id, []))
@@ -278,17 +298,18 @@ def add_objective_terms(built: BuiltModel, ctx: PostsContext, by_unit: dict[str,
         worst = model.new_int_var(0, max(p.preferred_count for p in problem.posts), "worst")
         for p in problem.posts:
             if p.preferred_count > p.min_headcount:
-                terms.add("unfilled_preferred",
-                          shortfall(model, heads(p.id), p.preferred_count, f"short_pref[{p.id}]"),
-                          w.unfilled_preferred)
+                terms.add(
+                    "unfilled_preferred",
+                    shortfall(model, heads(p.id), p.preferred_count, f"short_pref[{p.id}]"),
+                    w.unfilled_preferred,
+                )
             if p.preferred_count > 0:
                 model.add(worst >= p.preferred_count - heads(p.id))
         terms.add("balance", worst, w.balance)
     if problem.published and terms.wanted(w.change):
         kept = [placed(a.volunteer_id, a.target_id) for a in problem.published]
         terms.add("change", len(kept) - sum(kept), w.change)
-    last = [(v.id, t) for v in problem.volunteers for t in sorted(v.last_targets)
-            if t in ctx.posts]
+    last = [(v.id, t) for v in problem.volunteers for t in sorted(v.last_targets) if t in ctx.posts]
     if last and terms.wanted(w.continuity):
         terms.add("continuity", len(last) - sum(placed(v, t) for v, t in last), w.continuity)
     travel, pref = [], []
@@ -302,3 +323,70 @@ def add_objective_terms(built: BuiltModel, ctx: PostsContext, by_unit: dict[str,
         terms.add("travel", sum(travel), w.travel)
     if pref:
         terms.add("preference", sum(pref), w.preference)
+    if terms.wanted(w.cohort):
+        add_cohort_term(built, ctx, by_post)
+
+
+def cohort_of(problem: PostsProblem) -> dict[str, str]:
+    """Each volunteer's cohort: their own, else their team's college; '' for none."""
+    college = {m: t.college for t in problem.teams for m in t.member_ids}
+    return {v.id: v.cohort or college.get(v.id, "") for v in problem.volunteers}
+
+
+def add_cohort_term(built: BuiltModel, ctx: PostsContext, by_post: dict[str, list[str]]) -> None:
+    """Cohort preferences (issue: "then team and cohort preferences"), one soft term:
+
+    * a person placed at a post where nobody else from their cohort (college/class) is: +1;
+      people of a team share their team's college, so a team is its own company; a cohort of
+      one person is ignored;
+    * a person placed at a post without a companion they asked for: +1 per such companion.
+
+    Counted per placement, so a volunteer who does two posts in sequence is counted at each.
+    ``alone >= place[u, p] - sum(place[others with the cohort, p])``: LP-tight, one boolean per
+    (unit, post, cohort) and (request, post) where the answer is not already known.
+    """
+    problem, model, place = ctx.problem, built.model, built.assign
+    cohorts = cohort_of(problem)
+    size = defaultdict(int)
+    for c in cohorts.values():
+        size[c] += 1
+    raw: list[cp_model.LinearExprT] = []
+    for p_id, unit_ids in sorted(by_post.items()):
+        # cohort -> {unit id: members of that cohort in the unit}
+        present: dict[str, dict[str, int]] = defaultdict(dict)
+        for u_id in unit_ids:
+            for m in ctx.units[u_id].members:
+                c = cohorts[m.id]
+                if c and size[c] > 1:
+                    present[c][u_id] = present[c].get(u_id, 0) + 1
+        for c, counts in sorted(present.items()):
+            for u_id, n in sorted(counts.items()):
+                if n > 1:
+                    continue  # teammates from the same cohort keep each other company
+                x = place[u_id, p_id, ""]
+                others = [place[o, p_id, ""] for o in counts if o != u_id]
+                if not others:
+                    raw.append(x)
+                    continue
+                alone = model.new_bool_var(f"alone[{u_id},{p_id},{c}]")
+                model.add(alone >= x - sum(others))
+                raw.append(alone)
+    posts_of: dict[str, list[str]] = defaultdict(list)
+    for u_id, p_id, _ in place:
+        posts_of[u_id].append(p_id)
+    for v in problem.volunteers:
+        u = ctx.unit_of_volunteer(v.id)
+        for c_id in sorted(v.companions):
+            cu = ctx.unit_of_volunteer(c_id)
+            if u is None or cu is None or cu.id == u.id:
+                continue  # same team: always together
+            for p_id in sorted(posts_of[u.id]):
+                x, y = place[u.id, p_id, ""], place.get((cu.id, p_id, ""))
+                if y is None:
+                    raw.append(x)
+                    continue
+                apart = model.new_bool_var(f"apart[{v.id},{c_id},{p_id}]")
+                model.add(apart >= x - y)
+                raw.append(apart)
+    if raw:
+        built.terms.add("cohort", sum(raw), problem.weights.cohort)

@@ -40,13 +40,20 @@ def diff_plans(old: Sequence[Assignment], new: Sequence[Assignment]) -> Diff:
     return Diff(tuple(added), tuple(removed), tuple(moved))
 
 
-def replan(problem: TutoringProblem | PostsProblem, published: Sequence[Assignment],
-           params: SolveParams | None = None, on_progress: ProgressFn = None,
-           stop: StopFlag = None) -> Plan:
+def replan(
+    problem: TutoringProblem | PostsProblem,
+    published: Sequence[Assignment],
+    params: SolveParams | None = None,
+    on_progress: ProgressFn = None,
+    stop: StopFlag = None,
+) -> Plan:
     """Solve ``problem`` (already changed) keeping ``published`` where possible; attach the diff."""
     vids = {v.id for v in problem.volunteers}
-    targets = ({s.id for s in problem.slots} if isinstance(problem, TutoringProblem)
-               else {p.id for p in problem.posts})
+    targets = (
+        {s.id for s in problem.slots}
+        if isinstance(problem, TutoringProblem)
+        else {p.id for p in problem.posts}
+    )
     # Assignments of people who left or places that vanished cannot be kept: they are simply
     # removed (they show up in the diff), not charged as a change the solver could avoid.
     keepable = tuple(a for a in published if a.volunteer_id in vids and a.target_id in targets)

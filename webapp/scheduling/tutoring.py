@@ -89,7 +89,8 @@ class TutoringContext:
         if need.skill not in v.skills:
             return "skill"
         if v.availability is not None and not any(
-                w.covers(s.weekday, s.start, s.end) for w in v.availability):
+            w.covers(s.weekday, s.start, s.end) for w in v.availability
+        ):
             return "available"
         if self.travel(v, s) > v.max_travel_minutes:
             return "travel"
@@ -122,7 +123,8 @@ def build_tutoring_model(problem: TutoringProblem, explain: bool = False) -> Bui
             for need in s.needs:
                 if ctx.static_block(v, s, need) is None or (v.id, s.id, need.skill) in pinned:
                     assign[v.id, s.id, need.skill] = model.new_bool_var(
-                        f"assign[{v.id},{s.id},{need.skill}]")
+                        f"assign[{v.id},{s.id},{need.skill}]"
+                    )
 
     by_vol: dict[str, list[tuple[str, str]]] = defaultdict(list)  # v -> [(slot, skill)]
     by_need: dict[tuple[str, str], list[str]] = defaultdict(list)  # (slot, skill) -> [v]
@@ -167,8 +169,9 @@ def _pinned_triples(problem: TutoringProblem, ctx: TutoringContext) -> set[tuple
 # --------------------------------------------------------------------------- hard rules
 
 
-def add_pinned_ineligible(built: BuiltModel, ctx: TutoringContext,
-                          pinned: set[tuple[str, str, str]]) -> None:
+def add_pinned_ineligible(
+    built: BuiltModel, ctx: TutoringContext, pinned: set[tuple[str, str, str]]
+) -> None:
     """A pinned candidate that breaks a static rule: the rule (named) forbids it."""
     for v_id, s_id, k in pinned:
         v, s = ctx.volunteers[v_id], ctx.slots[s_id]
@@ -190,8 +193,9 @@ def add_one_need_per_slot(built: BuiltModel, by_vol: dict[str, list[tuple[str, s
                 built.model.add_at_most_one(lits)
 
 
-def add_no_overlap(built: BuiltModel, ctx: TutoringContext,
-                   by_vol: dict[str, list[tuple[str, str]]]) -> None:
+def add_no_overlap(
+    built: BuiltModel, ctx: TutoringContext, by_vol: dict[str, list[tuple[str, str]]]
+) -> None:
     """No two slots that overlap once travel between homes is counted.
 
     Conflicts are covered by greedy cliques (an interval-like graph), which gives CP-SAT's LP a
@@ -199,8 +203,9 @@ def add_no_overlap(built: BuiltModel, ctx: TutoringContext,
     """
     for v_id, pairs in by_vol.items():
         v = ctx.volunteers[v_id]
-        slot_ids = sorted({s for s, _ in pairs},
-                          key=lambda s: (ctx.slots[s].weekday, ctx.slots[s].start, s))
+        slot_ids = sorted(
+            {s for s, _ in pairs}, key=lambda s: (ctx.slots[s].weekday, ctx.slots[s].start, s)
+        )
         lits: dict[str, list[cp_model.IntVar]] = defaultdict(list)
         for s_id, k in pairs:
             lits[s_id].append(built.assign[v_id, s_id, k])
@@ -209,7 +214,7 @@ def add_no_overlap(built: BuiltModel, ctx: TutoringContext,
         for i, a in enumerate(slot_ids):
             sa = ctx.slots[a]
             clique = [a]
-            for b in slot_ids[i + 1:]:
+            for b in slot_ids[i + 1 :]:
                 sb = ctx.slots[b]
                 if sb.weekday != sa.weekday:
                     break
@@ -221,15 +226,17 @@ def add_no_overlap(built: BuiltModel, ctx: TutoringContext,
                 constraints.append(built.model.add(sum(x for c in clique for x in lits[c]) <= 1))
         # Pairs the greedy cliques missed (possible when travel breaks the interval structure).
         for i, a in enumerate(slot_ids):
-            for b in slot_ids[i + 1:]:
+            for b in slot_ids[i + 1 :]:
                 if (min(a, b), max(a, b)) not in covered and ctx.conflict(
-                        v, ctx.slots[a], ctx.slots[b]):
+                    v, ctx.slots[a], ctx.slots[b]
+                ):
                     constraints.append(built.model.add(sum(lits[a]) + sum(lits[b]) <= 1))
         built.rules.enforce_all(constraints, "schedule", volunteer=v_id)
 
 
-def add_weekly_load(built: BuiltModel, ctx: TutoringContext,
-                    by_vol: dict[str, list[tuple[str, str]]]) -> None:
+def add_weekly_load(
+    built: BuiltModel, ctx: TutoringContext, by_vol: dict[str, list[tuple[str, str]]]
+) -> None:
     """Sessions per week, and minutes per week counting the round trip."""
     for v_id, pairs in by_vol.items():
         v = ctx.volunteers[v_id]
@@ -240,13 +247,15 @@ def add_weekly_load(built: BuiltModel, ctx: TutoringContext,
             ct = built.model.add(sum(xs) <= v.max_sessions_per_week)
             built.rules.enforce(ct, "sessions", volunteer=v_id, limit=v.max_sessions_per_week)
         if sum(loads) > v.max_minutes_per_week:
-            ct = built.model.add(sum(w * x for w, x in zip(loads, xs, strict=True))
-                                 <= v.max_minutes_per_week)
+            ct = built.model.add(
+                sum(w * x for w, x in zip(loads, xs, strict=True)) <= v.max_minutes_per_week
+            )
             built.rules.enforce(ct, "minutes", volunteer=v_id, limit=v.max_minutes_per_week)
 
 
-def add_headcount(built: BuiltModel, ctx: TutoringContext,
-                  by_need: dict[tuple[str, str], list[str]]) -> None:
+def add_headcount(
+    built: BuiltModel, ctx: TutoringContext, by_need: dict[tuple[str, str], list[str]]
+) -> None:
     """Max headcount is hard; the minimum is hard only with rules.hard_minimums."""
     problem, model, w = ctx.problem, built.model, ctx.problem.weights
     for s in problem.slots:
@@ -260,12 +269,15 @@ def add_headcount(built: BuiltModel, ctx: TutoringContext,
                 ct = model.add(have >= need.min)
                 built.rules.enforce(ct, "min", slot=s.id, skill=need.skill, count=need.min)
             elif need.min > 0 and built.terms.wanted(w.unfilled_min):
-                built.terms.add("unfilled_min",
-                                shortfall(model, have, need.min, f"short_min[{s.id},{need.skill}]"),
-                                w.unfilled_min)
+                built.terms.add(
+                    "unfilled_min",
+                    shortfall(model, have, need.min, f"short_min[{s.id},{need.skill}]"),
+                    w.unfilled_min,
+                )
             if need.preferred_count > need.min and built.terms.wanted(w.unfilled_preferred):
-                short = shortfall(model, have, need.preferred_count,
-                                  f"short_pref[{s.id},{need.skill}]")
+                short = shortfall(
+                    model, have, need.preferred_count, f"short_pref[{s.id},{need.skill}]"
+                )
                 built.terms.add("unfilled_preferred", short, w.unfilled_preferred)
 
 
@@ -278,13 +290,17 @@ def add_pins(built: BuiltModel, ctx: TutoringContext, pinned: set[tuple[str, str
 # --------------------------------------------------------------------------- objective
 
 
-def add_objective_terms(built: BuiltModel, ctx: TutoringContext,
-                        by_vol: dict[str, list[tuple[str, str]]]) -> None:
+def add_objective_terms(
+    built: BuiltModel, ctx: TutoringContext, by_vol: dict[str, list[tuple[str, str]]]
+) -> None:
     problem, w, terms, assign = ctx.problem, ctx.problem.weights, built.terms, built.assign
 
     def uses(v_id: str, s_id: str, skill: str | None = None) -> cp_model.LinearExprT:
-        return sum(assign[v_id, s_id, k] for s, k in by_vol.get(v_id, [])
-                   if s == s_id and skill in (None, k))
+        return sum(
+            assign[v_id, s_id, k]
+            for s, k in by_vol.get(v_id, [])
+            if s == s_id and skill in (None, k)
+        )
 
     # Re-plan: every published assignment that is dropped (or switched to another need of the
     # same slot, which the volunteer must be told about) costs `change`.
@@ -292,8 +308,7 @@ def add_objective_terms(built: BuiltModel, ctx: TutoringContext,
         kept = [uses(a.volunteer_id, a.target_id, a.skill) for a in problem.published]
         terms.add("change", len(kept) - sum(kept), w.change)
     # Continuity with last term / last plan.
-    last = [(v.id, t) for v in problem.volunteers for t in sorted(v.last_targets)
-            if t in ctx.slots]
+    last = [(v.id, t) for v in problem.volunteers for t in sorted(v.last_targets) if t in ctx.slots]
     if last and terms.wanted(w.continuity):
         terms.add("continuity", len(last) - sum(uses(v, s) for v, s in last), w.continuity)
     pair_cost, travel, pref = [], [], []
