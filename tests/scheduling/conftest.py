@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # run from anywhere, not only the repository root
-    sys.path.insert(0, str(ROOT))
-
-from webapp.scheduling import (  # noqa: E402
+from webapp.scheduling import (
     DateRange,
     Location,
     Need,
