@@ -531,7 +531,6 @@ def table_of(pending: PendingImport) -> Table:
 # --- Writing ------------------------------------------------------------------------------------
 
 
-
 def apply(analysis: Analysis, actor: User) -> dict[str, int]:
     """Write every row in the current transaction; the caller refuses when any row has errors."""
     if not analysis.ok:
