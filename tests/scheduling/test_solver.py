@@ -67,3 +67,15 @@ def test_an_event_set_from_another_thread_stops_polishing():
         timer.cancel()
     assert plan.stopped and plan.status == "feasible" and plan.wall_seconds < 3.2
     assert check_tutoring(problem, plan.assignments) == []
+
+
+def test_auto_strategy_is_max_lp_for_tutoring_and_lin2_for_posts():
+    from webapp.scheduling.generate import posts_instance, tutoring_instance
+    from webapp.scheduling.solver import resolve_strategy
+
+    auto = SolveParams()
+    assert auto.strategy == "auto"
+    assert resolve_strategy(auto, tutoring_instance(20, 10, 1)).strategy == "max_lp"
+    assert resolve_strategy(auto, posts_instance(20, 4, 1, 1)).strategy == "lin2"
+    explicit = SolveParams(strategy="default")
+    assert resolve_strategy(explicit, posts_instance(20, 4, 1, 1)) is explicit

@@ -64,7 +64,7 @@ def run_gap(
     problem: int | None,
     senses: list[str],
     time_limit: float,
-    strategy: str = "max_lp",
+    strategy: str = "auto",
     polish: float = 0.0,
 ) -> list[dict]:
     optima = load_optima(path.parent)
@@ -104,7 +104,7 @@ def run_gap(
 
 
 def run_generated(
-    name: str, seed: int = 1, time_limit: float | None = None, strategy: str = "max_lp"
+    name: str, seed: int = 1, time_limit: float | None = None, strategy: str = "auto"
 ) -> dict:
     build, limit, goal = GENERATED[name]
     problem = build(seed)
@@ -143,7 +143,7 @@ def run_generated(
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m webapp.scheduling.bench")
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="benchdata folder")
-    ap.add_argument("--strategy", default="max_lp", choices=("max_lp", "lin2", "default"))
+    ap.add_argument("--strategy", default="auto", choices=("auto", "max_lp", "lin2", "default"))
     sub = ap.add_subparsers(dest="cmd", required=True)
     g = sub.add_parser("gap", help="one GAP file")
     g.add_argument("file", type=Path)

@@ -7,8 +7,10 @@ machine, and reports status, objective, best bound, relative gap, wall time and 
 
 Why these settings: on 2 cores the default portfolio spends both workers on search and the bound
 barely moves; one worker must run ``max_lp`` (full LP relaxation with cuts) to prove optimality.
-``strategy="lin2"`` is the single-worker alternative (linearization_level=2); see docs/scheduling.md
-for the measured comparison.
+``strategy="lin2"`` is the single-worker alternative (linearization_level=2). The default,
+``"auto"``, takes ``max_lp`` for tutoring and ``lin2`` for summer posts: on the posts model lin2
+proves optimality as fast or faster, and a single worker repeats its search exactly (same plan,
+same time) where two racing workers spread widely. docs/scheduling.md has the measurements.
 """
 
 from __future__ import annotations
@@ -53,7 +55,9 @@ class SolveParams:
     deterministic_time: float | None = None  # set in tests: results then repeat exactly
     seed: int = 7
     workers: int = 2
-    strategy: str = "max_lp"  # "max_lp" (2 workers, one of them max_lp) | "lin2" | "default"
+    # "auto" (max_lp for tutoring, lin2 for posts) | "max_lp" (2 workers, one of them max_lp)
+    # | "lin2" (1 worker, linearization_level=2) | "default" (CP-SAT's portfolio)
+    strategy: str = "auto"
     hint: bool = True  # seed CP-SAT with the greedy plan
     explain: bool = True  # add funnels / conflict cores to the Plan
     relative_gap: float = 0.0  # stop once within this relative gap (0: prove optimality)
@@ -79,7 +83,7 @@ def configure(solver: cp_model.CpSolver, params: SolveParams) -> None:
     if params.strategy == "lin2":
         p.num_workers = 1
         p.linearization_level = 2
-    elif params.strategy == "max_lp":
+    elif params.strategy in ("max_lp", "auto"):  # "auto" unresolved: the safe general choice
         p.num_workers = max(2, params.workers)
         # Two workers: one proves (max_lp), one finds solutions (the default search, with LP).
         if p.num_workers == 2:
@@ -364,6 +368,14 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
     return abs(objective - bound) / max(1.0, abs(objective))
 
 
+def resolve_strategy(params: SolveParams, problem: TutoringProblem | PostsProblem) -> SolveParams:
+    """Replace "auto" by the strategy measured best for this model (see the module docstring)."""
+    if params.strategy != "auto":
+        return params
+    strategy = "max_lp" if isinstance(problem, TutoringProblem) else "lin2"
+    return dataclasses.replace(params, strategy=strategy)
+
+
 def solve(
     problem: TutoringProblem | PostsProblem,
     params: SolveParams | None = None,
@@ -385,6 +397,7 @@ def solve(
             raise
         return Plan("invalid", None, None, None, 0.0, explanations=(explain.invalid(err),))
     started_all = time.monotonic()
+    params = resolve_strategy(params, problem)
     if params.polish_share > 0:
         main_time = params.time_limit * (1 - params.polish_share)
         params_main = dataclasses.replace(params, time_limit=main_time)
