@@ -1,4 +1,8 @@
+import pytest
+from sqlalchemy import text
+
 from webapp.app import create_app
+from webapp.extensions import db
 
 
 def test_factory_applies_overrides(app):
@@ -14,3 +18,16 @@ def test_pages_carry_security_headers(client):
     response = client.get("/")
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_postgresql_connections_run_without_jit():
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://u@127.0.0.1:1/x"})
+    assert "-c jit=off" in app.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]["options"]
+    sqlite = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert "connect_args" not in sqlite.config["SQLALCHEMY_ENGINE_OPTIONS"]
+
+
+def test_jit_is_off_on_the_live_database(app):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only (DATABASE_URL)")
+    assert db.session.scalar(text("SHOW jit")) == "off"

@@ -31,6 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault(
         "BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).parent / "translations")
     )
+    _tune_postgresql(app)
 
     db.init_app(app)
     migrate.init_app(
@@ -53,6 +54,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     register_cli(app)
     return app
+
+
+def _tune_postgresql(app: Flask) -> None:
+    """Switch PostgreSQL's JIT off for our connections. Our queries are short; when the planner's
+    estimate is high (stale statistics after a bulk import), JIT compiling alone took 0.4 s of a
+    query that runs in 20 ms (measured on the volunteer list's date filter)."""
+    if not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
+        return
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    connect_args = dict(options.get("connect_args") or {})
+    connect_args["options"] = (connect_args.get("options", "") + " -c jit=off").strip()
+    options["connect_args"] = connect_args
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def _register_blueprints(app: Flask) -> None:
