@@ -6,6 +6,7 @@ from webapp.models.children import CareLog, Child, Pairing
 from webapp.models.events import CallSlot, Event, Need, Occurrence
 from webapp.models.homes import Closure, Home, OpeningHours, Room, home_managers
 from webapp.models.imports import PendingImport
+from webapp.models.invitations import Invitation
 from webapp.models.notifications import OutboxMessage
 from webapp.models.places import Place
 from webapp.models.settings import Setting
@@ -28,6 +29,7 @@ __all__ = [
     "Closure",
     "Event",
     "Home",
+    "Invitation",
     "Need",
     "Occurrence",
     "OpeningHours",

@@ -79,6 +79,14 @@ def test_register_with_duplicate_phone_is_refused(client):
     assert _count(User) == 0
 
 
+def test_register_with_the_email_of_an_imported_profile_points_to_an_invitation(client):
+    factories.volunteer(email="xiaoming@example.org", phone="13900000001")
+    response = _register(client, phone="")
+    assert response.status_code == 422
+    assert "邀请链接" in response.get_data(as_text=True)
+    assert _count(User) == 0 and _count(Volunteer) == 1
+
+
 def test_login_with_right_password_redirects_to_next(client, auth):
     user = factories.user()
     response = client.post(

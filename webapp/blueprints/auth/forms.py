@@ -25,8 +25,9 @@ def volunteer_kind_choices():
     ]
 
 
-class RegisterForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[InputRequired(REQUIRED), Length(max=100)])
+class NewAccountForm(FlaskForm):
+    """The log-in e-mail and a new password: what every new account needs."""
+
     email = EmailField(
         _l("E-mail"),
         validators=[
@@ -34,16 +35,6 @@ class RegisterForm(FlaskForm):
             Email(_l("Enter a valid e-mail address.")),
             Length(max=254),
         ],
-    )
-    phone = StringField(
-        _l("Mobile phone (optional)"),
-        validators=[
-            Optional(),
-            Regexp(r"^1\d{10}$", message=_l("Enter an 11-digit mobile number.")),
-        ],
-    )
-    kind = SelectField(
-        _l("I am a"), choices=volunteer_kind_choices, validators=[InputRequired(REQUIRED)]
     )
     password = PasswordField(
         _l("Password"),
@@ -56,6 +47,24 @@ class RegisterForm(FlaskForm):
         _l("Repeat password"),
         validators=[InputRequired(REQUIRED), EqualTo("password", _l("The two passwords differ."))],
     )
+
+
+class RegisterForm(NewAccountForm):
+    name = StringField(_l("Name"), validators=[InputRequired(REQUIRED), Length(max=100)])
+    phone = StringField(
+        _l("Mobile phone (optional)"),
+        validators=[
+            Optional(),
+            Regexp(r"^1\d{10}$", message=_l("Enter an 11-digit mobile number.")),
+        ],
+    )
+    kind = SelectField(
+        _l("I am a"), choices=volunteer_kind_choices, validators=[InputRequired(REQUIRED)]
+    )
+
+
+class AcceptInvitationForm(NewAccountForm):
+    """An invited volunteer's account: the profile (name, phone, kind) exists already."""
 
 
 class ChangePasswordForm(FlaskForm):

@@ -22,6 +22,13 @@ class AccountError(ValueError):
         self.message = message
 
 
+def _profile_exists() -> str:
+    return _(
+        "A volunteer profile with this contact already exists. If it is yours, ask your"
+        " coordinator for an invitation link to sign in."
+    )
+
+
 def email_taken(email: str) -> bool:
     return User.by_email(email) is not None
 
@@ -33,8 +40,12 @@ def register_volunteer(
     email = email.strip().lower()
     if email_taken(email):
         raise AccountError("email", _("An account with this e-mail already exists."))
+    # A profile a coordinator created (by hand or by import) is claimed with an invitation link,
+    # never by typing its phone number or e-mail here: anyone could type those.
+    if db.session.scalar(select(func.count()).where(Volunteer.email == email)):
+        raise AccountError("email", _profile_exists())
     if phone and db.session.scalar(select(func.count()).where(Volunteer.phone == phone)):
-        raise AccountError("phone", _("This phone number is already registered."))
+        raise AccountError("phone", _profile_exists())
     user = User(
         email=email, name=name.strip(), password_hash=hash_password(password), locale=locale
     )

@@ -14,8 +14,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from webapp.blueprints.auth import services
-from webapp.blueprints.auth.forms import ChangePasswordForm, LoginForm, RegisterForm
+from webapp.blueprints.auth import invitations, services
+from webapp.blueprints.auth.forms import (
+    AcceptInvitationForm,
+    ChangePasswordForm,
+    LoginForm,
+    RegisterForm,
+)
 from webapp.extensions import limiter
 from webapp.htmx import hx_redirect
 from webapp.security import safe_next_url
@@ -81,6 +86,41 @@ def register():
             return hx_redirect(url_for("main.dashboard"))
     status = 422 if form.errors else 200
     return render_template("auth/register.html", form=form), status
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    if current_user.is_authenticated:
+        flash(_("You are logged in already. Log out to use an invitation link."), "warning")
+        return redirect(url_for("main.dashboard"))
+    invitation = invitations.open_invitation(token)
+    if invitation is None:
+        abort(
+            404,
+            description=_(
+                "This invitation link is unknown, used or expired. Ask your coordinator for a new one."
+            ),
+        )
+    volunteer = invitation.volunteer
+    form = AcceptInvitationForm(
+        data=None if request.method == "POST" else {"email": volunteer.email}
+    )
+    if form.validate_on_submit():
+        try:
+            user = invitations.accept(
+                invitation,
+                email=form.email.data,
+                password=form.password.data,
+                locale=session.get("locale"),
+            )
+        except services.AccountError as error:
+            form.email.errors.append(error.message)
+        else:
+            login_user(user)
+            flash(_("Welcome! Your account is ready."), "success")
+            return hx_redirect(url_for("volunteers.my_profile"))
+    status = 422 if form.errors else 200
+    return render_template("auth/invite.html", form=form, volunteer=volunteer), status
 
 
 @bp.post("/logout")

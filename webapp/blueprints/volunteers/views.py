@@ -11,6 +11,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from webapp.blueprints.auth import invitations
+from webapp.blueprints.auth.services import AccountError
 from webapp.blueprints.volunteers import exporting, importing, pairing, services
 from webapp.blueprints.volunteers import teams as team_rules
 from webapp.blueprints.volunteers.forms import (
@@ -146,11 +148,15 @@ def detail(volunteer_id: int):
     return _detail_page(volunteer)
 
 
-def _detail_page(volunteer: Volunteer, slot_form=None, range_form=None, status: int = 200):
+def _detail_page(
+    volunteer: Volunteer, slot_form=None, range_form=None, status: int = 200, invite_link=None
+):
     coordinator = services.is_coordinator(current_user)
     return render_template(
         "volunteers/detail.html",
         volunteer=volunteer,
+        invitation=invitations.open_invitation_of(volunteer) if coordinator else None,
+        invite_link=invite_link,
         grid=services.weekly_grid(volunteer),
         slot_form=slot_form or WeeklySlotForm(formdata=None),
         range_form=range_form or DateRangeForm(formdata=None),
@@ -159,6 +165,26 @@ def _detail_page(volunteer: Volunteer, slot_form=None, range_form=None, status: 
         is_coordinator=coordinator,
         history=services.vetting_history(volunteer) if coordinator else [],
     ), status
+
+
+@bp.post("/<int:volunteer_id>/invite")
+@role_required(COORDINATOR)
+def invite(volunteer_id: int):
+    """A one-time sign-in link for a volunteer without an account (e.g. after an import)."""
+    volunteer = db.session.get(Volunteer, volunteer_id) or abort(404)
+    try:
+        token, invitation = invitations.invite(volunteer, current_user)
+    except AccountError as error:
+        abort(409, description=error.message)
+    link = url_for("auth.accept_invitation", token=token, _external=True)
+    if not is_fragment_request():
+        return _detail_page(volunteer, invite_link=link)
+    return render_template(
+        "volunteers/_account.html",
+        volunteer=volunteer,
+        invitation=invitation,
+        invite_link=link,
+    )
 
 
 @bp.route("/<int:volunteer_id>/edit", methods=["GET", "POST"])
