@@ -106,3 +106,34 @@ def test_coordinator_pairs_a_surrogate_parent_who_then_logs_a_contact(browser_lo
     page.click("#care-log-form button[type=submit]")
     expect(page.locator("#care-log tbody")).to_contain_text("家访，孩子作业完成得很好")
     expect(page.locator("#care-log tbody")).to_contain_text("家访")
+
+
+def test_coordinator_invites_an_imported_volunteer_who_then_signs_in(
+    browser_login, app, _browser, live_server
+):
+    factories.user(email="coord-invite@example.org", roles=["coordinator"])
+    invited = factories.volunteer(name="受邀志愿者", email=None)
+    page = browser_login("coord-invite@example.org")
+    page.goto(f"/volunteers/{invited.id}")
+    page.get_by_role("button", name="邀请登录").click()
+    link = page.locator("#invite-link").input_value()
+    assert "/auth/invite/" in link
+
+    context = _browser.new_context(locale="zh-CN")  # the volunteer's phone: no session
+    phone = context.new_page()
+    phone.goto(link)
+    expect(phone.get_by_text("受邀志愿者")).to_be_visible()
+    phone.fill("#email", "invited@example.org")
+    phone.fill("#password", "short")
+    phone.fill("#confirm", "short")
+    phone.click("#invite-form button[type=submit]")
+    expect(phone.locator(".field-error").first).to_contain_text("10")
+    phone.fill("#password", "a-long-password")
+    phone.fill("#confirm", "a-long-password")
+    phone.click("#invite-form button[type=submit]")
+    expect(phone.get_by_role("heading", name="受邀志愿者")).to_be_visible()
+    assert phone.url.endswith(f"/volunteers/{invited.id}")
+    context.close()
+
+    page.reload()  # the coordinator now sees the account instead of the invitation
+    expect(page.locator("#account-section")).to_contain_text("invited@example.org")
