@@ -37,3 +37,43 @@ def test_manager_dashboard_lists_managed_homes(manager_client):
     factories.home(name="别人的之家")
     body = manager_client.get("/dashboard").get_data(as_text=True)
     assert "石门村留守儿童之家" in body and "2 个房间" in body and "别人的之家" not in body
+
+
+def test_manager_dashboard_links_each_home_and_counts_bookings_awaiting_approval(manager_client):
+    from datetime import UTC, datetime, timedelta
+
+    home = factories.home(name="石门村留守儿童之家", managers=(manager_client.user,))
+    room = factories.room(home=home, kind="video_call")
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
+    for offset in (0, 1):
+        factories.booking(
+            room,
+            start + timedelta(hours=offset),
+            start + timedelta(hours=offset, minutes=50),
+            status="requested",
+        )
+    factories.booking(room, start + timedelta(hours=4), start + timedelta(hours=5))
+    body = manager_client.get("/dashboard").get_data(as_text=True)
+    assert f'href="/homes/{home.id}/week"' in body
+    assert f'href="/homes/{home.id}/approvals"' in body and "2 个预约待审批" in body
+
+
+def test_volunteer_dashboard_shows_paired_children_and_overdue_duties(volunteer_client):
+    from datetime import date, timedelta
+
+    profile = factories.volunteer(kind="surrogate_parent", user=volunteer_client.user)
+    overdue = factories.pairing(volunteer=profile, child=factories.child(pseudonym="小雨"))
+    fine = factories.pairing(volunteer=profile, child=factories.child(pseudonym="小林"))
+    factories.care_log(pairing=fine, kind="talk", happened_on=date.today() - timedelta(days=2))
+    factories.care_log(pairing=fine, kind="visit", happened_on=date.today() - timedelta(days=5))
+    factories.pairing(child=factories.child(pseudonym="别人的孩子"))  # another volunteer's
+    body = volunteer_client.get("/dashboard").get_data(as_text=True)
+    assert f'href="/volunteers/pairings/{overdue.id}"' in body
+    assert "小雨" in body and "小林" in body and "别人的孩子" not in body
+    assert "谈心逾期：60 天" in body and "按时" in body
+
+
+def test_coordinator_dashboard_counts_overdue_pairings_with_a_link(coordinator_client):
+    factories.pairing()  # started 60 days ago, no talk yet
+    body = coordinator_client.get("/dashboard").get_data(as_text=True)
+    assert 'href="/volunteers/pairings">1</a>' in body

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 from sqlalchemy import func, select
 
+from webapp.blueprints.volunteers.pairing import duty_statuses
+from webapp.blueprints.volunteers.services import (
+    cleared_condition,
+    expiring_clearances,
+    today_local,
+)
 from webapp.extensions import db
-from webapp.models import Home, Room, Team, User, Volunteer
+from webapp.models import Home, Occurrence, Room, Team, User, Volunteer
 from webapp.models.accounts import ADMIN, COORDINATOR, HOME_MANAGER, VOLUNTEER
 from webapp.models.homes import home_managers
 
@@ -19,22 +23,12 @@ def _count(query) -> int:
 def dashboard_figures(user: User) -> dict:
     figures: dict = {}
     if user.has_role(COORDINATOR, ADMIN):
-        today = date.today()
         figures["volunteers"] = _count(select(Volunteer.id))
-        figures["cleared"] = _count(
-            select(Volunteer.id).where(
-                Volunteer.vetting_status == "cleared",
-                (Volunteer.expires_on.is_(None)) | (Volunteer.expires_on >= today),
-            )
-        )
-        figures["expiring"] = _count(
-            select(Volunteer.id).where(
-                Volunteer.vetting_status == "cleared",
-                Volunteer.expires_on.between(today, today + timedelta(days=30)),
-            )
-        )
+        figures["cleared"] = _count(select(Volunteer.id).where(cleared_condition(today_local())))
+        figures["expiring"] = len(expiring_clearances())
         figures["teams"] = _count(select(Team.id))
         figures["homes"] = _count(select(Home.id))
+        figures["overdue_duties"] = len(duty_statuses(only_overdue=True))
     if user.has_role(HOME_MANAGER):
         figures["my_homes"] = list(
             db.session.scalars(
@@ -49,10 +43,19 @@ def dashboard_figures(user: User) -> dict:
             .join(home_managers, home_managers.c.home_id == Room.home_id)
             .where(home_managers.c.user_id == user.id)
         )
-    if user.has_role(VOLUNTEER):
-        figures["profile"] = db.session.scalar(
-            select(Volunteer).where(Volunteer.user_id == user.id)
+        figures["awaiting_approval"] = dict(
+            db.session.execute(
+                select(Room.home_id, func.count(Occurrence.id))
+                .join(Occurrence, Occurrence.room_id == Room.id)
+                .join(home_managers, home_managers.c.home_id == Room.home_id)
+                .where(home_managers.c.user_id == user.id, Occurrence.status == "requested")
+                .group_by(Room.home_id)
+            ).all()
         )
+    if user.has_role(VOLUNTEER):
+        profile = db.session.scalar(select(Volunteer).where(Volunteer.user_id == user.id))
+        figures["profile"] = profile
+        figures["duties"] = duty_statuses(volunteer=profile) if profile else []
     if user.has_role(ADMIN):
         figures["users"] = _count(select(User.id))
     return figures

@@ -263,27 +263,30 @@ class DutyStatus:
         return self.talk_overdue_days is not None or self.visit_overdue_days is not None
 
 
-def duty_statuses(today: date | None = None, only_overdue: bool = False) -> list[DutyStatus]:
-    """For every active pairing: the last talk and visit, and whether either is overdue
-    (no talk in 10 days, no visit in 35 days, counted from the start when none yet)."""
+def duty_statuses(
+    today: date | None = None, only_overdue: bool = False, volunteer: Volunteer | None = None
+) -> list[DutyStatus]:
+    """For every active pairing (of one volunteer, if given): the last talk and visit, and
+    whether either is overdue (no talk in 10 days, no visit in 35 days, counted from the start
+    when none yet)."""
     today = today or today_local()
+    active = select(Pairing).where(Pairing.ended_on.is_(None))
+    if volunteer is not None:
+        active = active.where(Pairing.volunteer_id == volunteer.id)
+    pairings = db.session.scalars(
+        active.options(
+            selectinload(Pairing.volunteer),
+            selectinload(Pairing.child).selectinload(Child.home),
+        ).order_by(Pairing.started_on)
+    ).all()
     last = {
         (pairing_id, kind): when
         for pairing_id, kind, when in db.session.execute(
-            select(CareLog.pairing_id, CareLog.kind, func.max(CareLog.happened_on)).group_by(
-                CareLog.pairing_id, CareLog.kind
-            )
+            select(CareLog.pairing_id, CareLog.kind, func.max(CareLog.happened_on))
+            .where(CareLog.pairing_id.in_(active.with_only_columns(Pairing.id)))
+            .group_by(CareLog.pairing_id, CareLog.kind)
         )
     }
-    pairings = db.session.scalars(
-        select(Pairing)
-        .where(Pairing.ended_on.is_(None))
-        .options(
-            selectinload(Pairing.volunteer),
-            selectinload(Pairing.child).selectinload(Child.home),
-        )
-        .order_by(Pairing.started_on)
-    )
     statuses = []
     for pairing in pairings:
         last_talk, last_visit = last.get((pairing.id, "talk")), last.get((pairing.id, "visit"))
