@@ -59,19 +59,18 @@ def invite(volunteer: Volunteer, actor: User) -> tuple[str, Invitation]:
     return token, invitation
 
 
+def _still_open():
+    return select(Invitation).where(
+        Invitation.closed_at.is_(None), Invitation.expires_at > utcnow()
+    )
+
+
 def open_invitation(token: str) -> Invitation | None:
     """The invitation behind a link, or None when it is unknown, used, replaced or expired."""
     if not token or len(token) > 100:
         return None
-    invitation = db.session.scalar(
-        select(Invitation).where(Invitation.token_hash == token_hash(token))
-    )
-    if (
-        invitation is None
-        or invitation.closed_at is not None
-        or invitation.expires_at <= utcnow()
-        or invitation.volunteer.user_id is not None
-    ):
+    invitation = db.session.scalar(_still_open().where(Invitation.token_hash == token_hash(token)))
+    if invitation is None or invitation.volunteer.user_id is not None:
         return None
     return invitation
 
@@ -79,12 +78,8 @@ def open_invitation(token: str) -> Invitation | None:
 def open_invitation_of(volunteer: Volunteer) -> Invitation | None:
     """The volunteer's newest link that still works (its token is not known any more)."""
     return db.session.scalar(
-        select(Invitation)
-        .where(
-            Invitation.volunteer_id == volunteer.id,
-            Invitation.closed_at.is_(None),
-            Invitation.expires_at > utcnow(),
-        )
+        _still_open()
+        .where(Invitation.volunteer_id == volunteer.id)
         .order_by(Invitation.id.desc())
         .limit(1)
     )
