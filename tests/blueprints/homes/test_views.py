@@ -483,3 +483,74 @@ def test_only_the_homes_managers_approve(coordinator_client):
     assert coordinator_client.post(url + "/decline").status_code == 403
     db.session.expire_all()
     assert requested.status == "requested"
+
+
+def _book_series(client, home, weeks: int = 3):
+    data = booking_form(
+        home.rooms[0].id, next_monday(), "16:00", "17:00", repeat="y", weekdays=["0"], count=weeks
+    )
+    assert client.post(f"/homes/{home.id}/bookings/new", data=data).status_code == 303
+    return db.session.scalars(select(Occurrence).order_by(Occurrence.starts_at)).all()
+
+
+def test_editing_details_changes_every_date_and_tells_the_organiser(
+    manager_client, coordinator_client, managed
+):
+    dates = _book_series(coordinator_client, managed)
+    math = factories.skill("math")
+    base = f"/homes/{managed.id}/bookings/{dates[1].id}"
+    form = manager_client.get(base + "/edit")
+    assert form.status_code == 200 and "数学辅导" in form.text
+    response = manager_client.post(
+        base + "/edit",
+        data={
+            "title": "数学与阅读辅导",
+            "capacity": "8",
+            "age_group": "8-10",
+            "need_skill": str(math.id),
+            "need_min": "2",
+            "need_max": "3",
+            "need_vetting": "y",
+            "notes": "带练习册",
+        },
+    )
+    assert response.status_code == 303
+    db.session.expire_all()
+    event = db.session.get(Occurrence, dates[0].id).event
+    assert (event.title, event.capacity, event.age_group, event.notes) == (
+        "数学与阅读辅导",
+        8,
+        "8-10",
+        "带练习册",
+    )
+    assert [(n.skill_id, n.min_headcount, n.max_headcount) for n in event.needs] == [
+        (math.id, 2, 3)
+    ]
+    assert all(o.sequence == 1 for o in event.occurrences)  # calendars see a new version
+    told = db.session.scalars(select(OutboxMessage)).all()
+    assert [m.to_user_id for m in told] == [coordinator_client.user.id]
+
+
+def test_editing_details_over_the_rooms_capacity_is_422_and_changes_nothing(
+    manager_client, managed
+):
+    dates = _book_series(manager_client, managed, weeks=1)
+    base = f"/homes/{managed.id}/bookings/{dates[0].id}/edit"
+    too_many = managed.rooms[0].capacity + 1
+    response = manager_client.post(base, data={"title": "新标题", "capacity": str(too_many)})
+    assert response.status_code == 422 and "新标题" in response.text
+    response = manager_client.post(base, data={"title": "", "capacity": "5"})
+    assert response.status_code == 422
+    db.session.expire_all()
+    assert db.session.get(Occurrence, dates[0].id).event.title == "数学辅导"
+
+
+def test_editing_another_homes_event_is_404(manager_client, managed):
+    other = factories.home()
+    theirs = factories.booking(
+        other.rooms[0], at(next_monday(), "10:00"), at(next_monday(), "11:00")
+    )
+    response = manager_client.post(
+        f"/homes/{other.id}/bookings/{theirs.id}/edit", data={"title": "x", "capacity": "1"}
+    )
+    assert response.status_code == 404

@@ -265,20 +265,7 @@ def book(req: BookingRequest, actor: User) -> Event:
     room, home = req.room, req.room.home
     if req.kind not in EVENT_KINDS:
         raise BookingError(_("Unknown kind of event."), field="kind")
-    if req.age_group and req.age_group not in AGE_GROUPS:
-        raise BookingError(_("Unknown age group."), field="age_group")
-    if req.capacity < 1:
-        raise BookingError(_("Capacity must be at least 1."), field="capacity")
-    if req.capacity > room.capacity:
-        raise BookingError(
-            _(
-                "%(room)s holds %(max)s people; the event asks for %(asked)s.",
-                room=room.name,
-                max=room.capacity,
-                asked=req.capacity,
-            ),
-            field="capacity",
-        )
+    check_details(room, req.age_group, req.capacity)
     if not room.bookable:
         raise BookingError(_("%(room)s is closed for bookings.", room=room.name), status=409)
     days = series_dates(req)
@@ -310,15 +297,7 @@ def book(req: BookingRequest, actor: User) -> Event:
         count=req.count if req.weekdays else None,
         slot_minutes=req.slot_minutes if req.kind == "video_call" else None,
     )
-    for spec in req.needs:
-        event.needs.append(
-            Need(
-                skill_id=spec.skill_id,
-                min_headcount=spec.min_headcount,
-                max_headcount=spec.max_headcount,
-                vetting_required=spec.vetting_required,
-            )
-        )
+    event.needs = _needs(req.needs)
     for day in days:
         occurrence = Occurrence(
             room_id=room.id,
@@ -337,6 +316,71 @@ def book(req: BookingRequest, actor: User) -> Event:
 
     with clash_guard(on_clash):
         db.session.add(event)
+    return event
+
+
+def check_details(room: Room, age_group: str | None, capacity: int) -> None:
+    """The rules on an event's details that do not depend on its dates."""
+    if age_group and age_group not in AGE_GROUPS:
+        raise BookingError(_("Unknown age group."), field="age_group")
+    if capacity < 1:
+        raise BookingError(_("Capacity must be at least 1."), field="capacity")
+    if capacity > room.capacity:
+        raise BookingError(
+            _(
+                "%(room)s holds %(max)s people; the event asks for %(asked)s.",
+                room=room.name,
+                max=room.capacity,
+                asked=capacity,
+            ),
+            field="capacity",
+        )
+
+
+def _needs(specs: list[NeedSpec]) -> list[Need]:
+    return [
+        Need(
+            skill_id=spec.skill_id,
+            min_headcount=spec.min_headcount,
+            max_headcount=spec.max_headcount,
+            vetting_required=spec.vetting_required,
+        )
+        for spec in specs
+    ]
+
+
+def update_details(
+    event: Event,
+    actor: User,
+    *,
+    title: str,
+    age_group: str | None,
+    capacity: int,
+    notes: str,
+    needs: list[NeedSpec],
+) -> Event:
+    """Change what an event is (not where or when) for all its dates; calendars see a new
+    version of every date still on, and the organiser is told when someone else changed it."""
+    check_details(event.room, age_group, capacity)
+    event.title = title.strip()
+    event.age_group = age_group or None
+    event.capacity = capacity
+    event.notes = notes
+    event.needs = _needs(needs)
+    active = [o for o in event.occurrences if o.status in ACTIVE_STATUSES]
+    for occurrence in active:
+        occurrence.sequence += 1
+    db.session.flush()
+    if active:
+        _tell_organiser(
+            active[0],
+            actor,
+            _("Booking changed: %(title)s", title=event.title),
+            _(
+                "The details of this booking were changed: %(booking)s.",
+                booking=describe(active[0]),
+            ),
+        )
     return event
 
 

@@ -44,16 +44,44 @@ def _age_choices():
     ]
 
 
-class BookingForm(FlaskForm):
-    room_id = SelectField(_l("Room"), coerce=int, validators=[InputRequired(REQUIRED)])
+class EventDetailsForm(FlaskForm):
+    """What an event is, apart from where and when: editable after booking, for all its dates."""
+
     title = StringField(_l("Title"), validators=[InputRequired(REQUIRED), Length(max=120)])
-    kind = SelectField(_l("Kind"), choices=_kind_choices, validators=[InputRequired(REQUIRED)])
     age_group = SelectField(_l("Age group"), choices=_age_choices, validators=[Optional()])
     capacity = IntegerField(
         _l("Places (children and adults)"),
         default=10,
         validators=[InputRequired(REQUIRED), NumberRange(min=1, max=1000)],
     )
+    need_skill = SelectField(_l("Volunteers needed: skill"), validators=[Optional()])
+    need_min = IntegerField(
+        _l("Volunteers needed: at least"), validators=[Optional(), NumberRange(min=0, max=50)]
+    )
+    need_max = IntegerField(
+        _l("Volunteers needed: at most"), validators=[Optional(), NumberRange(min=0, max=50)]
+    )
+    need_vetting = BooleanField(_l("Volunteers must be vetted"), default=True)
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if (
+            self.need_min.data is not None
+            and self.need_max.data is not None
+            and self.need_max.data < self.need_min.data
+        ):
+            self.need_max.errors = [
+                *self.need_max.errors,
+                _l("At most must not be below at least."),
+            ]
+            ok = False
+        return ok
+
+
+class BookingForm(EventDetailsForm):
+    room_id = SelectField(_l("Room"), coerce=int, validators=[InputRequired(REQUIRED)])
+    kind = SelectField(_l("Kind"), choices=_kind_choices, validators=[InputRequired(REQUIRED)])
     date = DateField(_l("Date (first date of a series)"), validators=[InputRequired(REQUIRED)])
     start = TimeField(_l("Start"), validators=[InputRequired(REQUIRED)])
     end = TimeField(_l("End"), validators=[InputRequired(REQUIRED)])
@@ -68,16 +96,7 @@ class BookingForm(FlaskForm):
         _l("Minutes per child (video calls)"),
         validators=[Optional(), NumberRange(min=5, max=120)],
     )
-    need_skill = SelectField(_l("Volunteers needed: skill"), validators=[Optional()])
-    need_min = IntegerField(
-        _l("Volunteers needed: at least"), validators=[Optional(), NumberRange(min=0, max=50)]
-    )
-    need_max = IntegerField(
-        _l("Volunteers needed: at most"), validators=[Optional(), NumberRange(min=0, max=50)]
-    )
-    need_vetting = BooleanField(_l("Volunteers must be vetted"), default=True)
     correcting = BooleanField(_l("I am correcting a past record (managers only)"))
-    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
@@ -91,16 +110,6 @@ class BookingForm(FlaskForm):
                     _l("Give an end date or a number of times."),
                 ]
                 ok = False
-        if (
-            self.need_min.data is not None
-            and self.need_max.data is not None
-            and self.need_max.data < self.need_min.data
-        ):
-            self.need_max.errors = [
-                *self.need_max.errors,
-                _l("At most must not be below at least."),
-            ]
-            ok = False
         return ok
 
 

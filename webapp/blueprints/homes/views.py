@@ -18,6 +18,7 @@ from webapp.blueprints.homes.booking import BookingError, BookingRequest, NeedSp
 from webapp.blueprints.homes.forms import (
     BookingForm,
     ClosureForm,
+    EventDetailsForm,
     HomeForm,
     MoveForm,
     NewRoomForm,
@@ -365,15 +366,33 @@ def agenda(home_id: int):
 # --- bookings ---------------------------------------------------------------------------------
 
 
-def _booking_form(home: Home) -> BookingForm:
-    form = BookingForm()
-    form.room_id.choices = [SelectChoice(str(r.id), r.name) for r in home.rooms]
+def _with_skill_choices(form: EventDetailsForm) -> EventDetailsForm:
     skills = db.session.scalars(select(Skill).order_by(Skill.code))
     locale = str(get_locale())
     form.need_skill.choices = [SelectChoice("", _("No volunteers needed"))] + [
         SelectChoice(str(s.id), s.label(locale)) for s in skills
     ]
     return form
+
+
+def _booking_form(home: Home) -> BookingForm:
+    form = BookingForm()
+    form.room_id.choices = [SelectChoice(str(r.id), r.name) for r in home.rooms]
+    return _with_skill_choices(form)
+
+
+def _needs_from(form: EventDetailsForm) -> list[NeedSpec]:
+    """The form asks for at most one kind of volunteer."""
+    if not (form.need_skill.data or form.need_min.data):
+        return []
+    return [
+        NeedSpec(
+            skill_id=int(form.need_skill.data) if form.need_skill.data else None,
+            min_headcount=form.need_min.data or 1,
+            max_headcount=max(form.need_max.data or 1, form.need_min.data or 1),
+            vetting_required=bool(form.need_vetting.data),
+        )
+    ]
 
 
 def _prefill(form: BookingForm) -> None:
@@ -397,16 +416,6 @@ def _request_from(form: BookingForm, home: Home) -> BookingRequest:
                 skip.add(date.fromisoformat(raw))
             except ValueError:
                 abort(400)
-    needs = []
-    if form.need_skill.data or form.need_min.data:
-        needs.append(
-            NeedSpec(
-                skill_id=int(form.need_skill.data) if form.need_skill.data else None,
-                min_headcount=form.need_min.data or 1,
-                max_headcount=max(form.need_max.data or 1, form.need_min.data or 1),
-                vetting_required=bool(form.need_vetting.data),
-            )
-        )
     repeat = bool(form.repeat.data)
     return BookingRequest(
         room=room,
@@ -425,7 +434,7 @@ def _request_from(form: BookingForm, home: Home) -> BookingRequest:
         skip_dates=frozenset(skip),
         correcting=bool(form.correcting.data),
         slot_minutes=form.slot_minutes.data,
-        needs=needs,
+        needs=_needs_from(form),
     )
 
 
@@ -491,6 +500,52 @@ def occurrence(home_id: int, occurrence_id: int):
         }
     )
     return _occurrence_page(home, item, move_form)
+
+
+@bp.route("/<int:home_id>/bookings/<int:occurrence_id>/edit", methods=["GET", "POST"])
+@role_required(*STAFF)
+def edit_event(home_id: int, occurrence_id: int):
+    """Title, places, age group, volunteer needs and notes, for every date of the event."""
+    home = _home(home_id)
+    item = services.occurrence_of(home, occurrence_id)
+    event = item.event
+    need = event.needs[0] if event.needs else None
+    form = EventDetailsForm(
+        data=None
+        if request.method == "POST"
+        else {
+            "title": event.title,
+            "age_group": event.age_group or "",
+            "capacity": event.capacity,
+            "notes": event.notes,
+            "need_skill": str(need.skill_id) if need and need.skill_id else "",
+            "need_min": need.min_headcount if need else None,
+            "need_max": need.max_headcount if need else None,
+            "need_vetting": need.vetting_required if need else True,
+        }
+    )
+    _with_skill_choices(form)
+    if form.validate_on_submit():
+        try:
+            booking.update_details(
+                event,
+                current_user,
+                title=form.title.data,
+                age_group=form.age_group.data or None,
+                capacity=form.capacity.data,
+                notes=form.notes.data or "",
+                needs=_needs_from(form),
+            )
+        except BookingError as refused:
+            db.session.rollback()
+            (getattr(form, refused.field or "", None) or form.title).errors.append(refused.message)
+        else:
+            flash(_("Saved for every date of this event."), "success")
+            return _back_to(home, item)
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "homes/event_edit.html", home=home, item=item, event=event, form=form
+    ), status
 
 
 def _occurrence_page(home, item, move_form, status=200):
