@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from tests import factories
 from tests.blueprints.homes.helpers import at, booking_form, next_monday
 from webapp.extensions import db
-from webapp.models import Closure, Occurrence, OpeningHours, OutboxMessage
+from webapp.models import Closure, Need, Occurrence, OpeningHours, OutboxMessage
 
 HX = {"HX-Request": "true"}
 
@@ -526,9 +526,19 @@ def test_editing_details_changes_every_date_and_tells_the_organiser(
     assert [(n.skill_id, n.min_headcount, n.max_headcount) for n in event.needs] == [
         (math.id, 2, 3)
     ]
+    need_id = event.needs[0].id
     assert all(o.sequence == 1 for o in event.occurrences)  # calendars see a new version
     told = db.session.scalars(select(OutboxMessage)).all()
     assert [m.to_user_id for m in told] == [coordinator_client.user.id]
+    # A second edit keeps the need row (plans will refer to it); removing the need deletes it.
+    edit = {"title": "数学与阅读辅导", "capacity": "8", "need_skill": str(math.id), "need_min": "1"}
+    assert manager_client.post(base + "/edit", data=edit).status_code == 303
+    db.session.expire_all()
+    assert [(n.id, n.min_headcount) for n in event.needs] == [(need_id, 1)]
+    del edit["need_skill"], edit["need_min"]
+    assert manager_client.post(base + "/edit", data=edit).status_code == 303
+    db.session.expire_all()
+    assert event.needs == [] and db.session.scalar(select(func.count()).select_from(Need)) == 0
 
 
 def test_editing_details_over_the_rooms_capacity_is_422_and_changes_nothing(

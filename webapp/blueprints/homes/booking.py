@@ -366,7 +366,12 @@ def update_details(
     event.age_group = age_group or None
     event.capacity = capacity
     event.notes = notes
-    event.needs = _needs(needs)
+    # Rows that stay keep their ids: the plans made for them will refer to them.
+    kept = event.needs[: len(needs)]
+    for need, spec in zip(kept, needs, strict=False):
+        need.skill_id, need.vetting_required = spec.skill_id, spec.vetting_required
+        need.min_headcount, need.max_headcount = spec.min_headcount, spec.max_headcount
+    event.needs = kept + _needs(needs[len(kept) :])
     active = [o for o in event.occurrences if o.status in ACTIVE_STATUSES]
     for occurrence in active:
         occurrence.sequence += 1
