@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from webapp.clock import today
 from webapp.extensions import db
 from webapp.models import Home, Place, Room, Skill, Team, TeamMember, User, Volunteer
 from webapp.security import hash_password
@@ -80,7 +81,7 @@ def volunteer(
     )
     if cleared:
         obj.vetting_status = "cleared"
-        obj.cleared_on = date.today() - timedelta(days=30)
+        obj.cleared_on = today() - timedelta(days=30)
         obj.expires_on = obj.cleared_on + timedelta(days=730)
     obj.skills = [skill(code) for code in skills]
     return _save(obj)
@@ -159,7 +160,7 @@ def child(
         age_band=age_band,
         home=target,
         guardian_consent=consent,
-        consent_on=(consent_on or date.today() - timedelta(days=30)) if consent else None,
+        consent_on=(consent_on or today() - timedelta(days=30)) if consent else None,
     )
     return _save(obj)
 
@@ -170,7 +171,7 @@ def pairing(*, volunteer: Volunteer | None = None, child=None, started_on: date 
     obj = Pairing(
         volunteer=volunteer or globals()["volunteer"](kind="surrogate_parent"),
         child=child or globals()["child"](),
-        started_on=started_on or date.today() - timedelta(days=60),
+        started_on=started_on or today() - timedelta(days=60),
     )
     return _save(obj)
 
@@ -178,7 +179,7 @@ def pairing(*, volunteer: Volunteer | None = None, child=None, started_on: date 
 def care_log(*, pairing, kind: str = "talk", happened_on: date | None = None, note: str = ""):
     from webapp.models import CareLog
 
-    obj = CareLog(pairing=pairing, kind=kind, happened_on=happened_on or date.today(), note=note)
+    obj = CareLog(pairing=pairing, kind=kind, happened_on=happened_on or today(), note=note)
     return _save(obj)
 
 

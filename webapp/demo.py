@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 import webapp.blueprints.homes.demo as homes_demo
+from webapp import clock
 from webapp.blueprints.volunteers.demo import load_demo_pairings
 from webapp.extensions import db
 from webapp.models import (
@@ -134,7 +135,7 @@ def load_demo_county(today: date | None = None) -> SeedResult:
     """Create the demo county; does nothing when it is already there."""
     if demo_loaded():
         return SeedResult(created=False)
-    today = today or date.today()
+    today = today or clock.today()
     rng = random.Random(SEED)
     users = _demo_users()
     skills = ensure_default_skills()

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime, TypeDecorator
 from sqlalchemy.orm import Mapped, mapped_column
 
+from webapp.clock import utcnow
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+__all__ = ["TimestampMixin", "UTCDateTime", "utcnow"]
 
 
 class UTCDateTime(TypeDecorator):

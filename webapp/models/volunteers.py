@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from webapp import clock
 from webapp.extensions import db
 from webapp.models.accounts import User
 from webapp.models.base import TimestampMixin
@@ -88,7 +89,7 @@ class Volunteer(TimestampMixin, db.Model):
 
     def is_cleared(self, on: date | None = None) -> bool:
         """Cleared and not expired on the given day: the gate for any work with children."""
-        on = on or date.today()
+        on = on or clock.today()
         if self.vetting_status != "cleared":
             return False
         return self.expires_on is None or self.expires_on >= on

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from webapp.clock import CHINA, today
+
+SHANGHAI = CHINA
 
 
 def next_monday(weeks_ahead: int = 1) -> date:
-    today = datetime.now(SHANGHAI).date()
-    return today + timedelta(days=7 - today.weekday()) + timedelta(weeks=weeks_ahead)
+    day = today()
+    return day + timedelta(days=7 - day.weekday()) + timedelta(weeks=weeks_ahead)
 
 
 def at(day: date, hhmm: str) -> datetime:

@@ -1,5 +1,6 @@
 from sqlalchemy import func, select
 
+from webapp import clock
 from webapp.demo import load_demo_county
 from webapp.extensions import db
 from webapp.models import CallSlot, Event, Home, Occurrence, OpeningHours
@@ -44,6 +45,6 @@ def test_demo_series_skip_the_new_year_closure(app):
     tutoring = db.session.scalar(select(Event).where(Event.title == "数学作业辅导"))
     home = tutoring.home
     days = {to_local(home, o.starts_at).date() for o in tutoring.occurrences}
-    new_year = date(date.today().year + 1, 1, 1)
+    new_year = date(clock.today().year + 1, 1, 1)
     assert [c.reason for c in home.closures] == ["元旦放假"]
     assert not any(new_year <= d <= new_year.replace(day=3) for d in days)

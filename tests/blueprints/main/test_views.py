@@ -1,6 +1,7 @@
 import pytest
 
 from tests import factories
+from webapp import clock
 
 
 def test_guest_sees_the_landing_page(client):
@@ -59,13 +60,13 @@ def test_manager_dashboard_links_each_home_and_counts_bookings_awaiting_approval
 
 
 def test_volunteer_dashboard_shows_paired_children_and_overdue_duties(volunteer_client):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     profile = factories.volunteer(kind="surrogate_parent", user=volunteer_client.user)
     overdue = factories.pairing(volunteer=profile, child=factories.child(pseudonym="小雨"))
     fine = factories.pairing(volunteer=profile, child=factories.child(pseudonym="小林"))
-    factories.care_log(pairing=fine, kind="talk", happened_on=date.today() - timedelta(days=2))
-    factories.care_log(pairing=fine, kind="visit", happened_on=date.today() - timedelta(days=5))
+    factories.care_log(pairing=fine, kind="talk", happened_on=clock.today() - timedelta(days=2))
+    factories.care_log(pairing=fine, kind="visit", happened_on=clock.today() - timedelta(days=5))
     factories.pairing(child=factories.child(pseudonym="别人的孩子"))  # another volunteer's
     body = volunteer_client.get("/dashboard").get_data(as_text=True)
     assert f'href="/volunteers/pairings/{overdue.id}"' in body

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from tests import factories
+from webapp import clock
 from webapp.blueprints.volunteers import pairing, services, teams
 from webapp.blueprints.volunteers.services import RuleError, VolunteerFilters
 from webapp.extensions import db
@@ -352,7 +353,7 @@ def test_only_a_cleared_surrogate_parent_can_be_paired(app):
     with pytest.raises(RuleError):
         pairing.pair(teacher, child)
     lapsed = factories.volunteer(kind="surrogate_parent")
-    lapsed.expires_on = date.today() - timedelta(days=1)
+    lapsed.expires_on = clock.today() - timedelta(days=1)
     db.session.commit()
     with pytest.raises(RuleError) as error:
         pairing.pair(lapsed, child)
@@ -383,17 +384,17 @@ def test_a_child_has_one_surrogate_parent_at_a_time(app):
 def test_care_log_rejects_future_dates_and_long_notes(app):
     found = factories.pairing()
     author = factories.user()
-    today = services.today_local()
+    today = clock.today()
     with pytest.raises(RuleError):
         pairing.add_care_log(
             found, happened_on=today + timedelta(days=1), kind="talk", note="", author=author
         )
     with pytest.raises(RuleError):
         pairing.add_care_log(
-            found, happened_on=date.today(), kind="talk", note="很" * 201, author=author
+            found, happened_on=clock.today(), kind="talk", note="很" * 201, author=author
         )
     log = pairing.add_care_log(
-        found, happened_on=date.today(), kind="visit", note="家访\n顺利", author=author
+        found, happened_on=clock.today(), kind="visit", note="家访\n顺利", author=author
     )
     assert log.note == "家访 顺利"
 

@@ -11,7 +11,7 @@ from werkzeug.test import encode_multipart
 
 from tests import factories
 from tests.conftest import csrf_token_from
-from webapp.blueprints.volunteers.services import today_local
+from webapp import clock
 from webapp.extensions import db
 from webapp.models import AuditLog, CareLog, Child, Pairing, PendingImport, Team, Volunteer
 
@@ -261,7 +261,7 @@ def test_date_ranges_are_added_and_overlaps_refused(volunteer_client):
 
 def test_coordinator_clears_a_volunteer_and_the_change_is_audited(coordinator_client):
     volunteer = factories.volunteer(cleared=False)
-    cleared_on = today_local() - timedelta(days=3)
+    cleared_on = clock.today() - timedelta(days=3)
     response = coordinator_client.post(
         f"/volunteers/{volunteer.id}/vetting",
         data={"status": "cleared", "cleared_on": cleared_on.isoformat(), "note": "ok"},
@@ -287,7 +287,7 @@ def test_bad_vetting_dates_rerender_with_422(coordinator_client):
 
 def test_expiring_page_lists_clearances_running_out(coordinator_client):
     soon = factories.volunteer(name="月底到期")
-    soon.expires_on = today_local() + timedelta(days=10)
+    soon.expires_on = clock.today() + timedelta(days=10)
     db.session.commit()
     assert "月底到期" in coordinator_client.get("/volunteers/expiring").get_data(as_text=True)
 
@@ -443,7 +443,7 @@ def test_child_form_needs_a_consent_date_when_consent_is_given(coordinator_clien
             "age_band": "6_to_9",
             "home_id": home.id,
             "guardian_consent": "y",
-            "consent_on": (today_local() - timedelta(days=1)).isoformat(),
+            "consent_on": (clock.today() - timedelta(days=1)).isoformat(),
         },
     )
     assert ok.status_code == 303 and count(Child) == 1
@@ -478,13 +478,13 @@ def test_coordinator_pairs_and_the_volunteer_logs_a_contact(coordinator_client, 
     assert "小明" in volunteer_client.get(pairing_url).get_data(as_text=True)
     logged = volunteer_client.post(
         pairing_url + "/logs",
-        data={"happened_on": today_local().isoformat(), "kind": "talk", "note": "聊了学习"},
+        data={"happened_on": clock.today().isoformat(), "kind": "talk", "note": "聊了学习"},
         headers=HTMX,
     )
     assert logged.status_code == 200 and "聊了学习" in logged.get_data(as_text=True)
     future = volunteer_client.post(
         pairing_url + "/logs",
-        data={"happened_on": (today_local() + timedelta(days=2)).isoformat(), "kind": "talk"},
+        data={"happened_on": (clock.today() + timedelta(days=2)).isoformat(), "kind": "talk"},
         headers=HTMX,
     )
     assert future.status_code == 422
@@ -497,7 +497,7 @@ def test_child_records_are_hidden_from_other_volunteers(volunteer_client):
     assert volunteer_client.get(f"/volunteers/pairings/{someone_elses.id}").status_code == 404
     response = volunteer_client.post(
         f"/volunteers/pairings/{someone_elses.id}/logs",
-        data={"happened_on": date.today().isoformat(), "kind": "talk"},
+        data={"happened_on": clock.today().isoformat(), "kind": "talk"},
     )
     assert response.status_code == 404
     assert (
@@ -507,8 +507,8 @@ def test_child_records_are_hidden_from_other_volunteers(volunteer_client):
 
 
 def test_pairings_page_shows_overdue_duties(coordinator_client):
-    late = factories.pairing(started_on=today_local() - timedelta(days=60))
-    factories.care_log(pairing=late, kind="talk", happened_on=today_local() - timedelta(days=20))
+    late = factories.pairing(started_on=clock.today() - timedelta(days=60))
+    factories.care_log(pairing=late, kind="talk", happened_on=clock.today() - timedelta(days=20))
     html = coordinator_client.get("/volunteers/pairings").get_data(as_text=True)
     assert late.child.pseudonym in html and "badge error" in html
 
@@ -520,7 +520,7 @@ def test_ending_a_pairing_stops_new_logs(coordinator_client):
     assert again.status_code == 409
     log = coordinator_client.post(
         f"/volunteers/pairings/{found.id}/logs",
-        data={"happened_on": today_local().isoformat(), "kind": "talk"},
+        data={"happened_on": clock.today().isoformat(), "kind": "talk"},
     )
     assert log.status_code == 422
 

@@ -7,13 +7,14 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
+from webapp import clock
 from webapp.models import Closure, Home, OpeningHours
 
 WEEKDAY_CODES = range(7)
 
 
 def zone(home: Home) -> ZoneInfo:
-    return ZoneInfo(home.timezone or "Asia/Shanghai")
+    return ZoneInfo(home.timezone) if home.timezone else clock.CHINA
 
 
 def to_utc(home: Home, day: date, minute: int) -> datetime:
@@ -28,8 +29,9 @@ def to_local(home: Home, moment: datetime) -> datetime:
 
 def to_local_today(home: Home | None = None) -> date:
     """Today's date where the home is (Asia/Shanghai when no home is given)."""
-    tz = zone(home) if home is not None else ZoneInfo("Asia/Shanghai")
-    return datetime.now(tz).date()
+    if home is None:
+        return clock.today()
+    return clock.utcnow().astimezone(zone(home)).date()
 
 
 def local_day_bounds(home: Home, first: date, last: date) -> tuple[datetime, datetime]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from webapp import clock
 from webapp.blueprints.volunteers.pairing import duty_statuses
 from webapp.blueprints.volunteers.services import (
     cleared_condition,
     expiring_clearances,
-    today_local,
 )
 from webapp.extensions import db
 from webapp.models import Home, Occurrence, Room, Team, User, Volunteer
@@ -24,7 +24,7 @@ def dashboard_figures(user: User) -> dict:
     figures: dict = {}
     if user.has_role(COORDINATOR, ADMIN):
         figures["volunteers"] = _count(select(Volunteer.id))
-        figures["cleared"] = _count(select(Volunteer.id).where(cleared_condition(today_local())))
+        figures["cleared"] = _count(select(Volunteer.id).where(cleared_condition(clock.today())))
         figures["expiring"] = len(expiring_clearances())
         figures["teams"] = _count(select(Team.id))
         figures["homes"] = _count(select(Home.id))

@@ -21,6 +21,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import delete, insert, select
 
+from webapp import clock
 from webapp.extensions import db
 from webapp.models import (
     AuditLog,
@@ -90,7 +91,7 @@ def _seed(count: int, rng: random.Random) -> None:
     user = User(email=COORDINATOR_EMAIL, name="bench", password_hash=hash_password(PASSWORD))
     user.set_roles({"coordinator"})
     db.session.add(user)
-    today = date.today()
+    today = clock.today()
     rows = []
     for i in range(count):
         status = rng.choice(("cleared", "cleared", "cleared", "pending", "none", "expired"))

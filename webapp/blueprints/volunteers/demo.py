@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from webapp import clock
 from webapp.extensions import db
 from webapp.models import CareLog, Child, Home, Pairing, Volunteer
 
@@ -25,7 +26,7 @@ def load_demo_pairings(today: date | None = None) -> int:
 
     Idempotent: does nothing when any child exists. Returns the number of pairings made.
     """
-    today = today or date.today()
+    today = today or clock.today()
     if db.session.scalar(select(func.count()).select_from(Child)):
         return 0
     homes = list(db.session.scalars(select(Home).order_by(Home.id)))

@@ -14,12 +14,11 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from webapp import audit
+from webapp import audit, clock
 from webapp.blueprints.volunteers.services import (
     RuleError,
     is_coordinator,
     profile_of,
-    today_local,
 )
 from webapp.extensions import db
 from webapp.models import CareLog, Child, Home, Pairing, User, Volunteer
@@ -63,7 +62,7 @@ def save_child(
     consent_on: date | None,
     today: date | None = None,
 ) -> Child:
-    today = today or today_local()
+    today = today or clock.today()
     pseudonym = pseudonym.strip()
     if not pseudonym:
         raise RuleError("pseudonym", _("Enter a pseudonym or initials."))
@@ -113,7 +112,7 @@ def get_child(child_id: int) -> Child:
 
 def pairable_volunteers(today: date | None = None) -> list[Volunteer]:
     """Surrogate parents who are cleared today."""
-    today = today or today_local()
+    today = today or clock.today()
     from webapp.blueprints.volunteers.services import cleared_condition
 
     return list(
@@ -142,7 +141,7 @@ def pair(
     monthly_visit: bool = True,
     today: date | None = None,
 ) -> Pairing:
-    today = today or today_local()
+    today = today or clock.today()
     started_on = started_on or today
     if volunteer.kind != "surrogate_parent":
         raise RuleError("volunteer_id", _("Only surrogate parents can be paired with a child."))
@@ -189,7 +188,7 @@ def pair(
 
 
 def end_pairing(pairing: Pairing, today: date | None = None) -> None:
-    today = today or today_local()
+    today = today or clock.today()
     if pairing.ended_on is not None:
         abort(409, description=_("This pairing has already ended."))
     pairing.ended_on = max(today, pairing.started_on)
@@ -230,7 +229,7 @@ def add_care_log(
     author: User,
     today: date | None = None,
 ) -> CareLog:
-    today = today or today_local()
+    today = today or clock.today()
     if pairing.ended_on is not None:
         raise RuleError("happened_on", _("This pairing has ended; no new contacts can be logged."))
     if kind not in CARE_LOG_KINDS:
@@ -269,7 +268,7 @@ def duty_statuses(
     """For every active pairing (of one volunteer, if given): the last talk and visit, and
     whether either is overdue (no talk in 10 days, no visit in 35 days, counted from the start
     when none yet)."""
-    today = today or today_local()
+    today = today or clock.today()
     active = select(Pairing).where(Pairing.ended_on.is_(None))
     if volunteer is not None:
         active = active.where(Pairing.volunteer_id == volunteer.id)

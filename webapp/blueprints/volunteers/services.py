@@ -9,15 +9,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, case, exists, func, not_, or_, select
 from sqlalchemy.orm import selectinload
 
-from webapp import audit
+from webapp import audit, clock
 from webapp.extensions import db
 from webapp.models import (
     AuditLog,
@@ -39,7 +38,6 @@ from webapp.models.volunteers import (
 )
 
 PAGE_SIZE = 25
-LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 DAY_START = 6 * 60  # 06:00
 DAY_END = 22 * 60  # 22:00
 CLEARANCE_YEARS = 2
@@ -56,11 +54,6 @@ class RuleError(ValueError):
         super().__init__(message)
         self.field = field
         self.message = message
-
-
-def today_local() -> date:
-    """Today in the county (Asia/Shanghai), whatever the server's clock zone."""
-    return datetime.now(LOCAL_ZONE).date()
 
 
 # --- Access -------------------------------------------------------------------------------------
@@ -199,7 +192,7 @@ def _availability_condition(start: date, end: date):
 
 
 def filtered_query(filters: VolunteerFilters, today: date | None = None) -> Select:
-    today = today or today_local()
+    today = today or clock.today()
     query = select(Volunteer)
     if filters.q:
         like = f"%{_escape_like(filters.q.lower())}%"
@@ -272,7 +265,7 @@ class VolunteerPage:
 
 
 def search_volunteers(filters: VolunteerFilters, today: date | None = None) -> VolunteerPage:
-    today = today or today_local()
+    today = today or clock.today()
     query = filtered_query(filters, today)
     sub = query.with_only_columns(Volunteer.id, Volunteer.vetting_status, Volunteer.expires_on)
     sub = sub.subquery()
@@ -581,7 +574,7 @@ def set_vetting(
     """Only coordinators change vetting; every change goes to the audit log."""
     if not is_coordinator(actor):
         abort(403)
-    today = today or today_local()
+    today = today or clock.today()
     if status not in VETTING_STATUSES:
         raise RuleError("status", _("Choose a vetting status."))
     if status in ("cleared", "expired"):
@@ -628,7 +621,7 @@ def expiring_clearances(
     within_days: int = EXPIRING_WITHIN_DAYS, today: date | None = None
 ) -> list[Volunteer]:
     """Cleared volunteers whose clearance ends within the next `within_days` days."""
-    today = today or today_local()
+    today = today or clock.today()
     return list(
         db.session.scalars(
             select(Volunteer)

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from webapp import clock
 from webapp.blueprints.auth import invitations
 from webapp.blueprints.auth.services import AccountError
 from webapp.blueprints.volunteers import exporting, importing, pairing, services
@@ -80,7 +81,7 @@ def export(fmt: str):
         body, mime = exporting.to_csv(exporting.EXPORT_COLUMNS, rows), exporting.CSV_MIME
     else:
         body, mime = exporting.to_xlsx(exporting.EXPORT_COLUMNS, rows), exporting.XLSX_MIME
-    name = f"volunteers-{services.today_local().isoformat()}.{fmt}"
+    name = f"volunteers-{clock.today().isoformat()}.{fmt}"
     return Response(
         body, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )
@@ -337,7 +338,7 @@ def expiring():
         "volunteers/expiring.html",
         volunteers=services.expiring_clearances(),
         days=services.EXPIRING_WITHIN_DAYS,
-        today=services.today_local(),
+        today=clock.today(),
     )
 
 
@@ -600,7 +601,7 @@ def pairings():
         statuses=statuses,
         overdue=[s for s in statuses if s.overdue],
         children=pairing.list_children(),
-        today=services.today_local(),
+        today=clock.today(),
     )
 
 
@@ -685,7 +686,7 @@ def pairing_new():
 
 def _log_form() -> CareLogForm:
     form = CareLogForm(formdata=None)
-    form.happened_on.data = services.today_local()
+    form.happened_on.data = clock.today()
     return form
 
 
