@@ -6,7 +6,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from webapp.blueprints.volunteers.bench import bench_volunteers
+from webapp.bench.volunteers import bench_volunteers
 from webapp.blueprints.volunteers.commands import import_volunteers
 from webapp.extensions import db
 

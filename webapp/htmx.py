@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Response, g, redirect, request
+from flask import Response, g, redirect, render_template, request
 from htmx_flask import make_response as _htmx_make_response
 
 SWAP_STYLES = frozenset(
@@ -90,3 +90,9 @@ def hx_trigger(response: Response, event: str, detail: Any = None) -> Response:
     events[event] = detail
     response.headers["HX-Trigger"] = json.dumps(events, ensure_ascii=False)
     return response
+
+
+def render_page_or_partial(page: str, partial: str, status: int = 200, **context: Any):
+    """The whole page, or the partial alone for an htmx request that wants a fragment."""
+    template = partial if is_fragment_request() else page
+    return render_template(template, **context), status

@@ -1,4 +1,4 @@
-"""The import-volunteers command, and the benchmark's clean-up."""
+"""The import-volunteers command."""
 
 from __future__ import annotations
 
@@ -40,13 +40,3 @@ def test_import_command_needs_a_coordinator(runner, tmp_path):
     path.write_text("name,kind,phone\n甲,teacher,13900000911\n")
     result = runner.invoke(args=["import-volunteers", str(path), "--as", "plain@example.org"])
     assert result.exit_code != 0 and count_volunteers() == 0
-
-
-def test_bench_cleanup_removes_only_benchmark_rows(app):
-    from webapp.blueprints.volunteers import bench
-
-    kept = factories.volunteer(name="留下")
-    factories.volunteer(name="基准", email=f"v1@{bench.DOMAIN}")
-    factories.user(email=f"someone@{bench.DOMAIN}", roles=["coordinator"])
-    bench.cleanup()
-    assert db.session.scalars(select(Volunteer)).all() == [kept]

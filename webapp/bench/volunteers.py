@@ -1,6 +1,6 @@
 """Benchmark of the volunteer list and import on the database in DATABASE_URL.
 
-`flask --app webapp.app bench-volunteers` (or `python -m webapp.blueprints.volunteers.bench`):
+`flask --app webapp.app bench-volunteers` (or `python -m webapp.bench.volunteers`):
 creates 10,000 volunteers marked with a reserved e-mail domain, times the list page through the
 real app (logged in as a coordinator, many filter/sort/search variants), then times an import of
 5,000 rows (upload + preview + confirm). Prints one JSON line per measurement and removes

@@ -1,11 +1,11 @@
-"""Homes: thin views. Services hold the rules; the request commits once (see app.py)."""
+"""Bookings: new, edit, move, cancel, approvals, call slots and the outbox."""
 
 from __future__ import annotations
 
 import contextlib
-from datetime import date, datetime, time
+from datetime import date, time
 
-from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,357 +13,23 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from webapp.blueprints.homes import availability as av
-from webapp.blueprints.homes import booking, calendar, services
+from webapp.blueprints.homes import booking, services
 from webapp.blueprints.homes.booking import BookingError, BookingRequest, NeedSpec
 from webapp.blueprints.homes.forms import (
     BookingForm,
-    ClosureForm,
     EventDetailsForm,
-    HomeForm,
     MoveForm,
-    NewRoomForm,
-    OpeningHoursForm,
     ReasonForm,
-    RoomForm,
     SlotForm,
 )
+from webapp.blueprints.homes.views import STAFF, bp
+from webapp.blueprints.homes.views.common import home_or_404, minutes_of
 from webapp.extensions import db
-from webapp.htmx import hx_redirect, is_fragment_request
+from webapp.htmx import hx_redirect, render_page_or_partial
 from webapp.models import Home, Skill
-from webapp.models.accounts import ADMIN, COORDINATOR, HOME_MANAGER
+from webapp.models.accounts import ADMIN, COORDINATOR
 from webapp.models.base import utcnow
 from webapp.security import role_required
-
-bp = Blueprint("homes", __name__, url_prefix="/homes")
-STAFF = (ADMIN, COORDINATOR, HOME_MANAGER)
-
-
-@bp.app_template_global()
-def local_time(home: Home, moment: datetime, fmt: str = "%H:%M") -> str:
-    return av.to_local(home, moment).strftime(fmt)
-
-
-@bp.app_template_global()
-def local_date(home: Home, moment: datetime) -> date:
-    return av.to_local(home, moment).date()
-
-
-@bp.app_template_global()
-def hhmm(minute: int) -> str:
-    return av.hhmm(minute)
-
-
-def _page(page: str, partial: str, status: int = 200, **context):
-    template = partial if is_fragment_request() else page
-    return render_template(template, **context), status
-
-
-def _minutes(value: time) -> int:
-    return value.hour * 60 + value.minute
-
-
-def _day_arg(home: Home, name: str = "date") -> date:
-    raw = request.args.get(name, "")
-    try:
-        return date.fromisoformat(raw) if raw else av.to_local_today(home)
-    except ValueError:
-        abort(400, description=_("The date is not valid (use YYYY-MM-DD)."))
-
-
-def _home(home_id: int) -> Home:
-    return services.home_for(current_user, home_id)
-
-
-# --- homes ------------------------------------------------------------------------------------
-
-
-@bp.get("/")
-@role_required(*STAFF)
-def index():
-    return render_template("homes/index.html", homes=services.visible_homes(current_user))
-
-
-def _home_form(home: Home | None) -> HomeForm:
-    form = HomeForm(obj=home)
-    form.place_id.choices = [SelectChoice("", _("None"))] + [
-        SelectChoice(str(p.id), p.full_name) for p in services.place_choices()
-    ]
-    form.managers.choices = [
-        SelectChoice(str(u.id), f"{u.name} ({u.email})") for u in services.manager_candidates()
-    ]
-    if request.method == "GET" and home is not None:
-        form.place_id.data = str(home.place_id) if home.place_id else ""
-        form.managers.data = [str(m.id) for m in home.managers]
-    return form
-
-
-def _save_home(home: Home | None, form: HomeForm):
-    may_assign = services.sees_all_homes(current_user)
-    try:
-        return services.save_home(
-            home,
-            name=form.name.data,
-            place_id=int(form.place_id.data) if form.place_id.data else None,
-            address=form.address.data or "",
-            lat=form.lat.data,
-            lon=form.lon.data,
-            timezone=form.timezone.data,
-            notes=form.notes.data or "",
-            manager_ids=[int(i) for i in form.managers.data or []] if may_assign else None,
-        ), 200
-    except BookingError as error:
-        getattr(form, error.field or "name").errors.append(error.message)
-        return None, error.status
-
-
-@bp.route("/new", methods=["GET", "POST"])
-@role_required(ADMIN, COORDINATOR)
-def new_home():
-    form = _home_form(None)
-    status = 200
-    if form.validate_on_submit():
-        home, status = _save_home(None, form)
-        if home is not None:
-            flash(_("Home created."), "success")
-            return hx_redirect(url_for("homes.detail", home_id=home.id))
-    elif request.method == "POST":
-        status = 422
-    return render_template("homes/home_form.html", form=form, home=None, may_assign=True), status
-
-
-@bp.route("/<int:home_id>/edit", methods=["GET", "POST"])
-@role_required(*STAFF)
-def edit_home(home_id: int):
-    home = _home(home_id)
-    form = _home_form(home)
-    may_assign = services.sees_all_homes(current_user)
-    status = 200
-    if form.validate_on_submit():
-        saved, status = _save_home(home, form)
-        if saved is not None:
-            flash(_("Home saved."), "success")
-            return hx_redirect(url_for("homes.detail", home_id=home.id))
-    elif request.method == "POST":
-        status = 422
-    return render_template(
-        "homes/home_form.html", form=form, home=home, may_assign=may_assign
-    ), status
-
-
-@bp.post("/<int:home_id>/rooms")
-@role_required(*STAFF)
-def add_room(home_id: int):
-    home = _home(home_id)
-    form = NewRoomForm()
-    if not form.validate_on_submit():
-        return _detail_page(home, form, 422)
-    services.add_room(
-        home,
-        name=form.name.data,
-        kind=form.kind.data,
-        capacity=form.capacity.data,
-        bookable=form.bookable.data,
-        requires_approval=form.requires_approval.data,
-    )
-    flash(_("Room added."), "success")
-    return hx_redirect(url_for("homes.detail", home_id=home.id))
-
-
-@bp.get("/<int:home_id>")
-@role_required(*STAFF)
-def detail(home_id: int):
-    return _detail_page(_home(home_id), NewRoomForm(formdata=None))
-
-
-def _detail_page(home: Home, room_form: NewRoomForm, status: int = 200):
-    return render_template(
-        "homes/detail.html",
-        home=home,
-        timetables=services.timetables(home),
-        pending=services.pending_approvals(home),
-        room_forms={
-            room.id: RoomForm(formdata=None, obj=room, prefix=f"room{room.id}")
-            for room in home.rooms
-        },
-        room_form=room_form,
-        today=av.to_local_today(home),
-    ), status
-
-
-@bp.post("/<int:home_id>/rooms/<int:room_id>")
-@role_required(*STAFF)
-def update_room(home_id: int, room_id: int):
-    home = _home(home_id)
-    room = services.room_of(home, room_id)
-    form = RoomForm(prefix=f"room{room.id}")
-    affected, status = [], 200
-    if form.validate_on_submit():
-        try:
-            services.update_room(
-                room,
-                current_user,
-                name=form.name.data,
-                capacity=form.capacity.data,
-                bookable=form.bookable.data,
-                requires_approval=form.requires_approval.data,
-                cancel_affected=request.form.get("cancel_affected") == "1",
-            )
-        except services.AffectsBookings as asked:
-            affected, status = asked.occurrences, 409
-    else:
-        status = 422
-    return render_template(
-        "homes/_room_row.html",
-        home=home,
-        room=room,
-        form=form,
-        affected=affected,
-        saved=status == 200,
-    ), status
-
-
-# --- opening hours and closures ---------------------------------------------------------------
-
-
-@bp.route("/<int:home_id>/hours", methods=["GET", "POST"])
-@role_required(*STAFF)
-def hours(home_id: int):
-    home = _home(home_id)
-    form = OpeningHoursForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.add_opening_hours(
-                home,
-                form.weekdays.data or [],
-                _minutes(form.start.data),
-                _minutes(form.end.data),
-                form.valid_from.data,
-                form.valid_to.data,
-                form.label.data or "",
-            )
-        except BookingError as error:
-            getattr(form, error.field or "start").errors.append(error.message)
-            status = error.status
-        else:
-            flash(_("Opening hours saved."), "success")
-            return hx_redirect(url_for("homes.hours", home_id=home.id))
-    elif request.method == "POST":
-        status = 422
-    return render_template(
-        "homes/hours.html", home=home, form=form, timetables=services.timetables(home)
-    ), status
-
-
-@bp.post("/<int:home_id>/hours/<int:row_id>/delete")
-@role_required(*STAFF)
-def delete_hours(home_id: int, row_id: int):
-    home = _home(home_id)
-    services.delete_opening_hours(home, row_id)
-    flash(_("Opening hours removed."), "success")
-    return hx_redirect(url_for("homes.hours", home_id=home.id))
-
-
-def _closure_form(home: Home) -> ClosureForm:
-    form = ClosureForm()
-    form.room_id.choices = [SelectChoice("", _("Whole home"))] + [
-        SelectChoice(str(r.id), r.name) for r in home.rooms
-    ]
-    return form
-
-
-@bp.route("/<int:home_id>/closures", methods=["GET", "POST"])
-@role_required(*STAFF)
-def closures(home_id: int):
-    home = _home(home_id)
-    form = _closure_form(home)
-    affected, status = [], 200
-    if form.validate_on_submit():
-        try:
-            _closure, cancelled = services.add_closure(
-                home,
-                current_user,
-                form.starts_on.data,
-                form.ends_on.data,
-                form.reason.data,
-                room_id=int(form.room_id.data) if form.room_id.data else None,
-                cancel_affected=request.form.get("cancel_affected") == "1",
-            )
-        except services.AffectsBookings as asked:
-            affected, status = asked.occurrences, 409
-        except BookingError as error:
-            getattr(form, error.field or "starts_on").errors.append(error.message)
-            status = error.status
-        else:
-            flash(
-                _("Closure added.")
-                + (
-                    " "
-                    + _(
-                        "%(count)s bookings cancelled; their organisers will be told.",
-                        count=len(cancelled),
-                    )
-                    if cancelled
-                    else ""
-                ),
-                "success",
-            )
-            return hx_redirect(url_for("homes.closures", home_id=home.id))
-    elif request.method == "POST":
-        status = 422
-    return _page(
-        "homes/closures.html",
-        "homes/_closure_form.html",
-        status,
-        home=home,
-        form=form,
-        affected=affected,
-    )
-
-
-@bp.post("/<int:home_id>/closures/<int:closure_id>/delete")
-@role_required(*STAFF)
-def delete_closure(home_id: int, closure_id: int):
-    home = _home(home_id)
-    services.delete_closure(home, closure_id)
-    flash(_("Closure removed."), "success")
-    return hx_redirect(url_for("homes.closures", home_id=home.id))
-
-
-# --- calendar ---------------------------------------------------------------------------------
-
-
-@bp.get("/<int:home_id>/week")
-@role_required(*STAFF)
-def week(home_id: int):
-    home = _home(home_id)
-    view = calendar.week(home, _day_arg(home))
-    return _page("homes/week.html", "homes/_week.html", home=home, view=view)
-
-
-@bp.get("/<int:home_id>/month")
-@role_required(*STAFF)
-def month(home_id: int):
-    home = _home(home_id)
-    view = calendar.month(home, _day_arg(home))
-    return _page("homes/month.html", "homes/_month.html", home=home, view=view)
-
-
-@bp.get("/<int:home_id>/list")
-@role_required(*STAFF)
-def agenda(home_id: int):
-    home = _home(home_id)
-    first = _day_arg(home)
-    return _page(
-        "homes/list.html",
-        "homes/_list.html",
-        home=home,
-        first=first,
-        days=calendar.agenda(home, first),
-    )
-
-
-# --- bookings ---------------------------------------------------------------------------------
 
 
 def _with_skill_choices(form: EventDetailsForm) -> EventDetailsForm:
@@ -422,8 +88,8 @@ def _request_from(form: BookingForm, home: Home) -> BookingRequest:
         title=form.title.data,
         kind=form.kind.data,
         first_date=form.date.data,
-        start_minute=_minutes(form.start.data),
-        end_minute=_minutes(form.end.data),
+        start_minute=minutes_of(form.start.data),
+        end_minute=minutes_of(form.end.data),
         capacity=form.capacity.data,
         age_group=form.age_group.data or None,
         notes=form.notes.data or "",
@@ -441,7 +107,7 @@ def _request_from(form: BookingForm, home: Home) -> BookingRequest:
 @bp.route("/<int:home_id>/bookings/new", methods=["GET", "POST"])
 @role_required(*STAFF)
 def new_booking(home_id: int):
-    home = _home(home_id)
+    home = home_or_404(home_id)
     form = _booking_form(home)
     if request.method == "GET":
         _prefill(form)
@@ -477,7 +143,7 @@ def new_booking(home_id: int):
             )
     elif request.method == "POST":
         status = 422
-    return _page(
+    return render_page_or_partial(
         "homes/booking_new.html",
         "homes/_booking_form.html",
         status,
@@ -490,7 +156,7 @@ def new_booking(home_id: int):
 @bp.get("/<int:home_id>/bookings/<int:occurrence_id>")
 @role_required(*STAFF)
 def occurrence(home_id: int, occurrence_id: int):
-    home = _home(home_id)
+    home = home_or_404(home_id)
     item = services.occurrence_of(home, occurrence_id)
     move_form = MoveForm(
         data={
@@ -506,7 +172,7 @@ def occurrence(home_id: int, occurrence_id: int):
 @role_required(*STAFF)
 def edit_event(home_id: int, occurrence_id: int):
     """Title, places, age group, volunteer needs and notes, for every date of the event."""
-    home = _home(home_id)
+    home = home_or_404(home_id)
     item = services.occurrence_of(home, occurrence_id)
     event = item.event
     need = event.needs[0] if event.needs else None
@@ -579,7 +245,7 @@ def _refuse(error: BookingError):
 @bp.post("/<int:home_id>/bookings/<int:occurrence_id>/move")
 @role_required(*STAFF)
 def move(home_id: int, occurrence_id: int):
-    home = _home(home_id)
+    home = home_or_404(home_id)
     item = services.occurrence_of(home, occurrence_id)
     form = MoveForm()
     if not form.validate_on_submit():
@@ -588,8 +254,8 @@ def move(home_id: int, occurrence_id: int):
         booking.move(
             item,
             form.date.data,
-            _minutes(form.start.data),
-            _minutes(form.end.data),
+            minutes_of(form.start.data),
+            minutes_of(form.end.data),
             current_user,
             bool(form.correcting.data),
         )
@@ -607,7 +273,7 @@ def move(home_id: int, occurrence_id: int):
 @bp.post("/<int:home_id>/bookings/<int:occurrence_id>/cancel")
 @role_required(*STAFF)
 def cancel(home_id: int, occurrence_id: int):
-    home = _home(home_id)
+    home = home_or_404(home_id)
     item = services.occurrence_of(home, occurrence_id)
     form = ReasonForm()
     form.validate_on_submit()
@@ -622,7 +288,7 @@ def cancel(home_id: int, occurrence_id: int):
 @bp.post("/<int:home_id>/bookings/<int:occurrence_id>/cancel-series")
 @role_required(*STAFF)
 def cancel_series(home_id: int, occurrence_id: int):
-    home = _home(home_id)
+    home = home_or_404(home_id)
     item = services.occurrence_of(home, occurrence_id)
     form = ReasonForm()
     form.validate_on_submit()
@@ -634,7 +300,7 @@ def cancel_series(home_id: int, occurrence_id: int):
 @bp.post("/<int:home_id>/bookings/<int:occurrence_id>/approve")
 @role_required(*STAFF)
 def approve(home_id: int, occurrence_id: int):
-    home = _home(home_id)
+    home = home_or_404(home_id)
     _require_manager(home)
     item = services.occurrence_of(home, occurrence_id)
     try:
@@ -652,7 +318,7 @@ def approve(home_id: int, occurrence_id: int):
 @bp.post("/<int:home_id>/bookings/<int:occurrence_id>/decline")
 @role_required(*STAFF)
 def decline(home_id: int, occurrence_id: int):
-    home = _home(home_id)
+    home = home_or_404(home_id)
     _require_manager(home)
     item = services.occurrence_of(home, occurrence_id)
     form = ReasonForm()
@@ -672,7 +338,7 @@ def decline(home_id: int, occurrence_id: int):
 @bp.get("/<int:home_id>/approvals")
 @role_required(*STAFF)
 def approvals(home_id: int):
-    home = _home(home_id)
+    home = home_or_404(home_id)
     return render_template(
         "homes/approvals.html",
         home=home,
@@ -685,7 +351,7 @@ def approvals(home_id: int):
 @bp.post("/<int:home_id>/bookings/<int:occurrence_id>/slots/<int:slot_id>")
 @role_required(*STAFF)
 def sign_up(home_id: int, occurrence_id: int, slot_id: int):
-    home = _home(home_id)
+    home = home_or_404(home_id)
     item = services.occurrence_of(home, occurrence_id)
     form = SlotForm()
     if not form.validate_on_submit():
@@ -703,7 +369,7 @@ def sign_up(home_id: int, occurrence_id: int, slot_id: int):
 @bp.post("/<int:home_id>/bookings/<int:occurrence_id>/slots/<int:slot_id>/clear")
 @role_required(*STAFF)
 def clear_slot(home_id: int, occurrence_id: int, slot_id: int):
-    home = _home(home_id)
+    home = home_or_404(home_id)
     item = services.occurrence_of(home, occurrence_id)
     services.clear_slot(item, slot_id)
     flash(_("Slot freed."), "success")

@@ -1,0 +1,40 @@
+"""The layout rules of DESIGN.md that a newcomer could break without noticing."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+WEBAPP = Path(__file__).resolve().parent.parent / "webapp"
+
+
+def _imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return names
+
+
+def test_no_blueprint_imports_the_app_factory_or_the_benchmarks():
+    offenders = [
+        str(path.relative_to(WEBAPP))
+        for path in (WEBAPP / "blueprints").rglob("*.py")
+        if {"webapp.app", "webapp.cli"} & _imported_modules(path)
+        or any(m.startswith("webapp.bench") for m in _imported_modules(path))
+    ]
+    assert offenders == []
+
+
+def test_view_modules_stay_small():
+    """Views are thin: a view module past ~400 lines wants splitting by sub-feature."""
+    too_long = {
+        str(path.relative_to(WEBAPP)): n
+        for path in (WEBAPP / "blueprints").rglob("*.py")
+        if "views" in path.parts or path.name == "views.py"
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 420
+    }
+    assert too_long == {}

@@ -1,0 +1,39 @@
+"""Week, month and list views of a home's bookings."""
+
+from __future__ import annotations
+
+from webapp.blueprints.homes import calendar
+from webapp.blueprints.homes.views import STAFF, bp
+from webapp.blueprints.homes.views.common import day_arg, home_or_404
+from webapp.htmx import render_page_or_partial
+from webapp.security import role_required
+
+
+@bp.get("/<int:home_id>/week")
+@role_required(*STAFF)
+def week(home_id: int):
+    home = home_or_404(home_id)
+    view = calendar.week(home, day_arg(home))
+    return render_page_or_partial("homes/week.html", "homes/_week.html", home=home, view=view)
+
+
+@bp.get("/<int:home_id>/month")
+@role_required(*STAFF)
+def month(home_id: int):
+    home = home_or_404(home_id)
+    view = calendar.month(home, day_arg(home))
+    return render_page_or_partial("homes/month.html", "homes/_month.html", home=home, view=view)
+
+
+@bp.get("/<int:home_id>/list")
+@role_required(*STAFF)
+def agenda(home_id: int):
+    home = home_or_404(home_id)
+    first = day_arg(home)
+    return render_page_or_partial(
+        "homes/list.html",
+        "homes/_list.html",
+        home=home,
+        first=first,
+        days=calendar.agenda(home, first),
+    )

@@ -1,0 +1,46 @@
+"""Helpers and template globals shared by the homes views."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from flask import abort, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from webapp.blueprints.homes import availability as av
+from webapp.blueprints.homes import services
+from webapp.blueprints.homes.views import bp
+from webapp.models import Home
+
+
+@bp.app_template_global()
+def local_time(home: Home, moment: datetime, fmt: str = "%H:%M") -> str:
+    return av.to_local(home, moment).strftime(fmt)
+
+
+@bp.app_template_global()
+def local_date(home: Home, moment: datetime) -> date:
+    return av.to_local(home, moment).date()
+
+
+@bp.app_template_global()
+def hhmm(minute: int) -> str:
+    return av.hhmm(minute)
+
+
+def minutes_of(value: time) -> int:
+    return value.hour * 60 + value.minute
+
+
+def day_arg(home: Home, name: str = "date") -> date:
+    raw = request.args.get(name, "")
+    try:
+        return date.fromisoformat(raw) if raw else av.to_local_today(home)
+    except ValueError:
+        abort(400, description=_("The date is not valid (use YYYY-MM-DD)."))
+
+
+def home_or_404(home_id: int) -> Home:
+    """The home if the current user may see it, else 404."""
+    return services.home_for(current_user, home_id)

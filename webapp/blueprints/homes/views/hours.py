@@ -1,0 +1,125 @@
+"""Opening hours and closures."""
+
+from __future__ import annotations
+
+from flask import flash, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from webapp.blueprints.homes import services
+from webapp.blueprints.homes.booking import BookingError
+from webapp.blueprints.homes.forms import (
+    ClosureForm,
+    OpeningHoursForm,
+)
+from webapp.blueprints.homes.views import STAFF, bp
+from webapp.blueprints.homes.views.common import home_or_404, minutes_of
+from webapp.htmx import hx_redirect, render_page_or_partial
+from webapp.models import Home
+from webapp.security import role_required
+
+
+@bp.route("/<int:home_id>/hours", methods=["GET", "POST"])
+@role_required(*STAFF)
+def hours(home_id: int):
+    home = home_or_404(home_id)
+    form = OpeningHoursForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.add_opening_hours(
+                home,
+                form.weekdays.data or [],
+                minutes_of(form.start.data),
+                minutes_of(form.end.data),
+                form.valid_from.data,
+                form.valid_to.data,
+                form.label.data or "",
+            )
+        except BookingError as error:
+            getattr(form, error.field or "start").errors.append(error.message)
+            status = error.status
+        else:
+            flash(_("Opening hours saved."), "success")
+            return hx_redirect(url_for("homes.hours", home_id=home.id))
+    elif request.method == "POST":
+        status = 422
+    return render_template(
+        "homes/hours.html", home=home, form=form, timetables=services.timetables(home)
+    ), status
+
+
+@bp.post("/<int:home_id>/hours/<int:row_id>/delete")
+@role_required(*STAFF)
+def delete_hours(home_id: int, row_id: int):
+    home = home_or_404(home_id)
+    services.delete_opening_hours(home, row_id)
+    flash(_("Opening hours removed."), "success")
+    return hx_redirect(url_for("homes.hours", home_id=home.id))
+
+
+def _closure_form(home: Home) -> ClosureForm:
+    form = ClosureForm()
+    form.room_id.choices = [SelectChoice("", _("Whole home"))] + [
+        SelectChoice(str(r.id), r.name) for r in home.rooms
+    ]
+    return form
+
+
+@bp.route("/<int:home_id>/closures", methods=["GET", "POST"])
+@role_required(*STAFF)
+def closures(home_id: int):
+    home = home_or_404(home_id)
+    form = _closure_form(home)
+    affected, status = [], 200
+    if form.validate_on_submit():
+        try:
+            _closure, cancelled = services.add_closure(
+                home,
+                current_user,
+                form.starts_on.data,
+                form.ends_on.data,
+                form.reason.data,
+                room_id=int(form.room_id.data) if form.room_id.data else None,
+                cancel_affected=request.form.get("cancel_affected") == "1",
+            )
+        except services.AffectsBookings as asked:
+            affected, status = asked.occurrences, 409
+        except BookingError as error:
+            getattr(form, error.field or "starts_on").errors.append(error.message)
+            status = error.status
+        else:
+            flash(
+                _("Closure added.")
+                + (
+                    " "
+                    + _(
+                        "%(count)s bookings cancelled; their organisers will be told.",
+                        count=len(cancelled),
+                    )
+                    if cancelled
+                    else ""
+                ),
+                "success",
+            )
+            return hx_redirect(url_for("homes.closures", home_id=home.id))
+    elif request.method == "POST":
+        status = 422
+    return render_page_or_partial(
+        "homes/closures.html",
+        "homes/_closure_form.html",
+        status,
+        home=home,
+        form=form,
+        affected=affected,
+    )
+
+
+@bp.post("/<int:home_id>/closures/<int:closure_id>/delete")
+@role_required(*STAFF)
+def delete_closure(home_id: int, closure_id: int):
+    home = home_or_404(home_id)
+    services.delete_closure(home, closure_id)
+    flash(_("Closure removed."), "success")
+    return hx_redirect(url_for("homes.closures", home_id=home.id))

@@ -1,0 +1,183 @@
+"""The volunteer list, export, profiles, invitations and the place picker."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from webapp import clock
+from webapp.blueprints.auth import invitations
+from webapp.blueprints.auth.services import AccountError
+from webapp.blueprints.volunteers import exporting, pairing, services
+from webapp.blueprints.volunteers.forms import (
+    DateRangeForm,
+    ProfileForm,
+    WeeklySlotForm,
+)
+from webapp.blueprints.volunteers.services import RuleError
+from webapp.blueprints.volunteers.views import bp
+from webapp.blueprints.volunteers.views.common import current_locale, form_error
+from webapp.extensions import db
+from webapp.htmx import hx_redirect, is_fragment_request, render_page_or_partial
+from webapp.models import Place, Volunteer
+from webapp.models.accounts import COORDINATOR
+from webapp.security import role_required
+
+
+@bp.get("/")
+@role_required(COORDINATOR)
+def index():
+    filters = services.filters_from_args(request.args)
+    result = services.search_volunteers(filters)
+    context = {
+        "result": result,
+        "filters": filters,
+        "skills": services.all_skills(),
+        "teams": services.all_teams(),
+    }
+    return render_page_or_partial("volunteers/index.html", "volunteers/_table.html", **context)
+
+
+@bp.get("/export.<fmt>")
+@role_required(COORDINATOR)
+def export(fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    filters = services.filters_from_args(request.args)
+    rows = exporting.export_rows(filters)
+    if fmt == "csv":
+        body, mime = exporting.to_csv(exporting.EXPORT_COLUMNS, rows), exporting.CSV_MIME
+    else:
+        body, mime = exporting.to_xlsx(exporting.EXPORT_COLUMNS, rows), exporting.XLSX_MIME
+    name = f"volunteers-{clock.today().isoformat()}.{fmt}"
+    return Response(
+        body, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+# --- Profiles -----------------------------------------------------------------------------------
+
+
+def _profile_form(volunteer: Volunteer | None = None) -> ProfileForm:
+    skills = services.all_skills()
+    locale = current_locale()
+    skill_choices = [(s.code, s.label(locale)) for s in skills]
+    place_choices = [
+        (str(p.id), ("— " if p.kind == "village" else "") + p.name)
+        for p in services.places_for_picker()
+    ]
+    form = ProfileForm(obj=volunteer, skill_choices=skill_choices, place_choices=place_choices)
+    if volunteer is not None and request.method == "GET":
+        form.skills.data = [s.code for s in volunteer.skills]
+        form.gender.data = volunteer.gender or ""
+    return form
+
+
+def _profile_data(form: ProfileForm) -> dict:
+    return {
+        name: getattr(form, name).data for name in services.PROFILE_FIELDS if hasattr(form, name)
+    }
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(COORDINATOR)
+def create():
+    form = _profile_form()
+    if form.validate_on_submit():
+        try:
+            volunteer = services.save_profile(None, _profile_data(form), form.skills.data)
+        except RuleError as error:
+            form_error(form, error)
+        else:
+            flash(_("Volunteer %(name)s added.", name=volunteer.name), "success")
+            return hx_redirect(url_for("volunteers.detail", volunteer_id=volunteer.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("volunteers/form.html", form=form, volunteer=None), status
+
+
+@bp.get("/me")
+@login_required
+def my_profile():
+    volunteer = services.profile_of(current_user)
+    if volunteer is None:
+        return render_template("volunteers/no_profile.html")
+    return hx_redirect(url_for("volunteers.detail", volunteer_id=volunteer.id))
+
+
+@bp.get("/<int:volunteer_id>")
+@login_required
+def detail(volunteer_id: int):
+    volunteer = services.visible_volunteer(volunteer_id, current_user)
+    return detail_page(volunteer)
+
+
+def detail_page(
+    volunteer: Volunteer, slot_form=None, range_form=None, status: int = 200, invite_link=None
+):
+    coordinator = services.is_coordinator(current_user)
+    return render_template(
+        "volunteers/detail.html",
+        volunteer=volunteer,
+        invitation=invitations.open_invitation_of(volunteer) if coordinator else None,
+        invite_link=invite_link,
+        grid=services.weekly_grid(volunteer),
+        slot_form=slot_form or WeeklySlotForm(formdata=None),
+        range_form=range_form or DateRangeForm(formdata=None),
+        teams=services.team_names_for([volunteer.id]).get(volunteer.id, ""),
+        pairings=pairing.pairings_of(volunteer),
+        is_coordinator=coordinator,
+        history=services.vetting_history(volunteer) if coordinator else [],
+    ), status
+
+
+@bp.post("/<int:volunteer_id>/invite")
+@role_required(COORDINATOR)
+def invite(volunteer_id: int):
+    """A one-time sign-in link for a volunteer without an account (e.g. after an import)."""
+    volunteer = db.session.get(Volunteer, volunteer_id) or abort(404)
+    try:
+        token, invitation = invitations.invite(volunteer, current_user)
+    except AccountError as error:
+        abort(409, description=error.message)
+    link = url_for("auth.accept_invitation", token=token, _external=True)
+    if not is_fragment_request():
+        return detail_page(volunteer, invite_link=link)
+    return render_template(
+        "volunteers/_account.html",
+        volunteer=volunteer,
+        invitation=invitation,
+        invite_link=link,
+    )
+
+
+@bp.route("/<int:volunteer_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(volunteer_id: int):
+    volunteer = services.visible_volunteer(volunteer_id, current_user)
+    form = _profile_form(volunteer)
+    if form.validate_on_submit():
+        try:
+            services.save_profile(volunteer, _profile_data(form), form.skills.data)
+        except RuleError as error:
+            form_error(form, error)
+        else:
+            flash(_("Profile saved."), "success")
+            return hx_redirect(url_for("volunteers.detail", volunteer_id=volunteer.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("volunteers/form.html", form=form, volunteer=volunteer), status
+
+
+@bp.get("/place")
+@login_required
+def place_fields():
+    """htmx: the home-base fields filled from the chosen township or village."""
+    place = None
+    raw = request.args.get("place_id", "")
+    if raw.isdigit():
+        place = db.session.get(Place, int(raw))
+    form = _profile_form()
+    if place is not None:
+        form.place_name.data = place.full_name
+        form.lat.data, form.lon.data = place.lat, place.lon
+    return render_template("volunteers/_place_fields.html", form=form)
