@@ -253,3 +253,46 @@ def booking(
     )
     _save(event)
     return event.occurrences[0]
+
+
+# --- Planning: programmes and posts ----------------------------------------------------------
+
+
+def programme(
+    *,
+    kind: str = "summer",
+    name: str | None = None,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+    **fields: Any,
+):
+    from webapp.models import Programme
+
+    first = starts_on or today() + timedelta(days=30)
+    obj = Programme(
+        kind=kind,
+        name=name or f"测试计划{_n()}",
+        starts_on=first,
+        ends_on=ends_on or first + timedelta(days=27),
+        **fields,
+    )
+    return _save(obj)
+
+
+def post(programme, *, name: str | None = None, days: int = 7, **fields: Any):
+    from webapp.models import Post
+
+    starts_on = fields.pop("starts_on", programme.starts_on)
+    obj = Post(
+        programme=programme,
+        name=name or f"测试点{_n()}",
+        starts_on=starts_on,
+        ends_on=fields.pop("ends_on", starts_on + timedelta(days=days - 1)),
+        beds=fields.pop("beds", 8),
+        min_headcount=fields.pop("min_headcount", 2),
+        max_headcount=fields.pop("max_headcount", 6),
+        lat=fields.pop("lat", 26.6),
+        lon=fields.pop("lon", 107.5),
+        **fields,
+    )
+    return _save(obj)

@@ -11,12 +11,15 @@ from webapp.extensions import db
 
 def _scratch_url(database_url: str, tmp_path) -> str:
     if database_url.startswith("postgresql"):
+        # Named after the test database, so that two checkouts testing at once do not collide.
+        base, name = database_url.rsplit("/", 1)
+        scratch = f"{name}_migration_check"
         admin = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            conn.execute(sa.text("DROP DATABASE IF EXISTS shouwang_migration_check"))
-            conn.execute(sa.text("CREATE DATABASE shouwang_migration_check"))
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{scratch}"'))
+            conn.execute(sa.text(f'CREATE DATABASE "{scratch}"'))
         admin.dispose()
-        return database_url.rsplit("/", 1)[0] + "/shouwang_migration_check"
+        return f"{base}/{scratch}"
     return f"sqlite:///{tmp_path / 'migrations.db'}"
 
 

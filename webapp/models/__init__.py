@@ -9,6 +9,20 @@ from webapp.models.imports import PendingImport
 from webapp.models.invitations import Invitation
 from webapp.models.notifications import OutboxMessage
 from webapp.models.places import Place
+from webapp.models.plans import Assignment, ForbiddenPair, Plan, SolveRun
+from webapp.models.programmes import (
+    Post,
+    PostSkill,
+    Programme,
+    programme_homes,
+    programme_teams,
+    programme_volunteers,
+    team_preferred_posts,
+    volunteer_companions,
+    volunteer_preferred_homes,
+    volunteer_preferred_posts,
+    volunteer_preferred_skills,
+)
 from webapp.models.settings import Setting
 from webapp.models.volunteers import (
     Skill,
@@ -22,12 +36,14 @@ from webapp.models.volunteers import (
 
 __all__ = [
     "ROLES",
+    "Assignment",
     "AuditLog",
     "CallSlot",
     "CareLog",
     "Child",
     "Closure",
     "Event",
+    "ForbiddenPair",
     "Home",
     "Invitation",
     "Need",
@@ -37,9 +53,14 @@ __all__ = [
     "Pairing",
     "PendingImport",
     "Place",
+    "Plan",
+    "Post",
+    "PostSkill",
+    "Programme",
     "Room",
     "Setting",
     "Skill",
+    "SolveRun",
     "Team",
     "TeamMember",
     "User",
@@ -48,5 +69,13 @@ __all__ = [
     "VolunteerDateRange",
     "WeeklyAvailability",
     "home_managers",
+    "programme_homes",
+    "programme_teams",
+    "programme_volunteers",
+    "team_preferred_posts",
+    "volunteer_companions",
+    "volunteer_preferred_homes",
+    "volunteer_preferred_posts",
+    "volunteer_preferred_skills",
     "volunteer_skills",
 ]

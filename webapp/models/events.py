@@ -19,6 +19,9 @@ from sqlalchemy import (
     literal_column,
     text,
 )
+from sqlalchemy import (
+    false as sa_false,
+)
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -153,6 +156,11 @@ class Need(db.Model):
     __table_args__ = (
         CheckConstraint("min_headcount >= 0", name="min_nonnegative"),
         CheckConstraint("max_headcount >= min_headcount", name="max_at_least_min"),
+        CheckConstraint(
+            "preferred_headcount IS NULL OR "
+            "(preferred_headcount >= min_headcount AND preferred_headcount <= max_headcount)",
+            name="preferred_between",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -161,6 +169,12 @@ class Need(db.Model):
     min_headcount: Mapped[int] = mapped_column(default=1, nullable=False)
     max_headcount: Mapped[int] = mapped_column(default=1, nullable=False)
     vetting_required: Mapped[bool] = mapped_column(default=True, nullable=False)
+    # Headcount to aim for above the minimum (None: the minimum), as the planner reads it.
+    preferred_headcount: Mapped[int | None]
+    # Volunteers may sign up for its dates themselves (issue: volunteer self-service).
+    open_for_signup: Mapped[bool] = mapped_column(
+        default=False, server_default=sa_false(), nullable=False
+    )
 
     event: Mapped[Event] = relationship(back_populates="needs")
     skill: Mapped[Skill | None] = relationship()

@@ -3,14 +3,32 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy import (
+    false as sa_false,
+)
+from sqlalchemy import (
+    true as sa_true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp import clock
 from webapp.extensions import db
 from webapp.models.accounts import User
 from webapp.models.base import TimestampMixin
+
+if TYPE_CHECKING:
+    from webapp.models.homes import Home
 
 VOLUNTEER_KINDS = ("surrogate_parent", "college_student", "teacher", "community")
 TRANSPORT_MODES = ("walk", "bicycle", "ebike", "bus", "car")
@@ -47,6 +65,8 @@ class Volunteer(TimestampMixin, db.Model):
     __table_args__ = (
         CheckConstraint("max_travel_minutes >= 0", name="max_travel_nonnegative"),
         CheckConstraint("max_sessions_per_week >= 0", name="max_sessions_nonnegative"),
+        CheckConstraint("max_minutes_per_week >= 0", name="max_minutes_nonnegative"),
+        CheckConstraint("max_posts >= 0", name="max_posts_nonnegative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,6 +92,16 @@ class Volunteer(TimestampMixin, db.Model):
     expires_on: Mapped[date | None] = mapped_column(index=True)
     checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     vetting_note: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    # What the planner reads beyond the profile: weekly minutes (sessions plus travel), summer
+    # posts at most, adult (a post needs a cleared adult), may lead a post, and the cohort
+    # (college or class) to be placed with; preferences and companions are tables below.
+    max_minutes_per_week: Mapped[int] = mapped_column(
+        default=600, server_default="600", nullable=False
+    )
+    max_posts: Mapped[int] = mapped_column(default=1, server_default="1", nullable=False)
+    is_adult: Mapped[bool] = mapped_column(default=True, server_default=sa_true(), nullable=False)
+    can_lead: Mapped[bool] = mapped_column(default=False, server_default=sa_false(), nullable=False)
+    cohort: Mapped[str] = mapped_column(String(60), default="", server_default="", nullable=False)
 
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
     checked_by: Mapped[User | None] = relationship(foreign_keys=[checked_by_id])
@@ -85,6 +115,18 @@ class Volunteer(TimestampMixin, db.Model):
         back_populates="volunteer",
         cascade="all, delete-orphan",
         order_by="VolunteerDateRange.starts_on",
+    )
+    preferred_homes: Mapped[list[Home]] = relationship(
+        secondary="volunteer_preferred_homes", order_by="Home.id"
+    )
+    preferred_skills: Mapped[list[Skill]] = relationship(
+        secondary="volunteer_preferred_skills", order_by="Skill.id"
+    )
+    companions: Mapped[list[Volunteer]] = relationship(
+        secondary="volunteer_companions",
+        primaryjoin="Volunteer.id == volunteer_companions.c.volunteer_id",
+        secondaryjoin="Volunteer.id == volunteer_companions.c.companion_id",
+        order_by="Volunteer.id",
     )
 
     def is_cleared(self, on: date | None = None) -> bool:
