@@ -35,7 +35,5 @@ def nav_items_for_current_user() -> list[NavItem]:
     if not current_user.is_authenticated:
         return []
     return [
-        item
-        for item in NAV_ITEMS
-        if current_user.has_role(*item.roles) and can_open(item.endpoint)
+        item for item in NAV_ITEMS if current_user.has_role(*item.roles) and can_open(item.endpoint)
     ]

@@ -326,19 +326,30 @@ def all_teams() -> list[Team]:
     return list(db.session.scalars(select(Team).order_by(Team.name)))
 
 
-def places_for_picker() -> list[Place]:
-    """Townships and villages, each township followed by its villages."""
-    townships = db.session.scalars(
-        select(Place)
-        .where(Place.kind == "township")
-        .options(selectinload(Place.children))
-        .order_by(Place.name)
+def townships() -> list[Place]:
+    """Townships with their villages loaded, for the place picker."""
+    return list(
+        db.session.scalars(
+            select(Place)
+            .where(Place.kind == "township")
+            .options(selectinload(Place.children))
+            .order_by(Place.name)
+        )
     )
-    ordered: list[Place] = []
-    for township in townships:
-        ordered.append(township)
-        ordered.extend(c for c in township.children if c.kind == "village")
-    return ordered
+
+
+def picked_place(township_id: str, village_id: str) -> tuple[Place | None, Place | None]:
+    """The township and (if it lies in that township) the village chosen in the place picker."""
+    township = village = None
+    if township_id.isdigit():
+        township = db.session.get(Place, int(township_id))
+        if township is not None and township.kind != "township":
+            township = None
+    if township is not None and village_id.isdigit():
+        village = db.session.get(Place, int(village_id))
+        if village is None or village.kind != "village" or village.parent_id != township.id:
+            village = None
+    return township, village
 
 
 # --- Profiles -----------------------------------------------------------------------------------

@@ -85,6 +85,26 @@ def add_member(team: Team, volunteer: Volunteer) -> TeamMember:
     return membership
 
 
+def other_teams(team: Team, volunteer_ids: list[int]) -> dict[int, list[Team]]:
+    """The other teams each volunteer is in (any programme), to warn before a clash of summers.
+
+    The rule above only refuses the same programme spelt the same way; "2026暑期" and
+    "2026 暑期三下乡" are one summer to a person, so a coordinator is shown every other team.
+    """
+    found: dict[int, list[Team]] = {}
+    if not volunteer_ids:
+        return found
+    rows = db.session.execute(
+        select(TeamMember.volunteer_id, Team)
+        .join(Team, Team.id == TeamMember.team_id)
+        .where(TeamMember.volunteer_id.in_(volunteer_ids), Team.id != team.id)
+        .order_by(Team.name)
+    )
+    for volunteer_id, other in rows:
+        found.setdefault(volunteer_id, []).append(other)
+    return found
+
+
 def remove_member(team: Team, volunteer_id: int) -> None:
     membership = next((m for m in team.memberships if m.volunteer_id == volunteer_id), None)
     if membership is None:
