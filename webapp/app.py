@@ -14,6 +14,7 @@ from webapp.extensions import htmx as htmx_extension
 from webapp.i18n import LANGUAGE_NAMES, select_locale, select_timezone
 from webapp.labels import TEMPLATE_HELPERS
 from webapp.navigation import nav_items_for_current_user
+from webapp.pinyin import initial
 from webapp.security import can_open, init_login
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,3 +119,4 @@ def _register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.globals.update(TEMPLATE_HELPERS)
     app.jinja_env.globals["can_open"] = can_open
+    app.jinja_env.globals["name_initial"] = initial

@@ -112,9 +112,10 @@ def test_export_follows_the_filters(coordinator_client):
     factories.volunteer(name="导出甲", kind="teacher")
     factories.volunteer(name="导出乙", kind="community")
     response = coordinator_client.get("/volunteers/export.csv?kind=teacher")
-    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # charset once
     text = response.get_data().decode("utf-8-sig")
     assert "导出甲" in text and "导出乙" not in text
+    assert text.startswith("姓名,类型,手机号") and ",教师," in text
     xlsx = coordinator_client.get("/volunteers/export.xlsx")
     assert xlsx.data[:2] == b"PK" and "attachment" in xlsx.headers["Content-Disposition"]
 
@@ -443,10 +444,28 @@ def test_another_coordinator_cannot_see_my_pending_import(coordinator_client, ap
     assert client.post(preview_url + "/confirm").status_code == 404
 
 
-def test_import_template_downloads(coordinator_client):
+def test_import_template_downloads_in_the_users_language(coordinator_client):
     csv_file = coordinator_client.get("/volunteers/import/template.csv")
-    assert csv_file.get_data().decode("utf-8-sig").startswith("name,kind,phone")
+    assert csv_file.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert csv_file.get_data().decode("utf-8-sig").startswith("姓名,类型,手机号")
+    assert "filename*=UTF-8''" in csv_file.headers["Content-Disposition"]
+    english = coordinator_client.get(
+        "/volunteers/import/template.csv", headers={"Accept-Language": "en"}
+    )
+    assert english.get_data().decode("utf-8-sig").startswith("Name,Kind,Mobile phone")
     assert coordinator_client.get("/volunteers/import/template.xlsx").data[:2] == b"PK"
+
+
+def test_the_import_preview_shows_headers_and_codes_in_the_users_language(coordinator_client):
+    upload = "name,kind,phone,transport_mode\n预览,surrogate_parent,13800000091,ebike\n"
+    response = coordinator_client.post(
+        "/volunteers/import",
+        data={"file": (io.BytesIO(upload.encode()), "v.csv")},
+        content_type="multipart/form-data",
+    )
+    preview = coordinator_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert '<th scope="col">姓名' in preview and "代理家长" in preview and "电动车" in preview
+    assert "surrogate_parent" not in preview and "ebike" not in preview
 
 
 def test_htmx_post_without_csrf_token_is_refused(coordinator_client, csrf_enabled):

@@ -17,7 +17,7 @@ def search_users(q: str = "", role: str = "", page: int = 1) -> Page:
         )
     if role:
         query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
-    return paginate(query, page, (User.name, User.id))
+    return paginate(query, page, User.by_name())
 
 
 def search_audit_log(action: str = "", page: int = 1) -> Page:

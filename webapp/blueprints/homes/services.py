@@ -37,7 +37,7 @@ def sees_all_homes(user: User) -> bool:
 
 
 def visible_homes(user: User) -> list[Home]:
-    query = select(Home).order_by(Home.name)
+    query = select(Home).order_by(*Home.by_name())
     if not sees_all_homes(user):
         query = query.where(
             Home.id.in_(select(home_managers.c.home_id).where(home_managers.c.user_id == user.id))
@@ -90,7 +90,7 @@ def manager_candidates() -> list[User]:
         db.session.scalars(
             select(User)
             .where(User.id.in_(select(UserRole.user_id).where(UserRole.role == "home_manager")))
-            .order_by(User.name)
+            .order_by(*User.by_name())
         )
     )
 

@@ -242,8 +242,10 @@ def filtered_query(filters: VolunteerFilters, today: date | None = None) -> Sele
 
 
 def _order(filters: VolunteerFilters):
+    if filters.sort == "name":  # by pinyin (webapp/pinyin.py), then characters, then id
+        terms = Volunteer.by_name()
+        return [t.desc() for t in terms] if filters.direction == "desc" else list(terms)
     column = {
-        "name": Volunteer.name,
         "kind": Volunteer.kind,
         "vetting": Volunteer.vetting_status,
         "place": Volunteer.place_name,
@@ -310,7 +312,7 @@ def team_names_for(volunteer_ids: Iterable[int]) -> dict[int, str]:
         select(TeamMember.volunteer_id, Team.name)
         .join(Team, Team.id == TeamMember.team_id)
         .where(TeamMember.volunteer_id.in_(ids))
-        .order_by(Team.name)
+        .order_by(*Team.by_name())
     )
     names: dict[int, str] = {}
     for volunteer_id, name in rows:
@@ -323,7 +325,7 @@ def all_skills() -> list[Skill]:
 
 
 def all_teams() -> list[Team]:
-    return list(db.session.scalars(select(Team).order_by(Team.name)))
+    return list(db.session.scalars(select(Team).order_by(*Team.by_name())))
 
 
 def townships() -> list[Place]:
@@ -641,7 +643,7 @@ def expiring_clearances(
                 Volunteer.expires_on >= today,
                 Volunteer.expires_on <= today + timedelta(days=within_days),
             )
-            .order_by(Volunteer.expires_on, Volunteer.name)
+            .order_by(Volunteer.expires_on, *Volunteer.by_name())
         )
     )
 

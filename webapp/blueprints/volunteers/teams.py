@@ -17,7 +17,7 @@ def list_teams() -> list[Team]:
         db.session.scalars(
             select(Team)
             .options(selectinload(Team.memberships).selectinload(TeamMember.volunteer))
-            .order_by(Team.programme.desc(), Team.name)
+            .order_by(Team.programme.desc(), *Team.by_name())
         )
     )
 
@@ -98,7 +98,7 @@ def other_teams(team: Team, volunteer_ids: list[int]) -> dict[int, list[Team]]:
         select(TeamMember.volunteer_id, Team)
         .join(Team, Team.id == TeamMember.team_id)
         .where(TeamMember.volunteer_id.in_(volunteer_ids), Team.id != team.id)
-        .order_by(Team.name)
+        .order_by(*Team.by_name())
     )
     for volunteer_id, other in rows:
         found.setdefault(volunteer_id, []).append(other)
@@ -136,4 +136,4 @@ def candidates(team: Team, q: str, limit: int = 20) -> list[Volunteer]:
     if q:
         like = f"%{q.strip().lower()}%"
         query = query.where((func.lower(Volunteer.name).like(like)) | (Volunteer.phone.like(like)))
-    return list(db.session.scalars(query.order_by(Volunteer.name).limit(limit)))
+    return list(db.session.scalars(query.order_by(*Volunteer.by_name()).limit(limit)))

@@ -45,14 +45,19 @@ def export(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     filters = services.filters_from_args(request.args)
-    rows = exporting.export_rows(filters)
+    rows = exporting.export_rows(filters, current_locale())
+    header = exporting.headers(exporting.EXPORT_KEYS)
     if fmt == "csv":
-        body, mime = exporting.to_csv(exporting.EXPORT_COLUMNS, rows), exporting.CSV_MIME
+        body, mime = exporting.to_csv(header, rows), exporting.CSV_MIME
     else:
-        body, mime = exporting.to_xlsx(exporting.EXPORT_COLUMNS, rows), exporting.XLSX_MIME
-    name = f"volunteers-{clock.today().isoformat()}.{fmt}"
+        body, mime = exporting.to_xlsx(header, rows), exporting.XLSX_MIME
+    day = clock.today().isoformat()
     return Response(
-        body, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+        body,
+        mimetype=mime,
+        headers=exporting.attachment(
+            f"volunteers-{day}.{fmt}", _("volunteers-%(day)s", day=day) + f".{fmt}"
+        ),
     )
 
 
