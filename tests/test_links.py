@@ -6,6 +6,8 @@ link found on them is requested, downloads included.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.conftest import AuthActions
@@ -25,12 +27,15 @@ def test_every_link_a_role_sees_opens(app, demo_county, email):
     client = app.test_client()
     assert AuthActions(client).login(email, app.config["DEMO_PASSWORD"]).status_code == 303
     links: dict[str, str] = {}  # link -> a page it was found on
+    flaws: list[str] = []
 
     def open_page(url: str) -> list[str] | None:
         response = client.get(url, follow_redirects=True)
         if response.status_code != 200 or response.mimetype != "text/html":
             return None
-        found = links_in(response.get_data(as_text=True))
+        html = response.get_data(as_text=True)
+        flaws.extend(f"{url}: {flaw}" for flaw in page_flaws(html))
+        found = links_in(html)
         for link in found:
             links.setdefault(link, url)
         return found
@@ -46,6 +51,27 @@ def test_every_link_a_role_sees_opens(app, demo_county, email):
         if status != 200:
             broken.append(f"{link} (linked from {source}) answers {status}")
     assert broken == [], f"{email} sees links that do not open:\n" + "\n".join(broken)
+    assert flaws == []
+
+
+def page_flaws(html: str) -> list[str]:
+    """What a new user tripped over on some page: a doubled title, htmx attributes that htmx
+    does not read (hx_get=), an icon-less page."""
+    flaws = []
+    title = re.search(r"<title>(.*?)</title>", html, re.S)
+    if title and title.group(1).count("守望") + title.group(1).count("Shouwang") > 1:
+        flaws.append(f"doubled title {title.group(1)!r}")
+    if re.search(r"\shx_[a-z]+=", html):
+        flaws.append("an hx_ attribute (htmx reads hx-)")
+    if 'rel="icon"' not in html:
+        flaws.append("no icon")
+    return flaws
+
+
+def test_page_flaws_finds_what_confused_a_new_user():
+    page = '<title>守望 · 守望</title><select hx_get="/x"></select>'
+    assert len(page_flaws(page)) == 3
+    assert page_flaws('<title>志愿者 · 守望</title><link rel="icon" href="/i.svg">') == []
 
 
 def test_the_walk_skips_downloads_and_logout_but_the_links_include_them():
