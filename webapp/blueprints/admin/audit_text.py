@@ -195,7 +195,7 @@ def actor_phrase(user: User | None) -> Markup:
     if user is None:
         return Markup("<strong>{}</strong>").format(_("The system"))
     role = next((r for r in ROLE_ORDER if r in user.roles), None)
-    if role is None:
+    if role is None or str(ROLE_LABELS[role]) in user.name:  # "县协调员 周明" names it already
         return Markup("<strong>{}</strong>").format(user.name)
     return Markup("{} <strong>{}</strong>").format(ROLE_LABELS[role], user.name)
 
