@@ -65,12 +65,22 @@ def page_flaws(html: str) -> list[str]:
         flaws.append("an hx_ attribute (htmx reads hx-)")
     if 'rel="icon"' not in html:
         flaws.append("no icon")
+    shown = re.sub(r"<(script|style)\b.*?</\1>|<[^>]+>", "\n", html, flags=re.S)
+    for code in re.findall(rf"^\s*({RAW_CODES})\s*$", shown, flags=re.M):
+        flaws.append(f"a raw code shown as text: {code}")
     return flaws
 
 
+# Stored codes that must reach the reader as labels (labels.py), never as they are stored.
+RAW_CODES = (
+    "pending|cleared|expired|rejected|requested|confirmed|declined|cancelled|surrogate_parent|"
+    "college_student|video_call|reading_club|home_manager|coordinator|ebike|bicycle"
+)
+
+
 def test_page_flaws_finds_what_confused_a_new_user():
-    page = '<title>守望 · 守望</title><select hx_get="/x"></select>'
-    assert len(page_flaws(page)) == 3
+    page = '<title>守望 · 守望</title><select hx_get="/x"></select><td>pending</td>'
+    assert len(page_flaws(page)) == 4
     assert page_flaws('<title>志愿者 · 守望</title><link rel="icon" href="/i.svg">') == []
 
 
