@@ -1,8 +1,9 @@
+from flask_login import login_user, logout_user
 from hypothesis import given
 from hypothesis import strategies as st
 
 from tests import factories
-from webapp.security import hash_password, load_user, safe_next_url, verify_password
+from webapp.security import can_open, hash_password, load_user, safe_next_url, verify_password
 
 
 def test_password_hash_is_argon2_and_verifies(app):
@@ -37,3 +38,15 @@ def test_safe_next_url_never_returns_an_offsite_target(target):
     if result is not None:
         assert result.startswith("/") and not result.startswith("//")
         assert "://" not in result.split("?")[0] and "\\" not in result
+
+
+def test_can_open_follows_the_roles_a_view_requires(app):
+    admin = factories.user(roles=["admin"])
+    with app.test_request_context():
+        assert not can_open("volunteers.index")  # a guest
+        assert can_open("main.index")  # a page without a role check
+        login_user(admin)
+        assert can_open("admin.users")
+        assert not can_open("volunteers.index")  # coordinators only
+        assert not can_open("no.such_endpoint")
+        logout_user()

@@ -14,7 +14,8 @@ from webapp.extensions import htmx as htmx_extension
 from webapp.i18n import LANGUAGE_NAMES, select_locale, select_timezone
 from webapp.labels import TEMPLATE_HELPERS
 from webapp.navigation import nav_items_for_current_user
-from webapp.security import init_login
+from webapp.pinyin import initial
+from webapp.security import can_open, init_login
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -117,3 +118,5 @@ def _register_template_helpers(app: Flask) -> None:
         }
 
     app.jinja_env.globals.update(TEMPLATE_HELPERS)
+    app.jinja_env.globals["can_open"] = can_open
+    app.jinja_env.globals["name_initial"] = initial

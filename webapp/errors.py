@@ -67,6 +67,8 @@ def render_error(code: int, message: str | None = None):
 def _description(error: HTTPException) -> str | None:
     # Our own abort(409, description=...) carries a translated reason; werkzeug's defaults are English.
     description = getattr(error, "description", None)
+    if error.code == 429:  # Flask-Limiter describes the limit in English ("10 per 1 minute")
+        return None
     if description and description != type(error).description:
         return str(description)
     return None

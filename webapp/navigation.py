@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from webapp.models.accounts import ADMIN, COORDINATOR, HOME_MANAGER, VOLUNTEER
+from webapp.security import can_open
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,6 @@ def nav_items_for_current_user() -> list[NavItem]:
     """Items the user's roles allow, leaving out features that are not installed."""
     if not current_user.is_authenticated:
         return []
-    views = current_app.view_functions
     return [
-        item for item in NAV_ITEMS if item.endpoint in views and current_user.has_role(*item.roles)
+        item for item in NAV_ITEMS if current_user.has_role(*item.roles) and can_open(item.endpoint)
     ]

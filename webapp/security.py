@@ -77,9 +77,24 @@ def role_required(*roles: str) -> Callable:
                 abort(403)
             return view(*args, **kwargs)
 
+        wrapped.allowed_roles = roles  # read by can_open(), so that links follow the same rule
         return wrapped
 
     return decorator
+
+
+def can_open(endpoint: str) -> bool:
+    """Whether the current user may open the pages of an endpoint (by role; object checks apart).
+
+    Pages show a link only where this holds, so nobody is sent to a 403.
+    """
+    view = current_app.view_functions.get(endpoint)
+    if view is None:
+        return False
+    roles = getattr(view, "allowed_roles", None)
+    if roles is None:
+        return True
+    return bool(current_user.is_authenticated and current_user.has_role(*roles))
 
 
 def safe_next_url(target: str | None) -> str | None:

@@ -137,3 +137,53 @@ def test_coordinator_invites_an_imported_volunteer_who_then_signs_in(
 
     page.reload()  # the coordinator now sees the account instead of the invitation
     expect(page.locator("#account-section")).to_contain_text("invited@example.org")
+
+
+def test_coordinator_picks_a_township_then_a_village_for_the_home_base(browser_login, app, page):
+    factories.user(email="coord-place@example.org", roles=["coordinator"])
+    township = factories.place(name="石门乡", kind="township", lat=26.64, lon=107.44)
+    factories.place(name="石门村", parent=township, lat=26.645, lon=107.432)
+    village = factories.place(name="高坡村", parent=township, lat=26.668, lon=107.405)
+    other = factories.place(name="白云镇", kind="township")
+    factories.place(name="杨柳村", parent=other)
+
+    browser_login("coord-place@example.org")
+    page.goto("/volunteers/new")
+    expect(page.locator("#village_id")).to_be_disabled()
+    page.select_option("#township_id", str(township.id))
+    villages = page.locator("#village_id option")
+    expect(villages).to_have_count(3)  # "the whole township", 石门村, 高坡村
+    expect(page.locator("#village_id")).to_contain_text("高坡村")
+    expect(page.locator("#village_id")).not_to_contain_text("杨柳村")
+    expect(page.locator("#place_name")).to_have_value("石门乡")
+
+    page.select_option("#village_id", str(village.id))
+    expect(page.locator("#place_name")).to_have_value("石门乡高坡村")
+    expect(page.locator("#lat")).to_have_value("26.668")
+    expect(page.locator("#township_id")).to_have_value(str(township.id))
+
+
+def test_team_member_search_answers_every_search_typed(browser_login, app, page):
+    factories.user(email="coord-team@example.org", roles=["coordinator"])
+    team = factories.team(name="春晖队", programme="2026暑期")
+    factories.volunteer(name="周晓", kind="college_student")
+    factories.volunteer(name="吴悦", kind="college_student")
+    errors: list[str] = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+
+    browser_login("coord-team@example.org")
+    page.goto(f"/volunteers/teams/{team.id}")
+    page.fill("#candidate-q", "周晓")
+    expect(page.locator("#candidates")).to_contain_text("周晓")
+    page.fill("#candidate-q", "吴悦")
+    expect(page.locator("#candidates")).to_contain_text("吴悦")
+    expect(page.locator("#candidates")).not_to_contain_text("周晓")
+    page.get_by_role("button", name="添加 吴悦").click()
+    expect(page.locator("#team-members tbody")).to_contain_text("吴悦")
+    # htmx wires swapped content when it settles; a person never types within those 20 ms.
+    page.wait_for_function("() => !document.querySelector('.htmx-added, .htmx-settling')")
+    page.fill("#candidate-q", "周晓")  # the form was swapped: searching still works
+    expect(page.locator("#candidates")).to_contain_text("周晓")
+    assert errors == [], errors

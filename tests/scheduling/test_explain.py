@@ -49,7 +49,7 @@ def test_uncleared_pin_is_reported_as_conflicting_rules():
     summary = plan.explanations[0]
     assert summary.kind == "infeasible"
     assert sorted(summary.params["rules"]) == ["cleared", "pin"]
-    assert "not cleared" in summary.text["en"] and "未通过背景审查" in summary.text["zh_CN"]
+    assert "not cleared" in summary.text["en"] and "未通过审核" in summary.text["zh_CN"]
 
 
 def test_post_needing_two_english_teachers_with_one_free_names_the_minimum():

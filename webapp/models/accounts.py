@@ -10,7 +10,7 @@ from sqlalchemy import ForeignKey, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
-from webapp.models.base import TimestampMixin, UTCDateTime
+from webapp.models.base import NameKeyMixin, TimestampMixin, UTCDateTime
 
 ADMIN = "admin"
 COORDINATOR = "coordinator"
@@ -23,7 +23,7 @@ def new_session_nonce() -> str:
     return secrets.token_hex(8)
 
 
-class User(UserMixin, TimestampMixin, db.Model):
+class User(UserMixin, NameKeyMixin, TimestampMixin, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
 from webapp.models.accounts import User
-from webapp.models.base import TimestampMixin
+from webapp.models.base import NameKeyMixin, TimestampMixin
 from webapp.models.places import Place
 
 ROOM_KINDS = ("activity", "library", "video_call", "classroom")
@@ -22,7 +22,7 @@ home_managers = Table(
 )
 
 
-class Home(TimestampMixin, db.Model):
+class Home(NameKeyMixin, TimestampMixin, db.Model):
     __tablename__ = "homes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,7 +35,9 @@ class Home(TimestampMixin, db.Model):
     notes: Mapped[str] = mapped_column(Text, default="", nullable=False)
 
     place: Mapped[Place | None] = relationship()
-    managers: Mapped[list[User]] = relationship(secondary=home_managers, order_by="User.name")
+    managers: Mapped[list[User]] = relationship(
+        secondary=home_managers, order_by="(User.name_key, User.name)"
+    )
     rooms: Mapped[list[Room]] = relationship(
         back_populates="home", cascade="all, delete-orphan", order_by="Room.id"
     )

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from webapp import clock
 from webapp.extensions import db
 from webapp.models.accounts import User
-from webapp.models.base import TimestampMixin
+from webapp.models.base import NameKeyMixin, TimestampMixin
 
 if TYPE_CHECKING:
     from webapp.models.homes import Home
@@ -60,7 +60,7 @@ class Skill(db.Model):
         return f"<Skill {self.code}>"
 
 
-class Volunteer(TimestampMixin, db.Model):
+class Volunteer(NameKeyMixin, TimestampMixin, db.Model):
     __tablename__ = "volunteers"
     __table_args__ = (
         CheckConstraint("max_travel_minutes >= 0", name="max_travel_nonnegative"),
@@ -177,7 +177,7 @@ class VolunteerDateRange(db.Model):
     volunteer: Mapped[Volunteer] = relationship(back_populates="date_ranges")
 
 
-class Team(TimestampMixin, db.Model):
+class Team(NameKeyMixin, TimestampMixin, db.Model):
     """A college summer team (暑期三下乡); the solver places it whole or not at all."""
 
     __tablename__ = "teams"

@@ -33,7 +33,7 @@ from .tutoring import TutoringContext, build_tutoring_model
 STAGE_TEXT = {
     "all": ("全部志愿者", "volunteers in all"),
     "qualified": ("符合该要求", "meet the requirement"),
-    "cleared": ("已通过背景审查", "cleared (background check)"),
+    "cleared": ("已通过审核", "cleared (background check)"),
     "skill": ("具备该技能", "have the skill"),
     "available": ("该时间有空", "available at that time"),
     "travel": ("在出行时间上限内", "within their travel limit"),
@@ -44,7 +44,7 @@ STAGE_TEXT = {
 }
 
 BLOCK_TEXT = {
-    "cleared": ("合格人选未通过背景审查", "candidates lack a valid background check"),
+    "cleared": ("合格人选未通过审核", "candidates lack a valid background check"),
     "skill": ("具备该技能的人太少", "too few people have the skill"),
     "available": ("该时间有空的人太少", "too few are available at that time"),
     "travel": ("路程超出志愿者的出行上限", "the place is beyond their travel limit"),
@@ -238,7 +238,7 @@ def posts_funnel(
 REQ_TEXT = {
     "headcount": ("人数", "people"),
     "leader": ("领队", "leader"),
-    "cleared_adult": ("已审查的成年人", "cleared adult"),
+    "cleared_adult": ("已通过审核的成年人", "cleared adult"),
 }
 
 
@@ -303,7 +303,7 @@ def _rule_text(key: str, prm: dict, problem) -> tuple[str, str]:
     n = prm.get("count", prm.get("limit", ""))
     texts = {
         "pin": (f"固定安排：{v} → {t}", f"pinned: {v} at {t}"),
-        "cleared": (f"{v} 未通过背景审查，不能去 {t}", f"{v} is not cleared, which {t} requires"),
+        "cleared": (f"{v} 未通过审核，不能去 {t}", f"{v} is not cleared, which {t} requires"),
         "skill": (f"{v} 不具备 {t} 所需的 {sk}", f"{v} lacks the skill {sk} that {t} needs"),
         "available": (f"{v} 在 {t} 的时间没空", f"{v} is not available at the time of {t}"),
         "travel": (f"{t} 超出 {v} 的出行时间上限", f"{t} is beyond {v}'s travel limit"),

@@ -1,6 +1,11 @@
+import re
+from datetime import UTC, datetime
+
 from sqlalchemy import select
 
 from tests import factories
+from webapp import audit
+from webapp.blueprints.volunteers.services import set_vetting
 from webapp.extensions import db
 from webapp.models import AuditLog, User
 
@@ -64,7 +69,7 @@ def test_admin_cannot_remove_own_admin_role(admin_client):
     me = admin_client.user
     response = admin_client.post(f"/admin/users/{me.id}/roles", data={"roles": ["volunteer"]})
     assert response.status_code == 422
-    assert "不能移除您自己的管理员角色" in response.get_data(as_text=True)
+    assert "不能移除您自己的系统管理员角色" in response.get_data(as_text=True)
     db.session.expire_all()
     assert "admin" in db.session.get(User, me.id).roles
 
@@ -96,11 +101,80 @@ def test_volunteer_cannot_change_roles(volunteer_client):
     assert db.session.get(User, me.id).roles == {"volunteer"}
 
 
-def test_audit_log_lists_role_changes_newest_first(admin_client):
-    user = factories.user(roles=["volunteer"])
-    admin_client.post(f"/admin/users/{user.id}/roles", data={"roles": ["coordinator"]})
-    body = admin_client.get("/admin/audit?action=user.roles").get_data(as_text=True)
-    assert "user.roles_changed" in body and "coordinator" in body
+def _text(html: str) -> str:
+    """The page's text without tags, with runs of whitespace as one space."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+
+def test_audit_log_reads_as_sentences_in_the_users_language(app, admin_client):
+    coordinator = factories.user(name="王芳", roles=["coordinator"])
+    volunteer = factories.volunteer(name="张伟")
+    set_vetting(
+        volunteer, status="cleared", actor=coordinator, cleared_on=None, expires_on=None, note=""
+    )
+    target = factories.user(name="吴老师", roles=["volunteer"])
+    admin_client.post(f"/admin/users/{target.id}/roles", data={"roles": ["coordinator"]})
+    db.session.commit()
+
+    body = admin_client.get("/admin/audit").get_data(as_text=True)
+    text = _text(body)
+    assert "协调员 王芳 将张伟的审核状态改为已通过审核" in text
+    assert "的角色改为协调员" in text and "吴老师" in text
+    assert "volunteer.vetting" not in text and "\\u" not in body and "#None" not in body
+    assert '<a href="/volunteers/' not in body  # an admin may not open volunteers' profiles
+    # Newest first: the role change was recorded after the vetting.
+    assert text.index("的角色改为") < text.index("审核状态改为")
+    english = admin_client.get("/admin/audit", headers={"Accept-Language": "en"})
+    assert "changed the vetting status of" in _text(english.get_data(as_text=True))
+
+
+def test_audit_entries_link_to_their_object_and_its_history(app, admin_client):
+    home = factories.home(name="石门村留守儿童之家")
+    audit.record("home.update", "home", home.id, after={"name": home.name}, actor_id=None)
+    db.session.commit()
+    body = admin_client.get("/admin/audit").get_data(as_text=True)
+    assert f'href="/homes/{home.id}"' in body  # admins may open homes
+    assert f'href="/admin/audit?object=home:{home.id}"' in body or (
+        f'href="/admin/audit?object=home%3A{home.id}"' in body
+    )
+
+
+def test_an_unknown_future_action_still_reads_sensibly(app, admin_client):
+    actor = factories.user(name="周明", roles=["coordinator"])
+    audit.record(
+        "plan.publish",
+        "plan",
+        7,
+        before={"state": "proposed"},
+        after={"state": "published"},
+        actor_id=actor.id,
+    )
+    db.session.commit()
+    text = _text(admin_client.get("/admin/audit").get_data(as_text=True))
+    assert "协调员 周明" in text and "plan.publish" in text and "方案 #7" in text
+    assert "proposed → published" in text
+
+
+def test_audit_log_filters_by_actor_object_and_date_in_the_query_string(app, admin_client):
+    first = factories.user(name="甲协调员", email="jia@example.org", roles=["coordinator"])
+    second = factories.user(name="乙协调员", roles=["coordinator"])
+    team = factories.team(name="春晖队")
+    audit.record("team.update", "team", team.id, after={"name": "春晖队"}, actor_id=first.id)
+    audit.record("skill.create", "skill", None, after={"code": "x"}, actor_id=second.id)
+    old = audit.record("team.update", "team", team.id, after={"name": "旧"}, actor_id=first.id)
+    old.created_at = datetime(2025, 3, 1, 16, 30, tzinfo=UTC)  # 2 March in China
+    db.session.commit()
+
+    def entries(query: str) -> int:
+        body = admin_client.get("/admin/audit" + query).get_data(as_text=True)
+        return body.count('class="audit-entry"')
+
+    assert entries("") == 3
+    assert entries("?who=jia@") == 2 and entries("?who=乙") == 1
+    assert entries(f"?object=team:{team.id}") == 2 and entries("?type=skill") == 1
+    assert entries("?from=2025-03-02&to=2025-03-02") == 1  # China dates
+    assert entries("?from=2025-03-03") == 2
+    assert entries("?from=not-a-date&object=team:x") == 2  # a bad id keeps the type
 
 
 def test_audit_log_is_for_admins_only(coordinator_client):

@@ -147,7 +147,9 @@ def test_eleventh_login_attempt_in_a_minute_gets_429(client):
         "/auth/login", data={"email": "target@example.org", "password": "wrong-password"}
     )
     assert response.status_code == 429
-    assert "尝试次数过多" in response.get_data(as_text=True)
+    body = response.get_data(as_text=True)
+    assert "尝试次数过多" in body and "请等一分钟后再试" in body
+    assert "per 1 minute" not in body  # Flask-Limiter's English description stays out
 
 
 def test_login_limit_counts_per_account_across_addresses(app):

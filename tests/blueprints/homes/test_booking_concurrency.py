@@ -257,7 +257,8 @@ class SignUp:
 
     def prepare(self, i):
         occurrence = db.session.get(Occurrence, self.occurrence_id)
-        return occurrence, self.slot_id, f"童{i}", db.session.get(User, self.user_id)
+        # Initials or a pseudonym: letters only (童A, 童B, ...).
+        return occurrence, self.slot_id, f"童{chr(65 + i)}", db.session.get(User, self.user_id)
 
     def act(self, prepared):
         from webapp.blueprints.homes.services import sign_up_child

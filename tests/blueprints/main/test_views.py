@@ -78,3 +78,24 @@ def test_coordinator_dashboard_counts_overdue_pairings_with_a_link(coordinator_c
     factories.pairing()  # started 60 days ago, no talk yet
     body = coordinator_client.get("/dashboard").get_data(as_text=True)
     assert 'href="/volunteers/pairings">1</a>' in body
+
+
+def test_a_user_without_any_role_is_told_what_to_do_next(app, client, auth):
+    user = factories.user(roles=())
+    auth.login(user.email)
+    body = client.get("/dashboard").get_data(as_text=True)
+    assert 'id="no-role"' in body and "协调员" in body and "管理员" in body
+
+
+def test_a_user_with_a_role_gets_no_such_hint(volunteer_client):
+    assert 'id="no-role"' not in volunteer_client.get("/dashboard").get_data(as_text=True)
+
+
+def test_pages_name_their_icon_and_favicon_ico_answers(client):
+    body = client.get("/").get_data(as_text=True)
+    assert 'rel="icon" href="/static/favicon.svg"' in body
+    icon = client.get("/static/favicon.svg")
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    icon.close()
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response.headers["Location"].endswith("/favicon.svg")

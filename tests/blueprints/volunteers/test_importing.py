@@ -7,6 +7,7 @@ import io
 from datetime import date
 
 import pytest
+from flask_babel import force_locale
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
@@ -14,10 +15,11 @@ from sqlalchemy import func, select
 
 from tests import factories
 from webapp.blueprints.volunteers import exporting, importing
-from webapp.blueprints.volunteers.importing import ImportFileError
-from webapp.blueprints.volunteers.services import VolunteerFilters
+from webapp.blueprints.volunteers.columns import EXPORT_KEYS
+from webapp.blueprints.volunteers.importing import COLUMNS, ImportFileError
+from webapp.blueprints.volunteers.services import PROFILE_FIELDS, VolunteerFilters
 from webapp.extensions import db
-from webapp.models import Volunteer
+from webapp.models import Volunteer, VolunteerDateRange
 
 HEADER = "name,kind,phone,email,skills,available_from,available_to\n"
 
@@ -231,31 +233,110 @@ def test_escaped_cells_never_start_like_a_formula(text):
 
 def test_export_escapes_formula_cells_in_csv_and_xlsx(app):
     factories.volunteer(name="=cmd|' /C calc'!A0", notes="@SUM(1)", skills=("math",))
-    rows = list(exporting.export_rows(VolunteerFilters()))
-    csv_text = exporting.to_csv(exporting.EXPORT_COLUMNS, rows).decode("utf-8-sig")
+    rows = list(exporting.export_rows(VolunteerFilters(), "en"))
+    header = exporting.headers(EXPORT_KEYS)
+    csv_text = exporting.to_csv(header, rows).decode("utf-8-sig")
     parsed = list(csv.reader(io.StringIO(csv_text)))
-    assert parsed[0][: len(importing.COLUMNS)] == list(importing.COLUMNS)
+    assert parsed[0][:3] == ["Name", "Kind", "Mobile phone"]
     record = dict(zip(parsed[0], parsed[1], strict=True))
-    assert record["name"].startswith("'=") and record["notes"] == "'@SUM(1)"
-    assert record["skills"] == "math"
-    workbook = load_workbook(io.BytesIO(exporting.to_xlsx(exporting.EXPORT_COLUMNS, rows)))
+    assert record["Name"].startswith("'=") and record["Notes"] == "'@SUM(1)"
+    assert record["Subjects and skills"] == "Mathematics"
+    workbook = load_workbook(io.BytesIO(exporting.to_xlsx(header, rows)))
     cells = [c.value for c in workbook.active[2]]
     assert cells[0].startswith("'=")
 
 
-def test_an_export_can_be_imported_again_as_updates(app):
-    factories.volunteer(name="来回", skills=("art",), phone="13800000050")
-    rows = list(exporting.export_rows(VolunteerFilters()))
-    data = exporting.to_csv(importing.COLUMNS, [r[: len(importing.COLUMNS)] for r in rows])
-    analysis = importing.analyse(importing.read_table("export.csv", data))
-    assert [r.action for r in analysis.rows] == ["update"], analysis.rows[0].errors
+def _snapshot(volunteer: Volunteer) -> dict:
+    db.session.refresh(volunteer)
+    data = {name: getattr(volunteer, name) for name in PROFILE_FIELDS}
+    data["skills"] = sorted(s.code for s in volunteer.skills)
+    data["ranges"] = [(r.kind, r.starts_on, r.ends_on) for r in volunteer.date_ranges]
+    data["vetting"] = (volunteer.vetting_status, volunteer.expires_on)
+    return data
 
 
-def test_the_template_has_the_import_columns(app):
-    table_header = exporting.template_csv().decode("utf-8-sig").strip().split(",")
-    assert table_header == list(importing.COLUMNS)
-    workbook = load_workbook(io.BytesIO(exporting.template_xlsx()))
-    assert [c.value for c in workbook.worksheets[0][1]] == list(importing.COLUMNS)
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+def test_an_export_imports_back_as_updates_that_change_nothing(app, fmt, locale):
+    coordinator = factories.user(roles=["coordinator"])
+    full = factories.volunteer(
+        name="来回",
+        kind="surrogate_parent",
+        phone="13800000050",
+        email="laihui@example.org",
+        gender="female",
+        skills=("art", "reading"),
+        place_name="石门乡石门村",
+        lat=26.645,
+        lon=107.432,
+        transport_mode="ebike",
+        max_travel_minutes=35,
+        max_sessions_per_week=3,
+        notes="周末有空",
+    )
+    full.date_ranges.append(
+        VolunteerDateRange(kind="available", starts_on=date(2027, 7, 1), ends_on=date(2027, 8, 31))
+    )
+    bare = factories.volunteer(name="Anna", kind="community", phone=None, email="anna@example.org")
+    bare.vetting_status = "pending"
+    db.session.commit()
+    before = [_snapshot(full), _snapshot(bare)]
+
+    with force_locale(locale):
+        header = exporting.headers(EXPORT_KEYS)
+        rows = list(exporting.export_rows(VolunteerFilters(), locale))
+        data = exporting.to_csv(header, rows) if fmt == "csv" else exporting.to_xlsx(header, rows)
+    analysis = importing.analyse(importing.read_table(f"export.{fmt}", data))
+    assert [(r.action, r.errors) for r in analysis.rows] == [("update", {}), ("update", {})]
+    importing.apply(analysis, coordinator)
+    db.session.commit()
+    assert [_snapshot(full), _snapshot(bare)] == before
+
+
+def test_headers_and_codes_are_read_in_chinese_english_or_as_codes(app):
+    rows = {
+        "zh": "姓名,类型,手机号,性别,交通方式,科目与技能\n甲,代理家长,13800000071,女,电动车,阅读、美术\n",
+        "en": "Name,Kind,Mobile phone,Gender,Transport,Subjects and skills\n"
+        "乙,Surrogate parent,13800000072,Female,E-bike,Reading; Art\n",
+        "codes": "name,kind,phone,gender,transport_mode,skills\n"
+        "丙,surrogate_parent,13800000073,female,ebike,reading;art\n",
+    }
+    for text in rows.values():
+        analysis = analyse_csv(text)
+        assert analysis.ok, analysis.rows[0].errors
+        values = analysis.rows[0].values
+        assert values["kind"] == "surrogate_parent" and values["gender"] == "female"
+        assert values["transport_mode"] == "ebike" and values["skills"] == ["reading", "art"]
+
+
+def test_the_template_has_headers_an_example_row_and_notes_in_the_users_language(app):
+    with force_locale("zh_CN"):
+        csv_rows = list(
+            csv.reader(io.StringIO(exporting.template_csv("zh_CN").decode("utf-8-sig")))
+        )
+        workbook = load_workbook(io.BytesIO(exporting.template_xlsx("zh_CN")))
+    assert csv_rows[0][:3] == ["姓名", "类型", "手机号"] and len(csv_rows) == 2
+    assert csv_rows[1][1] == "代理家长" and csv_rows[1][9] == "电动车"
+    sheet = workbook.worksheets[0]
+    assert [c.value for c in sheet[1]] == csv_rows[0]
+    assert [c.value for c in sheet[2]] == csv_rows[1]
+    assert all(c.comment and c.comment.text for c in sheet[1])  # how to fill each column
+    assert "代理家长" in sheet["B1"].comment.text
+    notes = workbook.worksheets[1]
+    assert [notes.cell(row=i + 2, column=1).value for i in range(len(COLUMNS))] == csv_rows[0]
+    with force_locale("en"):
+        assert exporting.template_csv("en").decode("utf-8-sig").startswith("Name,Kind,Mobile phone")
+
+
+def test_the_templates_example_row_is_never_imported(app):
+    with force_locale("zh_CN"):
+        template = exporting.template_csv("zh_CN")
+    with pytest.raises(ImportFileError) as error:
+        importing.read_table("template.csv", template)
+    assert "example" in error.value.message
+    filled = template + "李四,教师,13800000081,,,,,,,,,,,,\n".encode()
+    table = importing.read_table("filled.csv", filled)
+    assert [n for n, _cells in table.rows] == [3] and table.skipped == [2]
 
 
 def test_a_failure_while_writing_leaves_no_row_behind(app):

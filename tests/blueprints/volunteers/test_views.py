@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -111,9 +112,10 @@ def test_export_follows_the_filters(coordinator_client):
     factories.volunteer(name="导出甲", kind="teacher")
     factories.volunteer(name="导出乙", kind="community")
     response = coordinator_client.get("/volunteers/export.csv?kind=teacher")
-    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # charset once
     text = response.get_data().decode("utf-8-sig")
     assert "导出甲" in text and "导出乙" not in text
+    assert text.startswith("姓名,类型,手机号") and ",教师," in text
     xlsx = coordinator_client.get("/volunteers/export.xlsx")
     assert xlsx.data[:2] == b"PK" and "attachment" in xlsx.headers["Content-Disposition"]
 
@@ -129,7 +131,7 @@ def profile_data(**overrides):
         "email": "zhao@example.org",
         "gender": "",
         "skills": ["math", "chinese"],
-        "place_id": "",
+        "township_id": "",
         "place_name": "石门村",
         "lat": "26.64",
         "lon": "107.43",
@@ -180,12 +182,44 @@ def test_volunteer_edits_own_profile(volunteer_client):
     assert mine.vetting_status == "cleared"  # a profile edit never touches vetting
 
 
-def test_place_picker_fills_coordinates(volunteer_client):
-    village = factories.place(name="石门村", lat=26.645, lon=107.432)
-    html = volunteer_client.get(f"/volunteers/place?place_id={village.id}", headers=HTMX).get_data(
-        as_text=True
-    )
-    assert 'value="26.645"' in html and 'value="107.432"' in html and "石门村" in html
+def test_place_picker_lists_a_townships_villages_and_fills_coordinates(volunteer_client):
+    township = factories.place(name="石门乡", kind="township", lat=26.64, lon=107.44)
+    village = factories.place(name="高坡村", parent=township, lat=26.668, lon=107.405)
+    other = factories.place(name="杨柳村", lat=26.54, lon=107.61)
+
+    html = volunteer_client.get(
+        f"/volunteers/place?township_id={township.id}", headers=HTMX
+    ).get_data(as_text=True)
+    assert f'<option value="{village.id}">高坡村</option>' in html and "杨柳村" not in html
+    assert 'value="石门乡"' in html and 'value="26.64"' in html
+
+    html = volunteer_client.get(
+        f"/volunteers/place?township_id={township.id}&village_id={village.id}", headers=HTMX
+    ).get_data(as_text=True)
+    assert 'value="石门乡高坡村"' in html and 'value="26.668"' in html and 'value="107.405"' in html
+
+    # A village of another township is ignored: the township's own values stay.
+    html = volunteer_client.get(
+        f"/volunteers/place?township_id={township.id}&village_id={other.id}", headers=HTMX
+    ).get_data(as_text=True)
+    assert 'value="石门乡"' in html and "26.54" not in html
+
+
+def test_place_picker_sends_real_htmx_attributes(coordinator_client):
+    township = factories.place(name="白云镇", kind="township")
+    factories.place(name="新寨村", parent=township)
+    html = coordinator_client.get("/volunteers/new").get_data(as_text=True)
+    picker = re.search(r'<select[^>]*id="township_id"[^>]*>', html).group(0)
+    assert 'hx-get="/volunteers/place"' in picker and 'hx-target="#place-fields"' in picker
+    assert "hx_" not in html
+
+
+def test_editing_a_profile_shows_its_home_base_in_the_picker(coordinator_client):
+    township = factories.place(name="柳溪乡", kind="township")
+    village = factories.place(name="竹林村", parent=township)
+    volunteer = factories.volunteer(place_name="柳溪乡竹林村")
+    html = coordinator_client.get(f"/volunteers/{volunteer.id}/edit").get_data(as_text=True)
+    assert f'<option selected value="{village.id}">竹林村</option>' in html
 
 
 def test_coordinator_adds_a_skill(coordinator_client):
@@ -314,6 +348,20 @@ def test_team_members_are_added_and_removed_with_htmx(coordinator_client):
         f"/volunteers/teams/{other.id}/members", data={"volunteer_id": student.id}, headers=HTMX
     )
     assert clash.status_code == 422 and "春晖队" in clash.get_data(as_text=True)
+    # Another summer spelt differently is not refused, but the coordinator is warned.
+    third = factories.team(name="山海队", programme="2026 暑期三下乡")
+    found = coordinator_client.get(f"/volunteers/teams/{third.id}/candidates?q=小周", headers=HTMX)
+    assert "春晖队" in found.get_data(as_text=True)
+    warned = coordinator_client.post(
+        f"/volunteers/teams/{third.id}/members", data={"volunteer_id": student.id}, headers=HTMX
+    )
+    assert warned.status_code == 200
+    assert "春晖队" in warned.get_data(as_text=True) and 'id="team-warning"' in warned.get_data(
+        as_text=True
+    )
+    coordinator_client.post(
+        f"/volunteers/teams/{third.id}/members/{student.id}/delete", headers=HTMX
+    )
     removed = coordinator_client.post(
         f"/volunteers/teams/{team.id}/members/{student.id}/delete", headers=HTMX
     )
@@ -396,10 +444,28 @@ def test_another_coordinator_cannot_see_my_pending_import(coordinator_client, ap
     assert client.post(preview_url + "/confirm").status_code == 404
 
 
-def test_import_template_downloads(coordinator_client):
+def test_import_template_downloads_in_the_users_language(coordinator_client):
     csv_file = coordinator_client.get("/volunteers/import/template.csv")
-    assert csv_file.get_data().decode("utf-8-sig").startswith("name,kind,phone")
+    assert csv_file.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert csv_file.get_data().decode("utf-8-sig").startswith("姓名,类型,手机号")
+    assert "filename*=UTF-8''" in csv_file.headers["Content-Disposition"]
+    english = coordinator_client.get(
+        "/volunteers/import/template.csv", headers={"Accept-Language": "en"}
+    )
+    assert english.get_data().decode("utf-8-sig").startswith("Name,Kind,Mobile phone")
     assert coordinator_client.get("/volunteers/import/template.xlsx").data[:2] == b"PK"
+
+
+def test_the_import_preview_shows_headers_and_codes_in_the_users_language(coordinator_client):
+    upload = "name,kind,phone,transport_mode\n预览,surrogate_parent,13800000091,ebike\n"
+    response = coordinator_client.post(
+        "/volunteers/import",
+        data={"file": (io.BytesIO(upload.encode()), "v.csv")},
+        content_type="multipart/form-data",
+    )
+    preview = coordinator_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert '<th scope="col">姓名' in preview and "代理家长" in preview and "电动车" in preview
+    assert "surrogate_parent" not in preview and "ebike" not in preview
 
 
 def test_htmx_post_without_csrf_token_is_refused(coordinator_client, csrf_enabled):

@@ -4,7 +4,13 @@ from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from webapp.blueprints.admin.services import search_audit_log, search_users
+from webapp.blueprints.admin.audit_text import OBJECT_TYPE_LABELS, describe
+from webapp.blueprints.admin.services import (
+    AuditFilters,
+    object_types_in_log,
+    search_audit_log,
+    search_users,
+)
 from webapp.blueprints.auth.services import AccountError, set_roles
 from webapp.extensions import db
 from webapp.htmx import is_fragment_request
@@ -51,9 +57,14 @@ def update_roles(user_id: int):
 @bp.get("/audit")
 @role_required(ADMIN)
 def audit_log():
-    action = request.args.get("action", "").strip()
-    result = search_audit_log(action, request.args.get("page", 1, type=int))
-    context = {"result": result, "action": action}
+    filters = AuditFilters.from_args(request.args)
+    result = search_audit_log(filters, request.args.get("page", 1, type=int))
+    context = {
+        "result": result,
+        "filters": filters,
+        "entries": describe(result.items),
+        "object_types": [(t, OBJECT_TYPE_LABELS.get(t, t)) for t in object_types_in_log()],
+    }
     if is_fragment_request():
         return render_template("admin/_audit_table.html", **context)
     return render_template("admin/audit.html", **context)

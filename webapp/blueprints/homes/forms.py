@@ -83,8 +83,8 @@ class BookingForm(EventDetailsForm):
     room_id = SelectField(_l("Room"), coerce=int, validators=[InputRequired(REQUIRED)])
     kind = SelectField(_l("Kind"), choices=_kind_choices, validators=[InputRequired(REQUIRED)])
     date = DateField(_l("Date (first date of a series)"), validators=[InputRequired(REQUIRED)])
-    start = TimeField(_l("Start"), validators=[InputRequired(REQUIRED)])
-    end = TimeField(_l("End"), validators=[InputRequired(REQUIRED)])
+    start = TimeField(_l("Starts at"), validators=[InputRequired(REQUIRED)])
+    end = TimeField(_l("Ends at"), validators=[InputRequired(REQUIRED)])
     repeat = BooleanField(_l("Repeat weekly"))
     weekdays = WeekdaysField(_l("On these weekdays"))
     interval_weeks = IntegerField(
@@ -96,7 +96,7 @@ class BookingForm(EventDetailsForm):
         _l("Minutes per child (video calls)"),
         validators=[Optional(), NumberRange(min=5, max=120)],
     )
-    correcting = BooleanField(_l("I am correcting a past record (managers only)"))
+    correcting = BooleanField(_l("I am correcting a past record (home managers only)"))
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
@@ -115,9 +115,9 @@ class BookingForm(EventDetailsForm):
 
 class MoveForm(FlaskForm):
     date = DateField(_l("New date"), validators=[InputRequired(REQUIRED)])
-    start = TimeField(_l("Start"), validators=[InputRequired(REQUIRED)])
-    end = TimeField(_l("End"), validators=[InputRequired(REQUIRED)])
-    correcting = BooleanField(_l("I am correcting a past record (managers only)"))
+    start = TimeField(_l("Starts at"), validators=[InputRequired(REQUIRED)])
+    end = TimeField(_l("Ends at"), validators=[InputRequired(REQUIRED)])
+    correcting = BooleanField(_l("I am correcting a past record (home managers only)"))
 
 
 class OpeningHoursForm(FlaskForm):
@@ -137,7 +137,7 @@ class ClosureForm(FlaskForm):
 
 
 class RoomForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[InputRequired(REQUIRED), Length(max=100)])
+    name = StringField(_l("Room name"), validators=[InputRequired(REQUIRED), Length(max=100)])
     capacity = IntegerField(
         _l("Capacity"), validators=[InputRequired(REQUIRED), NumberRange(min=1, max=1000)]
     )
@@ -146,8 +146,9 @@ class RoomForm(FlaskForm):
 
 
 class SlotForm(FlaskForm):
+    child_id = SelectField(_l("Child of this home"), coerce=str, validators=[Optional()])
     child_label = StringField(
-        _l("Child (initials or pseudonym)"), validators=[InputRequired(REQUIRED), Length(max=20)]
+        _l("Or initials or a pseudonym"), validators=[Optional(), Length(max=20)]
     )
 
 
@@ -156,7 +157,7 @@ class ReasonForm(FlaskForm):
 
 
 class HomeForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[InputRequired(REQUIRED), Length(max=100)])
+    name = StringField(_l("Home name"), validators=[InputRequired(REQUIRED), Length(max=100)])
     place_id = SelectField(_l("Township or village"), validators=[Optional()])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
     lat = FloatField(_l("Latitude"), validators=[Optional(), NumberRange(min=-90, max=90)])
@@ -185,7 +186,7 @@ def _room_kind_choices():
 
 
 class NewRoomForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[InputRequired(REQUIRED), Length(max=100)])
+    name = StringField(_l("Room name"), validators=[InputRequired(REQUIRED), Length(max=100)])
     kind = SelectField(_l("Kind"), choices=_room_kind_choices, validators=[InputRequired(REQUIRED)])
     capacity = IntegerField(
         _l("Capacity"),

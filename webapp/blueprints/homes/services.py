@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -37,7 +38,7 @@ def sees_all_homes(user: User) -> bool:
 
 
 def visible_homes(user: User) -> list[Home]:
-    query = select(Home).order_by(Home.name)
+    query = select(Home).order_by(*Home.by_name())
     if not sees_all_homes(user):
         query = query.where(
             Home.id.in_(select(home_managers.c.home_id).where(home_managers.c.user_id == user.id))
@@ -90,7 +91,7 @@ def manager_candidates() -> list[User]:
         db.session.scalars(
             select(User)
             .where(User.id.in_(select(UserRole.user_id).where(UserRole.role == "home_manager")))
-            .order_by(User.name)
+            .order_by(*User.by_name())
         )
     )
 
@@ -364,16 +365,46 @@ def update_room(
 # --- video-call sign-up -------------------------------------------------------------------
 
 
-def sign_up_child(occurrence: Occurrence, slot_id: int, child_label: str, actor: User) -> CallSlot:
+# Initials or a pseudonym: up to 8 letters (Chinese or Latin, dots allowed), no digits or spaces,
+# so that a full name with a phone number cannot be typed in (children's data stays minimal).
+CHILD_LABEL = re.compile(r"^[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z.·]{0,7}$")
+
+
+def children_of(home) -> list:
+    """The children registered at a home (pseudonyms only), for the video-call sign-up."""
+    from webapp.models import Child
+
+    return list(
+        db.session.scalars(select(Child).where(Child.home_id == home.id).order_by(Child.pseudonym))
+    )
+
+
+def sign_up_child(
+    occurrence: Occurrence,
+    slot_id: int,
+    child_label: str,
+    actor: User,
+    child_id: int | None = None,
+) -> CallSlot:
+    """Sign a child up: one of the home's children, or initials or a pseudonym typed in."""
     slot = db.session.get(CallSlot, slot_id)
     if slot is None or slot.occurrence_id != occurrence.id:
         abort(404)
-    label = child_label.strip()
-    if not label or len(label) > 20:
-        raise BookingError(
-            _("Enter the child's initials or a pseudonym (up to 20 characters)."),
-            field="child_label",
-        )
+    if child_id is not None:
+        child = next((c for c in children_of(occurrence.room.home) if c.id == child_id), None)
+        if child is None:
+            raise BookingError(_("Choose a child of this home."), field="child_id")
+        label = child.pseudonym
+    else:
+        label = (child_label or "").strip()
+        if not CHILD_LABEL.match(label):
+            raise BookingError(
+                _(
+                    "Enter only initials or a pseudonym: up to 8 letters, no digits or spaces "
+                    "(no full name, no phone number)."
+                ),
+                field="child_label",
+            )
     if occurrence.status != "confirmed":
         raise BookingError(_("Children can sign up only for confirmed sessions."), status=409)
     # Conditional update: two people taking the last slot at once cannot both get it.

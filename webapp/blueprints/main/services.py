@@ -35,7 +35,7 @@ def dashboard_figures(user: User) -> dict:
                 select(Home)
                 .join(home_managers)
                 .where(home_managers.c.user_id == user.id)
-                .order_by(Home.name)
+                .order_by(*Home.by_name())
             )
         )
         figures["my_rooms"] = _count(

@@ -21,6 +21,12 @@ def dashboard():
     return render_template("main/dashboard.html", figures=dashboard_figures(current_user))
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """For clients that ask for /favicon.ico without reading the page's icon link."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
+
+
 @bp.get("/healthz")
 def healthz():
     return {"status": "ok"}

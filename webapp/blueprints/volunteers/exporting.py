@@ -1,7 +1,8 @@
 """Exporting the filtered volunteer list, and the import template, as CSV or XLSX.
 
-The columns are the import template's, so an export can be edited and imported again. Cells that a
-spreadsheet would run as a formula (=, +, -, @ first) are prefixed with a single quote.
+Headers and coded values are in the user's language (columns.py), and the columns are the import's
+plus the vetting ones, so an export can be edited and imported again in either language. Cells
+that a spreadsheet would run as a formula (=, +, -, @ first) are prefixed with a single quote.
 """
 
 from __future__ import annotations
@@ -9,17 +10,20 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
+from urllib.parse import quote
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from webapp.blueprints.volunteers.importing import COLUMNS
-from webapp.blueprints.volunteers.services import VolunteerFilters, filtered_query
+from webapp.blueprints.volunteers import columns
+from webapp.blueprints.volunteers.columns import EXPORT_KEYS, IMPORT_KEYS
+from webapp.blueprints.volunteers.services import VolunteerFilters, all_skills, filtered_query
 from webapp.extensions import db
 from webapp.models import Volunteer
 
-EXPORT_COLUMNS = (*COLUMNS, "vetting_status", "expires_on")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-CSV_MIME = "text/csv; charset=utf-8"
+# Flask adds "; charset=utf-8" to text types itself.
+CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -29,42 +33,47 @@ def escape_cell(value) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def volunteer_row(volunteer: Volunteer) -> list[str]:
+def headers(keys: Iterable[str]) -> list[str]:
+    return [columns.header(key) for key in keys]
+
+
+def volunteer_row(volunteer: Volunteer, locale: str | None) -> list[str]:
     available = [r for r in volunteer.date_ranges if r.kind == "available"]
     last = available[-1] if available else None
+    status = volunteer.vetting_status
+    if status == "cleared" and not volunteer.is_cleared():
+        status = "expired"
     values = {
         "name": volunteer.name,
-        "kind": volunteer.kind,
+        "kind": columns.label("kind", volunteer.kind),
         "phone": volunteer.phone,
         "email": volunteer.email,
-        "gender": volunteer.gender,
-        "skills": ";".join(s.code for s in volunteer.skills),
+        "gender": columns.label("gender", volunteer.gender),
+        "skills": columns.skills_text([s.label(locale) for s in volunteer.skills], locale),
         "place_name": volunteer.place_name,
         "lat": volunteer.lat,
         "lon": volunteer.lon,
-        "transport_mode": volunteer.transport_mode,
+        "transport_mode": columns.label("transport_mode", volunteer.transport_mode),
         "max_travel_minutes": volunteer.max_travel_minutes,
         "max_sessions_per_week": volunteer.max_sessions_per_week,
         "available_from": last.starts_on.isoformat() if last else "",
         "available_to": last.ends_on.isoformat() if last else "",
         "notes": volunteer.notes,
-        "vetting_status": volunteer.vetting_status
-        if volunteer.is_cleared() or volunteer.vetting_status != "cleared"
-        else "expired",
+        "vetting_status": columns.label("vetting_status", status),
         "expires_on": volunteer.expires_on.isoformat() if volunteer.expires_on else "",
     }
-    return [escape_cell(values[c]) for c in EXPORT_COLUMNS]
+    return [escape_cell(values[c]) for c in EXPORT_KEYS]
 
 
-def export_rows(filters: VolunteerFilters) -> Iterator[list[str]]:
+def export_rows(filters: VolunteerFilters, locale: str | None = None) -> Iterator[list[str]]:
     query = (
         filtered_query(filters)
         .options(selectinload(Volunteer.skills), selectinload(Volunteer.date_ranges))
-        .order_by(Volunteer.name, Volunteer.id)
+        .order_by(Volunteer.name_key, Volunteer.id)
         .execution_options(yield_per=500)
     )
     for volunteer in db.session.scalars(query):
-        yield volunteer_row(volunteer)
+        yield volunteer_row(volunteer, locale)
 
 
 def to_csv(header: Iterable[str], rows: Iterable[list[str]]) -> bytes:
@@ -76,12 +85,21 @@ def to_csv(header: Iterable[str], rows: Iterable[list[str]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def to_xlsx(header: Iterable[str], rows: Iterable[list[str]], sheet: str = "volunteers") -> bytes:
+def to_xlsx(header: Iterable[str], rows: Iterable[list[str]], sheet: str | None = None) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet(sheet)
-    worksheet.append(list(header))
+    worksheet = workbook.create_sheet(sheet or _("Volunteers"))
+    worksheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    titles = []
+    for text in header:
+        cell = WriteOnlyCell(worksheet, value=text)
+        cell.font = bold
+        titles.append(cell)
+    worksheet.append(titles)
     for row in rows:
         worksheet.append(row)
     buffer = io.BytesIO()
@@ -89,39 +107,58 @@ def to_xlsx(header: Iterable[str], rows: Iterable[list[str]], sheet: str = "volu
     return buffer.getvalue()
 
 
-TEMPLATE_EXAMPLE = [
-    "王丽",
-    "surrogate_parent",
-    "13800000000",
-    "wangli@example.org",
-    "女",
-    "阅读;心理辅导",
-    "石门乡石门村",
-    "26.645",
-    "107.432",
-    "ebike",
-    "30",
-    "2",
-    "",
-    "",
-    "",
-]
+def _example(locale: str | None) -> list[str]:
+    skills = {s.code: s for s in all_skills()}
+    names = [skills[c].label(locale) for c in ("reading", "counselling") if c in skills]
+    example = columns.example_row(names, locale)
+    return [example[key] for key in IMPORT_KEYS]
 
 
-def template_csv() -> bytes:
-    return to_csv(COLUMNS, [])
+def template_csv(locale: str | None) -> bytes:
+    """The header and one example row (which the import leaves out)."""
+    return to_csv(headers(IMPORT_KEYS), [_example(locale)])
 
 
-def template_xlsx() -> bytes:
-    """The header on the first sheet; an example row on a second sheet, so it is never imported."""
+def template_xlsx(locale: str | None) -> bytes:
+    """The header with a comment on each column, one example row, and a sheet of notes."""
     from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font
 
-    workbook = Workbook(write_only=True)
-    first = workbook.create_sheet("volunteers")
-    first.append(list(COLUMNS))
-    example = workbook.create_sheet("example")
-    example.append(list(COLUMNS))
-    example.append(TEMPLATE_EXAMPLE)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Volunteers")
+    sheet.append(headers(IMPORT_KEYS))
+    sheet.append(_example(locale))
+    sheet.freeze_panes = "A2"
+    for cell, key in zip(sheet[1], IMPORT_KEYS, strict=True):
+        cell.font = Font(bold=True)
+        cell.comment = Comment(columns.note(key), "守望 Shouwang", width=260, height=90)
+        sheet.column_dimensions[cell.column_letter].width = 16
+    notes = workbook.create_sheet(_("How to fill in"))
+    notes.append([_("Column"), _("How to fill it in")])
+    for cell in notes[1]:
+        cell.font = Font(bold=True)
+    for key in IMPORT_KEYS:
+        notes.append([columns.header(key), columns.note(key)])
+    notes.append([])
+    notes.append(
+        [
+            _(
+                "Row 2 is an example and is never imported. One volunteer per row; volunteers are matched by phone or e-mail."
+            )
+        ]
+    )
+    notes.column_dimensions["A"].width = 22
+    notes.column_dimensions["B"].width = 80
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def attachment(fallback: str, filename: str) -> dict[str, str]:
+    """Content-Disposition for a download named in the user's language (RFC 6266 filename*),
+    with a plain ASCII name for old clients."""
+    return {
+        "Content-Disposition": f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+    }

@@ -76,8 +76,14 @@ class ProfileForm(Form):
     )
     gender = SelectField(_l("Gender (optional)"), choices=[], validators=[Optional()])
     skills = CheckboxListField(_l("Subjects and skills"), choices=[], validate_choice=True)
-    place_id = SelectField(_l("Pick a township or village"), choices=[], validators=[Optional()])
-    place_name = StringField(_l("Home base"), validators=[Optional(), Length(max=100)])
+    # Helpers that fill the home base below; they are not stored, so any choice is accepted.
+    township_id = SelectField(
+        _l("Township"), choices=[], validators=[Optional()], validate_choice=False
+    )
+    village_id = SelectField(
+        _l("Village"), choices=[], validators=[Optional()], validate_choice=False
+    )
+    place_name = StringField(_l("Place name"), validators=[Optional(), Length(max=100)])
     lat = FloatField(
         _l("Latitude"),
         validators=[Optional(), NumberRange(-90, 90, _l("Between -90 and 90."))],
@@ -103,10 +109,11 @@ class ProfileForm(Form):
     )
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
 
-    def __init__(self, *args, skill_choices=(), place_choices=(), **kwargs):
+    def __init__(self, *args, skill_choices=(), township_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.skills.choices = list(skill_choices)
-        self.place_id.choices = [("", _l("— choose —"))] + list(place_choices)
+        self.township_id.choices = [("", _l("— choose —"))] + list(township_choices)
+        self.village_id.choices = [("", _l("— choose a township first —"))]
         self.gender.choices = [("", _l("Not given"))] + _choices(GENDER_LABELS)
 
     def validate(self, extra_validators=None) -> bool:

@@ -21,6 +21,14 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
 from webapp import audit
+from webapp.blueprints.volunteers.columns import (
+    EXPORT_KEYS,
+    IMPORT_KEYS,
+    code_for,
+    column_for_header,
+    is_example,
+)
+from webapp.blueprints.volunteers.columns import header as column_header
 from webapp.blueprints.volunteers.services import (
     EMAIL_RE,
     PHONE_RE,
@@ -31,80 +39,16 @@ from webapp.blueprints.volunteers.services import (
 from webapp.extensions import db
 from webapp.models import PendingImport, Skill, User, Volunteer, VolunteerDateRange
 from webapp.models.base import utcnow
-from webapp.models.volunteers import TRANSPORT_MODES, VOLUNTEER_KINDS
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
-# The template's columns, in order. Chinese headers are accepted too.
-COLUMNS = (
-    "name",
-    "kind",
-    "phone",
-    "email",
-    "gender",
-    "skills",
-    "place_name",
-    "lat",
-    "lon",
-    "transport_mode",
-    "max_travel_minutes",
-    "max_sessions_per_week",
-    "available_from",
-    "available_to",
-    "notes",
-)
+# The columns read from a file, in the template's order (webapp/blueprints/volunteers/columns.py
+# holds their headers and codes in both languages).
+COLUMNS = IMPORT_KEYS
 REQUIRED_COLUMNS = ("name", "kind")
-HEADER_ALIASES = {
-    "姓名": "name",
-    "类型": "kind",
-    "志愿者类型": "kind",
-    "手机": "phone",
-    "手机号": "phone",
-    "电话": "phone",
-    "邮箱": "email",
-    "电子邮箱": "email",
-    "性别": "gender",
-    "技能": "skills",
-    "科目/技能": "skills",
-    "常住地": "place_name",
-    "地点": "place_name",
-    "纬度": "lat",
-    "经度": "lon",
-    "交通方式": "transport_mode",
-    "最长路程(分钟)": "max_travel_minutes",
-    "最长路程（分钟）": "max_travel_minutes",
-    "每周最多次数": "max_sessions_per_week",
-    "可服务开始": "available_from",
-    "可服务结束": "available_to",
-    "备注": "notes",
-}
-KIND_ALIASES = {
-    "代理家长": "surrogate_parent",
-    "爱心妈妈": "surrogate_parent",
-    "surrogate parent": "surrogate_parent",
-    "教师": "teacher",
-    "老师": "teacher",
-    "大学生": "college_student",
-    "college student": "college_student",
-    "社区志愿者": "community",
-    "社区": "community",
-    "community member": "community",
-}
-TRANSPORT_ALIASES = {
-    "步行": "walk",
-    "自行车": "bicycle",
-    "电动车": "ebike",
-    "电瓶车": "ebike",
-    "e-bike": "ebike",
-    "公交": "bus",
-    "公交车": "bus",
-    "汽车": "car",
-    "自驾": "car",
-}
-GENDER_ALIASES = {"女": "female", "男": "male", "f": "female", "m": "male"}
 SKILL_SEPARATORS = re.compile(r"[;；,，、|/]+")
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
 
@@ -124,6 +68,7 @@ class ImportFileError(ValueError):
 class Table:
     columns: list[str]  # our field names, one per column of the file
     rows: list[tuple[int, list[str]]]  # (line number in the file, cells as text)
+    skipped: list[int] = field(default_factory=list)  # lines of the template's example row
 
 
 def cell_text(value: Any) -> str:
@@ -189,9 +134,10 @@ def map_columns(header: list[str]) -> list[str]:
     columns, unknown = [], []
     for raw in header:
         name = raw.strip().lstrip("\ufeff")
-        key = HEADER_ALIASES.get(name, name.lower())
-        if key not in COLUMNS:
+        key = column_for_header(name) if name else ""
+        if key is None or (key and key not in EXPORT_KEYS):
             unknown.append(name)
+            key = name.lower()
         columns.append(key)
     while columns and columns[-1] == "" and header and not header[len(columns) - 1].strip():
         columns.pop()
@@ -202,9 +148,14 @@ def map_columns(header: list[str]) -> list[str]:
     if unknown or missing:
         parts = []
         if missing:
-            parts.append(_("missing columns: %(names)s", names=", ".join(missing)))
+            parts.append(
+                _(
+                    "missing columns: %(names)s",
+                    names=_("; ").join(column_header(c) for c in missing),
+                )
+            )
         if unknown:
-            parts.append(_("unknown columns: %(names)s", names=", ".join(unknown)))
+            parts.append(_("unknown columns: %(names)s", names=_("; ").join(unknown)))
         raise ImportFileError(
             _(
                 "The columns do not match the template (%(details)s). Download the template and copy your data into it.",
@@ -214,7 +165,10 @@ def map_columns(header: list[str]) -> list[str]:
     duplicates = sorted({c for c in columns if columns.count(c) > 1})
     if duplicates:
         raise ImportFileError(
-            _("These columns appear twice: %(names)s.", names=", ".join(duplicates))
+            _(
+                "These columns appear twice: %(names)s.",
+                names=_("; ").join(column_header(c) for c in duplicates),
+            )
         )
     return columns
 
@@ -238,10 +192,15 @@ def read_table(filename: str, data: bytes) -> Table:
             _("The file has more than %(num)d rows. Split it into smaller files.", num=MAX_ROWS)
         )
     width = len(columns)
-    return Table(
-        columns=columns,
-        rows=[(number, (row + [""] * width)[:width]) for number, row in body],
-    )
+    rows = [(number, (row + [""] * width)[:width]) for number, row in body]
+    # The template's example row is left out, so that an example kept by mistake adds nobody.
+    examples = [n for n, cells in rows if is_example(dict(zip(columns, cells, strict=True)))]
+    rows = [(n, cells) for n, cells in rows if n not in examples]
+    if not rows:
+        raise ImportFileError(
+            _("The file has only the template's example row: add volunteers below it.")
+        )
+    return Table(columns=columns, rows=rows, skipped=examples)
 
 
 # --- Checking -----------------------------------------------------------------------------------
@@ -292,6 +251,7 @@ def parse_cells(cells: dict[str, str], skills: dict[str, Skill]) -> tuple[dict, 
     """Values for the present columns and the reason for each bad cell."""
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
+    cells = {k: v for k, v in cells.items() if k in COLUMNS}  # vetting columns are not read
     for name, text in cells.items():
         if looks_like_formula(text):
             errors[name] = _("Starts with %(char)s like a formula; remove it.", char=text[0])
@@ -307,7 +267,7 @@ def parse_cells(cells: dict[str, str], skills: dict[str, Skill]) -> tuple[dict, 
             values["name"] = name
     if "kind" in text:
         raw = text["kind"].strip()
-        kind = raw.lower() if raw.lower() in VOLUNTEER_KINDS else KIND_ALIASES.get(raw.lower())
+        kind = code_for("kind", raw) if raw else None
         if kind is None:
             errors["kind"] = _("Unknown kind “%(value)s”.", value=raw)
         else:
@@ -333,8 +293,8 @@ def parse_cells(cells: dict[str, str], skills: dict[str, Skill]) -> tuple[dict, 
     ):
         errors["phone" if "phone" in cells else "email"] = _("Give a phone number or an e-mail.")
     if "gender" in text:
-        raw = text["gender"].strip().lower()
-        gender = raw if raw in ("female", "male") else GENDER_ALIASES.get(raw)
+        raw = text["gender"].strip()
+        gender = code_for("gender", raw) if raw else None
         if raw and gender is None:
             errors["gender"] = _(
                 "Unknown gender “%(value)s”; use 女 or 男, or leave empty.", value=text["gender"]
@@ -371,8 +331,7 @@ def parse_cells(cells: dict[str, str], skills: dict[str, Skill]) -> tuple[dict, 
         elif name in text:
             values[name] = None
     if "transport_mode" in text and text["transport_mode"]:
-        raw = text["transport_mode"].strip().lower()
-        mode = raw if raw in TRANSPORT_MODES else TRANSPORT_ALIASES.get(raw)
+        mode = code_for("transport_mode", text["transport_mode"])
         if mode is None:
             errors["transport_mode"] = _(
                 "Unknown transport “%(value)s”.", value=text["transport_mode"]
@@ -432,6 +391,7 @@ class RowResult:
 class Analysis:
     columns: list[str]
     rows: list[RowResult]
+    skipped: list[int] = field(default_factory=list)
 
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.action == action)
@@ -494,7 +454,7 @@ def analyse(table: Table) -> Analysis:
         row.target_id = phone_match or email_match
         if row.target_id is None and not row.errors and "kind" not in row.values:
             row.errors["kind"] = _("The kind is missing.")
-    return Analysis(columns=table.columns, rows=results)
+    return Analysis(columns=table.columns, rows=results, skipped=table.skipped)
 
 
 # --- Pending imports (server-side, keyed by a random token) --------------------------------------
@@ -508,7 +468,11 @@ def store_pending(table: Table, filename: str, user: User) -> PendingImport:
         token=secrets.token_urlsafe(32),
         created_by_id=user.id,
         filename=filename[:200],
-        payload={"columns": table.columns, "rows": [[n, cells] for n, cells in table.rows]},
+        payload={
+            "columns": table.columns,
+            "rows": [[n, cells] for n, cells in table.rows],
+            "skipped": table.skipped,
+        },
     )
     db.session.add(pending)
     db.session.flush()
@@ -525,7 +489,11 @@ def load_pending(token: str, user: User) -> PendingImport | None:
 
 def table_of(pending: PendingImport) -> Table:
     payload = pending.payload
-    return Table(columns=list(payload["columns"]), rows=[(n, list(c)) for n, c in payload["rows"]])
+    return Table(
+        columns=list(payload["columns"]),
+        rows=[(n, list(c)) for n, c in payload["rows"]],
+        skipped=list(payload.get("skipped", [])),
+    )
 
 
 # --- Writing ------------------------------------------------------------------------------------

@@ -119,7 +119,7 @@ def pairable_volunteers(today: date | None = None) -> list[Volunteer]:
         db.session.scalars(
             select(Volunteer)
             .where(Volunteer.kind == "surrogate_parent", cleared_condition(today))
-            .order_by(Volunteer.name)
+            .order_by(*Volunteer.by_name())
         )
     )
 

@@ -242,8 +242,10 @@ def filtered_query(filters: VolunteerFilters, today: date | None = None) -> Sele
 
 
 def _order(filters: VolunteerFilters):
+    if filters.sort == "name":  # by pinyin (webapp/pinyin.py), then characters, then id
+        terms = Volunteer.by_name()
+        return [t.desc() for t in terms] if filters.direction == "desc" else list(terms)
     column = {
-        "name": Volunteer.name,
         "kind": Volunteer.kind,
         "vetting": Volunteer.vetting_status,
         "place": Volunteer.place_name,
@@ -310,7 +312,7 @@ def team_names_for(volunteer_ids: Iterable[int]) -> dict[int, str]:
         select(TeamMember.volunteer_id, Team.name)
         .join(Team, Team.id == TeamMember.team_id)
         .where(TeamMember.volunteer_id.in_(ids))
-        .order_by(Team.name)
+        .order_by(*Team.by_name())
     )
     names: dict[int, str] = {}
     for volunteer_id, name in rows:
@@ -323,22 +325,33 @@ def all_skills() -> list[Skill]:
 
 
 def all_teams() -> list[Team]:
-    return list(db.session.scalars(select(Team).order_by(Team.name)))
+    return list(db.session.scalars(select(Team).order_by(*Team.by_name())))
 
 
-def places_for_picker() -> list[Place]:
-    """Townships and villages, each township followed by its villages."""
-    townships = db.session.scalars(
-        select(Place)
-        .where(Place.kind == "township")
-        .options(selectinload(Place.children))
-        .order_by(Place.name)
+def townships() -> list[Place]:
+    """Townships with their villages loaded, for the place picker."""
+    return list(
+        db.session.scalars(
+            select(Place)
+            .where(Place.kind == "township")
+            .options(selectinload(Place.children))
+            .order_by(Place.name)
+        )
     )
-    ordered: list[Place] = []
-    for township in townships:
-        ordered.append(township)
-        ordered.extend(c for c in township.children if c.kind == "village")
-    return ordered
+
+
+def picked_place(township_id: str, village_id: str) -> tuple[Place | None, Place | None]:
+    """The township and (if it lies in that township) the village chosen in the place picker."""
+    township = village = None
+    if township_id.isdigit():
+        township = db.session.get(Place, int(township_id))
+        if township is not None and township.kind != "township":
+            township = None
+    if township is not None and village_id.isdigit():
+        village = db.session.get(Place, int(village_id))
+        if village is None or village.kind != "village" or village.parent_id != township.id:
+            village = None
+    return township, village
 
 
 # --- Profiles -----------------------------------------------------------------------------------
@@ -630,7 +643,7 @@ def expiring_clearances(
                 Volunteer.expires_on >= today,
                 Volunteer.expires_on <= today + timedelta(days=within_days),
             )
-            .order_by(Volunteer.expires_on, Volunteer.name)
+            .order_by(Volunteer.expires_on, *Volunteer.by_name())
         )
     )
 

@@ -17,7 +17,7 @@ def list_teams() -> list[Team]:
         db.session.scalars(
             select(Team)
             .options(selectinload(Team.memberships).selectinload(TeamMember.volunteer))
-            .order_by(Team.programme.desc(), Team.name)
+            .order_by(Team.programme.desc(), *Team.by_name())
         )
     )
 
@@ -85,6 +85,26 @@ def add_member(team: Team, volunteer: Volunteer) -> TeamMember:
     return membership
 
 
+def other_teams(team: Team, volunteer_ids: list[int]) -> dict[int, list[Team]]:
+    """The other teams each volunteer is in (any programme), to warn before a clash of summers.
+
+    The rule above only refuses the same programme spelt the same way; "2026暑期" and
+    "2026 暑期三下乡" are one summer to a person, so a coordinator is shown every other team.
+    """
+    found: dict[int, list[Team]] = {}
+    if not volunteer_ids:
+        return found
+    rows = db.session.execute(
+        select(TeamMember.volunteer_id, Team)
+        .join(Team, Team.id == TeamMember.team_id)
+        .where(TeamMember.volunteer_id.in_(volunteer_ids), Team.id != team.id)
+        .order_by(*Team.by_name())
+    )
+    for volunteer_id, other in rows:
+        found.setdefault(volunteer_id, []).append(other)
+    return found
+
+
 def remove_member(team: Team, volunteer_id: int) -> None:
     membership = next((m for m in team.memberships if m.volunteer_id == volunteer_id), None)
     if membership is None:
@@ -116,4 +136,4 @@ def candidates(team: Team, q: str, limit: int = 20) -> list[Volunteer]:
     if q:
         like = f"%{q.strip().lower()}%"
         query = query.where((func.lower(Volunteer.name).like(like)) | (Volunteer.phone.like(like)))
-    return list(db.session.scalars(query.order_by(Volunteer.name).limit(limit)))
+    return list(db.session.scalars(query.order_by(*Volunteer.by_name()).limit(limit)))

@@ -150,6 +150,7 @@ def new_booking(home_id: int):
         home=home,
         form=form,
         error=error,
+        can_correct=booking.manages(current_user, home),
     )
 
 
@@ -222,10 +223,18 @@ def _occurrence_page(home, item, move_form, status=200):
         event=item.event,
         move_form=move_form,
         reason_form=ReasonForm(),
-        slot_form=SlotForm(),
+        slot_form=_slot_form(home),
         now=utcnow(),
         can_decide=booking.manages(current_user, home),
     ), status
+
+
+def _slot_form(home: Home) -> SlotForm:
+    form = SlotForm()
+    form.child_id.choices = [SelectChoice("", _("— type below —"))] + [
+        SelectChoice(str(c.id), c.pseudonym) for c in services.children_of(home)
+    ]
+    return form
 
 
 def _back_to(home: Home, item) -> object:
@@ -353,13 +362,18 @@ def approvals(home_id: int):
 def sign_up(home_id: int, occurrence_id: int, slot_id: int):
     home = home_or_404(home_id)
     item = services.occurrence_of(home, occurrence_id)
-    form = SlotForm()
+    form = _slot_form(home)
     if not form.validate_on_submit():
-        abort(
-            422, description=_("Enter the child's initials or a pseudonym (up to 20 characters).")
-        )
+        abort(422, description=_("Choose a child or enter initials or a pseudonym."))
+    raw_id = form.child_id.data or ""
     try:
-        services.sign_up_child(item, slot_id, form.child_label.data, current_user)
+        services.sign_up_child(
+            item,
+            slot_id,
+            form.child_label.data or "",
+            current_user,
+            child_id=int(raw_id) if raw_id.isdigit() else None,
+        )
     except BookingError as error:
         _refuse(error)
     flash(_("Signed up."), "success")

@@ -7,11 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from webapp.blueprints.volunteers import exporting, importing
+from webapp.blueprints.volunteers import columns, exporting, importing
 from webapp.blueprints.volunteers.forms import (
     ImportForm,
 )
 from webapp.blueprints.volunteers.views import bp
+from webapp.blueprints.volunteers.views.common import current_locale
 from webapp.extensions import db
 from webapp.htmx import hx_redirect
 from webapp.models.accounts import COORDINATOR
@@ -36,22 +37,24 @@ def import_upload():
             pending = importing.store_pending(table, upload.filename or "", current_user)
             return hx_redirect(url_for("volunteers.import_preview", token=pending.token))
     status = 422 if form.is_submitted() else 200
-    return render_template("volunteers/import.html", form=form), status
+    return render_template("volunteers/import.html", form=form, columns=columns), status
 
 
 @bp.get("/import/template.<fmt>")
 @role_required(COORDINATOR)
 def import_template(fmt: str):
     if fmt == "csv":
-        body, mime = exporting.template_csv(), exporting.CSV_MIME
+        body, mime = exporting.template_csv(current_locale()), exporting.CSV_MIME
     elif fmt == "xlsx":
-        body, mime = exporting.template_xlsx(), exporting.XLSX_MIME
+        body, mime = exporting.template_xlsx(current_locale()), exporting.XLSX_MIME
     else:
         abort(404)
     return Response(
         body,
         mimetype=mime,
-        headers={"Content-Disposition": f'attachment; filename="volunteers-template.{fmt}"'},
+        headers=exporting.attachment(
+            f"volunteers-template.{fmt}", _("volunteers-import-template") + f".{fmt}"
+        ),
     )
 
 
@@ -72,6 +75,8 @@ def _preview(pending, analysis, status=200, message=None):
         error_rows=errors[:500],
         other_rows=others[:200],
         message=message,
+        columns=columns,
+        importing=importing,
     ), status
 
 

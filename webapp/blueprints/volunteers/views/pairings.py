@@ -39,7 +39,7 @@ def pairings():
 
 def _child_form(child=None) -> ChildForm:
     form = ChildForm(obj=child)
-    homes = db.session.scalars(select(Home).order_by(Home.name))
+    homes = db.session.scalars(select(Home).order_by(*Home.by_name()))
     form.home_id.choices = [(h.id, h.name) for h in homes]
     return form
 

@@ -20,7 +20,7 @@ from webapp.blueprints.volunteers.views import bp
 from webapp.blueprints.volunteers.views.common import current_locale, form_error
 from webapp.extensions import db
 from webapp.htmx import hx_redirect, is_fragment_request, render_page_or_partial
-from webapp.models import Place, Volunteer
+from webapp.models import Volunteer
 from webapp.models.accounts import COORDINATOR
 from webapp.security import role_required
 
@@ -45,14 +45,19 @@ def export(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     filters = services.filters_from_args(request.args)
-    rows = exporting.export_rows(filters)
+    rows = exporting.export_rows(filters, current_locale())
+    header = exporting.headers(exporting.EXPORT_KEYS)
     if fmt == "csv":
-        body, mime = exporting.to_csv(exporting.EXPORT_COLUMNS, rows), exporting.CSV_MIME
+        body, mime = exporting.to_csv(header, rows), exporting.CSV_MIME
     else:
-        body, mime = exporting.to_xlsx(exporting.EXPORT_COLUMNS, rows), exporting.XLSX_MIME
-    name = f"volunteers-{clock.today().isoformat()}.{fmt}"
+        body, mime = exporting.to_xlsx(header, rows), exporting.XLSX_MIME
+    day = clock.today().isoformat()
     return Response(
-        body, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+        body,
+        mimetype=mime,
+        headers=exporting.attachment(
+            f"volunteers-{day}.{fmt}", _("volunteers-%(day)s", day=day) + f".{fmt}"
+        ),
     )
 
 
@@ -63,15 +68,36 @@ def _profile_form(volunteer: Volunteer | None = None) -> ProfileForm:
     skills = services.all_skills()
     locale = current_locale()
     skill_choices = [(s.code, s.label(locale)) for s in skills]
-    place_choices = [
-        (str(p.id), ("— " if p.kind == "village" else "") + p.name)
-        for p in services.places_for_picker()
-    ]
-    form = ProfileForm(obj=volunteer, skill_choices=skill_choices, place_choices=place_choices)
+    townships = services.townships()
+    form = ProfileForm(
+        obj=volunteer,
+        skill_choices=skill_choices,
+        township_choices=[(str(t.id), t.name) for t in townships],
+    )
     if volunteer is not None and request.method == "GET":
         form.skills.data = [s.code for s in volunteer.skills]
         form.gender.data = volunteer.gender or ""
+        _preselect_place(form, townships, volunteer.place_name)
+    _village_choices(form, townships)
     return form
+
+
+def _preselect_place(form: ProfileForm, townships, place_name: str) -> None:
+    """Show the stored home base in the picker when it is one of the county's places."""
+    for township in townships:
+        for place in (township, *township.children):
+            if place_name and place.full_name == place_name:
+                form.township_id.data = str(township.id)
+                form.village_id.data = str(place.id) if place is not township else ""
+                return
+
+
+def _village_choices(form: ProfileForm, townships) -> None:
+    chosen = next((t for t in townships if str(t.id) == form.township_id.data), None)
+    if chosen is not None:
+        form.village_id.choices = [("", _("— the whole township —"))] + [
+            (str(v.id), v.name) for v in chosen.children if v.kind == "village"
+        ]
 
 
 def _profile_data(form: ProfileForm) -> dict:
@@ -171,12 +197,15 @@ def edit(volunteer_id: int):
 @bp.get("/place")
 @login_required
 def place_fields():
-    """htmx: the home-base fields filled from the chosen township or village."""
-    place = None
-    raw = request.args.get("place_id", "")
-    if raw.isdigit():
-        place = db.session.get(Place, int(raw))
+    """htmx: the township's villages, and the home base filled from the township or village."""
+    township, village = services.picked_place(
+        request.args.get("township_id", ""), request.args.get("village_id", "")
+    )
     form = _profile_form()
+    form.township_id.data = str(township.id) if township else ""
+    form.village_id.data = str(village.id) if village else ""
+    _village_choices(form, services.townships())
+    place = village or township
     if place is not None:
         form.place_name.data = place.full_name
         form.lat.data, form.lon.data = place.lat, place.lon

@@ -87,13 +87,21 @@ def team_edit(team_id: int):
     return _team_page(team, form=form, status=422)
 
 
-def _members_response(team: Team, member_form=None, status=200):
+def _members_response(team: Team, member_form=None, status=200, warning=None):
     return render_template(
         "volunteers/_team_members.html",
         team=team,
         member_form=member_form or MemberForm(formdata=None),
         candidates=[],
+        warning=warning,
     ), status
+
+
+def _other_teams_text(teams: list[Team]) -> str:
+    return _("; ").join(
+        _("%(team)s (%(programme)s)", team=t.name, programme=t.programme) if t.programme else t.name
+        for t in teams
+    )
 
 
 @bp.get("/teams/<int:team_id>/candidates")
@@ -101,7 +109,13 @@ def _members_response(team: Team, member_form=None, status=200):
 def team_candidates(team_id: int):
     team = db.session.get(Team, team_id) or abort(404)
     found = team_rules.candidates(team, request.args.get("q", "").replace("\x00", "")[:100])
-    return render_template("volunteers/_team_candidates.html", team=team, candidates=found)
+    others = team_rules.other_teams(team, [v.id for v in found])
+    return render_template(
+        "volunteers/_team_candidates.html",
+        team=team,
+        candidates=found,
+        other_teams={vid: _other_teams_text(teams) for vid, teams in others.items()},
+    )
 
 
 @bp.post("/teams/<int:team_id>/members")
@@ -116,7 +130,15 @@ def team_add_member(team_id: int):
         except RuleError as error:
             form_error(form, error)
         else:
-            return _members_response(team)
+            others = team_rules.other_teams(team, [volunteer.id]).get(volunteer.id)
+            warning = None
+            if others:
+                warning = _(
+                    "%(name)s is also in %(teams)s. Check that the summers do not overlap.",
+                    name=volunteer.name,
+                    teams=_other_teams_text(others),
+                )
+            return _members_response(team, warning=warning)
     return _members_response(team, form, 422)
 
 

@@ -1,0 +1,280 @@
+"""The audit log as sentences in the reader's language: who did what to whom, with links.
+
+Each action has a sentence ("%(actor)s changed the vetting of %(object)s to %(status)s": 协调员 王芳
+将张伟的审核状态改为已通过). An action without a sentence yet (features add actions over time, such
+as plans and pairings) still reads sensibly: the actor, the object and the changed fields.
+To give a new action its sentence, add it to SENTENCES (and its values to the catalogue).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup, escape
+from sqlalchemy import select
+
+from webapp.extensions import db
+from webapp.labels import ROLE_LABELS, VETTING_LABELS
+from webapp.models import AuditLog, Child, Home, Pairing, Room, Skill, Team, User, Volunteer
+from webapp.models.accounts import ADMIN, COORDINATOR
+from webapp.security import can_open
+
+# Role order for naming an actor: the most senior role first.
+ROLE_ORDER = ("admin", "coordinator", "home_manager", "volunteer")
+
+OBJECT_TYPE_LABELS = {
+    "user": _l("account"),
+    "volunteer": _l("volunteer"),
+    "team": _l("team"),
+    "home": _l("children's home"),
+    "room": _l("room"),
+    "child": _l("child"),
+    "pairing": _l("pairing"),
+    "skill": _l("skill"),
+    "programme": _l("programme"),
+    "plan": _l("plan"),
+}
+
+SENTENCES = {
+    "user.register": _l("%(object)s created an account"),
+    "user.roles_changed": _l("%(actor)s changed the roles of %(object)s to %(roles)s"),
+    "user.password_changed": _l("%(actor)s changed the password of %(object)s"),
+    "user.sessions_revoked": _l("%(actor)s signed %(object)s out on every device"),
+    "volunteer.create": _l("%(actor)s added the volunteer %(object)s"),
+    "volunteer.update": _l("%(actor)s edited the profile of %(object)s"),
+    "volunteer.vetting": _l("%(actor)s changed the vetting status of %(object)s to %(status)s"),
+    "volunteer.import": _l("%(actor)s imported volunteers: %(created)s new, %(updated)s updated"),
+    "volunteer.invited": _l("%(actor)s made a sign-in link for %(object)s"),
+    "skill.create": _l("%(actor)s added the skill %(object)s"),
+    "team.create": _l("%(actor)s created the team %(object)s"),
+    "team.update": _l("%(actor)s edited the team %(object)s"),
+    "team.member_added": _l("%(actor)s added %(volunteer)s to the team %(object)s"),
+    "team.member_removed": _l("%(actor)s removed %(volunteer)s from the team %(object)s"),
+    "team.leader": _l("%(actor)s made %(leader)s the leader of %(object)s"),
+    "home.create": _l("%(actor)s created the children's home %(object)s"),
+    "home.update": _l("%(actor)s edited the children's home %(object)s"),
+    "closure.add": _l("%(actor)s closed %(object)s from %(starts_on)s to %(ends_on)s"),
+    "room.update": _l("%(actor)s changed the room %(object)s"),
+    "child.create": _l("%(actor)s added the child %(object)s"),
+    "child.update": _l("%(actor)s edited the child %(object)s"),
+    "pairing.create": _l("%(actor)s paired %(object)s"),
+    "pairing.end": _l("%(actor)s ended the pairing %(object)s"),
+}
+# Fields whose values are ids of other objects, shown by name.
+ID_FIELDS = {
+    "volunteer_id": "volunteer",
+    "leader_id": "volunteer",
+    "child_id": "child",
+    "home_id": "home",
+    "room_id": "room",
+    "checked_by_id": "user",
+}
+FIELD_LABELS = {
+    "status": _l("Vetting"),
+    "roles": _l("Roles"),
+    "name": _l("Name"),
+    "email": _l("E-mail"),
+    "phone": _l("Mobile phone"),
+    "kind": _l("Kind"),
+    "skills": _l("Subjects and skills"),
+    "cleared_on": _l("Cleared on"),
+    "expires_on": _l("Expires on"),
+    "note": _l("Note"),
+    "notes": _l("Notes"),
+    "capacity": _l("Capacity"),
+    "college": _l("College"),
+    "programme": _l("Programme"),
+    "starts_on": _l("From"),
+    "ends_on": _l("Until"),
+    "ended_on": _l("Ended on"),
+    "started_on": _l("Start"),
+    "managers": _l("Managers"),
+    "age_band": _l("Age band"),
+}
+
+
+@dataclass
+class Change:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class Described:
+    entry: AuditLog
+    sentence: Markup
+    changes: list[Change] = field(default_factory=list)
+    history_url: str | None = None
+
+
+class _Names:
+    """Names and links of the objects on one page of the log, loaded with one query per type."""
+
+    LOADERS = {
+        "user": (User, lambda u: u.name),
+        "volunteer": (Volunteer, lambda v: v.name),
+        "team": (Team, lambda t: t.name),
+        "home": (Home, lambda h: h.name),
+        "room": (Room, lambda r: f"{r.home.name} · {r.name}"),
+        "child": (Child, lambda c: c.pseudonym),
+        "pairing": (
+            Pairing,
+            lambda p: _(
+                "%(volunteer)s and %(child)s", volunteer=p.volunteer.name, child=p.child.pseudonym
+            ),
+        ),
+        "skill": (Skill, lambda s: s.label(str(get_locale()))),
+    }
+
+    def __init__(self, entries: list[AuditLog]) -> None:
+        wanted: dict[str, set[int]] = defaultdict(set)
+        for entry in entries:
+            if entry.object_id is not None:
+                wanted[entry.object_type].add(entry.object_id)
+            for snapshot in (entry.before, entry.after):
+                for key, kind in ID_FIELDS.items():
+                    value = (snapshot or {}).get(key)
+                    if isinstance(value, int):
+                        wanted[kind].add(value)
+        self.objects: dict[tuple[str, int], Any] = {}
+        for kind, ids in wanted.items():
+            if kind not in self.LOADERS:
+                continue
+            model = self.LOADERS[kind][0]
+            for obj in db.session.scalars(select(model).where(model.id.in_(sorted(ids)))):
+                self.objects[(kind, obj.id)] = obj
+
+    def name(self, kind: str, object_id: int | None, snapshot: dict | None = None) -> str | None:
+        obj = self.objects.get((kind, object_id)) if object_id is not None else None
+        if obj is not None:
+            return self.LOADERS[kind][1](obj)
+        return (snapshot or {}).get("name")
+
+    def link(self, kind: str, object_id: int | None) -> str | None:
+        """The object's own page, when the reader may open it (else None)."""
+        obj = self.objects.get((kind, object_id)) if object_id is not None else None
+        if obj is None:
+            return None
+        # (endpoint, arguments, roles that may open this object's page: the page checks more
+        # than its role, e.g. a volunteer's profile is for coordinators and its owner).
+        target = {
+            "user": ("admin.users", {"q": getattr(obj, "email", "")}, (ADMIN,)),
+            "volunteer": ("volunteers.detail", {"volunteer_id": object_id}, (COORDINATOR,)),
+            "team": ("volunteers.team_detail", {"team_id": object_id}, (COORDINATOR,)),
+            "home": ("homes.detail", {"home_id": object_id}, (ADMIN, COORDINATOR)),
+            "room": ("homes.detail", {"home_id": getattr(obj, "home_id", 0)}, (ADMIN, COORDINATOR)),
+            "child": ("volunteers.child_edit", {"child_id": object_id}, (COORDINATOR,)),
+            "pairing": ("volunteers.pairing_detail", {"pairing_id": object_id}, (COORDINATOR,)),
+        }.get(kind)
+        if target is None or not can_open(target[0]) or not current_user.has_role(*target[2]):
+            return None
+        return url_for(target[0], **target[1])
+
+    def phrase(self, kind: str, object_id: int | None, snapshot: dict | None = None) -> Markup:
+        """The object as the sentence names it, a link where the reader may follow it."""
+        name = self.name(kind, object_id, snapshot)
+        if name is None:
+            type_label = str(OBJECT_TYPE_LABELS.get(kind, kind))
+            name = f"{type_label} #{object_id}" if object_id is not None else type_label
+        url = self.link(kind, object_id)
+        if url:
+            return Markup('<a href="{}">{}</a>').format(url, name)
+        return Markup("<strong>{}</strong>").format(name)
+
+
+def actor_phrase(user: User | None) -> Markup:
+    """协调员 王芳: the actor's most senior role, then the name; the system when nobody."""
+    if user is None:
+        return Markup("<strong>{}</strong>").format(_("The system"))
+    role = next((r for r in ROLE_ORDER if r in user.roles), None)
+    if role is None or str(ROLE_LABELS[role]) in user.name:  # "县协调员 周明" names it already
+        return Markup("<strong>{}</strong>").format(user.name)
+    return Markup("{} <strong>{}</strong>").format(ROLE_LABELS[role], user.name)
+
+
+def value_text(key: str, value: Any, names: _Names) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if key in ID_FIELDS and isinstance(value, int):
+        return names.name(ID_FIELDS[key], value) or f"#{value}"
+    if key == "status" and value in VETTING_LABELS:
+        return str(VETTING_LABELS[value])
+    if key == "roles" and isinstance(value, list):
+        return "、".join(str(ROLE_LABELS.get(r, r)) for r in value) or "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
+    return str(value)
+
+
+def changes_of(entry: AuditLog, names: _Names) -> list[Change]:
+    """The fields that differ between before and after (all of after when there is no before)."""
+    before, after = entry.before or {}, entry.after or {}
+    changes = []
+    for key in list(dict.fromkeys([*before, *after])):
+        old, new = before.get(key), after.get(key)
+        if key in before and old == new:
+            continue
+        label = str(FIELD_LABELS.get(key, key.replace("_", " ")))
+        changes.append(
+            Change(
+                label,
+                value_text(key, old, names) if key in before else "",
+                value_text(key, new, names),
+            )
+        )
+    return changes
+
+
+def describe(entries: list[AuditLog]) -> list[Described]:
+    names = _Names(entries)
+    described = []
+    for entry in entries:
+        before, after = entry.before or {}, entry.after or {}
+        values: dict[str, Any] = {
+            "actor": actor_phrase(entry.actor),
+            "object": names.phrase(entry.object_type, entry.object_id, after or before),
+        }
+        for key in ("volunteer_id", "leader_id"):
+            ref = after.get(key, before.get(key))
+            if isinstance(ref, int):
+                values[key.removesuffix("_id")] = names.phrase("volunteer", ref)
+        values["status"] = Markup("<strong>{}</strong>").format(
+            value_text("status", after.get("status"), names)
+        )
+        values["roles"] = Markup("<strong>{}</strong>").format(
+            value_text("roles", after.get("roles"), names)
+        )
+        for key in ("created", "updated", "starts_on", "ends_on"):
+            values[key] = escape(str(after.get(key, "")))
+        template = SENTENCES.get(entry.action)
+        if template is not None:
+            try:
+                sentence = Markup(escape(str(template)) % values)
+            except (KeyError, ValueError, TypeError):
+                template = None
+        if template is None:
+            sentence = Markup(
+                escape(_("%(actor)s: %(action)s, %(object)s"))
+                % {
+                    "actor": values["actor"],
+                    "action": Markup("<code>{}</code>").format(entry.action),
+                    "object": values["object"],
+                }
+            )
+        history = None
+        if entry.object_id is not None:
+            history = url_for("admin.audit_log", object=f"{entry.object_type}:{entry.object_id}")
+        described.append(Described(entry, sentence, changes_of(entry, names), history))
+    return described
