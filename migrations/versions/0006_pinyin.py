@@ -3,7 +3,7 @@
 Names sort by pinyin, character by character (webapp/pinyin.py); the key is stored so that sorting
 and paging by name stay in the database. Existing rows get their key here.
 
-Revision ID: 0008
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-03 10:00:00
 
@@ -15,7 +15,7 @@ from webapp.pinyin import sort_key
 
 
 # revision identifiers, used by Alembic.
-revision = '0008'
+revision = '0006'
 down_revision = '0005'
 branch_labels = None
 depends_on = None
