@@ -7,6 +7,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from webapp.bench.volunteers import bench_volunteers
+from webapp.blueprints.notifications.commands import send_outbox_command, send_reminders_command
 from webapp.blueprints.volunteers.commands import import_volunteers
 from webapp.extensions import db
 
@@ -79,3 +80,5 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(bench_volunteers)
     app.cli.add_command(import_volunteers)
+    app.cli.add_command(send_outbox_command)
+    app.cli.add_command(send_reminders_command)

@@ -1,0 +1,382 @@
+"""What volunteers have taken on, as dated entries: the one reading of plans and sign-ups.
+
+Sources (the contract with the planning blueprint):
+- assignments of a programme's published plan (status confirmed, or withdrawn: shown cancelled);
+  a weekly tutoring assignment (need + weekday) covers every confirmed or cancelled occurrence of
+  the need's event on that weekday within the programme's dates, one entry per date;
+- a volunteer's own sign-ups (source `signup`, no plan): a need on one date, or a post.
+Waitlisted sign-ups and sign-ups withdrawn before they were ever confirmed are not commitments.
+
+Schedules, hours, calendar feeds, reminders and the "already booked" rule all read these entries.
+Entries are plain dataclasses built from plain column queries (feeds are read often).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, or_, select
+
+from webapp import clock
+from webapp.extensions import db
+from webapp.models import (
+    Assignment,
+    Event,
+    Home,
+    Need,
+    Occurrence,
+    Plan,
+    Post,
+    Programme,
+    Room,
+    Skill,
+    SwapOffer,
+)
+
+UID_DOMAIN = "shouwang"
+LIVE = ("confirmed", "withdrawn")
+
+
+@dataclass(frozen=True)
+class Commitment:
+    uid: str
+    volunteer_id: int
+    assignment_id: int
+    kind: str  # "session" (a need on one date) or "post" (a summer post, for its dates)
+    cancelled: bool
+    source: str
+    title: str
+    event_kind: str  # the event's kind, or "post"
+    place: str  # home name, or the post's name and address
+    room: str
+    tz: str
+    lat: float | None
+    lon: float | None
+    starts_at: datetime  # UTC; a post: local midnight of its first day
+    ends_at: datetime  # UTC; a post: local midnight after its last day
+    sequence: int
+    changed_at: datetime
+    home_id: int | None = None
+    need_id: int | None = None
+    occurrence_id: int | None = None
+    post_id: int | None = None
+    team_id: int | None = None
+    skill_id: int | None = None
+    plan_id: int | None = None
+    programme_id: int | None = None
+    confirmed_by_id: int | None = None
+    travel_minutes: int | None = None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.tz) if self.tz else clock.CHINA
+
+    @property
+    def first_day(self) -> date:
+        return self.starts_at.astimezone(self.zone).date()
+
+    @property
+    def last_day(self) -> date:
+        end = self.ends_at.astimezone(self.zone)
+        return (end - timedelta(microseconds=1)).date() if self.kind == "post" else end.date()
+
+    @property
+    def all_day(self) -> bool:
+        return self.kind == "post"
+
+    @property
+    def hours(self) -> float:
+        if self.kind == "post":
+            return POST_HOURS_PER_DAY * ((self.last_day - self.first_day).days + 1)
+        return round((self.ends_at - self.starts_at).total_seconds() / 3600, 2)
+
+    @property
+    def key(self) -> str:
+        """The entry's address in URLs of its owner: the UID without the volunteer."""
+        return self.uid.split("@")[0].split("-", 1)[1]
+
+
+# A post's day counts as a working day in the hours record (暑期驻点: 8 hours a day).
+POST_HOURS_PER_DAY = 8
+
+
+def session_uid(volunteer_id: int, occurrence_id: int, need_id: int) -> str:
+    return f"v{volunteer_id}-o{occurrence_id}-n{need_id}@{UID_DOMAIN}"
+
+
+def post_uid(volunteer_id: int, post_id: int) -> str:
+    return f"v{volunteer_id}-p{post_id}@{UID_DOMAIN}"
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _bounds(first: date | None, last: date | None) -> tuple[datetime | None, datetime | None]:
+    """UTC instants around China dates [first, last] (a day's margin covers other zones)."""
+    lo = datetime.combine(first - timedelta(days=1), time(0), UTC) if first else None
+    hi = datetime.combine(last + timedelta(days=2), time(0), UTC) if last else None
+    return lo, hi
+
+
+def _published_or_signup():
+    return or_(
+        and_(Assignment.plan_id.is_(None), Assignment.source == "signup"),
+        Plan.state == "published",
+    )
+
+
+def _counts(a_status: str, confirmed_at, plan_id) -> bool:
+    """Whether an assignment row in LIVE shows at all: a withdrawn sign-up only if it had been
+    confirmed (leaving a waitlist is not a cancelled event)."""
+    return a_status == "confirmed" or plan_id is not None or confirmed_at is not None
+
+
+_SESSION_COLUMNS = (
+    Assignment.id,
+    Assignment.volunteer_id,
+    Assignment.status,
+    Assignment.source,
+    Assignment.sequence,
+    Assignment.updated_at,
+    Assignment.confirmed_at,
+    Assignment.confirmed_by_id,
+    Assignment.plan_id,
+    Assignment.programme_id,
+    Assignment.team_id,
+    Assignment.travel_minutes,
+    Assignment.need_id,
+    Need.skill_id,
+    Occurrence.id,
+    Occurrence.starts_at,
+    Occurrence.ends_at,
+    Occurrence.status,
+    Occurrence.sequence,
+    Occurrence.updated_at,
+    Event.title,
+    Event.kind,
+    Event.updated_at,
+    Room.name,
+    Home.id,
+    Home.name,
+    Home.timezone,
+    Home.lat,
+    Home.lon,
+)
+
+
+def _session(row) -> Commitment:
+    (a_id, v_id, a_status, source, a_seq, a_changed, _confirmed_at, confirmed_by, plan_id,
+     programme_id, team_id, travel, need_id, skill_id, o_id, starts, ends, o_status, o_seq,
+     o_changed, title, kind, e_changed, room, home_id, home_name, tz, lat, lon) = row  # fmt: skip
+    return Commitment(
+        uid=session_uid(v_id, o_id, need_id),
+        volunteer_id=v_id,
+        assignment_id=a_id,
+        kind="session",
+        cancelled=a_status != "confirmed" or o_status != "confirmed",
+        source=source,
+        title=title,
+        event_kind=kind,
+        place=home_name,
+        room=room,
+        tz=tz,
+        lat=lat,
+        lon=lon,
+        starts_at=_aware(starts),
+        ends_at=_aware(ends),
+        sequence=a_seq + o_seq,
+        changed_at=max(_aware(a_changed), _aware(o_changed), _aware(e_changed)),
+        home_id=home_id,
+        need_id=need_id,
+        occurrence_id=o_id,
+        team_id=team_id,
+        skill_id=skill_id,
+        plan_id=plan_id,
+        programme_id=programme_id,
+        confirmed_by_id=confirmed_by,
+        travel_minutes=travel,
+    )
+
+
+def _base_session_query():
+    return (
+        select(
+            *_SESSION_COLUMNS,
+            Assignment.withdrawn_at,
+            SwapOffer.id,
+            Assignment.weekday,
+            Programme.starts_on,
+            Programme.ends_on,
+        )
+        .join(Need, Need.id == Assignment.need_id)
+        .join(Event, Event.id == Need.event_id)
+        .join(Home, Home.id == Event.home_id)
+        .outerjoin(Plan, Plan.id == Assignment.plan_id)
+        .outerjoin(Programme, Programme.id == Assignment.programme_id)
+        .outerjoin(SwapOffer, SwapOffer.new_assignment_id == Assignment.id)
+        .where(Assignment.status.in_(LIVE), _published_or_signup())
+    )
+
+
+def commitments(
+    volunteer_ids: Iterable[int] | None = None,
+    first: date | None = None,
+    last: date | None = None,
+    *,
+    include_cancelled: bool = True,
+    team_id: int | None = None,
+) -> list[Commitment]:
+    """Entries of the given volunteers (all when None) touching China dates [first, last]."""
+    ids = None if volunteer_ids is None else list(volunteer_ids)
+    if ids == []:
+        return []
+    lo, hi = _bounds(first, last)
+    entries = _sessions(ids, lo, hi, team_id) + _posts(ids, first, last, team_id)
+    if not include_cancelled:
+        entries = [e for e in entries if not e.cancelled]
+    if first or last:
+        entries = [
+            e
+            for e in entries
+            if (first is None or e.last_day >= first) and (last is None or e.first_day <= last)
+        ]
+    entries.sort(key=lambda e: (e.starts_at, e.uid))
+    return entries
+
+
+def _sessions(ids, lo, hi, team_id) -> list[Commitment]:
+    base = _base_session_query()
+    if ids is not None:
+        base = base.where(Assignment.volunteer_id.in_(ids))
+    if team_id is not None:
+        base = base.where(Assignment.team_id == team_id)
+    # A need on one date (sign-ups, or a plan's dated assignment).
+    dated = base.join(Occurrence, Occurrence.id == Assignment.occurrence_id).join(
+        Room, Room.id == Occurrence.room_id
+    )
+    # A tutoring need on a weekday: every occurrence of its event (expanded below).
+    weekly = (
+        base.join(Occurrence, Occurrence.event_id == Event.id)
+        .join(Room, Room.id == Occurrence.room_id)
+        .where(
+            Assignment.weekday.is_not(None),
+            Assignment.occurrence_id.is_(None),
+            Occurrence.status.in_(("confirmed", "cancelled")),
+        )
+    )
+    if lo is not None:
+        dated, weekly = dated.where(Occurrence.ends_at > lo), weekly.where(Occurrence.ends_at > lo)
+    if hi is not None:
+        dated = dated.where(Occurrence.starts_at < hi)
+        weekly = weekly.where(Occurrence.starts_at < hi)
+    out = []
+    for row in db.session.execute(dated):
+        if _counts(row[2], row[6], row[8]):
+            out.append(_session(row[:-5]))
+    for row in db.session.execute(weekly):
+        *core, withdrawn_at, swapped_in, weekday, p_start, p_end = row
+        entry = _session(core)
+        local = entry.starts_at.astimezone(entry.zone)
+        if local.weekday() != weekday:
+            continue
+        if p_start is not None and not (p_start <= local.date() <= p_end):
+            continue
+        # A weekly assignment left (or taken over in a swap) part-way through the term: the
+        # dates before stay with whoever served them.
+        confirmed_at = core[6]
+        if swapped_in and confirmed_at and entry.starts_at < _aware(confirmed_at):
+            continue
+        if withdrawn_at and entry.starts_at < _aware(withdrawn_at) and core[17] == "confirmed":
+            entry = replace(entry, cancelled=False)
+        out.append(entry)
+    return out
+
+
+def _posts(ids, first, last, team_id) -> list[Commitment]:
+    query = (
+        select(
+            Assignment.id,
+            Assignment.volunteer_id,
+            Assignment.status,
+            Assignment.source,
+            Assignment.sequence,
+            Assignment.updated_at,
+            Assignment.confirmed_at,
+            Assignment.confirmed_by_id,
+            Assignment.plan_id,
+            Assignment.programme_id,
+            Assignment.team_id,
+            Assignment.travel_minutes,
+            Post.id,
+            Post.name,
+            Post.address,
+            Post.starts_on,
+            Post.ends_on,
+            Post.cancelled_at,
+            Post.sequence,
+            Post.updated_at,
+            Post.lat,
+            Post.lon,
+            Home.id,
+            Home.name,
+            Home.timezone,
+        )
+        .join(Post, Post.id == Assignment.post_id)
+        .outerjoin(Home, Home.id == Post.home_id)
+        .outerjoin(Plan, Plan.id == Assignment.plan_id)
+        .where(Assignment.status.in_(LIVE), _published_or_signup())
+    )
+    if ids is not None:
+        query = query.where(Assignment.volunteer_id.in_(ids))
+    if team_id is not None:
+        query = query.where(Assignment.team_id == team_id)
+    if first is not None:
+        query = query.where(Post.ends_on >= first)
+    if last is not None:
+        query = query.where(Post.starts_on <= last)
+    out = []
+    for row in db.session.execute(query):
+        (a_id, v_id, a_status, source, a_seq, a_changed, confirmed_at, confirmed_by, plan_id,
+         programme_id, team, travel, post_id, name, address, p_start, p_end, cancelled_at, p_seq,
+         p_changed, lat, lon, home_id, home_name, tz) = row  # fmt: skip
+        if not _counts(a_status, confirmed_at, plan_id):
+            continue
+        zone = ZoneInfo(tz) if tz else clock.CHINA
+        out.append(
+            Commitment(
+                uid=post_uid(v_id, post_id),
+                volunteer_id=v_id,
+                assignment_id=a_id,
+                kind="post",
+                cancelled=a_status != "confirmed" or cancelled_at is not None,
+                source=source,
+                title=name,
+                event_kind="post",
+                place=home_name or address or name,
+                room="",
+                tz=tz or "Asia/Shanghai",
+                lat=lat,
+                lon=lon,
+                starts_at=datetime.combine(p_start, time(0), zone).astimezone(UTC),
+                ends_at=datetime.combine(p_end + timedelta(days=1), time(0), zone).astimezone(UTC),
+                sequence=a_seq + p_seq,
+                changed_at=max(_aware(a_changed), _aware(p_changed)),
+                home_id=home_id,
+                post_id=post_id,
+                team_id=team,
+                plan_id=plan_id,
+                programme_id=programme_id,
+                confirmed_by_id=confirmed_by,
+                travel_minutes=travel,
+            )
+        )
+    return out
+
+
+def skill_name(skill_id: int | None, locale: str | None) -> str:
+    skill = db.session.get(Skill, skill_id) if skill_id else None
+    return skill.label(locale) if skill else ""
