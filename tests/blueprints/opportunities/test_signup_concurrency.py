@@ -136,7 +136,9 @@ def test_twenty_simultaneous_sign_up_requests_one_place_one_confirmed(app):
     def post(i: int) -> None:
         barrier.wait(timeout=30)
         response = clients[i].post(url, headers={"Accept-Language": "en"})
-        follow = clients[i].get(response.headers.get("Location", "/"), headers={"Accept-Language": "en"})
+        follow = clients[i].get(
+            response.headers.get("Location", "/"), headers={"Accept-Language": "en"}
+        )
         answers[i] = (response.status_code, "on the waitlist" in follow.text)
 
     threads = [threading.Thread(target=post, args=(i,)) for i in range(THREADS)]
