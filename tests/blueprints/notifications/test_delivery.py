@@ -54,7 +54,9 @@ def test_pending_messages_arrive_once_with_their_chinese_subject(app, smtp_confi
     assert set(_statuses().values()) == {"sent"}
 
 
-def test_a_server_that_is_down_leaves_messages_pending_with_the_reason_and_a_later_try(app, smtp_config):
+def test_a_server_that_is_down_leaves_messages_pending_with_the_reason_and_a_later_try(
+    app, smtp_config
+):
     _queue("a@example.org")
     smtp_config(free_port())  # nothing listens there
     result = delivery.send_outbox()
@@ -67,7 +69,9 @@ def test_a_server_that_is_down_leaves_messages_pending_with_the_reason_and_a_lat
     # Not due yet: the next run leaves it alone.
     assert delivery.send_outbox().claimed == 0
     # When its time comes and the server is up, it goes out, once.
-    db.session.execute(update(OutboxMessage).values(next_attempt_at=utcnow() - timedelta(seconds=1)))
+    db.session.execute(
+        update(OutboxMessage).values(next_attempt_at=utcnow() - timedelta(seconds=1))
+    )
     db.session.commit()
     with smtp_server() as inbox:
         smtp_config(inbox.port)
@@ -78,7 +82,9 @@ def test_a_server_that_is_down_leaves_messages_pending_with_the_reason_and_a_lat
     assert message.status == "sent" and message.attempts == 2 and message.last_error == ""
 
 
-def test_a_refused_recipient_is_marked_failed_with_the_reason_and_the_others_still_go(app, smtp_config):
+def test_a_refused_recipient_is_marked_failed_with_the_reason_and_the_others_still_go(
+    app, smtp_config
+):
     _queue("nobody@example.org", "b@example.org")
     with smtp_server(refuse={"nobody@example.org"}) as inbox:
         smtp_config(inbox.port)

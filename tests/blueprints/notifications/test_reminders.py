@@ -49,7 +49,9 @@ def test_a_day_before_reminder_per_commitment_written_once_and_delivered(app):
 def test_withdrawn_and_cancelled_commitments_get_no_reminder(app):
     volunteer = factories.volunteer_with_login()
     need, occurrence = factories.open_need(starts_at=_tomorrow_at(9))
-    factories.assignment(volunteer, need_id=need.id, occurrence_id=occurrence.id, status="withdrawn")
+    factories.assignment(
+        volunteer, need_id=need.id, occurrence_id=occurrence.id, status="withdrawn"
+    )
     other_need, cancelled = factories.open_need(starts_at=_tomorrow_at(14), status="cancelled")
     factories.assignment(volunteer, need_id=other_need.id, occurrence_id=cancelled.id)
     assert send_reminders().day_before == 0

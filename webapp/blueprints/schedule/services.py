@@ -142,11 +142,17 @@ def _confirmers(entries: list[Commitment]) -> dict[int, str]:
     """assignment id -> who confirmed it: the person recorded, else who published the plan."""
     ids = {e.confirmed_by_id for e in entries if e.confirmed_by_id}
     plan_ids = {e.plan_id for e in entries if e.plan_id and not e.confirmed_by_id}
-    publishers = dict(
-        db.session.execute(select(Plan.id, Plan.published_by_id).where(Plan.id.in_(plan_ids)))
-    )
+    publishers = {
+        plan_id: user_id
+        for plan_id, user_id in db.session.execute(
+            select(Plan.id, Plan.published_by_id).where(Plan.id.in_(plan_ids))
+        )
+    }
     ids |= {u for u in publishers.values() if u}
-    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))))
+    names = {
+        user_id: name
+        for user_id, name in db.session.execute(select(User.id, User.name).where(User.id.in_(ids)))
+    }
     out = {}
     for e in entries:
         who = e.confirmed_by_id or publishers.get(e.plan_id)
