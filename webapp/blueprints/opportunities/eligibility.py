@@ -84,12 +84,12 @@ def vetting_reason(volunteer: Volunteer, first: date, last: date) -> str | None:
             last=_day(last),
         )
     if status == "cleared" or status == "expired":
-        return _("This needs a valid clearance (审核); yours has expired. Ask a coordinator.")
+        return _("This needs a valid clearance; yours has expired. Ask a coordinator.")
     if status == "pending":
-        return _("This needs a clearance (审核); yours is still pending.")
+        return _("This needs a clearance; yours is still pending.")
     if status == "rejected":
-        return _("This needs a clearance (审核), which you do not have.")
-    return _("This needs a clearance (审核); you have not been vetted yet. Ask a coordinator.")
+        return _("This needs a clearance, which you do not have.")
+    return _("This needs a clearance; you have not been vetted yet. Ask a coordinator.")
 
 
 def _local(moment: datetime, zone: ZoneInfo) -> datetime:
