@@ -244,3 +244,31 @@ def test_the_team_feed_lists_the_teams_posts(app):
     assert loose.vevent.dtend.value == post.ends_on + timedelta(days=1)
     outsider = factories.volunteer_with_login()
     assert _login(app, outsider.user).get(f"/feeds/teams/{team.id}").status_code == 404
+
+
+def test_with_the_feed_cache_a_poll_is_answered_from_it_but_a_rotated_token_is_404_at_once(
+    app, signed_up
+):
+    client, *_ = signed_up
+    token = feed_token(client)
+    url = f"/feeds/{token}.ics"
+    app.config["FEED_CACHE_SECONDS"] = 30
+    try:
+        reader = app.test_client()
+        etag = reader.get(url).headers["ETag"]
+        assert reader.get(url, headers={"If-None-Match": etag}).status_code == 304
+        client.post("/me/calendar/rotate")
+        assert reader.get(url, headers={"If-None-Match": etag}).status_code == 404
+    finally:
+        app.config["FEED_CACHE_SECONDS"] = 0
+
+
+def test_feed_bench_cleanup_removes_only_its_rows(app):
+    from webapp.bench import feeds as bench
+    from webapp.models import Home
+
+    kept = factories.home(name="留下的之家")
+    bench.cleanup()
+    bench._seed(5)
+    bench.cleanup()
+    assert db.session.scalars(select(Home)).all() == [kept]

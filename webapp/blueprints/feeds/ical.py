@@ -8,9 +8,9 @@ byte-identical and its ETag holds. Times carry TZID with a VTIMEZONE; posts are 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone
@@ -41,11 +41,16 @@ def _vtimezone(tzid: str) -> Timezone:
     return Timezone.from_tzid(tzid, first_date=date(2000, 1, 1), last_date=date(2040, 1, 1))
 
 
+def _key(e: FeedEvent) -> tuple:
+    return (e.uid, e.summary, e.location, e.description, e.starts_at, e.ends_at, e.tz,
+            e.all_day, e.sequence, e.changed_at, e.cancelled)  # fmt: skip
+
+
 def etag(name: str, events: list[FeedEvent]) -> str:
+    """A digest of everything the body is made from (cheap: no iCalendar is built)."""
     digest = hashlib.sha256(FORMAT_VERSION.encode())
     digest.update(name.encode())
-    for event in events:
-        digest.update(repr(astuple(event)).encode())
+    digest.update(repr([_key(e) for e in events]).encode())
     return digest.hexdigest()[:32]
 
 
@@ -55,6 +60,17 @@ def last_modified(events: list[FeedEvent], default: datetime) -> datetime:
 
 
 def build(name: str, events: list[FeedEvent], description: str = "") -> bytes:
+    """The feed: the calendar's head (with its VTIMEZONEs) and each VEVENT, all serialised by
+    icalendar. A VEVENT's bytes depend only on its FeedEvent, so they are kept (LRU) and reused:
+    a feed rebuilt after one change serialises one event, not two hundred."""
+    zones = tuple(sorted({e.tz for e in events if not e.all_day} or {"Asia/Shanghai"}))
+    head = _head(name, description, zones)
+    end = b"END:VCALENDAR\r\n"
+    return head[: -len(end)] + b"".join(_vevent_bytes(e) for e in events) + end
+
+
+@lru_cache(maxsize=64)
+def _head(name: str, description: str, zones: tuple[str, ...]) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -68,11 +84,14 @@ def build(name: str, events: list[FeedEvent], description: str = "") -> bytes:
     calendar.add("x-wr-timezone", "Asia/Shanghai")
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")
-    for tzid in sorted({e.tz for e in events if not e.all_day} or {"Asia/Shanghai"}):
+    for tzid in zones:
         calendar.add_component(_vtimezone(tzid))
-    for event in events:
-        calendar.add_component(_vevent(event))
     return calendar.to_ical()
+
+
+@lru_cache(maxsize=50_000)
+def _vevent_bytes(item: FeedEvent) -> bytes:
+    return _vevent(item).to_ical()
 
 
 def _vevent(item: FeedEvent) -> Event:

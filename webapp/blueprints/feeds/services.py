@@ -33,8 +33,13 @@ def _since():
     return clock.today() - timedelta(days=HISTORY_DAYS)
 
 
-def from_commitment(entry: Commitment) -> FeedEvent:
-    kind = _("Summer post") if entry.kind == "post" else event_kind_label(entry.event_kind)
+def from_commitment(entry: Commitment, labels: dict[str, str] | None = None) -> FeedEvent:
+    labels = {} if labels is None else labels
+    if entry.event_kind not in labels:
+        labels[entry.event_kind] = (
+            _("Summer post") if entry.kind == "post" else event_kind_label(entry.event_kind)
+        )
+    kind = labels[entry.event_kind]
     location = entry.place + (f" · {entry.room}" if entry.room else "")
     return FeedEvent(
         uid=entry.uid,
@@ -53,7 +58,10 @@ def from_commitment(entry: Commitment) -> FeedEvent:
 
 def volunteer_feed(volunteer: Volunteer) -> tuple[str, list[FeedEvent]]:
     entries = commitments([volunteer.id], _since())
-    return _("%(name)s · Shouwang", name=volunteer.name), [from_commitment(e) for e in entries]
+    labels: dict[str, str] = {}
+    return _("%(name)s · Shouwang", name=volunteer.name), [
+        from_commitment(e, labels) for e in entries
+    ]
 
 
 def home_feed(home: Home) -> tuple[str, list[FeedEvent]]:

@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+import time
+from datetime import datetime
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -25,31 +38,49 @@ def _not_found() -> Response:
     )
 
 
+# token hash -> (valid until, ETag, Last-Modified): calendar apps poll with If-None-Match, and
+# within FEED_CACHE_SECONDS the answer comes from here after the token check alone. A change
+# shows in the feed at the latest that many seconds later (apps refresh hourly anyway).
+_recent: dict[str, tuple[float, str, datetime]] = {}
+_RECENT_MAX = 50_000
+
+
+def _not_modified(tag: str, modified: datetime) -> bool:
+    if request.if_none_match:
+        return request.if_none_match.contains(tag)
+    return bool(request.if_modified_since and modified <= request.if_modified_since)
+
+
+def _headers(response: Response, tag: str, modified: datetime) -> Response:
+    response.headers["ETag"] = f'"{tag}"'
+    response.last_modified = modified
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    return response
+
+
 @bp.get("/<string:token>.ics")
 def feed(token: str):
     # Reads neither the session nor the logged-in user, so the response sets no cookie.
     row = tokens.find(token)
     if row is None:
         return _not_found()
+    ttl = current_app.config.get("FEED_CACHE_SECONDS", 30)
+    cached = _recent.get(row.token_hash) if ttl else None
+    if cached and cached[0] > time.monotonic() and _not_modified(cached[1], cached[2]):
+        return _headers(Response(status=304), cached[1], cached[2])
     name, events = services.feed_for(row, services.feed_locale(row))
     tag = ical.etag(name, events)
     modified = ical.last_modified(events, row.created_at)
-    headers = {"ETag": f'"{tag}"', "Last-Modified": modified, "Cache-Control": CACHE_CONTROL}
-    not_modified = (
-        request.if_none_match.contains(tag)
-        if request.if_none_match
-        else bool(request.if_modified_since and modified <= request.if_modified_since)
-    )
-    if not_modified:
-        response = Response(status=304)
-    else:
-        response = Response(ical.build(name, events), mimetype="text/calendar")
-        response.headers["Content-Type"] = ICAL_MIME
-        response.headers["Content-Disposition"] = 'inline; filename="shouwang.ics"'
-    response.headers["ETag"] = headers["ETag"]
-    response.last_modified = modified
-    response.headers["Cache-Control"] = CACHE_CONTROL
-    return response
+    if ttl:
+        if len(_recent) > _RECENT_MAX:
+            _recent.clear()
+        _recent[row.token_hash] = (time.monotonic() + ttl, tag, modified)
+    if _not_modified(tag, modified):
+        return _headers(Response(status=304), tag, modified)
+    response = Response(ical.build(name, events), mimetype="text/calendar")
+    response.headers["Content-Type"] = ICAL_MIME
+    response.headers["Content-Disposition"] = 'inline; filename="shouwang.ics"'
+    return _headers(response, tag, modified)
 
 
 def feed_url(row) -> str | None:

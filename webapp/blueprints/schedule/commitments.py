@@ -16,9 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 
 from webapp import clock
 from webapp.extensions import db
@@ -248,12 +249,14 @@ def commitments(
     return entries
 
 
-def _sessions(ids, lo, hi, team_id) -> list[Commitment]:
+@lru_cache(maxsize=32)
+def _session_statements(has_ids: bool, has_team: bool, has_lo: bool, has_hi: bool):
+    """The two session queries, built once per shape; values come as bound parameters."""
     base = _base_session_query()
-    if ids is not None:
-        base = base.where(Assignment.volunteer_id.in_(ids))
-    if team_id is not None:
-        base = base.where(Assignment.team_id == team_id)
+    if has_ids:
+        base = base.where(Assignment.volunteer_id.in_(bindparam("ids", expanding=True)))
+    if has_team:
+        base = base.where(Assignment.team_id == bindparam("team_id"))
     # A need on one date (sign-ups, or a plan's dated assignment).
     dated = base.join(Occurrence, Occurrence.id == Assignment.occurrence_id).join(
         Room, Room.id == Occurrence.room_id
@@ -268,16 +271,36 @@ def _sessions(ids, lo, hi, team_id) -> list[Commitment]:
             Occurrence.status.in_(("confirmed", "cancelled")),
         )
     )
-    if lo is not None:
-        dated, weekly = dated.where(Occurrence.ends_at > lo), weekly.where(Occurrence.ends_at > lo)
-    if hi is not None:
-        dated = dated.where(Occurrence.starts_at < hi)
-        weekly = weekly.where(Occurrence.starts_at < hi)
+    if has_lo:
+        dated = dated.where(Occurrence.ends_at > bindparam("lo"))
+        weekly = weekly.where(Occurrence.ends_at > bindparam("lo"))
+    if has_hi:
+        dated = dated.where(Occurrence.starts_at < bindparam("hi"))
+        weekly = weekly.where(Occurrence.starts_at < bindparam("hi"))
+    return dated, weekly
+
+
+def _params(ids, team_id, **bounds) -> dict:
+    params = {k: v for k, v in bounds.items() if v is not None}
+    if ids is not None:
+        params["ids"] = ids
+    if team_id is not None:
+        params["team_id"] = team_id
+    return params
+
+
+def _sessions(ids, lo, hi, team_id) -> list[Commitment]:
+    dated, weekly = _session_statements(
+        ids is not None, team_id is not None, lo is not None, hi is not None
+    )
+    params = _params(ids, team_id, lo=lo, hi=hi)
+    # Core execution: plain rows, no ORM loading (feeds read this often).
+    connection = db.session.connection()
     out = []
-    for row in db.session.execute(dated):
+    for row in connection.execute(dated, params):
         if _counts(row[2], row[6], row[8]):
             out.append(_session(row[:-5]))
-    for row in db.session.execute(weekly):
+    for row in connection.execute(weekly, params):
         *core, withdrawn_at, swapped_in, weekday, p_start, p_end = row
         entry = _session(core)
         local = entry.starts_at.astimezone(entry.zone)
@@ -296,7 +319,8 @@ def _sessions(ids, lo, hi, team_id) -> list[Commitment]:
     return out
 
 
-def _posts(ids, first, last, team_id) -> list[Commitment]:
+@lru_cache(maxsize=32)
+def _post_statement(has_ids: bool, has_team: bool, has_first: bool, has_last: bool):
     query = (
         select(
             Assignment.id,
@@ -330,16 +354,25 @@ def _posts(ids, first, last, team_id) -> list[Commitment]:
         .outerjoin(Plan, Plan.id == Assignment.plan_id)
         .where(Assignment.status.in_(LIVE), _published_or_signup())
     )
-    if ids is not None:
-        query = query.where(Assignment.volunteer_id.in_(ids))
-    if team_id is not None:
-        query = query.where(Assignment.team_id == team_id)
-    if first is not None:
-        query = query.where(Post.ends_on >= first)
-    if last is not None:
-        query = query.where(Post.starts_on <= last)
+    if has_ids:
+        query = query.where(Assignment.volunteer_id.in_(bindparam("ids", expanding=True)))
+    if has_team:
+        query = query.where(Assignment.team_id == bindparam("team_id"))
+    if has_first:
+        query = query.where(Post.ends_on >= bindparam("first"))
+    if has_last:
+        query = query.where(Post.starts_on <= bindparam("last"))
+    return query
+
+
+def _posts(ids, first, last, team_id) -> list[Commitment]:
+    query = _post_statement(
+        ids is not None, team_id is not None, first is not None, last is not None
+    )
     out = []
-    for row in db.session.execute(query):
+    for row in db.session.connection().execute(
+        query, _params(ids, team_id, first=first, last=last)
+    ):
         (a_id, v_id, a_status, source, a_seq, a_changed, confirmed_at, confirmed_by, plan_id,
          programme_id, team, travel, post_id, name, address, p_start, p_end, cancelled_at, p_seq,
          p_changed, lat, lon, home_id, home_name, tz) = row  # fmt: skip
