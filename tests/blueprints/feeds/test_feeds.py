@@ -50,8 +50,8 @@ def test_the_private_feed_holds_the_sign_up_and_parses_in_both_parsers(app, sign
     for line in (
         "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
         "X-PUBLISHED-TTL:PT1H",
-        "X-WR-CALNAME:李秀兰 · Shouwang",
-        "NAME:李秀兰 · Shouwang",
+        "X-WR-CALNAME:李秀兰 · 守望",
+        "NAME:李秀兰 · 守望",
         "BEGIN:VTIMEZONE",
         "TZID:Asia/Shanghai",
         "DTSTART;TZID=Asia/Shanghai:",
