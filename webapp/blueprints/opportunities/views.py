@@ -103,8 +103,18 @@ def sign_up_post(post_id: int):
 # --- opening for sign-up ----------------------------------------------------------------------
 
 
-def _back(default: str):
-    return redirect(safe_next_url(request.form.get("next")) or default, code=303)
+def _opened(setter, target):
+    """Open (open=1) or close the target for sign-up, say so, and go back where the form was."""
+    is_open = request.form.get("open") == "1"
+    setter(target, is_open, current_user)
+    flash(
+        _("Volunteers can now sign up for it.")
+        if is_open
+        else _("Closed for sign-up; those already signed up stay."),
+        "success",
+    )
+    target_url = safe_next_url(request.form.get("next")) or url_for("opportunities.index")
+    return redirect(target_url, code=303)
 
 
 @bp.post("/needs/<int:need_id>/open")
@@ -112,30 +122,14 @@ def _back(default: str):
 def open_need(need_id: int):
     need = db.session.get(Need, need_id) or abort(404)
     home_for(current_user, need.event.home_id)  # 404 for a home the user does not run
-    is_open = request.form.get("open") == "1"
-    signups.set_need_open(need, is_open, current_user)
-    flash(
-        _("Volunteers can now sign up for it.")
-        if is_open
-        else _("Closed for sign-up; those already signed up stay."),
-        "success",
-    )
-    return _back(url_for("opportunities.index"))
+    return _opened(signups.set_need_open, need)
 
 
 @bp.post("/posts/<int:post_id>/open")
 @role_required(ADMIN, COORDINATOR)
 def open_post(post_id: int):
     post = db.session.get(Post, post_id) or abort(404)
-    is_open = request.form.get("open") == "1"
-    signups.set_post_open(post, is_open, current_user)
-    flash(
-        _("Volunteers can now sign up for it.")
-        if is_open
-        else _("Closed for sign-up; those already signed up stay."),
-        "success",
-    )
-    return _back(url_for("opportunities.index"))
+    return _opened(signups.set_post_open, post)
 
 
 @bp.app_template_global()

@@ -136,7 +136,8 @@ def _counts(a_status: str, confirmed_at, plan_id) -> bool:
     return a_status == "confirmed" or plan_id is not None or confirmed_at is not None
 
 
-_SESSION_COLUMNS = (
+# The assignment's part of every row (sessions and posts alike), in this order.
+_ASSIGNMENT_COLUMNS = (
     Assignment.id,
     Assignment.volunteer_id,
     Assignment.status,
@@ -149,6 +150,9 @@ _SESSION_COLUMNS = (
     Assignment.programme_id,
     Assignment.team_id,
     Assignment.travel_minutes,
+)
+_SESSION_COLUMNS = (
+    *_ASSIGNMENT_COLUMNS,
     Assignment.need_id,
     Need.skill_id,
     Occurrence.id,
