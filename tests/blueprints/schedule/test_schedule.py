@@ -136,3 +136,11 @@ def test_hours_export_for_a_year_and_garbage_year(app):
     old = client.get("/me/schedule/hours.csv?year=2001").data.decode("utf-8-sig")
     assert len(old.strip().splitlines()) == 2  # header and total
     assert client.get("/me/schedule/hours.csv?year=abc").status_code == 200
+
+
+def test_the_dashboard_points_at_the_next_commitment_and_the_schedule(app):
+    need, occurrence = factories.open_need(title="绘本阅读会")
+    volunteer = factories.volunteer_with_login()
+    factories.assignment(volunteer, need_id=need.id, occurrence_id=occurrence.id)
+    page = _login(app, volunteer).get("/dashboard").text
+    assert "绘本阅读会" in page and 'href="/me/schedule"' in page
