@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from tests import factories
 from tests.blueprints.feeds.helpers import parse_both
 from tests.conftest import AuthActions
-from webapp.clock import today, utcnow
+from webapp.clock import CHINA, today, utcnow
 from webapp.extensions import db
 
 HEADER = ["志愿者", "服务内容", "服务地点", "服务时间", "时长（小时）", "确认人"]
@@ -144,3 +144,28 @@ def test_the_dashboard_points_at_the_next_commitment_and_the_schedule(app):
     factories.assignment(volunteer, need_id=need.id, occurrence_id=occurrence.id)
     page = _login(app, volunteer).get("/dashboard").text
     assert "绘本阅读会" in page and 'href="/me/schedule"' in page
+
+
+def test_volunteers_on_a_date_are_told_when_it_is_cancelled_or_moved(app):
+    from sqlalchemy import select
+
+    from webapp.blueprints.homes import booking
+    from webapp.models import Occurrence, OutboxMessage
+
+    need, occurrence = factories.open_need(title="绘本阅读会")
+    volunteer = factories.volunteer_with_login()
+    factories.assignment(volunteer, need_id=need.id, occurrence_id=occurrence.id)
+    admin = factories.user(roles=("admin",))
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        item = db.session.get(Occurrence, occurrence.id)
+        local = item.starts_at.astimezone(CHINA)
+        booking.move(item, local.date() + timedelta(days=1), 10 * 60, 11 * 60, admin)
+        booking.cancel(item, admin, "下雨")
+        db.session.commit()
+    subjects = [
+        m.subject
+        for m in db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.to_address == volunteer.user.email)
+        )
+    ]
+    assert subjects == ["Moved: 绘本阅读会", "Cancelled: 绘本阅读会"]
