@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.conftest import AuthActions
-from webapp.clock import CHINA, today
+from webapp.clock import CHINA, today, utcnow
 from webapp.extensions import db
 from webapp.models import Assignment, OutboxMessage, VolunteerDateRange
 
