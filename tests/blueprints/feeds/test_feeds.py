@@ -272,3 +272,20 @@ def test_feed_bench_cleanup_removes_only_its_rows(app):
     bench._seed(5)
     bench.cleanup()
     assert db.session.scalars(select(Home)).all() == [kept]
+
+
+def test_a_replan_that_takes_a_volunteer_off_leaves_the_dates_cancelled_in_the_feed(app):
+    volunteer = factories.volunteer_with_login()
+    home, need, occurrences, programme, plan = _plan_with_weekly_tutoring(volunteer)
+    client = _login(app, volunteer.user)
+    url = f"/feeds/{feed_token(client)}.ics"
+    before, _ = parse_both(app.test_client().get(url).data)
+    plan.state = "superseded"
+    db.session.commit()
+    replanned = factories.plan(programme)
+    factories.assignment(factories.volunteer(), plan=replanned, need_id=need.id, weekday=1)
+    after, loose = parse_both(app.test_client().get(url).data)
+    assert sorted(e.uid for e in after.events) == sorted(e.uid for e in before.events)
+    assert all(str(e.status).endswith("CANCELLED") for e in after.events)
+    assert all(e.sequence == 1 for e in after.events)
+    assert {v.status.value for v in loose.vevent_list} == {"CANCELLED"}

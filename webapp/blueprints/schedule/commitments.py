@@ -19,7 +19,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy.orm import aliased
 
 from webapp import clock
 from webapp.extensions import db
@@ -70,6 +71,9 @@ class Commitment:
     programme_id: int | None = None
     confirmed_by_id: int | None = None
     travel_minutes: int | None = None
+    # A row of a superseded plan, and when the plan that replaced it was published.
+    superseded: bool = False
+    successor_at: datetime | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -124,9 +128,21 @@ def _bounds(first: date | None, last: date | None) -> tuple[datetime | None, dat
 
 
 def _published_or_signup():
+    """Sign-ups, published plans, and superseded ones (read for history and cancellations)."""
     return or_(
         and_(Assignment.plan_id.is_(None), Assignment.source == "signup"),
-        Plan.state == "published",
+        Plan.state.in_(("published", "superseded")),
+    )
+
+
+def _successor_published_at():
+    """When the programme's current plan was published (for rows of a superseded plan)."""
+    current = aliased(Plan)
+    return (
+        select(func.max(current.published_at))
+        .where(current.programme_id == Plan.programme_id, current.state == "published")
+        .correlate(Plan)
+        .scalar_subquery()
     )
 
 
@@ -173,7 +189,7 @@ _SESSION_COLUMNS = (
 )
 
 
-def _session(row) -> Commitment:
+def _session(row, plan_state: str | None = None, successor_at=None) -> Commitment:
     (a_id, v_id, a_status, source, a_seq, a_changed, _confirmed_at, confirmed_by, plan_id,
      programme_id, team_id, travel, need_id, skill_id, o_id, starts, ends, o_status, o_seq,
      o_changed, title, kind, e_changed, room, home_id, home_name, tz, lat, lon) = row  # fmt: skip
@@ -204,6 +220,8 @@ def _session(row) -> Commitment:
         programme_id=programme_id,
         confirmed_by_id=confirmed_by,
         travel_minutes=travel,
+        superseded=plan_state == "superseded",
+        successor_at=_aware(successor_at) if successor_at else None,
     )
 
 
@@ -211,6 +229,8 @@ def _base_session_query():
     return (
         select(
             *_SESSION_COLUMNS,
+            Plan.state,
+            _successor_published_at(),
             Assignment.withdrawn_at,
             SwapOffer.id,
             Assignment.weekday,
@@ -240,7 +260,7 @@ def commitments(
     if ids == []:
         return []
     lo, hi = _bounds(first, last)
-    entries = _sessions(ids, lo, hi, team_id) + _posts(ids, first, last, team_id)
+    entries = _replanned(_sessions(ids, lo, hi, team_id) + _posts(ids, first, last, team_id))
     if not include_cancelled:
         entries = [e for e in entries if not e.cancelled]
     if first or last:
@@ -251,6 +271,34 @@ def commitments(
         ]
     entries.sort(key=lambda e: (e.starts_at, e.uid))
     return entries
+
+
+def _replanned(entries: list[Commitment]) -> list[Commitment]:
+    """Fold superseded plans in. What a re-plan kept has the same UID in the current plan, which
+    wins. What it took away stays: dates before the new plan's publication as served (history,
+    hours), later dates as cancelled (calendars then remove them, SEQUENCE one higher)."""
+    live = {e.uid for e in entries if not e.superseded}
+    latest: dict[str, Commitment] = {}
+    for entry in entries:
+        if entry.superseded and entry.uid not in live:
+            kept = latest.get(entry.uid)
+            if kept is None or (entry.plan_id or 0) > (kept.plan_id or 0):
+                latest[entry.uid] = entry
+    out = [e for e in entries if not e.superseded]
+    for entry in latest.values():
+        replaced_at = entry.successor_at
+        if replaced_at is not None and entry.starts_at < replaced_at:
+            out.append(entry)
+        else:
+            out.append(
+                replace(
+                    entry,
+                    cancelled=True,
+                    sequence=entry.sequence + 1,
+                    changed_at=max(entry.changed_at, replaced_at or entry.changed_at),
+                )
+            )
+    return out
 
 
 @lru_cache(maxsize=32)
@@ -301,12 +349,13 @@ def _sessions(ids, lo, hi, team_id) -> list[Commitment]:
     # Core execution: plain rows, no ORM loading (feeds read this often).
     connection = db.session.connection()
     out = []
+    width = len(_SESSION_COLUMNS)
     for row in connection.execute(dated, params):
         if _counts(row[2], row[6], row[8]):
-            out.append(_session(row[:-5]))
+            out.append(_session(row[:width], *row[width : width + 2]))
     for row in connection.execute(weekly, params):
-        *core, withdrawn_at, swapped_in, weekday, p_start, p_end = row
-        entry = _session(core)
+        *core, plan_state, successor_at, withdrawn_at, swapped_in, weekday, p_start, p_end = row
+        entry = _session(core, plan_state, successor_at)
         local = entry.starts_at.astimezone(entry.zone)
         if local.weekday() != weekday:
             continue
@@ -352,6 +401,8 @@ def _post_statement(has_ids: bool, has_team: bool, has_first: bool, has_last: bo
             Home.id,
             Home.name,
             Home.timezone,
+            Plan.state,
+            _successor_published_at(),
         )
         .join(Post, Post.id == Assignment.post_id)
         .outerjoin(Home, Home.id == Post.home_id)
@@ -379,7 +430,7 @@ def _posts(ids, first, last, team_id) -> list[Commitment]:
     ):
         (a_id, v_id, a_status, source, a_seq, a_changed, confirmed_at, confirmed_by, plan_id,
          programme_id, team, travel, post_id, name, address, p_start, p_end, cancelled_at, p_seq,
-         p_changed, lat, lon, home_id, home_name, tz) = row  # fmt: skip
+         p_changed, lat, lon, home_id, home_name, tz, plan_state, successor_at) = row  # fmt: skip
         if not _counts(a_status, confirmed_at, plan_id):
             continue
         zone = ZoneInfo(tz) if tz else clock.CHINA
@@ -409,6 +460,8 @@ def _posts(ids, first, last, team_id) -> list[Commitment]:
                 programme_id=programme_id,
                 confirmed_by_id=confirmed_by,
                 travel_minutes=travel,
+                superseded=plan_state == "superseded",
+                successor_at=_aware(successor_at) if successor_at else None,
             )
         )
     return out
