@@ -39,10 +39,28 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+class Login:
+    """aiosmtpd authenticator: one user and password."""
+
+    def __init__(self, user: str, password: str) -> None:
+        self.user, self.password = user.encode(), password.encode()
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):
+        from aiosmtpd.smtp import AuthResult, LoginPassword
+
+        ok = (
+            isinstance(auth_data, LoginPassword)
+            and auth_data.login == self.user
+            and auth_data.password == self.password
+        )
+        return AuthResult(success=ok)
+
+
 @contextmanager
-def smtp_server(refuse: set[str] | None = None):
+def smtp_server(refuse: set[str] | None = None, **options):
+    """options: aiosmtpd Controller settings (tls_context, require_starttls, authenticator...)."""
     inbox = Inbox(refuse)
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), **options)
     controller.start()
     try:
         inbox.port = controller.port

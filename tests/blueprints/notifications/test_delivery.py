@@ -189,3 +189,69 @@ def test_the_outbox_page_shows_china_time(app, coordinator_client):
     page = coordinator_client.get("/notifications/outbox")
     assert shown[:10] in page.text and shown[-5:] in page.text
     assert " UTC" not in page.text
+
+
+def _self_signed(tmp_path):
+    import shutil
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+def test_starttls_and_login_against_a_server_with_its_own_certificate(app, smtp_config, tmp_path):
+    import ssl
+
+    from tests.blueprints.notifications.smtp_server import Login
+
+    cert, key = _self_signed(tmp_path)
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(str(cert), str(key))
+    options = {
+        "tls_context": server_tls,
+        "require_starttls": True,
+        "authenticator": Login("mailer", "s3cret"),
+        "auth_required": True,
+    }
+    _queue("a@example.org")
+    message = db.session.scalar(select(OutboxMessage))
+
+    def again() -> None:
+        db.session.execute(update(OutboxMessage).values(next_attempt_at=None))
+        db.session.commit()
+
+    try:
+        # An untrusted certificate: kept, with the reason, not sent.
+        with smtp_server(**options) as inbox:
+            smtp_config(inbox.port)
+            app.config.update(
+                SMTP_STARTTLS=True, SMTP_USER="mailer", SMTP_PASSWORD="wrong", SMTP_TIMEOUT=5
+            )
+            assert delivery.send_outbox().retrying == 1
+        db.session.refresh(message)
+        assert "CERTIFICATE_VERIFY_FAILED" in message.last_error
+        again()
+        app.config["SMTP_CA_FILE"] = str(cert)
+        with smtp_server(**options) as inbox:
+            smtp_config(inbox.port)
+            app.config.update(SMTP_STARTTLS=True, SMTP_USER="mailer", SMTP_PASSWORD="wrong")
+            result = delivery.send_outbox()
+            db.session.refresh(message)
+            assert result.retrying == 1, message.last_error  # the wrong password
+            db.session.refresh(message)
+            assert message.status == "pending" and message.last_error
+            assert inbox.messages == []
+            again()
+            app.config["SMTP_PASSWORD"] = "s3cret"
+            assert delivery.send_outbox().sent == 1
+        assert [m["To"] for m in inbox.messages] == ["a@example.org"]
+    finally:
+        app.config.update(SMTP_CA_FILE="", SMTP_PASSWORD="", SMTP_USER="", SMTP_TIMEOUT=20)

@@ -11,7 +11,7 @@
   one case where a message may be sent twice: the process died between the SMTP server's OK and
   our commit).
 Settings come from the environment (see webapp/config.py and README): SMTP_HOST, SMTP_PORT,
-SMTP_USER, SMTP_PASSWORD, SMTP_SENDER, SMTP_STARTTLS, SMTP_SSL, SMTP_TIMEOUT.
+SMTP_USER, SMTP_PASSWORD, SMTP_SENDER, SMTP_STARTTLS, SMTP_SSL, SMTP_TIMEOUT, SMTP_CA_FILE.
 """
 
 from __future__ import annotations
@@ -58,6 +58,11 @@ class SmtpSettings:
     starttls: bool
     ssl: bool
     timeout: float
+    ca_file: str = ""
+
+    def tls_context(self) -> ssl.SSLContext:
+        """Certificates are checked; SMTP_CA_FILE adds a county's own CA to the trusted ones."""
+        return ssl.create_default_context(cafile=self.ca_file or None)
 
     @classmethod
     def from_app(cls) -> SmtpSettings:
@@ -71,6 +76,7 @@ class SmtpSettings:
             starttls=bool(c.get("SMTP_STARTTLS")),
             ssl=bool(c.get("SMTP_SSL")),
             timeout=float(c.get("SMTP_TIMEOUT") or 20),
+            ca_file=c.get("SMTP_CA_FILE") or "",
         )
 
 
@@ -182,12 +188,12 @@ def _connect(settings: SmtpSettings) -> smtplib.SMTP:
                 settings.host,
                 settings.port,
                 timeout=settings.timeout,
-                context=ssl.create_default_context(),
+                context=settings.tls_context(),
             )
         else:
             connection = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
             if settings.starttls:
-                connection.starttls(context=ssl.create_default_context())
+                connection.starttls(context=settings.tls_context())
         if settings.user:
             connection.login(settings.user, settings.password)
         return connection
