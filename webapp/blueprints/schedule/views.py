@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from webapp import clock
 from webapp.blueprints.feeds import ical, tokens
@@ -17,6 +18,7 @@ from webapp.blueprints.schedule.commitments import commitments
 from webapp.blueprints.volunteers.exporting import CSV_MIME, XLSX_MIME
 from webapp.blueprints.volunteers.services import profile_of
 from webapp.extensions import db
+from webapp.models import TeamMember
 from webapp.models.accounts import VOLUNTEER
 from webapp.security import role_required
 
@@ -56,6 +58,12 @@ def _page(status: int = 200, error: SignupError | None = None):
         cutoff_hours=signups.cutoff_hours(),
         error=error,
         this_year=clock.today().year,
+        teams=[
+            m.team
+            for m in db.session.scalars(
+                select(TeamMember).where(TeamMember.volunteer_id == volunteer.id)
+            )
+        ],
     ), status
 
 
