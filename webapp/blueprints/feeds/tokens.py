@@ -15,7 +15,7 @@ import re
 import secrets
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from webapp.extensions import db
@@ -86,12 +86,13 @@ def token_of(row: CalendarToken) -> str | None:
     return token if hmac.compare_digest(hash_token(token), row.token_hash) else None
 
 
-def find(token: str) -> CalendarToken | None:
-    """The active token row for a presented token; None for anything else, without a hint."""
+def find_active(token: str) -> int | None:
+    """The id of the active token row for a presented token (one indexed lookup), or None."""
     if not TOKEN_RE.match(token or ""):
         return None
-    return db.session.scalar(
-        select(CalendarToken).where(
-            CalendarToken.token_hash == hash_token(token), CalendarToken.revoked_at.is_(None)
-        )
-    )
+    return db.session.connection().execute(_ACTIVE_BY_HASH, {"hash": hash_token(token)}).scalar()
+
+
+_ACTIVE_BY_HASH = select(CalendarToken.id).where(
+    CalendarToken.token_hash == bindparam("hash"), CalendarToken.revoked_at.is_(None)
+)
