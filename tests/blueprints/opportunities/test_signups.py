@@ -213,3 +213,20 @@ def test_leaving_the_waitlist_is_always_possible(app, need_and_date):
     mine = db.session.scalar(select(Assignment).where(Assignment.volunteer_id == volunteer.id))
     assert client.post(f"/me/assignments/{mine.id}/withdraw").status_code == 303
     assert _status(volunteer) == ["withdrawn"]
+
+
+def test_the_cut_off_comes_from_the_setting_then_the_environment(app):
+    from webapp.blueprints.opportunities.signups import cutoff_hours
+    from webapp.models import Setting
+
+    assert cutoff_hours() == 24
+    app.config["WITHDRAWAL_CUTOFF_HOURS"] = "48"
+    try:
+        assert cutoff_hours() == 48
+        Setting.put("withdrawal_cutoff_hours", "6")
+        db.session.commit()
+        assert cutoff_hours() == 6
+        Setting.put("withdrawal_cutoff_hours", "not a number")
+        assert cutoff_hours() == 48
+    finally:
+        app.config["WITHDRAWAL_CUTOFF_HOURS"] = "24"

@@ -4,8 +4,9 @@ sign-up; with places left, the volunteer's own status, and why they cannot take 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask_babel import get_locale
 from sqlalchemy import func, select
@@ -13,7 +14,12 @@ from sqlalchemy.orm import selectinload
 
 from webapp import clock
 from webapp.blueprints.opportunities.eligibility import minutes_between, reasons_against
-from webapp.blueprints.opportunities.signups import post_capacity, post_target, session_target
+from webapp.blueprints.opportunities.signups import (
+    post_capacity,
+    post_target,
+    session_target,
+    waitlist_position,
+)
 from webapp.blueprints.schedule.commitments import commitments
 from webapp.extensions import db
 from webapp.models import (
@@ -68,8 +74,6 @@ class Opportunity:
 
     @property
     def last_day(self) -> date:
-        from zoneinfo import ZoneInfo
-
         return (self.ends_at.astimezone(ZoneInfo(self.tz)) - timedelta(seconds=1)).date()
 
 
@@ -112,8 +116,6 @@ class Filters:
 
 
 def _utc(day: date) -> datetime:
-    from datetime import UTC
-
     return datetime.combine(day, time(0), clock.CHINA).astimezone(UTC)
 
 
@@ -229,7 +231,6 @@ def opportunities(
     posts = _post_rows(filters, first, last)
     counts = _signup_counts([(n.id, o.id) for n, o in sessions], [p.id for p in posts])
     mine = _mine(volunteer)
-    mine_waiting = {}
     items: list[Opportunity] = []
     for need, occurrence in sessions:
         home = need.event.home
@@ -255,7 +256,6 @@ def opportunities(
                 mine=mine.get(key),
             )
         )
-        mine_waiting[len(items) - 1] = key
     for post in posts:
         key = ("p", post.id)
         c = counts.get(key, {})
@@ -293,8 +293,6 @@ def opportunities(
         item.travel_minutes = minutes_between(volunteer, target.lat, target.lon)
         if item.mine is not None:
             if item.mine.status == "waitlisted":
-                from webapp.blueprints.opportunities.signups import waitlist_position
-
                 item.position = waitlist_position(item.mine)
             can.append(item)
             continue

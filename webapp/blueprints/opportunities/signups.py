@@ -10,7 +10,6 @@ Services flush, never commit.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -24,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from webapp import audit
 from webapp.blueprints.homes.booking import serialise_writers
 from webapp.blueprints.homes.notify import notify
-from webapp.blueprints.opportunities.eligibility import Target, reasons_against
+from webapp.blueprints.opportunities.eligibility import Target, minutes_between, reasons_against
 from webapp.blueprints.schedule.commitments import Commitment, commitments
 from webapp.extensions import db
 from webapp.labels import format_moment
@@ -49,11 +48,7 @@ class SignupError(Exception):
 def cutoff_hours() -> int:
     """Hours before the start after which volunteers can no longer withdraw online: the
     `withdrawal_cutoff_hours` setting, else WITHDRAWAL_CUTOFF_HOURS from the environment, else 24."""
-    for raw in (
-        Setting.get(CUTOFF_SETTING),
-        current_app.config.get("WITHDRAWAL_CUTOFF_HOURS"),
-        os.environ.get("WITHDRAWAL_CUTOFF_HOURS"),
-    ):
+    for raw in (Setting.get(CUTOFF_SETTING), current_app.config.get("WITHDRAWAL_CUTOFF_HOURS")):
         if raw not in (None, ""):
             try:
                 return max(0, int(raw))
@@ -234,7 +229,7 @@ def _sign_up(
         source="signup",
         status="waitlisted" if full else "confirmed",
         confirmed_at=None if full else now,
-        travel_minutes=_travel(volunteer, target),
+        travel_minutes=minutes_between(volunteer, target.lat, target.lon),
     )
     savepoint = db.session.begin_nested()
     try:
@@ -246,12 +241,6 @@ def _sign_up(
     savepoint.commit()
     position = len(waitlist(need_id, occurrence_id, post_id)) if full else 0
     return SignupResult(assignment, waitlisted=full, position=position)
-
-
-def _travel(volunteer: Volunteer, target: Target) -> int | None:
-    from webapp.blueprints.opportunities.eligibility import minutes_between
-
-    return minutes_between(volunteer, target.lat, target.lon)
 
 
 def _already_message(existing: Assignment) -> str:

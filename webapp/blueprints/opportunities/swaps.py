@@ -24,7 +24,7 @@ from webapp.blueprints.opportunities.signups import (
 )
 from webapp.extensions import db
 from webapp.labels import format_moment
-from webapp.models import Assignment, Need, Post, SwapOffer, User, Volunteer
+from webapp.models import Assignment, Need, Occurrence, Post, SwapOffer, User, Volunteer
 from webapp.models.base import utcnow
 
 
@@ -46,8 +46,6 @@ def target_of(assignment: Assignment) -> Target:
         target = post_target(assignment.post)
     else:
         first = upcoming[0]
-        from webapp.models import Occurrence
-
         target = session_target(assignment.need, db.session.get(Occurrence, first.occurrence_id))
         target.intervals = [(c.starts_at, c.ends_at) for c in upcoming]
     return target

@@ -34,7 +34,6 @@ from webapp.models import (
     Post,
     Programme,
     Room,
-    Skill,
     SwapOffer,
 )
 
@@ -465,8 +464,3 @@ def _posts(ids, first, last, team_id) -> list[Commitment]:
             )
         )
     return out
-
-
-def skill_name(skill_id: int | None, locale: str | None) -> str:
-    skill = db.session.get(Skill, skill_id) if skill_id else None
-    return skill.label(locale) if skill else ""
