@@ -69,35 +69,36 @@ def _after_signup(result: signups.SignupResult):
     return redirect(url_for("opportunities.index", **request.args), code=303)
 
 
-@bp.post("/needs/<int:need_id>/<int:occurrence_id>/signup")
-@role_required(VOLUNTEER)
-def sign_up_need(need_id: int, occurrence_id: int):
+def _sign_up(act):
+    """Sign the logged-in volunteer up with act(volunteer); a refusal re-renders the list."""
     volunteer = profile_of(current_user)
     _check_self(volunteer)
     try:
-        need, occurrence = signups.open_need_on(need_id, occurrence_id)
-        result = signups.sign_up_for_need(volunteer, need, occurrence)
+        result = act(volunteer)
     except SignupError as error:
         if error.status == 404:
             abort(404, description=error.message)
         db.session.rollback()
         return _list_page(error.status, error)
     return _after_signup(result)
+
+
+@bp.post("/needs/<int:need_id>/<int:occurrence_id>/signup")
+@role_required(VOLUNTEER)
+def sign_up_need(need_id: int, occurrence_id: int):
+    def act(volunteer):
+        need, occurrence = signups.open_need_on(need_id, occurrence_id)
+        return signups.sign_up_for_need(volunteer, need, occurrence)
+
+    return _sign_up(act)
 
 
 @bp.post("/posts/<int:post_id>/signup")
 @role_required(VOLUNTEER)
 def sign_up_post(post_id: int):
-    volunteer = profile_of(current_user)
-    _check_self(volunteer)
-    try:
-        result = signups.sign_up_for_post(volunteer, signups.open_post(post_id))
-    except SignupError as error:
-        if error.status == 404:
-            abort(404, description=error.message)
-        db.session.rollback()
-        return _list_page(error.status, error)
-    return _after_signup(result)
+    return _sign_up(
+        lambda volunteer: signups.sign_up_for_post(volunteer, signups.open_post(post_id))
+    )
 
 
 # --- opening for sign-up ----------------------------------------------------------------------

@@ -375,18 +375,7 @@ def _sessions(ids, lo, hi, team_id) -> list[Commitment]:
 def _post_statement(has_ids: bool, has_team: bool, has_first: bool, has_last: bool):
     query = (
         select(
-            Assignment.id,
-            Assignment.volunteer_id,
-            Assignment.status,
-            Assignment.source,
-            Assignment.sequence,
-            Assignment.updated_at,
-            Assignment.confirmed_at,
-            Assignment.confirmed_by_id,
-            Assignment.plan_id,
-            Assignment.programme_id,
-            Assignment.team_id,
-            Assignment.travel_minutes,
+            *_ASSIGNMENT_COLUMNS,
             Post.id,
             Post.name,
             Post.address,
