@@ -31,9 +31,9 @@ compile-translations: $(VENV)/.installed-run
 
 # After changing UI strings: extract them, merge into the catalogs, then translate the new entries.
 translations: $(VENV)/.installed-run
-	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --no-wrap \
 		-o $(TRANSLATIONS)/messages.pot webapp templates
-	$(PYBABEL) update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date
+	$(PYBABEL) update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date --no-wrap
 
 db-upgrade: install
 	$(FLASK) db upgrade
@@ -63,6 +63,7 @@ lint: install-dev
 # is stated for PostgreSQL); the bench migrates it first and removes what it creates.
 bench: install-dev db-upgrade
 	$(FLASK) bench-volunteers
+	$(FLASK) bench-feeds
 	$(PY) -m webapp.scheduling.bench all
 
 clean:

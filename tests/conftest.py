@@ -78,6 +78,8 @@ def _app(database_url, tmp_path_factory) -> Iterator[Flask]:
             "ARGON2_TIME_COST": 1,
             "ARGON2_MEMORY_COST": 1024,
             "SERVER_NAME": None,
+            # Feeds rebuilt on every request, so a test sees its change at once.
+            "FEED_CACHE_SECONDS": 0,
         }
     )
     app.test_client_class = FreshContextClient

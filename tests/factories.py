@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from webapp.clock import today
+from webapp.clock import CHINA, today
 from webapp.extensions import db
 from webapp.models import Home, Place, Room, Skill, Team, TeamMember, User, Volunteer
 from webapp.security import hash_password
@@ -296,3 +296,87 @@ def post(programme, *, name: str | None = None, days: int = 7, **fields: Any):
         **fields,
     )
     return _save(obj)
+
+
+# --- Self-service: open needs, plans and assignments (selfservice branch) ----------------------
+
+
+def open_need(
+    home: Home | None = None,
+    *,
+    starts_at=None,
+    minutes: int = 90,
+    max_headcount: int = 1,
+    skill_code: str | None = None,
+    vetting_required: bool = True,
+    open_for_signup: bool = True,
+    title: str | None = None,
+    kind: str = "reading_club",
+    status: str = "confirmed",
+):
+    """A one-date event in a home with one need; returns (need, occurrence)."""
+    from datetime import UTC, datetime, time
+
+    from webapp.models import Need
+
+    target = home or globals()["home"]()
+    if starts_at is None:
+        day = today() + timedelta(days=7)
+        starts_at = datetime.combine(day, time(9, 0), CHINA).astimezone(UTC)
+    occurrence = booking(
+        target.rooms[0],
+        starts_at,
+        starts_at + timedelta(minutes=minutes),
+        status=status,
+        title=title or f"读书会{_n()}",
+        kind=kind,
+    )
+    need = Need(
+        event_id=occurrence.event_id,
+        skill_id=skill(skill_code).id if skill_code else None,
+        min_headcount=min(1, max_headcount),
+        max_headcount=max_headcount,
+        vetting_required=vetting_required,
+        open_for_signup=open_for_signup,
+    )
+    _save(need)
+    return need, occurrence
+
+
+def volunteer_with_login(**fields: Any) -> Volunteer:
+    """A volunteer who can log in (their user's e-mail is theirs too)."""
+    account = user(roles=("volunteer",))
+    return volunteer(user=account, email=account.email, **fields)
+
+
+def plan(programme, *, state: str = "published", published_by: User | None = None):
+    from webapp.clock import utcnow
+    from webapp.models import Plan
+
+    return _save(
+        Plan(
+            programme=programme,
+            state=state,
+            published_at=utcnow() if state == "published" else None,
+            published_by=published_by,
+        )
+    )
+
+
+def assignment(volunteer: Volunteer, *, plan=None, status: str = "confirmed", **fields: Any):
+    """An assignment on a post (post=), a weekly need (need=, weekday=) or a need on one date
+    (need=, occurrence=); a sign-up when no plan is given."""
+    from webapp.clock import utcnow
+    from webapp.models import Assignment
+
+    return _save(
+        Assignment(
+            volunteer=volunteer,
+            plan=plan,
+            programme_id=plan.programme_id if plan else fields.pop("programme_id", None),
+            status=status,
+            source=fields.pop("source", "solver" if plan else "signup"),
+            confirmed_at=fields.pop("confirmed_at", utcnow() if status == "confirmed" else None),
+            **fields,
+        )
+    )

@@ -46,9 +46,22 @@ SHOWN_WITH_DEMO_IDS = {
         "volunteers.child_edit",
         "homes.week",
         "homes.occurrence",
+        "notifications.outbox",
+        "opportunities.index",
     },
-    "manager@example.org": {"homes.week", "homes.month", "homes.occurrence", "homes.hours"},
-    "volunteer@example.org": {"volunteers.detail", "volunteers.pairing_detail"},
+    "manager@example.org": {
+        "homes.week",
+        "homes.month",
+        "homes.occurrence",
+        "homes.hours",
+        "feeds.home_link",
+    },
+    "volunteer@example.org": {
+        "volunteers.detail",
+        "volunteers.pairing_detail",
+        "opportunities.index",
+        "schedule.index",
+    },
 }
 
 

@@ -73,8 +73,12 @@ def _tune_postgresql(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from webapp.blueprints.admin.views import bp as admin_bp
     from webapp.blueprints.auth.views import bp as auth_bp
+    from webapp.blueprints.feeds.views import bp as feeds_bp
     from webapp.blueprints.homes.views import bp as homes_bp
     from webapp.blueprints.main.views import bp as main_bp
+    from webapp.blueprints.notifications.views import bp as notifications_bp
+    from webapp.blueprints.opportunities.views import bp as opportunities_bp
+    from webapp.blueprints.schedule.views import bp as schedule_bp
     from webapp.blueprints.volunteers.views import bp as volunteers_bp
 
     app.register_blueprint(main_bp)
@@ -82,6 +86,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(volunteers_bp)
     app.register_blueprint(homes_bp)
+    app.register_blueprint(opportunities_bp)
+    app.register_blueprint(schedule_bp)
+    app.register_blueprint(feeds_bp)
+    app.register_blueprint(notifications_bp)
 
 
 def _register_request_hooks(app: Flask) -> None:

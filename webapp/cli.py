@@ -6,7 +6,9 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from webapp.bench.feeds import bench_feeds
 from webapp.bench.volunteers import bench_volunteers
+from webapp.blueprints.notifications.commands import send_outbox_command, send_reminders_command
 from webapp.blueprints.volunteers.commands import import_volunteers
 from webapp.extensions import db
 
@@ -78,4 +80,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_admin)
     app.cli.add_command(bench_volunteers)
+    app.cli.add_command(bench_feeds)
     app.cli.add_command(import_volunteers)
+    app.cli.add_command(send_outbox_command)
+    app.cli.add_command(send_reminders_command)

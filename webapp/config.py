@@ -76,3 +76,17 @@ class Config:
         self.ARGON2_TIME_COST = int(os.environ.get("ARGON2_TIME_COST", "3"))
         self.ARGON2_MEMORY_COST = int(os.environ.get("ARGON2_MEMORY_COST", "65536"))
         self.DEMO_PASSWORD = "shouwang-demo"
+        # Outbox delivery (flask send-outbox, the worker): nothing is sent while SMTP_HOST is unset.
+        self.SMTP_HOST = os.environ.get("SMTP_HOST", "")
+        self.SMTP_PORT = os.environ.get("SMTP_PORT", "")
+        self.SMTP_USER = os.environ.get("SMTP_USER", "")
+        self.SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+        self.SMTP_SENDER = os.environ.get("SMTP_SENDER", "守望 Shouwang <noreply@localhost>")
+        self.SMTP_STARTTLS = _flag("SMTP_STARTTLS", True)
+        self.SMTP_SSL = _flag("SMTP_SSL", False)
+        self.SMTP_TIMEOUT = os.environ.get("SMTP_TIMEOUT", "20")
+        self.SMTP_CA_FILE = os.environ.get("SMTP_CA_FILE", "")
+        # Calendar feeds: how long a feed's ETag is trusted for conditional GETs (0: always rebuilt).
+        self.FEED_CACHE_SECONDS = int(os.environ.get("FEED_CACHE_SECONDS", "30"))
+        # Volunteers withdraw online up to this many hours before the start.
+        self.WITHDRAWAL_CUTOFF_HOURS = os.environ.get("WITHDRAWAL_CUTOFF_HOURS", "24")

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 import webapp.blueprints.homes.demo as homes_demo
 from webapp import clock
+from webapp.blueprints.opportunities.demo import load_demo_opportunities
 from webapp.blueprints.volunteers.demo import load_demo_pairings
 from webapp.extensions import db
 from webapp.models import (
@@ -147,6 +148,7 @@ def load_demo_county(today: date | None = None) -> SeedResult:
     homes_demo.load_demo_homes(
         homes, users["manager@example.org"], users["coordinator@example.org"], today
     )
+    load_demo_opportunities(today)
     Setting.put(DEMO_MARKER, "1")
     db.session.flush()
     return SeedResult(created=True, volunteers=len(volunteers), homes=len(homes), teams=len(teams))

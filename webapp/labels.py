@@ -82,6 +82,12 @@ OCCURRENCE_STATUS_LABELS = {
     "declined": _l("Declined"),
     "cancelled": _l("Cancelled"),
 }
+OUTBOX_STATUS_LABELS = {
+    "pending": _l("Waiting"),
+    "sending": _l("Sending"),
+    "sent": _l("Sent"),
+    "failed": _l("Failed"),
+}
 WEEKDAY_LABELS = (
     _l("Monday"),
     _l("Tuesday"),
@@ -109,6 +115,16 @@ def weekday_label(index: int) -> str:
     return str(WEEKDAY_LABELS[index])
 
 
+def format_moment(moment, tz: str | None = None) -> str:
+    """An instant as people read it where it happens: "2026-07-06 (Saturday) 09:00"."""
+    from zoneinfo import ZoneInfo
+
+    from webapp.clock import CHINA
+
+    local = moment.astimezone(ZoneInfo(tz) if tz else CHINA)
+    return f"{local:%Y-%m-%d} ({weekday_label(local.weekday())}) {local:%H:%M}"
+
+
 TEMPLATE_HELPERS = {
     "role_label": role_label,
     "kind_label": kind_label,
@@ -118,6 +134,10 @@ TEMPLATE_HELPERS = {
     "age_group_label": age_group_label,
     "occurrence_status_label": occurrence_status_label,
     "weekday_label": weekday_label,
+    "format_moment": format_moment,
+    "local_clock": lambda moment, tz=None: format_moment(moment, tz)[-5:],
+    "china_time": lambda moment: format_moment(moment)[:10] + " " + format_moment(moment)[-5:],
+    "outbox_status_label": lambda code: _label(OUTBOX_STATUS_LABELS, code),
 }
 
 

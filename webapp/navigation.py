@@ -24,7 +24,10 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("volunteers.teams", _l("Teams"), (COORDINATOR,)),
     NavItem("volunteers.pairings", _l("Pairings"), (COORDINATOR,)),
     NavItem("homes.index", _l("Children's homes"), (COORDINATOR, HOME_MANAGER)),
+    NavItem("opportunities.index", _l("Opportunities"), (VOLUNTEER,)),
+    NavItem("schedule.index", _l("My schedule"), (VOLUNTEER,)),
     NavItem("volunteers.my_profile", _l("My profile"), (VOLUNTEER,)),
+    NavItem("notifications.outbox", _l("Outbox"), (ADMIN, COORDINATOR)),
     NavItem("admin.users", _l("Users"), (ADMIN,)),
     NavItem("admin.audit_log", _l("Audit log"), (ADMIN,)),
 ]

@@ -2,12 +2,13 @@
 
 from webapp.models.accounts import ROLES, User, UserRole
 from webapp.models.audit import AuditLog
+from webapp.models.calendars import CalendarToken
 from webapp.models.children import CareLog, Child, Pairing
 from webapp.models.events import CallSlot, Event, Need, Occurrence
 from webapp.models.homes import Closure, Home, OpeningHours, Room, home_managers
 from webapp.models.imports import PendingImport
 from webapp.models.invitations import Invitation
-from webapp.models.notifications import OutboxMessage
+from webapp.models.notifications import OutboxMessage, SentReminder
 from webapp.models.places import Place
 from webapp.models.plans import Assignment, ForbiddenPair, Plan, SolveRun
 from webapp.models.programmes import (
@@ -23,6 +24,7 @@ from webapp.models.programmes import (
     volunteer_preferred_posts,
     volunteer_preferred_skills,
 )
+from webapp.models.selfservice import SwapOffer
 from webapp.models.settings import Setting
 from webapp.models.volunteers import (
     Skill,
@@ -38,6 +40,7 @@ __all__ = [
     "ROLES",
     "Assignment",
     "AuditLog",
+    "CalendarToken",
     "CallSlot",
     "CareLog",
     "Child",
@@ -58,9 +61,11 @@ __all__ = [
     "PostSkill",
     "Programme",
     "Room",
+    "SentReminder",
     "Setting",
     "Skill",
     "SolveRun",
+    "SwapOffer",
     "Team",
     "TeamMember",
     "User",

@@ -335,7 +335,9 @@ def test_children_sign_up_for_video_call_slots(manager_client, managed):
 
 
 def test_outbox_is_visible_to_coordinators(coordinator_client):
-    assert coordinator_client.get("/homes/outbox").status_code == 200
+    response = coordinator_client.get("/homes/outbox", follow_redirects=True)
+    assert response.status_code == 200
+    assert response.request.path == "/notifications/outbox"
 
 
 def test_outbox_is_not_for_home_managers(manager_client):

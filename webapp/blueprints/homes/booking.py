@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from webapp.blueprints.homes import availability as av
 from webapp.blueprints.homes.notify import notify
 from webapp.blueprints.homes.recurrence import MAX_OCCURRENCES, RecurrenceError, expand
+from webapp.blueprints.schedule.changes import committed_to, tell_cancelled, tell_moved
 from webapp.extensions import db
 from webapp.models import CallSlot, Event, Home, Need, Occurrence, Room, User
 from webapp.models.accounts import ADMIN
@@ -490,6 +491,7 @@ def decline(occurrence: Occurrence, actor: User, reason: str = "") -> Occurrence
 def cancel(occurrence: Occurrence, actor: User, reason: str = "") -> Occurrence:
     if occurrence.status not in ACTIVE_STATUSES:
         raise BookingError(_("This booking is already cancelled or declined."), status=409)
+    volunteers = committed_to(occurrence)
     occurrence.status = "cancelled"
     occurrence.sequence += 1
     occurrence.note = reason[:200]
@@ -503,6 +505,7 @@ def cancel(occurrence: Occurrence, actor: User, reason: str = "") -> Occurrence:
             reason=reason,
         ),
     )
+    tell_cancelled(occurrence, volunteers, reason)
     db.session.flush()
     return occurrence
 
@@ -513,6 +516,7 @@ def cancel_series(event: Event, actor: User, reason: str = "") -> list[Occurrenc
     cancelled = []
     for occurrence in event.occurrences:
         if occurrence.status in ACTIVE_STATUSES and occurrence.starts_at >= now:
+            tell_cancelled(occurrence, committed_to(occurrence), reason)
             occurrence.status = "cancelled"
             occurrence.sequence += 1
             occurrence.note = reason[:200]
@@ -549,6 +553,7 @@ def move(
     home = room.home
     check_times(home, day, start_minute, end_minute, actor, correcting)
     serialise_writers()
+    volunteers = committed_to(occurrence)
     problems = date_problems(room, [day], start_minute, end_minute, exclude_id=occurrence.id)
     if problems:
         raise BookingError(problems[0].reason, status=409, problems=problems)
@@ -576,6 +581,7 @@ def move(
         _("Booking moved: %(title)s", title=occurrence.event.title),
         _("This booking was moved: %(booking)s.", booking=describe(occurrence)),
     )
+    tell_moved(occurrence, volunteers)
     return occurrence
 
 

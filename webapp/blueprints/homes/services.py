@@ -23,7 +23,6 @@ from webapp.models import (
     Need,
     Occurrence,
     OpeningHours,
-    OutboxMessage,
     Place,
     Room,
     User,
@@ -430,12 +429,6 @@ def clear_slot(occurrence: Occurrence, slot_id: int) -> CallSlot:
     slot.signed_up_by_id = None
     db.session.flush()
     return slot
-
-
-def outbox(limit: int = 100) -> list[OutboxMessage]:
-    return list(
-        db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit))
-    )
 
 
 def events_of(home: Home) -> list[Event]:

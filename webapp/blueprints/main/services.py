@@ -11,13 +11,26 @@ from webapp.blueprints.volunteers.services import (
     expiring_clearances,
 )
 from webapp.extensions import db
-from webapp.models import Home, Occurrence, Room, Team, User, Volunteer
+from webapp.models import Home, Occurrence, Room, SwapOffer, Team, User, Volunteer
 from webapp.models.accounts import ADMIN, COORDINATOR, HOME_MANAGER, VOLUNTEER
 from webapp.models.homes import home_managers
 
 
 def _count(query) -> int:
     return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def _next_commitment(volunteer: Volunteer):
+    """The volunteer's next confirmed commitment (from My schedule's reading), or None."""
+    from webapp.blueprints.schedule.commitments import commitments
+
+    now = clock.utcnow()
+    coming = [
+        e
+        for e in commitments([volunteer.id], clock.today(), include_cancelled=False)
+        if e.ends_at > now
+    ]
+    return coming[0] if coming else None
 
 
 def dashboard_figures(user: User) -> dict:
@@ -56,6 +69,16 @@ def dashboard_figures(user: User) -> dict:
         profile = db.session.scalar(select(Volunteer).where(Volunteer.user_id == user.id))
         figures["profile"] = profile
         figures["duties"] = duty_statuses(volunteer=profile) if profile else []
+        figures["next_up"] = _next_commitment(profile) if profile else None
+        figures["swap_offers"] = (
+            _count(
+                select(SwapOffer.id).where(
+                    SwapOffer.to_volunteer_id == profile.id, SwapOffer.status == "pending"
+                )
+            )
+            if profile
+            else 0
+        )
     if user.has_role(ADMIN):
         figures["users"] = _count(select(User.id))
     return figures

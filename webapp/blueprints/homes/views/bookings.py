@@ -1,11 +1,11 @@
-"""Bookings: new, edit, move, cancel, approvals, call slots and the outbox."""
+"""Bookings: new, edit, move, cancel, approvals, call slots (and the old outbox address)."""
 
 from __future__ import annotations
 
 import contextlib
 from datetime import date, time
 
-from flask import abort, flash, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -393,4 +393,5 @@ def clear_slot(home_id: int, occurrence_id: int, slot_id: int):
 @bp.get("/outbox")
 @role_required(ADMIN, COORDINATOR)
 def outbox():
-    return render_template("homes/outbox.html", messages=services.outbox())
+    """The outbox moved to the notifications blueprint; old links keep working."""
+    return redirect(url_for("notifications.outbox"), code=301)

@@ -1,0 +1,142 @@
+"""Swaps: offered to a colleague, checked again at acceptance, both told."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from tests import factories
+from tests.conftest import AuthActions
+from webapp.extensions import db
+from webapp.models import Assignment, OutboxMessage, SwapOffer
+
+
+def _login(app, volunteer):
+    client = app.test_client()
+    assert AuthActions(client).login(volunteer.user.email).status_code == 303
+    return client
+
+
+def _mine(volunteer) -> list[Assignment]:
+    db.session.expire_all()
+    return list(
+        db.session.scalars(
+            select(Assignment)
+            .where(Assignment.volunteer_id == volunteer.id)
+            .order_by(Assignment.id)
+        )
+    )
+
+
+def _setup(app):
+    need, occurrence = factories.open_need(title="绘本阅读会")
+    owner = factories.volunteer_with_login(name="李秀兰")
+    colleague = factories.volunteer_with_login(name="王丽")
+    taken = factories.assignment(owner, need_id=need.id, occurrence_id=occurrence.id)
+    return need, occurrence, owner, colleague, taken
+
+
+def test_a_swap_offered_and_accepted_moves_the_assignment_and_tells_both(app):
+    need, occurrence, owner, colleague, taken = _setup(app)
+    owner_client = _login(app, owner)
+    response = owner_client.post(
+        f"/me/assignments/{taken.id}/swap", data={"contact": colleague.phone, "note": "家里有事"}
+    )
+    assert response.status_code == 303
+    swap = db.session.scalar(select(SwapOffer))
+    colleague_client = _login(app, colleague)
+    assert "家里有事" in colleague_client.get("/me/schedule").text
+    assert colleague_client.post(f"/me/swaps/{swap.id}/accept").status_code == 303
+    assert [a.status for a in _mine(owner)] == ["withdrawn"]
+    assert [a.status for a in _mine(colleague)] == ["confirmed"]
+    told = {m.to_address for m in db.session.scalars(select(OutboxMessage))}
+    assert {owner.user.email, colleague.user.email} <= told
+    assert "绘本阅读会" in colleague_client.get("/me/schedule").text
+
+
+def test_a_swap_to_an_ineligible_colleague_is_refused_with_the_reason(app):
+    need, occurrence, owner, colleague, taken = _setup(app)
+    colleague.vetting_status = "pending"
+    db.session.commit()
+    response = _login(app, owner).post(
+        f"/me/assignments/{taken.id}/swap",
+        data={"contact": colleague.email},
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 422
+    assert "王丽 cannot take this" in response.text and "pending" in response.text
+    assert db.session.scalar(select(SwapOffer)) is None
+
+
+def test_acceptance_checks_the_rules_again(app):
+    need, occurrence, owner, colleague, taken = _setup(app)
+    _login(app, owner).post(f"/me/assignments/{taken.id}/swap", data={"contact": colleague.phone})
+    swap = db.session.scalar(select(SwapOffer))
+    # Between the offer and the answer the colleague's clearance lapses.
+    colleague.expires_on = occurrence.starts_at.date() - timedelta(days=1)
+    db.session.commit()
+    response = _login(app, colleague).post(
+        f"/me/swaps/{swap.id}/accept", headers={"Accept-Language": "en"}
+    )
+    assert response.status_code == 422
+    assert "clearance" in response.text
+    assert [a.status for a in _mine(owner)] == ["confirmed"]
+    assert _mine(colleague) == []
+    db.session.refresh(swap)
+    assert swap.status == "pending"
+
+
+def test_unknown_colleague_self_and_someone_elses_offer(app):
+    need, occurrence, owner, colleague, taken = _setup(app)
+    client = _login(app, owner)
+    unknown = client.post(
+        f"/me/assignments/{taken.id}/swap",
+        data={"contact": "13900000000"},
+        headers={"Accept-Language": "en"},
+    )
+    assert unknown.status_code == 422 and "No volunteer has this phone" in unknown.text
+    self_swap = client.post(
+        f"/me/assignments/{taken.id}/swap",
+        data={"contact": owner.phone},
+        headers={"Accept-Language": "en"},
+    )
+    assert self_swap.status_code == 422
+    # The colleague cannot offer what is not theirs.
+    assert (
+        _login(app, colleague)
+        .post(f"/me/assignments/{taken.id}/swap", data={"contact": owner.phone})
+        .status_code
+        == 404
+    )
+
+
+def test_declined_offer_keeps_the_assignment_and_tells_the_offerer(app):
+    need, occurrence, owner, colleague, taken = _setup(app)
+    _login(app, owner).post(f"/me/assignments/{taken.id}/swap", data={"contact": colleague.phone})
+    swap = db.session.scalar(select(SwapOffer))
+    stranger = factories.volunteer_with_login()
+    assert _login(app, stranger).post(f"/me/swaps/{swap.id}/accept").status_code == 404
+    colleague_client = _login(app, colleague)
+    assert colleague_client.post(f"/me/swaps/{swap.id}/decline").status_code == 303
+    assert colleague_client.post(f"/me/swaps/{swap.id}/accept").status_code == 409
+    assert [a.status for a in _mine(owner)] == ["confirmed"]
+    assert any(m.to_address == owner.user.email for m in db.session.scalars(select(OutboxMessage)))
+
+
+def test_a_team_placement_cannot_be_swapped(app):
+    member = factories.volunteer_with_login()
+    colleague = factories.volunteer_with_login()
+    team = factories.team(members=(member,))
+    programme = factories.programme()
+    post = factories.post(programme)
+    placed = factories.assignment(
+        member, plan=factories.plan(programme), post_id=post.id, team_id=team.id
+    )
+    response = _login(app, member).post(
+        f"/me/assignments/{placed.id}/swap",
+        data={"contact": colleague.phone},
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 409
+    assert "Team placements" in response.text

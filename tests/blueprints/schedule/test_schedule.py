@@ -1,0 +1,171 @@
+"""My schedule: upcoming and past, contacts, travel, the one-event .ics, hours and their export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+from openpyxl import load_workbook
+
+from tests import factories
+from tests.blueprints.feeds.helpers import parse_both
+from tests.conftest import AuthActions
+from webapp.clock import CHINA, today, utcnow
+from webapp.extensions import db
+
+HEADER = ["志愿者", "服务内容", "服务地点", "服务时间", "时长（小时）", "确认人"]
+
+
+def _login(app, volunteer):
+    client = app.test_client()
+    assert AuthActions(client).login(volunteer.user.email).status_code == 303
+    return client
+
+
+def test_the_schedule_shows_what_is_coming_with_place_travel_contact_and_feed_link(app):
+    manager = factories.user(roles=("home_manager",), name="吴老师")
+    home = factories.home(name="石门村留守儿童之家", managers=(manager,), lat=26.65, lon=107.45)
+    need, occurrence = factories.open_need(home, title="绘本阅读会")
+    volunteer = factories.volunteer_with_login(lat=26.6, lon=107.5, transport_mode="ebike")
+    factories.assignment(volunteer, need_id=need.id, occurrence_id=occurrence.id)
+    page = _login(app, volunteer).get("/me/schedule", headers={"Accept-Language": "en"})
+    assert page.status_code == 200
+    text = page.text
+    assert "绘本阅读会" in text and "石门村留守儿童之家" in text
+    assert "minutes to get there" in text
+    assert "吴老师" in text
+    assert '<a type="text/calendar" href="http://localhost/feeds/' in text
+
+
+def test_a_volunteer_without_a_profile_gets_a_clear_404(app):
+    user = factories.user(roles=("volunteer",))
+    client = app.test_client()
+    AuthActions(client).login(user.email)
+    response = client.get("/me/schedule", headers={"Accept-Language": "en"})
+    assert response.status_code == 404
+    assert "no volunteer profile" in response.text
+
+
+def test_a_post_shows_the_team_leader_as_contact(app):
+    leader = factories.volunteer_with_login(name="队长张", phone="13911112222")
+    member = factories.volunteer_with_login()
+    team = factories.team(members=(leader, member))
+    team.contact = ""
+    db.session.commit()
+    programme = factories.programme()
+    post = factories.post(programme, name="竹林村驻点")
+    plan = factories.plan(programme)
+    for person in (leader, member):
+        factories.assignment(person, plan=plan, post_id=post.id, team_id=team.id)
+    page = _login(app, member).get("/me/schedule").text
+    assert "竹林村驻点" in page and "队长张 13911112222" in page
+
+
+def test_a_proposed_plan_is_not_in_the_schedule(app):
+    volunteer = factories.volunteer_with_login()
+    programme = factories.programme()
+    post = factories.post(programme, name="未发布的驻点")
+    factories.assignment(
+        volunteer,
+        plan=factories.plan(programme, state="proposed"),
+        post_id=post.id,
+        status="proposed",
+    )
+    assert "未发布的驻点" not in _login(app, volunteer).get("/me/schedule").text
+
+
+def test_one_event_ics_download_and_someone_elses_is_404(app):
+    need, occurrence = factories.open_need(title="绘本阅读会")
+    volunteer = factories.volunteer_with_login()
+    factories.assignment(volunteer, need_id=need.id, occurrence_id=occurrence.id)
+    client = _login(app, volunteer)
+    response = client.get(f"/me/schedule/o{occurrence.id}-n{need.id}.ics")
+    assert response.status_code == 200
+    strict, loose = parse_both(response.data)
+    assert [e.summary for e in strict.events] == ["绘本阅读会"]
+    other = factories.volunteer_with_login()
+    assert (
+        _login(app, other).get(f"/me/schedule/o{occurrence.id}-n{need.id}.ics").status_code == 404
+    )
+
+
+def _served(volunteer):
+    """Two past sessions (one withdrawn) and one past post day range."""
+    past = utcnow() - timedelta(days=3)
+    need, occurrence = factories.open_need(starts_at=past, minutes=120, title="作业辅导")
+    coordinator = factories.user(roles=("coordinator",), name="县协调员 周明")
+    factories.assignment(
+        volunteer, need_id=need.id, occurrence_id=occurrence.id, confirmed_by_id=coordinator.id
+    )
+    gone_need, gone = factories.open_need(starts_at=past - timedelta(days=1), title="已退出")
+    factories.assignment(volunteer, need_id=gone_need.id, occurrence_id=gone.id, status="withdrawn")
+    programme = factories.programme(starts_on=today() - timedelta(days=12))
+    post = factories.post(programme, name="龙潭村驻点", days=2)
+    factories.assignment(
+        volunteer, plan=factories.plan(programme, published_by=coordinator), post_id=post.id
+    )
+    return post
+
+
+def test_hours_served_per_month_and_exported_with_chinese_headers(app):
+    volunteer = factories.volunteer_with_login(name="李秀兰")
+    _served(volunteer)
+    client = _login(app, volunteer)
+    page = client.get("/me/schedule", headers={"Accept-Language": "en"}).text
+    assert "Hours served" in page and "18" in page  # 2 h + 2 days x 8 h
+    response = client.get("/me/schedule/hours.csv")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0] == HEADER
+    body = rows[1:-1]
+    assert len(body) == 2  # the withdrawn one does not count
+    assert all(r[0] == "李秀兰" for r in body)
+    assert {r[5] for r in body} == {"县协调员 周明"}
+    assert rows[-1][1] == "合计" and float(rows[-1][4]) == 18
+    workbook = load_workbook(io.BytesIO(client.get("/me/schedule/hours.xlsx").data))
+    sheet = workbook.active
+    assert [c.value for c in sheet[1]] == HEADER
+    assert sheet.max_row == 4
+
+
+def test_hours_export_for_a_year_and_garbage_year(app):
+    volunteer = factories.volunteer_with_login()
+    _served(volunteer)
+    client = _login(app, volunteer)
+    old = client.get("/me/schedule/hours.csv?year=2001").data.decode("utf-8-sig")
+    assert len(old.strip().splitlines()) == 2  # header and total
+    assert client.get("/me/schedule/hours.csv?year=abc").status_code == 200
+
+
+def test_the_dashboard_points_at_the_next_commitment_and_the_schedule(app):
+    need, occurrence = factories.open_need(title="绘本阅读会")
+    volunteer = factories.volunteer_with_login()
+    factories.assignment(volunteer, need_id=need.id, occurrence_id=occurrence.id)
+    page = _login(app, volunteer).get("/dashboard").text
+    assert "绘本阅读会" in page and 'href="/me/schedule"' in page
+
+
+def test_volunteers_on_a_date_are_told_when_it_is_cancelled_or_moved(app):
+    from sqlalchemy import select
+
+    from webapp.blueprints.homes import booking
+    from webapp.models import Occurrence, OutboxMessage
+
+    need, occurrence = factories.open_need(title="绘本阅读会")
+    volunteer = factories.volunteer_with_login()
+    factories.assignment(volunteer, need_id=need.id, occurrence_id=occurrence.id)
+    admin = factories.user(roles=("admin",))
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        item = db.session.get(Occurrence, occurrence.id)
+        local = item.starts_at.astimezone(CHINA)
+        booking.move(item, local.date() + timedelta(days=1), 10 * 60, 11 * 60, admin)
+        booking.cancel(item, admin, "下雨")
+        db.session.commit()
+    subjects = [
+        m.subject
+        for m in db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.to_address == volunteer.user.email)
+        )
+    ]
+    assert subjects == ["Moved: 绘本阅读会", "Cancelled: 绘本阅读会"]

@@ -1,0 +1,98 @@
+"""Feed tokens: long and random, stored only as a hash, rotatable.
+
+token = base64url(HMAC-SHA256(SECRET_KEY, "calendar-feed:" + nonce)), 43 characters (256 bits).
+The database holds the nonce and sha256(token): the owner's page can show the link again (the app
+derives it), while the database alone opens nothing. Rotating revokes the row and makes a new one;
+a revoked, unknown or malformed token all look the same to the feed: not found.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+
+from flask import current_app
+from sqlalchemy import bindparam, select
+from sqlalchemy.exc import IntegrityError
+
+from webapp.extensions import db
+from webapp.models import CalendarToken, User
+from webapp.models.base import utcnow
+
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
+OWNER_COLUMNS = {"volunteer": "volunteer_id", "home": "home_id", "team": "team_id"}
+
+
+def derive(nonce: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    mac = hmac.new(key, b"calendar-feed:" + nonce.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def active(kind: str, owner_id: int) -> CalendarToken | None:
+    column = getattr(CalendarToken, OWNER_COLUMNS[kind])
+    return db.session.scalar(
+        select(CalendarToken).where(column == owner_id, CalendarToken.revoked_at.is_(None))
+    )
+
+
+def _new(kind: str, owner_id: int, actor: User | None) -> CalendarToken:
+    nonce = secrets.token_hex(16)
+    row = CalendarToken(
+        owner_kind=kind,
+        nonce=nonce,
+        token_hash=hash_token(derive(nonce)),
+        created_by_id=actor.id if actor else None,
+        **{OWNER_COLUMNS[kind]: owner_id},
+    )
+    savepoint = db.session.begin_nested()
+    try:
+        db.session.add(row)
+        db.session.flush()
+    except IntegrityError:  # another tab made one at the same moment: use that one
+        savepoint.rollback()
+        return active(kind, owner_id)
+    savepoint.commit()
+    return row
+
+
+def ensure(kind: str, owner_id: int, actor: User | None) -> CalendarToken:
+    """The owner's active token, made on first use."""
+    row = active(kind, owner_id)
+    if row is None or token_of(row) is None:
+        return rotate(kind, owner_id, actor)
+    return row
+
+
+def rotate(kind: str, owner_id: int, actor: User | None) -> CalendarToken:
+    """A new token; the old URL answers 404 from now on."""
+    row = active(kind, owner_id)
+    if row is not None:
+        row.revoked_at = utcnow()
+        db.session.flush()
+    return _new(kind, owner_id, actor)
+
+
+def token_of(row: CalendarToken) -> str | None:
+    """The token of a row, or None when it can no longer be derived (SECRET_KEY changed)."""
+    token = derive(row.nonce)
+    return token if hmac.compare_digest(hash_token(token), row.token_hash) else None
+
+
+def find_active(token: str) -> int | None:
+    """The id of the active token row for a presented token (one indexed lookup), or None."""
+    if not TOKEN_RE.match(token or ""):
+        return None
+    return db.session.connection().execute(_ACTIVE_BY_HASH, {"hash": hash_token(token)}).scalar()
+
+
+_ACTIVE_BY_HASH = select(CalendarToken.id).where(
+    CalendarToken.token_hash == bindparam("hash"), CalendarToken.revoked_at.is_(None)
+)

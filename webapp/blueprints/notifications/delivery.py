@@ -1,0 +1,333 @@
+"""Delivering the outbox over SMTP.
+
+`send_outbox()` claims a batch of due messages, sends each and records the outcome:
+- claim: on PostgreSQL `SELECT ... FOR UPDATE SKIP LOCKED`, so concurrent senders take different
+  rows; on SQLite `BEGIN IMMEDIATE` makes select-and-mark one step. Claimed rows are `sending`
+  with the sender's name, and only that sender writes their outcome, so no message goes out twice.
+- a temporary failure (server down, timeout, 4xx) puts the message back as `pending` with
+  `next_attempt_at` after a growing pause; a permanent one (5xx, e.g. an unknown recipient) or
+  the last attempt marks it `failed`. Every failure keeps its reason in `last_error`.
+- a sender that died mid-batch leaves `sending` rows: after CLAIM_LEASE they are due again (the
+  one case where a message may be sent twice: the process died between the SMTP server's OK and
+  our commit).
+Settings come from the environment (see webapp/config.py and README): SMTP_HOST, SMTP_PORT,
+SMTP_USER, SMTP_PASSWORD, SMTP_SENDER, SMTP_STARTTLS, SMTP_SSL, SMTP_TIMEOUT, SMTP_CA_FILE.
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import socket
+import ssl
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+
+from flask import current_app
+from sqlalchemy import or_, select, update
+
+from webapp.blueprints.homes.booking import serialise_writers
+from webapp.extensions import db
+from webapp.models import OutboxMessage
+from webapp.models.base import utcnow
+
+MAX_ATTEMPTS = 6
+# Pause after the n-th failed attempt (the last one is repeated).
+BACKOFF = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=15),
+    timedelta(hours=1),
+    timedelta(hours=4),
+)
+CLAIM_LEASE = timedelta(minutes=15)
+BATCH = 100
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    user: str
+    password: str
+    sender: str
+    starttls: bool
+    ssl: bool
+    timeout: float
+    ca_file: str = ""
+
+    def tls_context(self) -> ssl.SSLContext:
+        """Certificates are checked; SMTP_CA_FILE adds a county's own CA to the trusted ones."""
+        return ssl.create_default_context(cafile=self.ca_file or None)
+
+    @classmethod
+    def from_app(cls) -> SmtpSettings:
+        c = current_app.config
+        return cls(
+            host=c.get("SMTP_HOST") or "",
+            port=int(c.get("SMTP_PORT") or (465 if c.get("SMTP_SSL") else 587)),
+            user=c.get("SMTP_USER") or "",
+            password=c.get("SMTP_PASSWORD") or "",
+            sender=c.get("SMTP_SENDER") or "守望 Shouwang <noreply@localhost>",
+            starttls=bool(c.get("SMTP_STARTTLS")),
+            ssl=bool(c.get("SMTP_SSL")),
+            timeout=float(c.get("SMTP_TIMEOUT") or 20),
+            ca_file=c.get("SMTP_CA_FILE") or "",
+        )
+
+
+@dataclass
+class DeliveryResult:
+    configured: bool = True
+    claimed: int = 0
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+class TemporaryFailure(Exception):
+    pass
+
+
+class PermanentFailure(Exception):
+    pass
+
+
+def sender_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}:{uuid.uuid4().hex[:6]}"
+
+
+def _due(now):
+    return (OutboxMessage.status == "pending") & or_(
+        OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now
+    )
+
+
+def release_stale_claims() -> int:
+    """Claims older than the lease belong to a sender that died: due again."""
+    now = utcnow()
+    count = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - CLAIM_LEASE)
+        .values(
+            status="pending",
+            claimed_by="",
+            last_error="The sender stopped while sending; trying again.",
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return count
+
+
+def claim(name: str, limit: int = BATCH) -> list[int]:
+    """Mark up to `limit` due messages as ours and commit; returns their ids."""
+    now = utcnow()
+    query = select(OutboxMessage.id).where(_due(now)).order_by(OutboxMessage.id).limit(limit)
+    if db.session.connection().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    else:
+        serialise_writers()
+    ids = list(db.session.scalars(query))
+    if ids:
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids), OutboxMessage.status == "pending")
+            .values(status="sending", claimed_by=name, claimed_at=now, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    db.session.commit()
+    return ids
+
+
+def _finish(message_id: int, name: str, **values) -> None:
+    """Record an outcome, only while the claim is still ours."""
+    db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status == "sending",
+            OutboxMessage.claimed_by == name,
+        )
+        .values(updated_at=utcnow(), **values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def _retry_values(attempts: int, reason: str) -> dict:
+    if attempts >= MAX_ATTEMPTS:
+        return {
+            "status": "failed",
+            "attempts": attempts,
+            "last_error": f"Gave up after {attempts} attempts: {reason}",
+            "claimed_by": "",
+        }
+    pause = BACKOFF[min(attempts, len(BACKOFF)) - 1]
+    return {
+        "status": "pending",
+        "attempts": attempts,
+        "next_attempt_at": utcnow() + pause,
+        "last_error": reason,
+        "claimed_by": "",
+    }
+
+
+def _connect(settings: SmtpSettings) -> smtplib.SMTP:
+    try:
+        if settings.ssl:
+            connection = smtplib.SMTP_SSL(
+                settings.host,
+                settings.port,
+                timeout=settings.timeout,
+                context=settings.tls_context(),
+            )
+        else:
+            connection = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+            if settings.starttls:
+                connection.starttls(context=settings.tls_context())
+        if settings.user:
+            connection.login(settings.user, settings.password)
+        return connection
+    except (OSError, smtplib.SMTPException) as error:
+        raise TemporaryFailure(
+            f"Cannot reach the mail server {settings.host}:{settings.port}: {_describe(error)}"
+        ) from error
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, smtplib.SMTPResponseException):
+        text = (
+            error.smtp_error.decode(errors="replace")
+            if isinstance(error.smtp_error, bytes)
+            else str(error.smtp_error)
+        )
+        return f"{error.smtp_code} {text}"
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "; ".join(
+            f"{address}: {code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
+            for address, (code, text) in error.recipients.items()
+        )
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+
+
+def _email(message: OutboxMessage, settings: SmtpSettings) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = settings.sender
+    email["To"] = message.to_address
+    email["Subject"] = message.subject
+    email["Date"] = format_datetime(message.created_at)
+    domain = parseaddr(settings.sender)[1].rpartition("@")[2] or "localhost"
+    # Stable per message: a copy sent twice (see the module note) is recognisable as one.
+    email["Message-ID"] = f"<outbox-{message.id}.{int(message.created_at.timestamp())}@{domain}>"
+    email["Auto-Submitted"] = "auto-generated"
+    email.set_content(message.body)
+    return email
+
+
+def _send_one(connection: smtplib.SMTP, message: OutboxMessage, settings: SmtpSettings) -> None:
+    envelope_from = parseaddr(settings.sender)[1] or settings.sender
+    try:
+        refused = connection.send_message(
+            _email(message, settings), from_addr=envelope_from, to_addrs=[message.to_address]
+        )
+    except smtplib.SMTPRecipientsRefused as error:
+        codes = [code for code, _text in error.recipients.values()]
+        failure = PermanentFailure if all(c >= 500 for c in codes) else TemporaryFailure
+        raise failure(f"Recipient refused: {_describe(error)}") from error
+    except smtplib.SMTPResponseException as error:
+        failure = PermanentFailure if error.smtp_code >= 500 else TemporaryFailure
+        raise failure(f"The mail server answered {_describe(error)}") from error
+    except (OSError, smtplib.SMTPException) as error:
+        raise TemporaryFailure(f"Connection lost while sending: {_describe(error)}") from error
+    if refused:  # only with several recipients; we send one at a time
+        raise PermanentFailure(f"Recipient refused: {refused}")
+
+
+def send_outbox(limit: int = BATCH, name: str | None = None) -> DeliveryResult:
+    """Deliver what is due, once. Needs an app context, no request. Call it every minute."""
+    settings = SmtpSettings.from_app()
+    if not settings.host:
+        return DeliveryResult(configured=False)
+    name = name or sender_name()
+    release_stale_claims()
+    ids = claim(name, limit)
+    result = DeliveryResult(claimed=len(ids))
+    if not ids:
+        return result
+    connection = None
+    for index, message_id in enumerate(ids):
+        message = db.session.get(OutboxMessage, message_id)
+        attempts = message.attempts + 1
+        try:
+            if connection is None:
+                try:
+                    connection = _connect(settings)
+                except TemporaryFailure as error:
+                    # The server is down: every message left waits for the next run.
+                    for left in ids[index:]:
+                        values = _retry_values(
+                            db.session.get(OutboxMessage, left).attempts + 1, str(error)
+                        )
+                        _finish(left, name, **values)
+                        result.failed += values["status"] == "failed"
+                        result.retrying += values["status"] == "pending"
+                    return result
+            _send_one(connection, message, settings)
+        except TemporaryFailure as error:
+            values = _retry_values(attempts, str(error))
+            _finish(message_id, name, **values)
+            result.failed += values["status"] == "failed"
+            result.retrying += values["status"] == "pending"
+            connection = _drop(connection)
+            continue
+        except PermanentFailure as error:
+            _finish(
+                message_id,
+                name,
+                status="failed",
+                attempts=attempts,
+                last_error=str(error),
+                claimed_by="",
+            )
+            result.failed += 1
+            continue
+        _finish(
+            message_id,
+            name,
+            status="sent",
+            attempts=attempts,
+            sent_at=utcnow(),
+            last_error="",
+            claimed_by="",
+        )
+        result.sent += 1
+    _drop(connection)
+    return result
+
+
+def _drop(connection: smtplib.SMTP | None) -> None:
+    """Close a connection that may be broken; the next message opens a new one."""
+    if connection is not None:
+        try:
+            connection.quit()
+        except (OSError, smtplib.SMTPException):
+            connection.close()
+    return None
+
+
+def retry_now(message: OutboxMessage) -> OutboxMessage:
+    """A coordinator sends a failed message again (after fixing the address, say)."""
+    message.status = "pending"
+    message.attempts = 0
+    message.next_attempt_at = None
+    db.session.flush()
+    return message

@@ -1,0 +1,170 @@
+"""Reminders, written to the outbox once each (the sender delivers them).
+
+- the day before: one message per commitment starting tomorrow (China date), a post on its
+  first day only;
+- surrogate parents with an overdue talk or home visit: one message per overdue spell (counted
+  from the last talk or visit, so a new spell after the next talk gets a new reminder).
+A SentReminder row with a unique (kind, key) is written with each message in one savepoint: a
+second run, or two at once, writes nothing twice. Run daily (any hour); needs an app context.
+"""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import current_app, has_request_context
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from webapp import clock
+from webapp.blueprints.homes.notify import notify
+from webapp.blueprints.schedule.commitments import Commitment, commitments
+from webapp.blueprints.volunteers.pairing import DutyStatus, duty_statuses
+from webapp.extensions import db
+from webapp.labels import format_moment
+from webapp.models import SentReminder, User, Volunteer
+
+
+@dataclass
+class ReminderResult:
+    day_before: int = 0
+    duties: int = 0
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def _write_once(kind: str, key: str, volunteer: Volunteer, for_date: date, subject, body) -> bool:
+    user: User | None = volunteer.user
+    if user is None:
+        return False
+    savepoint = db.session.begin_nested()
+    try:
+        with force_locale(user.locale or "zh_CN"):
+            message = notify(user, subject(), body(), "reminder", None)
+        db.session.flush()
+        db.session.add(
+            SentReminder(
+                kind=kind,
+                key=key,
+                volunteer_id=volunteer.id,
+                for_date=for_date,
+                outbox_message_id=message.id,
+            )
+        )
+        db.session.flush()
+    except IntegrityError:
+        savepoint.rollback()
+        return False
+    savepoint.commit()
+    return True
+
+
+def _already(kind: str, keys: set[str]) -> set[str]:
+    if not keys:
+        return set()
+    return set(
+        db.session.scalars(
+            select(SentReminder.key).where(SentReminder.kind == kind, SentReminder.key.in_(keys))
+        )
+    )
+
+
+def _day_before(today: date) -> int:
+    tomorrow = today + timedelta(days=1)
+    entries = [
+        e
+        for e in commitments(None, tomorrow, tomorrow, include_cancelled=False)
+        if e.first_day == tomorrow
+    ]
+    keys = {f"{e.uid}:{tomorrow.isoformat()}": e for e in entries}
+    done = _already("day_before", set(keys))
+    volunteers = {
+        v.id: v
+        for v in db.session.scalars(
+            select(Volunteer).where(Volunteer.id.in_({e.volunteer_id for e in entries}))
+        )
+    }
+    written = 0
+    for key, entry in keys.items():
+        if key in done:
+            continue
+        written += _write_once(
+            "day_before",
+            key,
+            volunteers[entry.volunteer_id],
+            tomorrow,
+            lambda entry=entry: _("Tomorrow: %(title)s", title=entry.title),
+            lambda entry=entry: _reminder_text(entry),
+        )
+    return written
+
+
+def _reminder_text(entry: Commitment) -> str:
+    where = entry.place + (f" · {entry.room}" if entry.room else "")
+    if entry.kind == "post":
+        return _(
+            "A reminder: your post “%(title)s” at %(place)s begins tomorrow (%(start)s to %(end)s). Have a good journey.",
+            title=entry.title,
+            place=where,
+            start=entry.first_day.isoformat(),
+            end=entry.last_day.isoformat(),
+        )
+    return _(
+        "A reminder: “%(title)s” at %(place)s, tomorrow %(start)s. If you cannot come, tell the organiser now.",
+        title=entry.title,
+        place=where,
+        start=format_moment(entry.starts_at, entry.tz),
+    )
+
+
+def _duties(today: date) -> int:
+    statuses = duty_statuses(today, only_overdue=True)
+    written = 0
+    for status in statuses:
+        written += _duty(status, "talk", today) + _duty(status, "visit", today)
+    return written
+
+
+def _duty(status: DutyStatus, which: str, today: date) -> int:
+    pairing = status.pairing
+    days = status.talk_overdue_days if which == "talk" else status.visit_overdue_days
+    if days is None:
+        return 0
+    since = (status.last_talk if which == "talk" else status.last_visit) or pairing.started_on
+    key = f"pairing{pairing.id}-{which}-{since.isoformat()}"
+    if key in _already(f"duty_{which}", {key}):
+        return 0
+    child = pairing.child.pseudonym
+
+    def subject():
+        if which == "talk":
+            return _("Time for a talk with %(child)s", child=child)
+        return _("Time for a home visit to %(child)s", child=child)
+
+    def body():
+        if which == "talk":
+            return _(
+                "It is %(days)s days since your last talk with %(child)s. Please call or visit this week and note it in the care log.",
+                days=days,
+                child=child,
+            )
+        return _(
+            "It is %(days)s days since your last home visit to %(child)s. Please plan a visit and note it in the care log.",
+            days=days,
+            child=child,
+        )
+
+    return int(_write_once(f"duty_{which}", key, pairing.volunteer, today, subject, body))
+
+
+def send_reminders(today: date | None = None) -> ReminderResult:
+    """Write today's reminders into the outbox (flushes; the caller commits). Run once a day."""
+    today = today or clock.today()
+    context = nullcontext() if has_request_context() else current_app.test_request_context("/")
+    with context:
+        return ReminderResult(day_before=_day_before(today), duties=_duties(today))

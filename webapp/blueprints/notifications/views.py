@@ -1,0 +1,51 @@
+"""The outbox page for coordinators: what waits, what went, what failed and why (China time)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from webapp.blueprints.notifications.delivery import SmtpSettings, retry_now
+from webapp.extensions import db
+from webapp.models import OutboxMessage
+from webapp.models.accounts import ADMIN, COORDINATOR
+from webapp.models.notifications import OUTBOX_STATUSES
+from webapp.pagination import paginate
+from webapp.security import role_required
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+
+
+@bp.get("/outbox")
+@role_required(ADMIN, COORDINATOR)
+def outbox():
+    status = request.args.get("status", "")
+    if status not in OUTBOX_STATUSES:
+        status = ""
+    query = select(OutboxMessage)
+    if status:
+        query = query.where(OutboxMessage.status == status)
+    result = paginate(
+        query, request.args.get("page", 1, type=int), (OutboxMessage.id.desc(),), per_page=50
+    )
+    return render_template(
+        "notifications/outbox.html",
+        result=result,
+        status=status,
+        statuses=OUTBOX_STATUSES,
+        smtp_configured=bool(SmtpSettings.from_app().host),
+    )
+
+
+@bp.post("/outbox/<int:message_id>/retry")
+@role_required(ADMIN, COORDINATOR)
+def retry(message_id: int):
+    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    if message.status != "failed":
+        abort(409, description=_("Only a failed message can be sent again."))
+    retry_now(message)
+    flash(_("The message will be sent again."), "success")
+    return redirect(
+        url_for("notifications.outbox", status=request.args.get("status", "")), code=303
+    )

@@ -1,0 +1,307 @@
+"""The list of open opportunities: needs on their dates, and posts, that coordinators opened for
+sign-up; with places left, the volunteer's own status, and why they cannot take the others."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask_babel import get_locale
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from webapp import clock
+from webapp.blueprints.opportunities.eligibility import minutes_between, reasons_against
+from webapp.blueprints.opportunities.signups import (
+    post_capacity,
+    post_target,
+    session_target,
+    waitlist_position,
+)
+from webapp.blueprints.schedule.commitments import commitments
+from webapp.extensions import db
+from webapp.models import (
+    Assignment,
+    Event,
+    Home,
+    Need,
+    Occurrence,
+    Post,
+    PostSkill,
+    Skill,
+    Volunteer,
+)
+from webapp.models.base import utcnow
+
+DEFAULT_WEEKS = 8
+MAX_ITEMS = 300
+
+
+@dataclass
+class Opportunity:
+    kind: str  # "session" or "post"
+    title: str
+    event_kind: str
+    place: str
+    room: str
+    tz: str
+    starts_at: datetime
+    ends_at: datetime
+    skill_label: str
+    capacity: int
+    taken: int
+    waiting: int
+    vetting_required: bool
+    need: Need | None = None
+    occurrence: Occurrence | None = None
+    post: Post | None = None
+    mine: Assignment | None = None
+    position: int = 0
+    travel_minutes: int | None = None
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def free(self) -> int:
+        return max(0, self.capacity - self.taken)
+
+    @property
+    def key(self) -> str:
+        if self.post is not None:
+            return f"p{self.post.id}"
+        return f"n{self.need.id}-o{self.occurrence.id}"
+
+    @property
+    def last_day(self) -> date:
+        return (self.ends_at.astimezone(ZoneInfo(self.tz)) - timedelta(seconds=1)).date()
+
+
+@dataclass(frozen=True)
+class Filters:
+    home_id: int | None = None
+    skill_id: int | None = None
+    first: date | None = None
+    last: date | None = None
+
+    @classmethod
+    def from_args(cls, args: Any) -> Filters:
+        """Unknown or malformed values are ignored (a shared URL never fails)."""
+
+        def number(name: str) -> int | None:
+            raw = (args.get(name) or "").strip()
+            return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+        def day(name: str) -> date | None:
+            try:
+                return date.fromisoformat((args.get(name) or "").strip())
+            except ValueError:
+                return None
+
+        return cls(number("home"), number("skill"), day("from"), day("to"))
+
+    def window(self) -> tuple[date, date]:
+        first = max(self.first or clock.today(), clock.today())
+        last = self.last or first + timedelta(weeks=DEFAULT_WEEKS)
+        return first, max(first, last)
+
+    def query_args(self) -> dict[str, str]:
+        args = {
+            "home": str(self.home_id or ""),
+            "skill": str(self.skill_id or ""),
+            "from": self.first.isoformat() if self.first else "",
+            "to": self.last.isoformat() if self.last else "",
+        }
+        return {k: v for k, v in args.items() if v}
+
+
+def _utc(day: date) -> datetime:
+    return datetime.combine(day, time(0), clock.CHINA).astimezone(UTC)
+
+
+def _session_rows(filters: Filters, first: date, last: date) -> list[tuple[Need, Occurrence]]:
+    query = (
+        select(Need, Occurrence)
+        .join(Occurrence, Occurrence.event_id == Need.event_id)
+        .join(Event, Event.id == Need.event_id)
+        .where(
+            Need.open_for_signup.is_(True),
+            Occurrence.status == "confirmed",
+            Occurrence.starts_at > utcnow(),
+            Occurrence.starts_at >= _utc(first),
+            Occurrence.starts_at < _utc(last + timedelta(days=1)),
+        )
+        .options(
+            selectinload(Need.skill),
+            selectinload(Need.event).selectinload(Event.home),
+            selectinload(Occurrence.room),
+        )
+        .order_by(Occurrence.starts_at, Need.id)
+        .limit(MAX_ITEMS)
+    )
+    if filters.home_id:
+        query = query.where(Event.home_id == filters.home_id)
+    if filters.skill_id:
+        query = query.where(Need.skill_id == filters.skill_id)
+    return [(need, occurrence) for need, occurrence in db.session.execute(query)]
+
+
+def _post_rows(filters: Filters, first: date, last: date) -> list[Post]:
+    query = (
+        select(Post)
+        .where(
+            Post.open_for_signup.is_(True),
+            Post.cancelled_at.is_(None),
+            Post.starts_on > clock.today(),
+            Post.ends_on >= first,
+            Post.starts_on <= last,
+        )
+        .options(selectinload(Post.home), selectinload(Post.skill_counts))
+        .order_by(Post.starts_on, Post.id)
+        .limit(MAX_ITEMS)
+    )
+    if filters.home_id:
+        query = query.where(Post.home_id == filters.home_id)
+    if filters.skill_id:
+        query = query.where(
+            Post.id.in_(select(PostSkill.post_id).where(PostSkill.skill_id == filters.skill_id))
+        )
+    return list(db.session.scalars(query))
+
+
+def _signup_counts(pairs, post_ids) -> dict[tuple, dict[str, int]]:
+    """{("n", need, occ) or ("p", post): {"confirmed": n, "waitlisted": m}}."""
+    counts: dict[tuple, dict[str, int]] = {}
+    live = (Assignment.source == "signup", Assignment.plan_id.is_(None))
+    if pairs:
+        need_ids = {n for n, _o in pairs}
+        occurrence_ids = {o for _n, o in pairs}
+        rows = db.session.execute(
+            select(Assignment.need_id, Assignment.occurrence_id, Assignment.status, func.count())
+            .where(
+                *live,
+                Assignment.need_id.in_(need_ids),
+                Assignment.occurrence_id.in_(occurrence_ids),
+                Assignment.status.in_(("confirmed", "waitlisted")),
+            )
+            .group_by(Assignment.need_id, Assignment.occurrence_id, Assignment.status)
+        )
+        for need_id, occurrence_id, status, n in rows:
+            counts.setdefault(("n", need_id, occurrence_id), {})[status] = n
+    if post_ids:
+        rows = db.session.execute(
+            select(Assignment.post_id, Assignment.status, func.count())
+            .where(
+                *live,
+                Assignment.post_id.in_(post_ids),
+                Assignment.status.in_(("confirmed", "waitlisted")),
+            )
+            .group_by(Assignment.post_id, Assignment.status)
+        )
+        for post_id, status, n in rows:
+            counts.setdefault(("p", post_id), {})[status] = n
+    return counts
+
+
+def _mine(volunteer: Volunteer | None) -> dict[tuple, Assignment]:
+    if volunteer is None:
+        return {}
+    rows = db.session.scalars(
+        select(Assignment).where(
+            Assignment.volunteer_id == volunteer.id,
+            Assignment.source == "signup",
+            Assignment.plan_id.is_(None),
+            Assignment.status.in_(("confirmed", "waitlisted")),
+        )
+    )
+    out = {}
+    for a in rows:
+        key = ("p", a.post_id) if a.post_id else ("n", a.need_id, a.occurrence_id)
+        out[key] = a
+    return out
+
+
+def opportunities(
+    volunteer: Volunteer | None, filters: Filters
+) -> tuple[list[Opportunity], list[Opportunity]]:
+    """(what the volunteer can take or already has, what they cannot take with the reasons)."""
+    first, last = filters.window()
+    locale = str(get_locale())
+    sessions = _session_rows(filters, first, last)
+    posts = _post_rows(filters, first, last)
+    counts = _signup_counts([(n.id, o.id) for n, o in sessions], [p.id for p in posts])
+    mine = _mine(volunteer)
+    items: list[Opportunity] = []
+    for need, occurrence in sessions:
+        home = need.event.home
+        key = ("n", need.id, occurrence.id)
+        c = counts.get(key, {})
+        items.append(
+            Opportunity(
+                kind="session",
+                title=need.event.title,
+                event_kind=need.event.kind,
+                place=home.name,
+                room=occurrence.room.name,
+                tz=home.timezone,
+                starts_at=occurrence.starts_at,
+                ends_at=occurrence.ends_at,
+                skill_label=need.skill.label(locale) if need.skill else "",
+                capacity=need.max_headcount,
+                taken=c.get("confirmed", 0),
+                waiting=c.get("waitlisted", 0),
+                vetting_required=need.vetting_required,
+                need=need,
+                occurrence=occurrence,
+                mine=mine.get(key),
+            )
+        )
+    for post in posts:
+        key = ("p", post.id)
+        c = counts.get(key, {})
+        target = post_target(post)
+        items.append(
+            Opportunity(
+                kind="post",
+                title=post.name,
+                event_kind="post",
+                place=post.home.name if post.home else (post.address or post.name),
+                room="",
+                tz=target.tz,
+                starts_at=target.intervals[0][0],
+                ends_at=target.intervals[0][1],
+                skill_label="、".join(
+                    sc.skill.label(locale) for sc in post.skill_counts if sc.skill
+                ),
+                capacity=post_capacity(post),
+                taken=c.get("confirmed", 0),
+                waiting=c.get("waitlisted", 0),
+                vetting_required=post.vetting_required,
+                post=post,
+                mine=mine.get(key),
+            )
+        )
+    items.sort(key=lambda o: (o.starts_at, o.title))
+    if volunteer is None:
+        return items, []
+    mine_entries = commitments(
+        [volunteer.id], first - timedelta(days=7), last + timedelta(days=7), include_cancelled=False
+    )
+    can, cannot = [], []
+    for item in items:
+        target = post_target(item.post) if item.post else session_target(item.need, item.occurrence)
+        item.travel_minutes = minutes_between(volunteer, target.lat, target.lon)
+        if item.mine is not None:
+            if item.mine.status == "waitlisted":
+                item.position = waitlist_position(item.mine)
+            can.append(item)
+            continue
+        item.reasons = reasons_against(volunteer, target, mine_entries)
+        (cannot if item.reasons else can).append(item)
+    return can, cannot
+
+
+def filter_choices() -> tuple[list[Home], list[Skill]]:
+    homes = list(db.session.scalars(select(Home).order_by(Home.name)))
+    skills = list(db.session.scalars(select(Skill).order_by(Skill.code)))
+    return homes, skills

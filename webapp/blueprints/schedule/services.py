@@ -1,0 +1,201 @@
+"""The schedule page's data, the hours record and its export."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+
+from webapp import clock
+from webapp.blueprints.opportunities.eligibility import minutes_between
+from webapp.blueprints.opportunities.signups import contact_text, contacts_for, cutoff_hours
+from webapp.blueprints.schedule.commitments import Commitment, commitments
+from webapp.blueprints.volunteers.exporting import escape_cell, to_csv, to_xlsx
+from webapp.extensions import db
+from webapp.labels import event_kind_label, format_moment
+from webapp.models import Assignment, Plan, Team, User, Volunteer
+from webapp.models.base import utcnow
+
+PAST_DAYS = 90
+HOURS_HEADER = ("志愿者", "服务内容", "服务地点", "服务时间", "时长（小时）", "确认人")
+
+
+@dataclass
+class Row:
+    entry: Commitment
+    assignment: Assignment
+    contact: str
+    travel_minutes: int | None
+    can_withdraw: bool
+
+
+def leader_contact(entry: Commitment, assignment: Assignment) -> str:
+    """A post's leader: the team leader, else a placed volunteer who can lead; a session's
+    organiser and the home's managers."""
+    if entry.kind == "post":
+        if entry.team_id:
+            team = db.session.get(Team, entry.team_id)
+            if team and team.leader:
+                phone = team.contact or team.leader.phone or ""
+                return f"{team.leader.name} {phone}".strip()
+        leader = db.session.scalar(
+            select(Volunteer)
+            .join(Assignment, Assignment.volunteer_id == Volunteer.id)
+            .outerjoin(Plan, Plan.id == Assignment.plan_id)
+            .where(
+                Assignment.post_id == entry.post_id,
+                Assignment.status == "confirmed",
+                Volunteer.can_lead.is_(True),
+                Volunteer.id != entry.volunteer_id,
+                or_(Plan.state == "published", Assignment.plan_id.is_(None)),
+            )
+            .order_by(Volunteer.id)
+            .limit(1)
+        )
+        if leader is not None:
+            return f"{leader.name} {leader.phone or ''}".strip()
+    return contact_text(contacts_for(assignment))
+
+
+def schedule_of(volunteer: Volunteer) -> tuple[list[Row], list[Row]]:
+    """(upcoming, past) rows: upcoming includes cancelled dates, shown as such."""
+    now = utcnow()
+    entries = commitments([volunteer.id], clock.today() - timedelta(days=PAST_DAYS))
+    assignments = {
+        a.id: a
+        for a in db.session.scalars(
+            select(Assignment).where(Assignment.id.in_({e.assignment_id for e in entries}))
+        )
+    }
+    cutoff = timedelta(hours=cutoff_hours())
+    contacts: dict[tuple, str] = {}
+    upcoming, past = [], []
+    first_seen: set[int] = set()  # actions on the first coming date of each assignment only
+    for entry in entries:
+        assignment = assignments[entry.assignment_id]
+        key = (entry.assignment_id, entry.post_id, entry.need_id)
+        if key not in contacts:
+            contacts[key] = leader_contact(entry, assignment)
+        travel = entry.travel_minutes
+        if travel is None:
+            travel = minutes_between(volunteer, entry.lat, entry.lon)
+        row = Row(
+            entry=entry,
+            assignment=assignment,
+            contact=contacts[key],
+            travel_minutes=travel,
+            can_withdraw=not entry.cancelled
+            and entry.ends_at > now
+            and assignment.id not in first_seen
+            and now < entry.starts_at - cutoff,
+        )
+        if entry.ends_at > now and not entry.cancelled:
+            first_seen.add(assignment.id)
+        (upcoming if entry.ends_at > now else past).append(row)
+    past.reverse()
+    return upcoming, past
+
+
+def waitlisted(volunteer: Volunteer) -> list[Assignment]:
+    return list(
+        db.session.scalars(
+            select(Assignment)
+            .where(Assignment.volunteer_id == volunteer.id, Assignment.status == "waitlisted")
+            .order_by(Assignment.id)
+        )
+    )
+
+
+# --- hours ------------------------------------------------------------------------------------
+
+
+def served(volunteer: Volunteer, year: int | None = None) -> list[Commitment]:
+    """Past confirmed commitments: they count as served (withdrawn or cancelled ones do not)."""
+    now = utcnow()
+    first = date(year, 1, 1) if year else None
+    last = date(year, 12, 31) if year else None
+    return [
+        e
+        for e in commitments([volunteer.id], first, last, include_cancelled=False)
+        if e.ends_at <= now and (year is None or e.first_day.year == year)
+    ]
+
+
+def hours_summary(
+    entries: list[Commitment],
+) -> tuple[list[tuple[str, float]], list[tuple[int, float]]]:
+    by_month: dict[str, float] = defaultdict(float)
+    by_year: dict[int, float] = defaultdict(float)
+    for entry in entries:
+        by_month[f"{entry.first_day:%Y-%m}"] += entry.hours
+        by_year[entry.first_day.year] += entry.hours
+    return (
+        sorted(((m, round(h, 2)) for m, h in by_month.items()), reverse=True),
+        sorted(((y, round(h, 2)) for y, h in by_year.items()), reverse=True),
+    )
+
+
+def _confirmers(entries: list[Commitment]) -> dict[int, str]:
+    """assignment id -> who confirmed it: the person recorded, else who published the plan."""
+    ids = {e.confirmed_by_id for e in entries if e.confirmed_by_id}
+    plan_ids = {e.plan_id for e in entries if e.plan_id and not e.confirmed_by_id}
+    publishers = {
+        plan_id: user_id
+        for plan_id, user_id in db.session.execute(
+            select(Plan.id, Plan.published_by_id).where(Plan.id.in_(plan_ids))
+        )
+    }
+    ids |= {u for u in publishers.values() if u}
+    names = {
+        user_id: name
+        for user_id, name in db.session.execute(select(User.id, User.name).where(User.id.in_(ids)))
+    }
+    out = {}
+    for e in entries:
+        who = e.confirmed_by_id or publishers.get(e.plan_id)
+        if who:
+            out[e.assignment_id] = names.get(who, "")
+        elif e.source == "signup":
+            out[e.assignment_id] = _("Own sign-up, confirmed by the system")
+        else:
+            out[e.assignment_id] = ""
+    return out
+
+
+def hours_rows(volunteer: Volunteer, year: int | None = None) -> list[list[str]]:
+    entries = served(volunteer, year)
+    confirmers = _confirmers(entries)
+    rows = []
+    for e in entries:
+        what = (
+            e.title
+            + " · "
+            + (_("Summer post") if e.kind == "post" else event_kind_label(e.event_kind))
+        )
+        if e.kind == "post":
+            when = f"{e.first_day.isoformat()} – {e.last_day.isoformat()}"
+        else:
+            when = f"{format_moment(e.starts_at, e.tz)}–{format_moment(e.ends_at, e.tz)[-5:]}"
+        rows.append(
+            [
+                escape_cell(volunteer.name),
+                escape_cell(what),
+                escape_cell(e.place + (f" · {e.room}" if e.room else "")),
+                escape_cell(when),
+                e.hours,
+                escape_cell(confirmers.get(e.assignment_id, "")),
+            ]
+        )
+    return rows
+
+
+def hours_export(volunteer: Volunteer, fmt: str, year: int | None = None) -> bytes:
+    rows = hours_rows(volunteer, year)
+    total = sum(float(r[4]) for r in rows)
+    rows.append(["", "合计", "", "", round(total, 2), ""])
+    if fmt == "xlsx":
+        return to_xlsx(HOURS_HEADER, rows, sheet="志愿服务时长")
+    return to_csv(HOURS_HEADER, rows)

@@ -1,0 +1,187 @@
+"""/me/schedule and what hangs off it: withdraw, swap, hours export, one-event .ics, feed link."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from webapp import clock
+from webapp.blueprints.feeds import ical, tokens
+from webapp.blueprints.feeds.services import from_commitment
+from webapp.blueprints.feeds.views import feed_url
+from webapp.blueprints.opportunities import signups, swaps
+from webapp.blueprints.opportunities.signups import SignupError
+from webapp.blueprints.schedule import services
+from webapp.blueprints.schedule.commitments import commitments
+from webapp.blueprints.volunteers.exporting import CSV_MIME, XLSX_MIME
+from webapp.blueprints.volunteers.services import profile_of
+from webapp.extensions import db
+from webapp.models import TeamMember
+from webapp.models.accounts import VOLUNTEER
+from webapp.security import role_required
+
+bp = Blueprint("schedule", __name__, url_prefix="/me")
+
+
+def _volunteer():
+    volunteer = profile_of(current_user)
+    if volunteer is None:
+        abort(
+            404,
+            description=_(
+                "You have no volunteer profile yet. Ask a coordinator to link your account to one."
+            ),
+        )
+    return volunteer
+
+
+def _page(status: int = 200, error: SignupError | None = None):
+    volunteer = _volunteer()
+    upcoming, past = services.schedule_of(volunteer)
+    incoming, outgoing = swaps.offers_for(volunteer)
+    by_month, by_year = services.hours_summary(services.served(volunteer))
+    row = tokens.ensure("volunteer", volunteer.id, current_user)
+    return render_template(
+        "schedule/index.html",
+        volunteer=volunteer,
+        upcoming=upcoming,
+        past=past,
+        waitlisted=services.waitlisted(volunteer),
+        position=signups.waitlist_position,
+        incoming=incoming,
+        outgoing={s.assignment_id: s for s in outgoing},
+        by_month=by_month,
+        by_year=by_year,
+        feed_url=feed_url(row),
+        cutoff_hours=signups.cutoff_hours(),
+        error=error,
+        this_year=clock.today().year,
+        teams=[
+            m.team
+            for m in db.session.scalars(
+                select(TeamMember).where(TeamMember.volunteer_id == volunteer.id)
+            )
+        ],
+    ), status
+
+
+@bp.get("/schedule")
+@role_required(VOLUNTEER)
+def index():
+    return _page()
+
+
+def _refused(error: SignupError):
+    if error.status == 404:
+        abort(404, description=error.message)
+    db.session.rollback()
+    return _page(error.status, error)
+
+
+@bp.post("/assignments/<int:assignment_id>/withdraw")
+@role_required(VOLUNTEER)
+def withdraw(assignment_id: int):
+    volunteer = _volunteer()
+    try:
+        assignment = signups.own_assignment(volunteer, assignment_id)
+        was_waiting = assignment.status == "waitlisted"
+        signups.withdraw(assignment, current_user)
+    except SignupError as error:
+        return _refused(error)
+    flash(
+        _("You have left the waitlist.")
+        if was_waiting
+        else _("You have withdrawn. Thank you for telling us in time."),
+        "success",
+    )
+    return redirect(url_for("schedule.index"), code=303)
+
+
+@bp.post("/assignments/<int:assignment_id>/swap")
+@role_required(VOLUNTEER)
+def offer_swap(assignment_id: int):
+    volunteer = _volunteer()
+    try:
+        assignment = signups.own_assignment(volunteer, assignment_id)
+        swap = swaps.offer(
+            assignment, request.form.get("contact", ""), request.form.get("note", "")
+        )
+    except SignupError as error:
+        return _refused(error)
+    flash(
+        _("Offer sent to %(name)s. It stays yours until they accept.", name=swap.to_volunteer.name),
+        "success",
+    )
+    return redirect(url_for("schedule.index"), code=303)
+
+
+@bp.post("/swaps/<int:swap_id>/<any(accept, decline, cancel):decision>")
+@role_required(VOLUNTEER)
+def decide_swap(swap_id: int, decision: str):
+    volunteer = _volunteer()
+    try:
+        if decision == "cancel":
+            swaps.cancel(swaps.outgoing_offer(volunteer, swap_id))
+            flash(_("Offer withdrawn."), "success")
+        elif decision == "decline":
+            swaps.decline(swaps.incoming_offer(volunteer, swap_id))
+            flash(_("Declined. We told your colleague."), "success")
+        else:
+            swaps.accept(swaps.incoming_offer(volunteer, swap_id), current_user)
+            flash(_("It is yours now, and in your schedule."), "success")
+    except SignupError as error:
+        return _refused(error)
+    return redirect(url_for("schedule.index"), code=303)
+
+
+@bp.post("/calendar/rotate")
+@role_required(VOLUNTEER)
+def rotate_feed():
+    volunteer = _volunteer()
+    tokens.rotate("volunteer", volunteer.id, current_user)
+    flash(
+        _("New link made; the old one no longer works. Subscribe again with the new link."),
+        "success",
+    )
+    return redirect(url_for("schedule.index") + "#calendar-feed", code=303)
+
+
+@bp.get("/schedule/hours.<any(csv, xlsx):fmt>")
+@role_required(VOLUNTEER)
+def hours(fmt: str):
+    volunteer = _volunteer()
+    year = request.args.get("year", type=int)
+    if year is not None and not 2000 <= year <= 2100:
+        year = None
+    body = services.hours_export(volunteer, fmt, year)
+    name = f"volunteer-hours-{year or 'all'}.{fmt}"
+    return Response(
+        body,
+        mimetype=CSV_MIME if fmt == "csv" else XLSX_MIME,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.get("/schedule/<string:key>.ics")
+@role_required(VOLUNTEER)
+def event_ics(key: str):
+    """One commitment as a calendar file (key: "o12-n3" for a session date, "p7" for a post)."""
+    volunteer = _volunteer()
+    entry = next(
+        (e for e in commitments([volunteer.id]) if e.key == key),
+        None,
+    )
+    if entry is None:
+        abort(404)
+    event = from_commitment(entry)
+    body = ical.build(entry.title, [event])
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={
+            "Content-Type": "text/calendar; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="shouwang-{key}.ics"',
+        },
+    )
