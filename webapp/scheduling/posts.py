@@ -51,9 +51,9 @@ class Unit:
     def leaders(self) -> int:
         return sum(m.is_leader for m in self.members)
 
-    @property
-    def cleared_adults(self) -> int:
-        return sum(m.cleared and m.is_adult for m in self.members)
+    def cleared_adults(self, p: Post) -> int:
+        """Members who are adults and cleared through the post's last date."""
+        return sum(m.is_adult and m.cleared_through(p.dates.end) for m in self.members)
 
     def skill_count(self, skill: str) -> int:
         return sum(skill in m.skills for m in self.members)
@@ -95,9 +95,11 @@ class PostsContext:
         return sum(self.travel(m, p) for m in u.members)
 
     def member_block(self, v: Volunteer, p: Post) -> str | None:
-        if p.vetting_required and not v.cleared:
+        if p.vetting_required and not v.cleared_through(p.dates.end):
             return "cleared"
-        if v.available_dates is not None and not any(d.covers(p.dates) for d in v.available_dates):
+        if p.id in v.unavailable_targets or (
+            v.available_dates is not None and not any(d.covers(p.dates) for d in v.available_dates)
+        ):
             return "available"
         limit = v.max_travel_minutes
         if p.max_travel_minutes is not None:
@@ -239,7 +241,7 @@ def coverage_requirements(p: Post) -> list[tuple[str, int, Callable]]:
     if p.need_leader:
         reqs.append(("leader", 1, lambda u: u.leaders))
     if p.need_cleared_adult:
-        reqs.append(("cleared_adult", 1, lambda u: u.cleared_adults))
+        reqs.append(("cleared_adult", 1, lambda u: u.cleared_adults(p)))
     return reqs
 
 

@@ -84,12 +84,13 @@ class TutoringContext:
 
     def static_block(self, v: Volunteer, s: Slot, need: Need) -> str | None:
         """First static rule that keeps v out of (s, need), or None if v is a candidate."""
-        if need.vetting_required and not v.cleared:
+        if need.vetting_required and not v.cleared_through(s.last_date):
             return "cleared"
         if need.skill not in v.skills:
             return "skill"
-        if v.availability is not None and not any(
-            w.covers(s.weekday, s.start, s.end) for w in v.availability
+        if s.id in v.unavailable_targets or (
+            v.availability is not None
+            and not any(w.covers(s.weekday, s.start, s.end) for w in v.availability)
         ):
             return "available"
         if self.travel(v, s) > v.max_travel_minutes:
