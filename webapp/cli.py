@@ -7,6 +7,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from webapp.bench.volunteers import bench_volunteers
+from webapp.blueprints.planning.commands import list_programmes, solve_programme
 from webapp.blueprints.volunteers.commands import import_volunteers
 from webapp.extensions import db
 
@@ -79,3 +80,9 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(bench_volunteers)
     app.cli.add_command(import_volunteers)
+    app.cli.add_command(list_programmes)
+    app.cli.add_command(solve_programme)
+
+    from webapp.worker import worker
+
+    app.cli.add_command(worker)

@@ -76,3 +76,9 @@ class Config:
         self.ARGON2_TIME_COST = int(os.environ.get("ARGON2_TIME_COST", "3"))
         self.ARGON2_MEMORY_COST = int(os.environ.get("ARGON2_MEMORY_COST", "65536"))
         self.DEMO_PASSWORD = "shouwang-demo"
+        # Solve runs: the RQ queue (with REDIS_URL), the heartbeat interval, and how long a run
+        # may go without a heartbeat (or wait in the queue) before it is marked failed.
+        self.SOLVE_QUEUE = os.environ.get("SOLVE_QUEUE", "shouwang-solve")
+        self.SOLVE_HEARTBEAT_SECONDS = float(os.environ.get("SOLVE_HEARTBEAT_SECONDS", "2"))
+        self.SOLVE_HEARTBEAT_TIMEOUT = float(os.environ.get("SOLVE_HEARTBEAT_TIMEOUT", "30"))
+        self.SOLVE_QUEUE_TIMEOUT = float(os.environ.get("SOLVE_QUEUE_TIMEOUT", "600"))

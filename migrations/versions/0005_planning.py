@@ -50,6 +50,7 @@ def upgrade():
     sa.Column('bound', sa.Float(), nullable=True),
     sa.Column('gap', sa.Float(), nullable=True),
     sa.Column('terms', sa.JSON(), nullable=False),
+    sa.Column('targets', sa.JSON(), nullable=False),
     sa.Column('explanations', sa.JSON(), nullable=False),
     sa.Column('diff', sa.JSON(), nullable=True),
     sa.CheckConstraint("state IN ('proposed', 'published', 'superseded', 'discarded')", name=op.f('ck_plans_state_known')),

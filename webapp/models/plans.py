@@ -121,6 +121,10 @@ class Plan(db.Model):
     gap: Mapped[float | None] = mapped_column(Float)
     # [{"name", "value", "weight"}], [{"kind", "key", "params", "target"}], {"added": [...], ...}
     terms: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
+    # What the engine planned, as it saw it: [{"id": "n5w1" | "p7", "min", "max", "preferred",
+    # "first", "last", "dates"}], so that review pages show every target (also unfilled ones)
+    # without rebuilding the problem.
+    targets: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
     explanations: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
     diff: Mapped[dict | None] = mapped_column(JSON)
 

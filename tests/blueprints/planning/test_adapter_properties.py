@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.blueprints.planning.helpers import next_weekday
-from tests.conftest import empty_all_tables
 from webapp.blueprints.homes import availability as av
 from webapp.blueprints.planning import adapter
 from webapp.extensions import db
@@ -95,6 +94,15 @@ post = st.fixed_dictionaries(
 )
 
 
+def _clean() -> None:
+    """Empty the tables between examples (DELETE: much quicker than TRUNCATE for a few rows)."""
+    db.session.rollback()
+    for table in reversed(db.metadata.sorted_tables):
+        if table.name != "skills":
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
 def _volunteers(specs: list[dict], anchor: date) -> list[Volunteer]:
     made = []
     for spec in specs:
@@ -155,13 +163,12 @@ def _stored_plan(programme: Programme):
     sessions=st.lists(series, min_size=1, max_size=3),
 )
 def test_every_stored_tutoring_plan_keeps_the_hard_rules(app, people, sessions):
-    db.session.rollback()
-    empty_all_tables()
+    _clean()
     first = next_weekday(0)
     homes = [factories.home(lat=26.6, lon=107.5), factories.home(lat=26.65, lon=107.45)]
     for spec in sessions:
         event = factories.series(
-            homes[spec["home"]].rooms[0],
+            factories.room(home=homes[spec["home"]]),  # a room each: bookings never clash
             first_date=first - timedelta(days=3),
             weekdays=tuple(spec["weekdays"]),
             count=spec["count"],
@@ -221,8 +228,7 @@ def test_every_stored_tutoring_plan_keeps_the_hard_rules(app, people, sessions):
     team=st.integers(0, 3),
 )
 def test_every_stored_summer_plan_keeps_the_hard_rules(app, people, posts, team):
-    db.session.rollback()
-    empty_all_tables()
+    _clean()
     programme = factories.programme(kind="summer")
     start = programme.starts_on
     skills = {code: factories.skill(code).id for code in SKILLS}

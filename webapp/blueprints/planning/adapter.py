@@ -94,6 +94,7 @@ __all__ = [
     "build",
     "check",
     "engine_assignment",
+    "planned",
     "solve_built",
     "store",
     "summary",
@@ -129,6 +130,7 @@ class Target:
     dates: tuple[date, ...] = ()
     location: Location | None = None
     continuity_key: tuple = ()
+    skill: str | None = None  # a slot's one engine skill
 
 
 @dataclass
@@ -213,6 +215,16 @@ def engine_assignment(row: Assignment) -> EngineAssignment:
     if row.need_id is not None:
         skill = _skill_key(row.need.skill) if row.need is not None else ids.ANY_SKILL
     return EngineAssignment(ids.volunteer_id(row.volunteer_id), target, skill, team)
+
+
+def planned(built: Built, volunteer: int, target: str, team: int | None = None) -> EngineAssignment:
+    """The engine's assignment of a volunteer (with their team, at a post) to a target."""
+    spec = built.targets.get(target)
+    skill = spec.skill if spec is not None and spec.kind == "slot" else None
+    on_post = spec is not None and spec.kind == "post"
+    return EngineAssignment(
+        ids.volunteer_id(volunteer), target, skill, ids.team_id(team) if team and on_post else None
+    )
 
 
 def _skill_key(skill: Skill | None) -> str:
@@ -351,6 +363,7 @@ def _tutoring_targets(programme: Programme) -> tuple[dict[str, Target], list[Eng
                 dates=dates,
                 location=location,
                 continuity_key=(home.id, weekday, event.start_minute, need.skill_id),
+                skill=engine_need.skill,
             )
     return targets, slots
 
@@ -466,9 +479,7 @@ def _build_posts(programme: Programme, withdrawn: tuple[tuple[int, str], ...]) -
             team_members[team.id] = members
             for m in members:
                 in_team[m] = team
-    singles = [
-        v.id for v in programme.volunteers if v.id not in in_team and v.id not in left_team
-    ]
+    singles = [v.id for v in programme.volunteers if v.id not in in_team and v.id not in left_team]
     rows = _load_volunteers(list(in_team) + singles)
     participants = {r.id for r in rows}
     post_ids = {p.id for p in posts}
@@ -753,6 +764,18 @@ def store(built: Built, result: EnginePlan, programme: Programme) -> Plan:
         bound=result.best_bound,
         gap=result.gap,
         terms=[{"name": t.name, "value": t.value, "weight": t.weight} for t in result.terms],
+        targets=[
+            {
+                "id": t.id,
+                "min": t.minimum,
+                "max": t.maximum,
+                "preferred": t.preferred,
+                "first": t.first.isoformat(),
+                "last": t.last.isoformat(),
+                "dates": len(t.dates) if t.dates else (t.last - t.first).days + 1,
+            }
+            for t in built.targets.values()
+        ],
         explanations=[
             {"kind": e.kind, "key": e.key, "params": _plain(e.params), "target": e.target_id}
             for e in result.explanations
@@ -812,6 +835,14 @@ def _diff(built: Built, result: EnginePlan) -> dict | None:
         "moved": [[*pair(old), new.target_id] for old, new in d.moved],
         "withdrawn": [[v, t] for v, t in built.withdrawn],
     }
+
+
+def travel(built: Built, volunteer: int, target: str) -> int | None:
+    """One-way minutes from the volunteer's base to the target (None: unknown here)."""
+    v, t = built.volunteers.get(ids.volunteer_id(volunteer)), built.targets.get(target)
+    if v is None or t is None:
+        return None
+    return travel_minutes(v.home, t.location, v.transport)
 
 
 def summary(built: Built, assignments: Sequence[EngineAssignment]) -> dict[str, int]:
