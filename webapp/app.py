@@ -74,6 +74,7 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.blueprints.auth.views import bp as auth_bp
     from webapp.blueprints.homes.views import bp as homes_bp
     from webapp.blueprints.main.views import bp as main_bp
+    from webapp.blueprints.planning.views import bp as planning_bp
     from webapp.blueprints.volunteers.views import bp as volunteers_bp
 
     app.register_blueprint(main_bp)
@@ -81,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(volunteers_bp)
     app.register_blueprint(homes_bp)
+    app.register_blueprint(planning_bp)
 
 
 def _register_request_hooks(app: Flask) -> None:

@@ -24,6 +24,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("volunteers.teams", _l("Teams"), (COORDINATOR,)),
     NavItem("volunteers.pairings", _l("Pairings"), (COORDINATOR,)),
     NavItem("homes.index", _l("Children's homes"), (COORDINATOR, HOME_MANAGER)),
+    NavItem("planning.index", _l("Planning"), (COORDINATOR,)),
     NavItem("volunteers.my_profile", _l("My profile"), (VOLUNTEER,)),
     NavItem("admin.users", _l("Users"), (ADMIN,)),
     NavItem("admin.audit_log", _l("Audit log"), (ADMIN,)),

@@ -304,17 +304,10 @@ def diff_against(base: Plan, plan: Plan) -> PlanDiff:
     specs = {t: {"id": t} for _, t in old | new}
     specs.update({t: {"id": t} for _, t in withdrawn})
     labels = describe_targets(specs)
-    people = (
-        dict(
-            db.session.execute(
-                select(Volunteer.id, Volunteer.name).where(Volunteer.id.in_(everyone))
-            )
-            .tuples()
-            .all()
-        )
-        if everyone
-        else {}
-    )
+    people: dict[int, str] = {}
+    if everyone:
+        query = select(Volunteer.id, Volunteer.name).where(Volunteer.id.in_(everyone))
+        people = {vid: name for vid, name in db.session.execute(query)}
     out = PlanDiff()
     for v in sorted(set(gone) | set(came), key=lambda x: (people.get(x, ""), x)):
         g, c = gone.get(v, []), came.get(v, [])

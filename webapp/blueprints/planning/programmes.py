@@ -491,3 +491,20 @@ def can_solve(programme: Programme) -> str | None:
     if not has_people:
         return nothing_to_plan_message("no_volunteers")
     return None
+
+
+def without_weekly_times(programme: Programme) -> list[Volunteer]:
+    """Tutoring participants who gave no weekly times: the solver cannot plan them."""
+    if programme.kind != "tutoring":
+        return []
+    return list(
+        db.session.scalars(
+            select(Volunteer)
+            .join(programme_volunteers, programme_volunteers.c.volunteer_id == Volunteer.id)
+            .where(
+                programme_volunteers.c.programme_id == programme.id,
+                ~Volunteer.weekly_availability.any(),
+            )
+            .order_by(Volunteer.name)
+        )
+    )

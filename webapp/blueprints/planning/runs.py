@@ -367,6 +367,13 @@ def sweep_stale_runs() -> int:
 # --------------------------------------------------------------------------- showing
 
 
+def gap_of(objective: float | None, bound: float | None) -> float | None:
+    """Relative gap, as the engine reports it: |objective - bound| / max(1, |objective|)."""
+    if objective is None or bound is None:
+        return None
+    return abs(objective - bound) / max(1.0, abs(objective))
+
+
 def describe_error(run: SolveRun) -> tuple[str, str]:
     """(What happened, in the user's language; the technical detail)."""
     code, _sep, detail = (run.error or "").partition("|")

@@ -1,0 +1,305 @@
+"""Reviewing a plan: board and table, explanations, pins and hand edits, publish, messages."""
+
+from __future__ import annotations
+
+from flask import flash, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from webapp.blueprints.planning import editing, explaining, plans, publishing
+from webapp.blueprints.planning import programmes as svc
+from webapp.blueprints.planning import runs as run_svc
+from webapp.blueprints.planning.errors import PlanningError
+from webapp.blueprints.planning.forms import MessageForm, SolveForm
+from webapp.blueprints.planning.views import bp
+from webapp.blueprints.planning.views.common import locale, refused
+from webapp.htmx import hx_redirect, is_fragment_request
+from webapp.models.accounts import COORDINATOR
+from webapp.security import role_required
+
+PAGE_TARGETS = 60
+PAGE_ROWS = 200
+
+
+def _page_number() -> int:
+    try:
+        return max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def _rendered(plan, targets, names) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for t in targets.values():
+        out[t.id] = [explaining.explanation(e, names) for e in t.explanations]
+    return out
+
+
+@bp.get("/plans/<int:plan_id>")
+@role_required(COORDINATOR)
+def plan(plan_id: int):
+    plan = plans.plan_or_404(plan_id)
+    programme = plan.programme
+    targets = plans.load_targets(plan)
+    names = plans.names_for(plan, targets, locale())
+    view = "table" if request.args.get("view") == "table" else "board"
+    home = request.args.get("home", "")
+    short = request.args.get("short") == "1"
+    shown = [
+        t
+        for t in targets.values()
+        if (not home or str(t.home_id) == home) and (not short or t.below_preferred)
+    ]
+    page, per_page = _page_number(), PAGE_TARGETS if view == "board" else PAGE_ROWS
+    if view == "board":
+        pages = max(1, -(-len(shown) // per_page))
+        page = min(page, pages)
+        columns = shown[(page - 1) * per_page : page * per_page]
+        rows = []
+    else:
+        every = [(t, a) for t in shown for a in t.people]
+        pages = max(1, -(-len(every) // per_page))
+        page = min(page, pages)
+        rows = every[(page - 1) * per_page : page * per_page]
+        columns = []
+    published = svc.published_plan(programme.id)
+    base = plan.base_plan if plan.base_plan_id else None
+    compare = base or (published if plan.state == "proposed" and published else None)
+    general = [explaining.explanation(e, names) for e in plan.explanations if not e.get("target")]
+    homes = sorted(
+        {(t.home_id, t.place) for t in targets.values() if t.home_id is not None},
+        key=lambda x: x[1],
+    )
+    context = {
+        "plan": plan,
+        "programme": programme,
+        "view": view,
+        "columns": columns,
+        "rows": rows,
+        "page": page,
+        "pages": pages,
+        "filters": {"view": view, "home": home, "short": "1" if short else ""},
+        "homes": homes,
+        "explained": _rendered(plan, targets, names),
+        "general": general,
+        "totals": _totals(targets),
+        "diff": plans.diff_against(compare, plan) if compare is not None else None,
+        "compare": compare,
+        "published": published,
+        "solve_form": SolveForm(formdata=None),
+        "message_form": MessageForm(formdata=None),
+        "run": plan.solve_run,
+        "active": run_svc.active_run(programme.id),
+    }
+    return render_template("planning/plan.html", **context)
+
+
+def _totals(targets) -> dict[str, int]:
+    values = list(targets.values())
+    return {
+        "targets": len(values),
+        "assignments": sum(t.have for t in values),
+        "needed": sum(t.minimum for t in values),
+        "filled": sum(min(t.have, t.minimum) for t in values),
+        "below_minimum": sum(t.below_minimum for t in values),
+        "below_preferred": sum(t.below_preferred and not t.below_minimum for t in values),
+    }
+
+
+def _column(plan, target_id: str):
+    """One board column again (after a pin or a removal), for htmx to swap in place."""
+    targets = plans.load_targets(plan)
+    names = plans.names_for(plan, targets, locale())
+    target = targets[target_id]
+    return render_template(
+        "planning/_column.html",
+        plan=plan,
+        target=target,
+        explained={target_id: [explaining.explanation(e, names) for e in target.explanations]},
+        message_form=MessageForm(formdata=None),
+    )
+
+
+def _back(plan, target_id: str | None = None):
+    anchor = f"#target-{target_id}" if target_id else ""
+    return hx_redirect(url_for("planning.plan", plan_id=plan.id) + anchor)
+
+
+@bp.post("/assignments/<int:assignment_id>/pin")
+@role_required(COORDINATOR)
+def pin(assignment_id: int):
+    row = plans.assignment_or_404(assignment_id)
+    target = plans.target_of(row)
+    try:
+        pinned = editing.toggle_pin(row, current_user)
+    except PlanningError as error:
+        return refused(error)
+    if is_fragment_request():
+        return _column(row.plan, target)
+    flash(_("Pinned: a re-solve keeps it.") if pinned else _("Unpinned."), "success")
+    return _back(row.plan, target)
+
+
+@bp.post("/assignments/<int:assignment_id>/remove")
+@role_required(COORDINATOR)
+def remove(assignment_id: int):
+    row = plans.assignment_or_404(assignment_id)
+    plan, target = row.plan, plans.target_of(row)
+    try:
+        editing.remove(row, current_user)
+    except PlanningError as error:
+        return refused(error)
+    if is_fragment_request():
+        return _column(plan, target)
+    flash(_("Removed from the proposal."), "success")
+    return _back(plan, target)
+
+
+@bp.post("/assignments/<int:assignment_id>/forbid")
+@role_required(COORDINATOR)
+def forbid(assignment_id: int):
+    row = plans.assignment_or_404(assignment_id)
+    plan, target = row.plan, plans.target_of(row)
+    try:
+        editing.forbid(row, current_user)
+    except PlanningError as error:
+        return refused(error)
+    if is_fragment_request():
+        return _column(plan, target)
+    flash(_("Kept away from here in every re-solve, and removed."), "success")
+    return _back(plan, target)
+
+
+@bp.route("/assignments/<int:assignment_id>/move", methods=["GET", "POST"])
+@role_required(COORDINATOR)
+def move(assignment_id: int):
+    row = plans.assignment_or_404(assignment_id)
+    plan = row.plan
+    if request.method == "POST":
+        try:
+            editing.move(row, request.form.get("target", ""), current_user)
+        except PlanningError as error:
+            return refused(error)
+        flash(_("Moved by hand and pinned there."), "success")
+        return _back(plan, request.form.get("target"))
+    targets = plans.load_targets(plan, with_people=False)
+    current = plans.target_of(row)
+    return render_template(
+        "planning/move.html" if not is_fragment_request() else "planning/_move_form.html",
+        plan=plan,
+        row=row,
+        choices=[t for t in targets.values() if t.id != current],
+        current=targets.get(current),
+    )
+
+
+@bp.route("/plans/<int:plan_id>/add", methods=["GET", "POST"])
+@role_required(COORDINATOR)
+def add(plan_id: int):
+    plan = plans.plan_or_404(plan_id)
+    if request.method == "POST":
+        target = request.form.get("target", "")
+        try:
+            added = editing.add(plan, target, request.form.get("unit", ""), current_user)
+        except PlanningError as error:
+            return refused(error)
+        flash(
+            ngettext(
+                "%(num)s person added and pinned.", "%(num)s people added and pinned.", len(added)
+            ),
+            "success",
+        )
+        return _back(plan, target)
+    targets = plans.load_targets(plan, with_people=False)
+    target = targets.get(request.args.get("target", ""))
+    return render_template(
+        "planning/add.html" if not is_fragment_request() else "planning/_add_form.html",
+        plan=plan,
+        target=target,
+        choices=list(targets.values()),
+        units=editing.candidates(plan, plan.programme),
+    )
+
+
+@bp.post("/assignments/<int:assignment_id>/withdraw")
+@role_required(COORDINATOR)
+def withdraw(assignment_id: int):
+    row = plans.assignment_or_404(assignment_id)
+    try:
+        editing.withdraw(row, current_user, request.form.get("note", "").strip())
+    except PlanningError as error:
+        return refused(error)
+    flash(
+        _("%(name)s marked as withdrawn. Re-plan to fill the place.", name=row.volunteer.name),
+        "success",
+    )
+    return _back(row.plan, plans.target_of(row))
+
+
+@bp.post("/plans/<int:plan_id>/publish")
+@role_required(COORDINATOR)
+def publish(plan_id: int):
+    plan = plans.plan_or_404(plan_id)
+    try:
+        _plan, told, diff = publishing.publish(plan, current_user)
+    except PlanningError as error:
+        return refused(error)
+    flash(_("Published: the assignments are confirmed."), "success")
+    if told.told:
+        flash(
+            ngettext(
+                "%(num)s volunteer was told.", "%(num)s volunteers were told.", len(told.told)
+            ),
+            "success",
+        )
+    if told.not_told:
+        flash(
+            _(
+                "Could not be told (no account to send to): %(names)s. Tell them yourself.",
+                names="、".join(told.not_told),
+            ),
+            "warning",
+        )
+    return _back(plan)
+
+
+@bp.post("/plans/<int:plan_id>/discard")
+@role_required(COORDINATOR)
+def discard(plan_id: int):
+    plan = plans.plan_or_404(plan_id)
+    try:
+        publishing.discard(plan, current_user)
+    except PlanningError as error:
+        return refused(error)
+    flash(_("Proposal discarded."), "success")
+    return hx_redirect(url_for("planning.programme", programme_id=plan.programme_id))
+
+
+@bp.post("/plans/<int:plan_id>/message")
+@role_required(COORDINATOR)
+def message(plan_id: int):
+    plan = plans.plan_or_404(plan_id)
+    form = MessageForm()
+    target = request.form.get("target", "")
+    try:
+        told = publishing.message_target(
+            plan, target, form.subject.data or "", form.body.data or "", current_user
+        )
+    except PlanningError as error:
+        return refused(error)
+    flash(
+        ngettext(
+            "Message sent to %(num)s person.", "Message sent to %(num)s people.", len(told.told)
+        ),
+        "success",
+    )
+    if told.not_told:
+        flash(
+            _(
+                "Could not be told (no account to send to): %(names)s. Tell them yourself.",
+                names="、".join(told.not_told),
+            ),
+            "warning",
+        )
+    return _back(plan, target)
