@@ -51,9 +51,12 @@ def test_coordinator_plans_the_summer_from_solve_to_replan(app, page, browser_lo
     page.wait_for_selector(f"#{column} .badge.ok:has-text('📌')")
     page.click("#resolve-button")
     _wait_for_the_run(page)
-    assert page.locator(f"#{column} li.person", has_text=pinned_name).locator(
-        ".badge", has_text="📌"
-    ).count() == 1
+    assert (
+        page.locator(f"#{column} li.person", has_text=pinned_name)
+        .locator(".badge", has_text="📌")
+        .count()
+        == 1
+    )
 
     # Publish.
     page.click("#publish-button")
@@ -87,7 +90,9 @@ def test_coordinator_plans_the_summer_from_solve_to_replan(app, page, browser_lo
     assert [p.state for p in plans].count("published") == 1
     assert db.session.get(Plan, first_plan.id).state == "superseded"
     withdrawn = db.session.scalar(
-        select(Assignment).where(Assignment.plan_id == first_plan.id, Assignment.status == "withdrawn")
+        select(Assignment).where(
+            Assignment.plan_id == first_plan.id, Assignment.status == "withdrawn"
+        )
     )
     assert withdrawn.volunteer.name == name
     # Only people in the diff were told (demo students have no accounts: nobody here).

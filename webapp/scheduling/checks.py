@@ -190,6 +190,14 @@ def evaluate_tutoring(
         not in triples
         for a in problem.published
     )
+    if problem.published:
+        before = {(a.volunteer_id, a.target_id, a.skill) for a in problem.published}
+        skill_less = {(a.volunteer_id, a.target_id) for a in problem.published if a.skill is None}
+        terms["added"] = sum(
+            (a.volunteer_id, a.target_id, a.skill) not in before
+            and (a.volunteer_id, a.target_id) not in skill_less
+            for a in assignments
+        )
     terms["continuity"] = sum(
         (v.id, t) not in pairs for v in problem.volunteers for t in v.last_targets if t in slots
     )
@@ -360,6 +368,9 @@ def evaluate_posts(problem: PostsProblem, assignments: Sequence[Assignment]) -> 
         worst = max(worst, short_pref)
     terms["balance"] = worst
     terms["change"] = sum((a.volunteer_id, a.target_id) not in pairs for a in problem.published)
+    if problem.published:
+        before = {(a.volunteer_id, a.target_id) for a in problem.published}
+        terms["added"] = sum((a.volunteer_id, a.target_id) not in before for a in assignments)
     terms["continuity"] = sum(
         (v.id, t) not in pairs for v in problem.volunteers for t in v.last_targets if t in posts
     )

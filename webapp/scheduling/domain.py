@@ -123,6 +123,9 @@ class Weights:
     unfilled_min: int = 100_000  # per missing person below a need's minimum (or skill/leader/adult)
     unfilled_preferred: int = 10_000  # per missing person below the preferred headcount
     change: int = 20_000  # re-plan: per published assignment dropped (only a minimum outweighs it)
+    added: int = (
+        1_000  # re-plan: per assignment not in the published plan (one more person to tell)
+    )
     continuity: int = 1_000  # per last-term pairing (volunteer, slot/post) not kept
     pair_cost: int = 1  # per unit of an explicit per-pair cost (GAP cost matrix, coordinator input)
     travel: int = 1  # per round-trip travel minute (tutoring) / per one-way minute x person (posts)

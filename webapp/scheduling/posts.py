@@ -311,6 +311,17 @@ def add_objective_terms(
     if problem.published and terms.wanted(w.change):
         kept = [placed(a.volunteer_id, a.target_id) for a in problem.published]
         terms.add("change", len(kept) - sum(kept), w.change)
+    # Re-plan: each person placed where the published plan did not have them is one more person
+    # to tell; a small cost keeps a re-plan from adding people it does not need.
+    if problem.published and terms.wanted(w.added):
+        before = {(a.volunteer_id, a.target_id) for a in problem.published}
+        new = []
+        for (u_id, p_id, _), x in place.items():
+            count = sum((m, p_id) not in before for m in ctx.units[u_id].member_ids)
+            if count:
+                new.append(count * x)
+        if new:
+            terms.add("added", sum(new), w.added)
     last = [(v.id, t) for v in problem.volunteers for t in sorted(v.last_targets) if t in ctx.posts]
     if last and terms.wanted(w.continuity):
         terms.add("continuity", len(last) - sum(placed(v, t) for v, t in last), w.continuity)

@@ -20,3 +20,16 @@ def _runs_finish(request):
         yield
     assert dispatch.wait(timeout=60), "a solve thread is still running"
     app.config.update(SOLVE_HEARTBEAT_SECONDS=2.0, SOLVE_HEARTBEAT_TIMEOUT=30, REDIS_URL=None)
+
+
+@pytest.fixture
+def coordinator_client(app):
+    """A coordinator who reads English (messages are asserted in English here)."""
+    from tests import factories
+    from tests.conftest import AuthActions
+
+    user = factories.user(roles=("coordinator",), locale="en")
+    client = app.test_client()
+    assert AuthActions(client).login(user.email).status_code in (302, 303)
+    client.user = user
+    return client

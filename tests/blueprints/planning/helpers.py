@@ -72,3 +72,25 @@ def summer(*, posts: int = 2, singles: int = 3, team_size: int = 0):
         programme.teams = [team]
     db.session.commit()
     return programme, made, people, team
+
+
+def proposal(programme):
+    """Solve now, in this session, and store the proposal (what a finished run leaves)."""
+    from webapp.blueprints.planning import adapter
+
+    built = adapter.build(programme)
+    result = adapter.solve_built(built, FAST)
+    plan = adapter.store(built, result, programme)
+    programme.state = "proposed"
+    db.session.commit()
+    return plan
+
+
+def published(programme, user):
+    """A proposal, published by ``user`` (a coordinator)."""
+    from webapp.blueprints.planning import publishing
+
+    plan = proposal(programme)
+    publishing.publish(plan, user)
+    db.session.commit()
+    return plan

@@ -40,6 +40,7 @@ TERMS = {
     "unfilled_min": _l("People missing below minimum"),
     "unfilled_preferred": _l("People missing below preferred headcount"),
     "change": _l("Published assignments changed"),
+    "added": _l("People newly placed (to be told)"),
     "continuity": _l("Last term's places not kept"),
     "pair_cost": _l("Coordinator's pair costs"),
     "travel": _l("Travel minutes"),
