@@ -63,6 +63,7 @@ lint: install-dev
 # is stated for PostgreSQL); the bench migrates it first and removes what it creates.
 bench: install-dev db-upgrade
 	$(FLASK) bench-volunteers
+	$(FLASK) bench-planning
 	$(PY) -m webapp.scheduling.bench all
 
 clean:

@@ -6,6 +6,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from webapp.bench.planning import bench_planning
 from webapp.bench.volunteers import bench_volunteers
 from webapp.blueprints.planning.commands import list_programmes, solve_programme
 from webapp.blueprints.volunteers.commands import import_volunteers
@@ -79,6 +80,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_admin)
     app.cli.add_command(bench_volunteers)
+    app.cli.add_command(bench_planning)
     app.cli.add_command(import_volunteers)
     app.cli.add_command(list_programmes)
     app.cli.add_command(solve_programme)

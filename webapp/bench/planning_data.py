@@ -125,8 +125,10 @@ def seed_term(volunteers: int = 1000, slots: int = 500, seed: int = 1) -> Progra
         homes.append(Home(name=f"{PREFIX} 之家 {h}", lat=lat, lon=lon))
     db.session.add_all(homes)
     db.session.flush()
-    events, rooms = [], []
-    for n in range(slots):
+    # Series with one or two needs each, until the needs make ``slots`` engine slots.
+    events, rooms, planned = [], [], 0
+    while planned < slots:
+        n = len(events)
         home = rng.choice(homes)
         weekday = rng.choice((0, 1, 2, 3, 4, 5, 5, 6, 6))
         start = (
@@ -136,7 +138,11 @@ def seed_term(volunteers: int = 1000, slots: int = 500, seed: int = 1) -> Progra
         )
         room = Room(home_id=home.id, name=f"室{n}", kind="activity", capacity=30)
         rooms.append(room)
-        events.append((home, room, weekday, start, start + rng.choice((60, 90, 90, 120))))
+        need_count = min(rng.choice((1, 1, 2)), slots - planned)
+        planned += need_count
+        events.append(
+            (home, room, weekday, start, start + rng.choice((60, 90, 90, 120)), need_count)
+        )
     db.session.add_all(rooms)
     db.session.flush()
     db.session.execute(
@@ -156,7 +162,7 @@ def seed_term(volunteers: int = 1000, slots: int = 500, seed: int = 1) -> Progra
                 "interval_weeks": 1,
                 "count": 16,
             }
-            for n, (home, room, weekday, start, end) in enumerate(events)
+            for n, (home, room, weekday, start, end, _needs) in enumerate(events)
         ],
     )
     made = list(
@@ -167,7 +173,7 @@ def seed_term(volunteers: int = 1000, slots: int = 500, seed: int = 1) -> Progra
         )
     )
     occurrences, needs = [], []
-    for event_id, room_id, day, start, end in made:
+    for (event_id, room_id, day, start, end), spec in zip(made, events, strict=True):
         for week in range(16):
             d = day + timedelta(weeks=week)
             occurrences.append(
@@ -181,7 +187,7 @@ def seed_term(volunteers: int = 1000, slots: int = 500, seed: int = 1) -> Progra
                     "note": "",
                 }
             )
-        for code in rng.sample(SKILLS, rng.choice((1, 1, 2))):
+        for code in rng.sample(SKILLS, spec[5]):
             lo = rng.choice((1, 1, 1, 2))
             preferred = lo + rng.choice((0, 0, 1))
             needs.append(

@@ -767,6 +767,7 @@ def store(built: Built, result: EnginePlan, programme: Programme) -> Plan:
         targets=[
             {
                 "id": t.id,
+                "home": t.home_id,
                 "min": t.minimum,
                 "max": t.maximum,
                 "preferred": t.preferred,

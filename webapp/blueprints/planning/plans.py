@@ -13,7 +13,7 @@ from datetime import date
 
 from flask import abort
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from webapp.blueprints.homes.availability import hhmm
@@ -138,19 +138,27 @@ class Names:
 # --------------------------------------------------------------------------- targets of a plan
 
 
-def load_targets(plan: Plan, *, with_people: bool = True) -> dict[str, Target]:
-    """Every target the engine planned for this plan, in board order, with its people."""
-    specs = {t["id"]: t for t in plan.targets}
+def load_targets(
+    plan: Plan, *, with_people: bool = True, only: set[str] | None = None
+) -> dict[str, Target]:
+    """The targets the engine planned for this plan (all, or ``only`` these), in board order,
+    with their people and explanations."""
+    specs = {t["id"]: t for t in plan.targets if only is None or t["id"] in only}
     rows: list[Assignment] = []
     if with_people:
-        rows = list(
-            db.session.scalars(
-                select(Assignment)
-                .where(Assignment.plan_id == plan.id)
-                .options(selectinload(Assignment.volunteer), selectinload(Assignment.team))
-                .order_by(Assignment.id)
-            )
+        query = (
+            select(Assignment)
+            .where(Assignment.plan_id == plan.id)
+            .options(selectinload(Assignment.volunteer), selectinload(Assignment.team))
+            .order_by(Assignment.id)
         )
+        if only is not None:
+            refs = [ids.parse(t) for t in only]
+            query = query.where(
+                Assignment.post_id.in_([r.id for r in refs if r.kind == "post"])
+                | Assignment.need_id.in_([r.id for r in refs if r.kind == "slot"])
+            )
+        rows = [r for r in db.session.scalars(query) if only is None or target_of(r) in only]
         for row in rows:  # a target added by hand after the solve (cannot happen, but be safe)
             specs.setdefault(
                 target_of(row),
@@ -163,6 +171,22 @@ def load_targets(plan: Plan, *, with_people: bool = True) -> dict[str, Target]:
         if e.get("target") in targets:
             targets[e["target"]].explanations.append(e)
     return targets
+
+
+def fill_counts(plan: Plan) -> dict[str, tuple[int, int]]:
+    """Per target: (people who count, rows with the withdrawn), in one grouped query."""
+    counted = func.sum(case((Assignment.status == "withdrawn", 0), else_=1))
+    rows = db.session.execute(
+        select(Assignment.post_id, Assignment.need_id, Assignment.weekday, counted, func.count())
+        .where(Assignment.plan_id == plan.id)
+        .group_by(Assignment.post_id, Assignment.need_id, Assignment.weekday)
+    )
+    out: dict[str, tuple[int, int]] = {}
+    for post_id, need_id, weekday, have, total in rows:
+        key = ids.post_id(post_id) if post_id is not None else ids.slot_id(need_id, weekday or 0)
+        before = out.get(key, (0, 0))
+        out[key] = (before[0] + int(have or 0), before[1] + total)
+    return out
 
 
 def describe_targets(specs: dict[str, dict]) -> dict[str, Target]:
