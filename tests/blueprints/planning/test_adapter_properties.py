@@ -146,15 +146,21 @@ def _volunteers(specs: list[dict], anchor: date) -> list[Volunteer]:
     return made
 
 
-def _stored_plan(programme: Programme):
-    built = adapter.build(programme)
+def _stored(programme: Programme):
+    """Solve and store; the stored rows and the problem rebuilt from the database (or None)."""
+    try:
+        built = adapter.build(programme)
+    except adapter.NothingToPlan:
+        return None
     result = adapter.solve_built(built, PARAMS)
     if result.status not in ("optimal", "feasible"):
         return None
     plan = adapter.store(built, result, programme)
     db.session.commit()
     event(f"{len(plan.assignments) > 0 and 'some' or 'no'} assignments")
-    return plan
+    rows = list(db.session.scalars(select(Assignment).where(Assignment.plan_id == plan.id)))
+    rebuilt = adapter.build(db.session.get(Programme, programme.id))
+    return rows, rebuilt.problem, [adapter.engine_assignment(a) for a in rows]
 
 
 @PROPERTY
@@ -192,15 +198,10 @@ def test_every_stored_tutoring_plan_keeps_the_hard_rules(app, people, sessions):
     programme.homes = homes
     programme.volunteers = _volunteers(people, first)
     db.session.commit()
-    try:
-        plan = _stored_plan(programme)
-    except adapter.NothingToPlan:
+    if (stored := _stored(programme)) is None:
         return
-    if plan is None:
-        return
-    rows = list(db.session.scalars(select(Assignment).where(Assignment.plan_id == plan.id)))
-    rebuilt = adapter.build(db.session.get(Programme, programme.id))
-    assert check_tutoring(rebuilt.problem, [adapter.engine_assignment(a) for a in rows]) == []
+    rows, problem, planned = stored
+    assert check_tutoring(problem, planned) == []
     for a in rows:  # straight from the rows: every date of the slot
         if not a.need.vetting_required:
             continue
@@ -258,15 +259,10 @@ def test_every_stored_summer_plan_keeps_the_hard_rules(app, people, posts, team)
         singles = volunteers
     programme.volunteers = singles
     db.session.commit()
-    try:
-        plan = _stored_plan(programme)
-    except adapter.NothingToPlan:
+    if (stored := _stored(programme)) is None:
         return
-    if plan is None:
-        return
-    rows = list(db.session.scalars(select(Assignment).where(Assignment.plan_id == plan.id)))
-    rebuilt = adapter.build(db.session.get(Programme, programme.id))
-    assert check_posts(rebuilt.problem, [adapter.engine_assignment(a) for a in rows]) == []
+    rows, problem, planned = stored
+    assert check_posts(problem, planned) == []
     for a in rows:
         if a.post.vetting_required:
             days = [

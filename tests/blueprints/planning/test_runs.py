@@ -199,3 +199,37 @@ def test_a_rollback_never_hands_a_run_to_a_worker(app):
     db.session.rollback()
     assert dispatch.wait(timeout=1)
     assert db.session.query(SolveRun).count() == 0
+
+
+def test_racing_requests_start_exactly_one_run(app):
+    """Eight requests at once (own sessions, like requests): one run starts, seven get the 409.
+    PostgreSQL: the partial unique index decides; SQLite: the write lock serialises them."""
+    import threading
+
+    programme, _, _ = term()
+    programme_id = programme.id
+    barrier, results = threading.Barrier(8), []
+
+    def request() -> None:
+        with app.test_request_context("/", headers={"Accept-Language": "en"}):
+            try:
+                mine = db.session.get(Programme, programme_id)
+                db.session.commit()
+                barrier.wait(timeout=30)
+                try:
+                    runs.start_run(mine, None, background=False)
+                    db.session.commit()
+                    results.append(201)
+                except PlanningError as refused:
+                    db.session.rollback()
+                    results.append(refused.status)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=request) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(results) == [201] + [409] * 7
+    assert db.session.query(SolveRun).filter_by(programme_id=programme_id).count() == 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import flash, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -26,6 +26,17 @@ def refused(error: PlanningError, page: str | None = None, **context):
     if page is not None:
         return render_template(page, error=error, **context), error.status
     return render_template("planning/refused.html", error=error), error.status
+
+
+def signup_switched(open_: bool) -> None:
+    """Say what the sign-up switch means, after it was flipped (for a need or a post)."""
+    if open_:
+        flash(
+            _("Open for sign-up: volunteers fill it themselves; the solver leaves it out."),
+            "success",
+        )
+    else:
+        flash(_("Closed for sign-up: the solver plans it again."), "success")
 
 
 def locale() -> str:

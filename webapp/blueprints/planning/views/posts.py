@@ -11,7 +11,7 @@ from webapp.blueprints.planning import programmes as svc
 from webapp.blueprints.planning.errors import PlanningError
 from webapp.blueprints.planning.forms import PostForm
 from webapp.blueprints.planning.views import bp
-from webapp.blueprints.planning.views.common import refused
+from webapp.blueprints.planning.views.common import refused, signup_switched
 from webapp.blueprints.planning.views.programmes import _attach
 from webapp.extensions import db
 from webapp.htmx import hx_redirect
@@ -140,11 +140,5 @@ def post_signup(programme_id: int, post_id: int):
         )
     except PlanningError as error:
         return refused(error)
-    if post.open_for_signup:
-        flash(
-            _("Open for sign-up: volunteers fill it themselves; the solver leaves it out."),
-            "success",
-        )
-    else:
-        flash(_("Closed for sign-up: the solver plans it again."), "success")
+    signup_switched(post.open_for_signup)
     return hx_redirect(url_for("planning.programme", programme_id=programme.id) + "#posts")

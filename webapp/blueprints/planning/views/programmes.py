@@ -13,7 +13,7 @@ from webapp.blueprints.planning import runs as run_svc
 from webapp.blueprints.planning.errors import PlanningError
 from webapp.blueprints.planning.forms import AddByKindForm, ProgrammeForm, SolveForm, TeamsForm
 from webapp.blueprints.planning.views import bp
-from webapp.blueprints.planning.views.common import refused
+from webapp.blueprints.planning.views.common import refused, signup_switched
 from webapp.extensions import db
 from webapp.htmx import hx_redirect, render_page_or_partial
 from webapp.models import Home, SolveRun, Volunteer
@@ -227,11 +227,5 @@ def need_signup(programme_id: int, need_id: int):
         need = svc.set_need_signup(programme, need_id, request.form.get("open") == "1")
     except PlanningError as error:
         return refused(error)
-    if need.open_for_signup:
-        flash(
-            _("Open for sign-up: volunteers fill it themselves; the solver leaves it out."),
-            "success",
-        )
-    else:
-        flash(_("Closed for sign-up: the solver plans it again."), "success")
+    signup_switched(need.open_for_signup)
     return hx_redirect(url_for("planning.programme", programme_id=programme.id) + "#needs")

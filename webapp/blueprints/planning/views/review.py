@@ -157,49 +157,44 @@ def _back(plan, target_id: str | None = None):
     return hx_redirect(url_for("planning.plan", plan_id=plan.id) + anchor)
 
 
-@bp.post("/assignments/<int:assignment_id>/pin")
-@role_required(COORDINATOR)
-def pin(assignment_id: int):
+def _edit_in_place(assignment_id: int, change, done: str):
+    """Pin, take out or keep away: the column again for htmx, else back to the plan."""
     row = plans.assignment_or_404(assignment_id)
-    target = plans.target_of(row)
+    plan, target = row.plan, plans.target_of(row)
     try:
-        pinned = editing.toggle_pin(row, current_user)
+        result = change(row, current_user)
+        message = result if isinstance(result, str) else done
     except PlanningError as error:
         return refused(error)
     if is_fragment_request():
-        return _column(row.plan, target)
-    flash(_("Pinned: a re-solve keeps it.") if pinned else _("Unpinned."), "success")
-    return _back(row.plan, target)
+        return _column(plan, target)
+    flash(message, "success")
+    return _back(plan, target)
+
+
+@bp.post("/assignments/<int:assignment_id>/pin")
+@role_required(COORDINATOR)
+def pin(assignment_id: int):
+    def toggle(row, user):
+        return (
+            _("Pinned: a re-solve keeps it.") if editing.toggle_pin(row, user) else _("Unpinned.")
+        )
+
+    return _edit_in_place(assignment_id, toggle, "")
 
 
 @bp.post("/assignments/<int:assignment_id>/remove")
 @role_required(COORDINATOR)
 def remove(assignment_id: int):
-    row = plans.assignment_or_404(assignment_id)
-    plan, target = row.plan, plans.target_of(row)
-    try:
-        editing.remove(row, current_user)
-    except PlanningError as error:
-        return refused(error)
-    if is_fragment_request():
-        return _column(plan, target)
-    flash(_("Removed from the proposal."), "success")
-    return _back(plan, target)
+    return _edit_in_place(assignment_id, editing.remove, _("Removed from the proposal."))
 
 
 @bp.post("/assignments/<int:assignment_id>/forbid")
 @role_required(COORDINATOR)
 def forbid(assignment_id: int):
-    row = plans.assignment_or_404(assignment_id)
-    plan, target = row.plan, plans.target_of(row)
-    try:
-        editing.forbid(row, current_user)
-    except PlanningError as error:
-        return refused(error)
-    if is_fragment_request():
-        return _column(plan, target)
-    flash(_("Kept away from here in every re-solve, and removed."), "success")
-    return _back(plan, target)
+    return _edit_in_place(
+        assignment_id, editing.forbid, _("Kept away from here in every re-solve, and removed.")
+    )
 
 
 @bp.route("/assignments/<int:assignment_id>/move", methods=["GET", "POST"])
