@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from webapp.blueprints.planning import posts as post_rules
 from webapp.blueprints.planning import programmes as svc
 from webapp.blueprints.planning.errors import PlanningError
 from webapp.blueprints.planning.forms import PostForm
@@ -47,8 +48,8 @@ def _skill_counts() -> dict[int, int]:
     return counts
 
 
-def _input(form: PostForm) -> svc.PostInput:
-    return svc.PostInput(
+def _input(form: PostForm) -> post_rules.PostInput:
+    return post_rules.PostInput(
         name=form.name.data,
         starts_on=form.starts_on.data,
         ends_on=form.ends_on.data,
@@ -106,7 +107,7 @@ def _save_post(programme, post, form):
         return refused(PlanningError(_("Only summer programmes have posts."), 409))
     if form.validate_on_submit():
         try:
-            saved = svc.save_post(programme, post, _input(form))
+            saved = post_rules.save_post(programme, post, _input(form))
         except PlanningError as error:
             _attach(form, error)
         else:
@@ -120,7 +121,7 @@ def _save_post(programme, post, form):
 def cancel_post(programme_id: int, post_id: int):
     programme = svc.programme_or_404(programme_id)
     try:
-        post = svc.cancel_post(svc.post_or_404(programme, post_id))
+        post = post_rules.cancel_post(svc.post_or_404(programme, post_id))
     except PlanningError as error:
         return refused(error)
     flash(
@@ -135,7 +136,7 @@ def cancel_post(programme_id: int, post_id: int):
 def post_signup(programme_id: int, post_id: int):
     programme = svc.programme_or_404(programme_id)
     try:
-        post = svc.set_post_signup(
+        post = post_rules.set_post_signup(
             svc.post_or_404(programme, post_id), request.form.get("open") == "1"
         )
     except PlanningError as error:

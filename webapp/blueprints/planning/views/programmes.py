@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 from wtforms.fields.choices import SelectChoice
 
+from webapp.blueprints.planning import posts as post_rules
 from webapp.blueprints.planning import programmes as svc
 from webapp.blueprints.planning import runs as run_svc
 from webapp.blueprints.planning.errors import PlanningError
@@ -224,7 +225,7 @@ def set_teams(programme_id: int):
 def need_signup(programme_id: int, need_id: int):
     programme = svc.programme_or_404(programme_id)
     try:
-        need = svc.set_need_signup(programme, need_id, request.form.get("open") == "1")
+        need = post_rules.set_need_signup(programme, need_id, request.form.get("open") == "1")
     except PlanningError as error:
         return refused(error)
     signup_switched(need.open_for_signup)
