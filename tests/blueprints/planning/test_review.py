@@ -319,3 +319,31 @@ def test_withdrawing_twice_or_from_a_proposal_is_refused(app, coordinator_client
     assert row.status == "proposed"
     later = programme.starts_on + timedelta(days=1)
     assert later  # the proposal stays as it was
+
+
+def test_a_post_added_after_publishing_is_filled_without_moving_anyone(app, coordinator_client):
+    programme, posts, people, _ = summer(posts=1, singles=4)
+    posts[0].max_headcount = posts[0].beds = 2
+    posts[0].min_headcount = posts[0].preferred_headcount = 2
+    db.session.commit()
+    plan = published(programme, coordinator_client.user)
+    before = {(r.volunteer_id, r.post_id) for r in _rows(plan)}
+    new = factories.post(
+        programme,
+        starts_on=posts[0].starts_on,
+        min_headcount=1,
+        max_headcount=2,
+        need_leader=False,
+        need_cleared_adult=False,
+    )
+    response = coordinator_client.post(
+        f"/planning/programmes/{programme.id}/replan", data={"time_limit": "10"}
+    )
+    assert response.status_code == 303 and dispatch.wait(timeout=60)
+    db.session.expire_all()
+    replan = db.session.scalar(select(Plan).where(Plan.state == "proposed"))
+    after = {(r.volunteer_id, r.post_id) for r in _rows(replan)}
+    assert before <= after
+    assert {post for _v, post in after - before} == {new.id}
+    page = coordinator_client.get(f"/planning/plans/{replan.id}").get_data(as_text=True)
+    assert 'id="diff-added"' in page and 'id="diff-moved"' not in page
