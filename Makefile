@@ -64,6 +64,7 @@ lint: install-dev
 bench: install-dev db-upgrade
 	$(FLASK) bench-volunteers
 	$(FLASK) bench-feeds
+	$(FLASK) bench-planning
 	$(PY) -m webapp.scheduling.bench all
 
 clean:

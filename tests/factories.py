@@ -380,3 +380,64 @@ def assignment(volunteer: Volunteer, *, plan=None, status: str = "confirmed", **
             **fields,
         )
     )
+
+
+def series(
+    room: Room,
+    *,
+    first_date: date,
+    weekdays: tuple[int, ...] = (1,),
+    count: int = 4,
+    start: str = "16:00",
+    end: str = "17:30",
+    needs: tuple[dict, ...] = ({"skill": "math"},),
+    title: str | None = None,
+    status: str = "confirmed",
+):
+    """A weekly series with its needs and one occurrence per date, written directly."""
+    from webapp.blueprints.homes.availability import to_utc
+    from webapp.models import Event, Need, Occurrence
+
+    def minutes(text: str) -> int:
+        hours, mins = text.split(":")
+        return int(hours) * 60 + int(mins)
+
+    home_row = room.home
+    event = Event(
+        home_id=home_row.id,
+        room_id=room.id,
+        title=title or f"辅导{_n()}",
+        kind="tutoring",
+        capacity=1,
+        first_date=first_date,
+        start_minute=minutes(start),
+        end_minute=minutes(end),
+        weekdays=",".join(str(d) for d in sorted(weekdays)),
+        count=count,
+    )
+    day, made = first_date, 0
+    while made < count:
+        if day.weekday() in weekdays:
+            event.occurrences.append(
+                Occurrence(
+                    room_id=room.id,
+                    starts_at=to_utc(home_row, day, minutes(start)),
+                    ends_at=to_utc(home_row, day, minutes(end)),
+                    status=status,
+                )
+            )
+            made += 1
+        day += timedelta(days=1)
+    for spec in needs:
+        code = spec.get("skill")
+        event.needs.append(
+            Need(
+                skill_id=skill(code).id if code else None,
+                min_headcount=spec.get("min", 1),
+                max_headcount=spec.get("max", 1),
+                preferred_headcount=spec.get("preferred"),
+                vetting_required=spec.get("vetting", True),
+                open_for_signup=spec.get("open", False),
+            )
+        )
+    return _save(event)

@@ -38,3 +38,26 @@ def test_view_modules_stay_small():
         if (n := len(path.read_text(encoding="utf-8").splitlines())) > 420
     }
     assert too_long == {}
+
+
+def test_only_the_planning_adapter_knows_both_the_database_and_the_engine():
+    """DESIGN.md: one adapter turns rows into the engine's problem and its plan back into rows."""
+    adapter = WEBAPP / "blueprints" / "planning" / "adapter"
+    assert (adapter / "__init__.py").exists()
+
+    def knows_database(names: set[str]) -> bool:
+        return any(
+            n == "webapp.models" or n.startswith(("webapp.models.", "sqlalchemy")) for n in names
+        )
+
+    def knows_engine(names: set[str]) -> bool:
+        return any(n == "webapp.scheduling" or n.startswith("webapp.scheduling.") for n in names)
+
+    both = [
+        str(path.relative_to(WEBAPP))
+        for path in WEBAPP.rglob("*.py")
+        if "scheduling" not in path.relative_to(WEBAPP).parts[:1]
+        if knows_database(names := _imported_modules(path)) and knows_engine(names)
+    ]
+    # The adapter is a package (tutoring, posts, results, shared): all of it and nothing else.
+    assert both and all(path.startswith("blueprints/planning/adapter/") for path in both)

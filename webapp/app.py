@@ -78,6 +78,7 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.blueprints.main.views import bp as main_bp
     from webapp.blueprints.notifications.views import bp as notifications_bp
     from webapp.blueprints.opportunities.views import bp as opportunities_bp
+    from webapp.blueprints.planning.views import bp as planning_bp
     from webapp.blueprints.schedule.views import bp as schedule_bp
     from webapp.blueprints.volunteers.views import bp as volunteers_bp
 
@@ -90,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(schedule_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(planning_bp)
 
 
 def _register_request_hooks(app: Flask) -> None:

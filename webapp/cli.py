@@ -7,8 +7,10 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from webapp.bench.feeds import bench_feeds
+from webapp.bench.planning import bench_planning
 from webapp.bench.volunteers import bench_volunteers
 from webapp.blueprints.notifications.commands import send_outbox_command, send_reminders_command
+from webapp.blueprints.planning.commands import list_programmes, solve_programme
 from webapp.blueprints.volunteers.commands import import_volunteers
 from webapp.extensions import db
 
@@ -84,3 +86,10 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(import_volunteers)
     app.cli.add_command(send_outbox_command)
     app.cli.add_command(send_reminders_command)
+    app.cli.add_command(bench_planning)
+    app.cli.add_command(list_programmes)
+    app.cli.add_command(solve_programme)
+
+    from webapp.worker import worker
+
+    app.cli.add_command(worker)

@@ -90,3 +90,9 @@ class Config:
         self.FEED_CACHE_SECONDS = int(os.environ.get("FEED_CACHE_SECONDS", "30"))
         # Volunteers withdraw online up to this many hours before the start.
         self.WITHDRAWAL_CUTOFF_HOURS = os.environ.get("WITHDRAWAL_CUTOFF_HOURS", "24")
+        # Solve runs: the RQ queue (with REDIS_URL), the heartbeat interval, and how long a run
+        # may go without a heartbeat (or wait in the queue) before it is marked failed.
+        self.SOLVE_QUEUE = os.environ.get("SOLVE_QUEUE", "shouwang-solve")
+        self.SOLVE_HEARTBEAT_SECONDS = float(os.environ.get("SOLVE_HEARTBEAT_SECONDS", "2"))
+        self.SOLVE_HEARTBEAT_TIMEOUT = float(os.environ.get("SOLVE_HEARTBEAT_TIMEOUT", "30"))
+        self.SOLVE_QUEUE_TIMEOUT = float(os.environ.get("SOLVE_QUEUE_TIMEOUT", "600"))

@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 import webapp.blueprints.homes.demo as homes_demo
+import webapp.blueprints.planning.demo as planning_demo
 from webapp import clock
 from webapp.blueprints.opportunities.demo import load_demo_opportunities
 from webapp.blueprints.volunteers.demo import load_demo_pairings
@@ -105,6 +106,13 @@ class SeedResult:
     teams: int = 0
 
 
+def next_summer(today: date) -> tuple[date, date]:
+    """The summer the demo plans for (the homes' summer timetable, the students' availability
+    and the summer programme all use it): this year's until June, else next year's."""
+    year = today.year if today.month < 7 else today.year + 1
+    return date(year, 7, 10), date(year, 8, 25)
+
+
 def demo_loaded() -> bool:
     return Setting.get(DEMO_MARKER) == "1"
 
@@ -143,10 +151,13 @@ def load_demo_county(today: date | None = None) -> SeedResult:
     villages = _places()
     homes = _homes(villages, users["manager@example.org"])
     volunteers = _volunteers(rng, villages, skills, users["volunteer@example.org"], today)
-    teams = _teams(rng, volunteers)
+    teams = _teams(rng, volunteers, today)
     load_demo_pairings(today)
     homes_demo.load_demo_homes(
         homes, users["manager@example.org"], users["coordinator@example.org"], today
+    )
+    planning_demo.load_demo_planning(
+        homes, volunteers, teams, users["coordinator@example.org"], today
     )
     load_demo_opportunities(today)
     Setting.put(DEMO_MARKER, "1")
@@ -242,7 +253,7 @@ def _volunteers(rng, villages, skills, demo_user: User, today: date) -> list[Vol
     used_names: set[str] = {"李秀兰"}
     plan = [("surrogate_parent", 30), ("teacher", 24), ("community", 14), ("college_student", 52)]
     volunteers: list[Volunteer] = []
-    summer_start, summer_end = date(today.year + 1, 7, 5), date(today.year + 1, 8, 20)
+    summer_start, summer_end = next_summer(today)
     for kind, count in plan:
         for _ in range(count):
             index = len(volunteers)
@@ -280,10 +291,27 @@ def _volunteers(rng, villages, skills, demo_user: User, today: date) -> list[Vol
             _vetting(rng, volunteer, today, index)
             volunteer.skills = _skills_for(rng, kind, skills)
             _availability(rng, volunteer, kind, summer_start, summer_end)
+            if index == 0:
+                _demo_volunteer(volunteer, villages["石门村"], skills, today)
             db.session.add(volunteer)
             volunteers.append(volunteer)
     db.session.flush()
     return volunteers
+
+
+def _demo_volunteer(volunteer: Volunteer, village: Place, skills, today: date) -> None:
+    """李秀兰, the demo volunteer: a cleared surrogate parent at 石门村 who reads with children
+    on Saturday mornings, so that her schedule is never empty."""
+    volunteer.lat, volunteer.lon, volunteer.place_name = village.lat, village.lon, "石门乡石门村"
+    volunteer.transport_mode, volunteer.max_travel_minutes = "ebike", 30
+    volunteer.max_sessions_per_week = 2
+    volunteer.vetting_status, volunteer.cleared_on = "cleared", today - timedelta(days=200)
+    volunteer.expires_on = today + timedelta(days=530)
+    volunteer.skills = [skills["chinese"], skills["counselling"], skills["reading"]]
+    volunteer.weekly_availability = [
+        WeeklyAvailability(weekday=1, start_minute=16 * 60, end_minute=18 * 60 + 30),
+        WeeklyAvailability(weekday=5, start_minute=9 * 60, end_minute=12 * 60),
+    ]
 
 
 def _skills_for(rng, kind: str, skills: dict[str, Skill]) -> list[Skill]:
@@ -331,13 +359,27 @@ def _availability(
         )
 
 
-def _teams(rng, volunteers: list[Volunteer]) -> list[Team]:
+def _teams(rng, volunteers: list[Volunteer], today: date) -> list[Team]:
+    """Eight college teams of six. A team travels together: its members share the leader's
+    summer dates, and the college has them vetted before they go (cleared through the summer)."""
     students = [v for v in volunteers if v.kind == "college_student"]
+    _start, summer_end = next_summer(today)
     teams = []
     for index, (name, college) in enumerate(TEAMS):
         members = students[index * 6 : index * 6 + 6]
         team = Team(name=name, college=college, leader=members[0], contact=members[0].phone or "")
         team.memberships = [TeamMember(volunteer=v) for v in members]
+        leader_range = members[0].date_ranges[0]
+        for member in members:
+            member.cohort = college
+            member.date_ranges = [
+                VolunteerDateRange(
+                    kind="available", starts_on=leader_range.starts_on, ends_on=leader_range.ends_on
+                )
+            ]
+            if not member.is_cleared(summer_end):
+                member.vetting_status, member.cleared_on = "cleared", today - timedelta(days=30)
+                member.expires_on = today + timedelta(days=730)
         db.session.add(team)
         teams.append(team)
     db.session.flush()

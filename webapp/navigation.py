@@ -20,6 +20,7 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("main.dashboard", _l("Dashboard"), (ADMIN, COORDINATOR, HOME_MANAGER, VOLUNTEER)),
+    NavItem("planning.index", _l("Planning"), (COORDINATOR,)),
     NavItem("volunteers.index", _l("Volunteers"), (COORDINATOR,)),
     NavItem("volunteers.teams", _l("Teams"), (COORDINATOR,)),
     NavItem("volunteers.pairings", _l("Pairings"), (COORDINATOR,)),

@@ -50,6 +50,7 @@ def upgrade():
     sa.Column('bound', sa.Float(), nullable=True),
     sa.Column('gap', sa.Float(), nullable=True),
     sa.Column('terms', sa.JSON(), nullable=False),
+    sa.Column('targets', sa.JSON(), nullable=False),
     sa.Column('explanations', sa.JSON(), nullable=False),
     sa.Column('diff', sa.JSON(), nullable=True),
     sa.CheckConstraint("state IN ('proposed', 'published', 'superseded', 'discarded')", name=op.f('ck_plans_state_known')),
@@ -188,6 +189,15 @@ def upgrade():
     with op.batch_alter_table('solve_runs', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_solve_runs_programme_id'), ['programme_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_solve_runs_status'), ['status'], unique=False)
+        # One active (queued or running) run per programme: two concurrent requests cannot both
+        # start one.
+        batch_op.create_index(
+            'uq_solve_runs_one_active',
+            ['programme_id'],
+            unique=True,
+            sqlite_where=sa.text("status IN ('queued', 'running')"),
+            postgresql_where=sa.text("status IN ('queued', 'running')"),
+        )
 
     op.create_table('team_preferred_posts',
     sa.Column('team_id', sa.Integer(), nullable=False),
@@ -323,6 +333,7 @@ def downgrade():
     op.drop_table('volunteer_preferred_posts')
     op.drop_table('team_preferred_posts')
     with op.batch_alter_table('solve_runs', schema=None) as batch_op:
+        batch_op.drop_index('uq_solve_runs_one_active')
         batch_op.drop_index(batch_op.f('ix_solve_runs_status'))
         batch_op.drop_index(batch_op.f('ix_solve_runs_programme_id'))
 

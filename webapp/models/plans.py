@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -24,6 +24,8 @@ from webapp.models.programmes import Post, Programme
 from webapp.models.volunteers import Team, Volunteer
 
 RUN_STATUSES = ("queued", "running", "done", "failed", "cancelled")
+ACTIVE_RUN_STATUSES = ("queued", "running")
+_ACTIVE_RUN = text("status IN ('queued', 'running')")
 RUN_KINDS = ("solve", "replan")
 PLAN_STATES = ("proposed", "published", "superseded", "discarded")
 ASSIGNMENT_STATUSES = ("proposed", "confirmed", "declined", "withdrawn", "waitlisted")
@@ -34,11 +36,19 @@ class SolveRun(db.Model):
     """One run of the engine for a programme, in a worker thread or an RQ worker.
 
     The worker writes `heartbeat_at` while it runs; a run whose heartbeat is too old is marked
-    failed (its process died). `progress` holds samples [seconds, objective, bound].
+    failed (its process died). `progress` holds samples [seconds, objective, bound]. At most one
+    run per programme is active (queued or running): a partial unique index decides races.
     """
 
     __tablename__ = "solve_runs"
     __table_args__ = (
+        Index(
+            "uq_solve_runs_one_active",
+            "programme_id",
+            unique=True,
+            sqlite_where=_ACTIVE_RUN,
+            postgresql_where=_ACTIVE_RUN,
+        ),
         CheckConstraint(
             "status IN ('queued', 'running', 'done', 'failed', 'cancelled')", name="status_known"
         ),
@@ -111,6 +121,10 @@ class Plan(db.Model):
     gap: Mapped[float | None] = mapped_column(Float)
     # [{"name", "value", "weight"}], [{"kind", "key", "params", "target"}], {"added": [...], ...}
     terms: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
+    # What the engine planned, as it saw it: [{"id": "n5w1" | "p7", "min", "max", "preferred",
+    # "first", "last", "dates"}], so that review pages show every target (also unfilled ones)
+    # without rebuilding the problem.
+    targets: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
     explanations: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
     diff: Mapped[dict | None] = mapped_column(JSON)
 

@@ -74,12 +74,17 @@ class Volunteer:
     ``availability`` (weekly windows) is used by tutoring; ``None`` means "any time".
     ``available_dates`` is used by summer posts; ``None`` means "the whole summer".
     ``last_targets`` are slot or post ids from the last plan or term (continuity).
+    ``cleared_until``: the last day the clearance is valid (``None``: no end date); a slot or post
+    that needs vetting counts the volunteer as cleared only when the clearance lasts through its
+    last date. ``unavailable_targets``: slots or posts the volunteer cannot attend for a reason
+    of dates that the weekly windows cannot say (away on the dates of a one-off session, say).
     """
 
     id: str
     name: str = ""
     skills: frozenset[str] = frozenset()
     cleared: bool = False
+    cleared_until: date | None = None
     home: Location | None = None
     transport: str = "bus"
     max_travel_minutes: int = 60
@@ -98,6 +103,13 @@ class Volunteer:
     # this volunteer asked to be placed with (volunteer ids). Both are soft (``Weights.cohort``).
     cohort: str = ""
     companions: frozenset[str] = frozenset()
+    unavailable_targets: frozenset[str] = frozenset()
+
+    def cleared_through(self, last_day: date | None) -> bool:
+        """Cleared, and still cleared on ``last_day`` (a target's last date; None: undated)."""
+        if not self.cleared:
+            return False
+        return self.cleared_until is None or last_day is None or last_day <= self.cleared_until
 
 
 @dataclass(frozen=True)
@@ -111,6 +123,9 @@ class Weights:
     unfilled_min: int = 100_000  # per missing person below a need's minimum (or skill/leader/adult)
     unfilled_preferred: int = 10_000  # per missing person below the preferred headcount
     change: int = 20_000  # re-plan: per published assignment dropped (only a minimum outweighs it)
+    added: int = (
+        1_000  # re-plan: per assignment not in the published plan (one more person to tell)
+    )
     continuity: int = 1_000  # per last-term pairing (volunteer, slot/post) not kept
     pair_cost: int = 1  # per unit of an explicit per-pair cost (GAP cost matrix, coordinator input)
     travel: int = 1  # per round-trip travel minute (tutoring) / per one-way minute x person (posts)
@@ -148,7 +163,8 @@ class Need:
 
 @dataclass(frozen=True)
 class Slot:
-    """A recurring weekly session at a children's home."""
+    """A recurring weekly session at a children's home. ``last_date``: the date it last takes
+    place (for dated clearances; None: undated)."""
 
     id: str
     home_id: str
@@ -158,6 +174,7 @@ class Slot:
     needs: tuple[Need, ...]
     location: Location | None = None
     name: str = ""
+    last_date: date | None = None
 
     @property
     def duration(self) -> int:

@@ -209,7 +209,7 @@ def posts_funnel(
         elif requirement == "leader":
             ok = v.is_leader
         elif requirement == "cleared_adult":
-            ok = v.is_adult and v.cleared
+            ok = v.is_adult and v.cleared_through(p.dates.end)
         else:
             ok = True
         reason = None if ok else "qualified"

@@ -133,10 +133,10 @@ def greedy_posts(problem: PostsProblem) -> Plan:
         if p.need_leader:
             out["leader"] = 1 - sum(u.leaders for u in units)
         if p.need_cleared_adult:
-            out["adult"] = 1 - sum(u.cleared_adults for u in units)
+            out["adult"] = 1 - sum(u.cleared_adults(p) for u in units)
         return {k: v for k, v in out.items() if v > 0}
 
-    def helps(u, gaps: dict[str, int]) -> int:
+    def helps(u, p, gaps: dict[str, int]) -> int:
         score = 0
         for k in gaps:
             if k == "head":
@@ -144,7 +144,7 @@ def greedy_posts(problem: PostsProblem) -> Plan:
             elif k == "leader":
                 score += 3 * (u.leaders > 0)
             elif k == "adult":
-                score += 3 * (u.cleared_adults > 0)
+                score += 3 * (u.cleared_adults(p) > 0)
             else:
                 score += 3 * (u.skill_count(k[6:]) > 0)
         return score
@@ -154,10 +154,10 @@ def greedy_posts(problem: PostsProblem) -> Plan:
     )
     for p in order:  # coverage first: units that close the most gaps, then the nearest
         while gaps := missing(p):
-            best = [u for u in candidates[p.id] if helps(u, gaps) and fits(u, p)]
+            best = [u for u in candidates[p.id] if helps(u, p, gaps) and fits(u, p)]
             if not best:
                 break
-            u = min(best, key=lambda u: (-helps(u, gaps), ctx.unit_travel(u, p) / u.size, u.id))
+            u = min(best, key=lambda u: (-helps(u, p, gaps), ctx.unit_travel(u, p) / u.size, u.id))
             take(u, p)
     for p in order:  # then fill to the preferred headcount with the nearest units
         for u in sorted(candidates[p.id], key=lambda u: (ctx.unit_travel(u, p) / u.size, u.id)):

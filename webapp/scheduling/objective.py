@@ -24,6 +24,7 @@ TERM_ORDER = (
     "unfilled_min",
     "unfilled_preferred",
     "change",
+    "added",
     "continuity",
     "pair_cost",
     "travel",

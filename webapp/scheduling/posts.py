@@ -51,9 +51,9 @@ class Unit:
     def leaders(self) -> int:
         return sum(m.is_leader for m in self.members)
 
-    @property
-    def cleared_adults(self) -> int:
-        return sum(m.cleared and m.is_adult for m in self.members)
+    def cleared_adults(self, p: Post) -> int:
+        """Members who are adults and cleared through the post's last date."""
+        return sum(m.is_adult and m.cleared_through(p.dates.end) for m in self.members)
 
     def skill_count(self, skill: str) -> int:
         return sum(skill in m.skills for m in self.members)
@@ -95,9 +95,11 @@ class PostsContext:
         return sum(self.travel(m, p) for m in u.members)
 
     def member_block(self, v: Volunteer, p: Post) -> str | None:
-        if p.vetting_required and not v.cleared:
+        if p.vetting_required and not v.cleared_through(p.dates.end):
             return "cleared"
-        if v.available_dates is not None and not any(d.covers(p.dates) for d in v.available_dates):
+        if p.id in v.unavailable_targets or (
+            v.available_dates is not None and not any(d.covers(p.dates) for d in v.available_dates)
+        ):
             return "available"
         limit = v.max_travel_minutes
         if p.max_travel_minutes is not None:
@@ -239,7 +241,7 @@ def coverage_requirements(p: Post) -> list[tuple[str, int, Callable]]:
     if p.need_leader:
         reqs.append(("leader", 1, lambda u: u.leaders))
     if p.need_cleared_adult:
-        reqs.append(("cleared_adult", 1, lambda u: u.cleared_adults))
+        reqs.append(("cleared_adult", 1, lambda u: u.cleared_adults(p)))
     return reqs
 
 
@@ -309,6 +311,17 @@ def add_objective_terms(
     if problem.published and terms.wanted(w.change):
         kept = [placed(a.volunteer_id, a.target_id) for a in problem.published]
         terms.add("change", len(kept) - sum(kept), w.change)
+    # Re-plan: each person placed where the published plan did not have them is one more person
+    # to tell; a small cost keeps a re-plan from adding people it does not need.
+    if problem.published and terms.wanted(w.added):
+        before = {(a.volunteer_id, a.target_id) for a in problem.published}
+        new = []
+        for (u_id, p_id, _), x in place.items():
+            count = sum((m, p_id) not in before for m in ctx.units[u_id].member_ids)
+            if count:
+                new.append(count * x)
+        if new:
+            terms.add("added", sum(new), w.added)
     last = [(v.id, t) for v in problem.volunteers for t in sorted(v.last_targets) if t in ctx.posts]
     if last and terms.wanted(w.continuity):
         terms.add("continuity", len(last) - sum(placed(v, t) for v, t in last), w.continuity)

@@ -84,12 +84,13 @@ class TutoringContext:
 
     def static_block(self, v: Volunteer, s: Slot, need: Need) -> str | None:
         """First static rule that keeps v out of (s, need), or None if v is a candidate."""
-        if need.vetting_required and not v.cleared:
+        if need.vetting_required and not v.cleared_through(s.last_date):
             return "cleared"
         if need.skill not in v.skills:
             return "skill"
-        if v.availability is not None and not any(
-            w.covers(s.weekday, s.start, s.end) for w in v.availability
+        if s.id in v.unavailable_targets or (
+            v.availability is not None
+            and not any(w.covers(s.weekday, s.start, s.end) for w in v.availability)
         ):
             return "available"
         if self.travel(v, s) > v.max_travel_minutes:
@@ -307,6 +308,18 @@ def add_objective_terms(
     if problem.published and terms.wanted(w.change):
         kept = [uses(a.volunteer_id, a.target_id, a.skill) for a in problem.published]
         terms.add("change", len(kept) - sum(kept), w.change)
+    # Re-plan: every assignment the published plan does not have is a person to tell; a small
+    # cost, so that a re-plan fills what it must (minimums, preferred headcounts) and no more.
+    if problem.published and terms.wanted(w.added):
+        triples = {(a.volunteer_id, a.target_id, a.skill) for a in problem.published}
+        pairs = {(a.volunteer_id, a.target_id) for a in problem.published if a.skill is None}
+        new = [
+            x
+            for (v_id, s_id, k), x in assign.items()
+            if (v_id, s_id, k) not in triples and (v_id, s_id) not in pairs
+        ]
+        if new:
+            terms.add("added", sum(new), w.added)
     # Continuity with last term / last plan.
     last = [(v.id, t) for v in problem.volunteers for t in sorted(v.last_targets) if t in ctx.slots]
     if last and terms.wanted(w.continuity):

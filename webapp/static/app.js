@@ -8,3 +8,7 @@ document.addEventListener("htmx:afterSwap", function (event) {
   var invalid = event.detail.target.querySelector('[aria-invalid="true"]');
   if (invalid) { invalid.focus(); }
 });
+// A print button (rosters): no inline script needed.
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) { window.print(); }
+});

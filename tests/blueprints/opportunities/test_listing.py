@@ -74,6 +74,7 @@ def test_a_volunteer_signs_up_for_an_open_post_and_away_dates_are_a_reason(app):
 
 
 def test_coordinators_open_and_close_a_need_and_a_post(app, coordinator_client):
+    """Needs from the home's booking page; posts from the programme's page (planning)."""
     need, occurrence = factories.open_need(open_for_signup=False)
     response = coordinator_client.post(
         f"/opportunities/needs/{need.id}/open", data={"open": "1", "next": "//evil.example"}
@@ -82,15 +83,11 @@ def test_coordinators_open_and_close_a_need_and_a_post(app, coordinator_client):
     db.session.refresh(need)
     assert need.open_for_signup
     post = factories.post(factories.programme())
-    assert (
-        coordinator_client.post(
-            f"/opportunities/posts/{post.id}/open", data={"open": "1"}
-        ).status_code
-        == 303
-    )
+    switch = f"/planning/programmes/{post.programme_id}/posts/{post.id}/signup"
+    assert coordinator_client.post(switch, data={"open": "1"}).status_code == 303
     db.session.refresh(post)
     assert post.open_for_signup
-    coordinator_client.post(f"/opportunities/posts/{post.id}/open", data={"open": "0"})
+    coordinator_client.post(switch, data={"open": "0"})
     db.session.refresh(post)
     assert not post.open_for_signup
 
@@ -144,3 +141,16 @@ def test_a_weekly_assignment_left_mid_term_keeps_the_dates_served(app):
     db.session.commit()
     entries = commitments([volunteer.id])
     assert [e.cancelled for e in entries] == [False, True, True]
+
+
+def test_a_need_a_published_plan_fills_cannot_be_opened_from_the_booking_page(
+    app, coordinator_client
+):
+    need, occurrence = factories.open_need(open_for_signup=False)
+    plan = factories.plan(factories.programme(kind="tutoring"))
+    factories.assignment(factories.volunteer(), plan=plan, need=need, weekday=1)
+    response = coordinator_client.post(f"/opportunities/needs/{need.id}/open", data={"open": "1"})
+    assert response.status_code == 409
+    assert "已发布的方案已安排了" in response.get_data(as_text=True)
+    db.session.refresh(need)
+    assert not need.open_for_signup

@@ -32,8 +32,9 @@ def load_demo_homes(homes: list[Home], manager: User, coordinator: User, today: 
 
 
 def _load(homes: list[Home], manager: User, coordinator: User, today: date) -> None:
-    summer_start = date(today.year + (today.month > 8), 7, 10)
-    summer_end = summer_start.replace(month=8, day=25)
+    from webapp.demo import next_summer
+
+    summer_start, summer_end = next_summer(today)
     for home in homes:
         for weekdays, start, end in TERM:
             for weekday in weekdays:

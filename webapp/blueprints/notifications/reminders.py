@@ -168,3 +168,11 @@ def send_reminders(today: date | None = None) -> ReminderResult:
     context = nullcontext() if has_request_context() else current_app.test_request_context("/")
     with context:
         return ReminderResult(day_before=_day_before(today), duties=_duties(today))
+
+
+def send_reminders_and_commit() -> ReminderResult:
+    """The worker's periodic job: today's reminders, committed (each is written once only, so
+    running it every hour costs nothing and catches a worker started late in the day)."""
+    result = send_reminders()
+    db.session.commit()
+    return result

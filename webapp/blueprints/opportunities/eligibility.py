@@ -17,14 +17,10 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from webapp import clock
+from webapp.blueprints.planning.adapter import minutes_between_places
 from webapp.blueprints.schedule.commitments import Commitment, commitments
 from webapp.labels import weekday_label
 from webapp.models import Volunteer
-from webapp.scheduling.domain import Location
-from webapp.scheduling.travel import travel_minutes
-
-# The app stores "bicycle"; the engine's speed table says "bike".
-ENGINE_MODES = {"bicycle": "bike"}
 
 
 @dataclass
@@ -56,17 +52,11 @@ class Target:
         return end.date()
 
 
-def location(lat: float | None, lon: float | None) -> Location | None:
-    return Location(lat, lon) if lat is not None and lon is not None else None
-
-
 def minutes_between(volunteer: Volunteer, lat: float | None, lon: float | None) -> int | None:
-    here = location(volunteer.lat, volunteer.lon)
-    there = location(lat, lon)
-    if here is None or there is None:
-        return None
-    mode = ENGINE_MODES.get(volunteer.transport_mode, volunteer.transport_mode)
-    return travel_minutes(here, there, mode)
+    """One-way minutes from the volunteer's home base (None: a place without coordinates)."""
+    return minutes_between_places(
+        volunteer.transport_mode, (volunteer.lat, volunteer.lon), (lat, lon)
+    )
 
 
 def _day(day: date) -> str:
@@ -153,16 +143,16 @@ def _clash(
     volunteer: Volunteer, target: Target, mine: list[Commitment], zone: ZoneInfo
 ) -> str | None:
     """Another commitment at the same time, or too close to travel between the two places."""
-    mode = ENGINE_MODES.get(volunteer.transport_mode, volunteer.transport_mode)
-    here = location(target.lat, target.lon)
     for starts, ends in target.intervals:
         for other in mine:
             if other.cancelled or other.uid in target.ignore_uids:
                 continue
             gap = timedelta(0)
-            there = location(other.lat, other.lon)
-            if other.kind == "session" and target.kind == "session" and here and there:
-                gap = timedelta(minutes=travel_minutes(here, there, mode))
+            if other.kind == "session" and target.kind == "session":
+                between = minutes_between_places(
+                    volunteer.transport_mode, (target.lat, target.lon), (other.lat, other.lon)
+                )
+                gap = timedelta(minutes=between or 0)
             if other.starts_at < ends + gap and starts < other.ends_at + gap:
                 when = _local(other.starts_at, other.zone)
                 if other.kind == "post":

@@ -20,10 +20,11 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from webapp import audit
 from webapp.blueprints.homes.booking import serialise_writers
 from webapp.blueprints.homes.notify import notify
 from webapp.blueprints.opportunities.eligibility import Target, minutes_between, reasons_against
+from webapp.blueprints.planning import editing
+from webapp.blueprints.planning.errors import PlanningError
 from webapp.blueprints.schedule.commitments import Commitment, commitments
 from webapp.extensions import db
 from webapp.labels import format_moment
@@ -350,11 +351,11 @@ def withdraw(assignment: Assignment, actor: User) -> list[Assignment]:
     is_signup = assignment.source == "signup" and assignment.plan_id is None
     if is_signup:
         lock_target(Post if assignment.post_id else Need, assignment.post_id or assignment.need_id)
-    assignment.status = "withdrawn"
-    assignment.withdrawn_at = utcnow()
-    assignment.sequence += 1
-    db.session.flush()
-    audit.record("assignment.withdraw", "assignment", assignment.id, after={"by": actor.id})
+    try:
+        # The one withdrawal rule, shared with the coordinator's "mark as withdrawn" (planning).
+        editing.withdraw(assignment, actor)
+    except PlanningError as error:
+        raise SignupError(error.message, error.status) from None
     if not is_signup:
         _tell_coordinators(assignment, upcoming[0])
         return []
@@ -445,21 +446,3 @@ def tell_signed_up(result: SignupResult) -> None:
             start=start,
         )
     notify(a.volunteer.user, subject, body, "assignment", a.id)
-
-
-# --- opening and closing for sign-up (coordinators, home managers) -----------------------------
-
-
-def set_need_open(need: Need, is_open: bool, actor: User) -> Need:
-    need.open_for_signup = is_open
-    db.session.flush()
-    audit.record("need.open" if is_open else "need.close", "need", need.id, after={"by": actor.id})
-    return need
-
-
-def set_post_open(post: Post, is_open: bool, actor: User) -> Post:
-    """Open or close a summer post for volunteers' own sign-up (the planning pages call this)."""
-    post.open_for_signup = is_open
-    db.session.flush()
-    audit.record("post.open" if is_open else "post.close", "post", post.id, after={"by": actor.id})
-    return post

@@ -9,10 +9,12 @@ from flask_login import current_user
 from webapp.blueprints.homes.services import home_for
 from webapp.blueprints.opportunities import services, signups
 from webapp.blueprints.opportunities.signups import SignupError
+from webapp.blueprints.planning.errors import PlanningError
+from webapp.blueprints.planning.posts import set_need_signup
 from webapp.blueprints.volunteers.services import profile_of
 from webapp.extensions import db
 from webapp.htmx import render_page_or_partial
-from webapp.models import Need, Post
+from webapp.models import Need
 from webapp.models.accounts import ADMIN, COORDINATOR, HOME_MANAGER, VOLUNTEER
 from webapp.security import role_required, safe_next_url
 
@@ -104,10 +106,13 @@ def sign_up_post(post_id: int):
 # --- opening for sign-up ----------------------------------------------------------------------
 
 
-def _opened(setter, target):
-    """Open (open=1) or close the target for sign-up, say so, and go back where the form was."""
+def _opened(need: Need):
+    """Open (open=1) or close a need for sign-up, say so, and go back where the form was."""
     is_open = request.form.get("open") == "1"
-    setter(target, is_open, current_user)
+    try:
+        set_need_signup(need, is_open)
+    except PlanningError as error:
+        abort(error.status, description=error.message)
     flash(
         _("Volunteers can now sign up for it.")
         if is_open
@@ -123,14 +128,7 @@ def _opened(setter, target):
 def open_need(need_id: int):
     need = db.session.get(Need, need_id) or abort(404)
     home_for(current_user, need.event.home_id)  # 404 for a home the user does not run
-    return _opened(signups.set_need_open, need)
-
-
-@bp.post("/posts/<int:post_id>/open")
-@role_required(ADMIN, COORDINATOR)
-def open_post(post_id: int):
-    post = db.session.get(Post, post_id) or abort(404)
-    return _opened(signups.set_post_open, post)
+    return _opened(need)
 
 
 @bp.app_template_global()

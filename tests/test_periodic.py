@@ -1,0 +1,60 @@
+"""The worker's periodic jobs: each one in the registry loads, and the self-service ones deliver
+the outbox and write reminders when run the way the worker runs them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from tests import factories
+from tests.blueprints.notifications.smtp_server import smtp_server
+from webapp import clock
+from webapp.blueprints.homes.notify import notify
+from webapp.extensions import db
+from webapp.models import OutboxMessage
+from webapp.periodic import PERIODIC_JOBS, run_job
+
+
+def _job(name: str):
+    (job,) = [job for job in PERIODIC_JOBS if job.name == name]
+    return job
+
+
+def test_every_registered_job_names_a_function_that_exists():
+    assert {job.name for job in PERIODIC_JOBS} >= {
+        "sweep-stale-solve-runs",
+        "send-outbox",
+        "send-reminders",
+    }
+    for job in PERIODIC_JOBS:
+        assert callable(job.load()), job.name
+
+
+def test_the_send_outbox_job_delivers_what_waits_in_the_outbox(app):
+    notify(factories.user(email="worker@example.org"), "明天的辅导", "16:00 石门村。")
+    db.session.commit()
+    saved = {key: app.config.get(key) for key in ("SMTP_HOST", "SMTP_PORT", "SMTP_STARTTLS")}
+    try:
+        with smtp_server() as inbox:
+            app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=inbox.port, SMTP_STARTTLS=False)
+            run_job(app, _job("send-outbox"))
+        assert [m["To"] for m in inbox.messages] == ["worker@example.org"]
+    finally:
+        app.config.update(saved)
+    db.session.expire_all()
+    assert db.session.scalars(select(OutboxMessage.status)).all() == ["sent"]
+
+
+def test_the_reminders_job_writes_and_keeps_its_reminders(app):
+    pairing = factories.pairing(
+        volunteer=factories.volunteer_with_login(kind="surrogate_parent"),
+        started_on=clock.today() - timedelta(days=90),
+    )
+    run_job(app, _job("send-reminders"))
+    run_job(app, _job("send-reminders"))
+    db.session.expire_all()
+    to_parent = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.to_user_id == pairing.volunteer.user_id)
+    ).all()
+    assert len(to_parent) == 2  # the overdue talk and the overdue visit, once each

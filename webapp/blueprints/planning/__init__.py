@@ -1,0 +1,1 @@
+"""Planning: programmes, background solves, review, pins, publishing and re-planning."""

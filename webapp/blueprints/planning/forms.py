@@ -1,0 +1,97 @@
+"""Forms of the planning pages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    FloatField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from webapp.blueprints.planning.runs import TIME_LIMITS
+from webapp.blueprints.volunteers.forms import REQUIRED, Form
+from webapp.fields import CheckboxListField
+from webapp.labels import VOLUNTEER_KIND_LABELS
+
+KIND_LABELS = {"tutoring": _l("Term tutoring"), "summer": _l("Summer posts")}
+
+
+def _choices(labels: dict) -> list[SelectChoice]:
+    return [SelectChoice(code, label) for code, label in labels.items()]
+
+
+class ProgrammeForm(Form):
+    kind = SelectField(
+        _l("Kind"), choices=lambda: _choices(KIND_LABELS), validators=[InputRequired(REQUIRED)]
+    )
+    name = StringField(_l("Name"), validators=[InputRequired(REQUIRED), Length(max=100)])
+    starts_on = DateField(_l("First day"), validators=[InputRequired(REQUIRED)])
+    ends_on = DateField(_l("Last day"), validators=[InputRequired(REQUIRED)])
+    homes = CheckboxListField(
+        _l("Children's homes (term tutoring)"), choices=[], coerce=int, validate_choice=True
+    )
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
+
+
+class PostForm(Form):
+    name = StringField(_l("Name"), validators=[InputRequired(REQUIRED), Length(max=100)])
+    home_id = SelectField(_l("Children's home"), choices=[], validators=[Optional()])
+    address = StringField(_l("Village school or address"), validators=[Optional(), Length(max=200)])
+    lat = FloatField(
+        _l("Latitude"), validators=[Optional(), NumberRange(-90, 90)], render_kw={"step": "any"}
+    )
+    lon = FloatField(
+        _l("Longitude"), validators=[Optional(), NumberRange(-180, 180)], render_kw={"step": "any"}
+    )
+    starts_on = DateField(_l("First day"), validators=[InputRequired(REQUIRED)])
+    ends_on = DateField(_l("Last day"), validators=[InputRequired(REQUIRED)])
+    beds = IntegerField(_l("Beds"), validators=[InputRequired(REQUIRED), NumberRange(0, 500)])
+    min_headcount = IntegerField(
+        _l("Fewest people"), validators=[InputRequired(REQUIRED), NumberRange(0, 500)]
+    )
+    preferred_headcount = IntegerField(
+        _l("Preferred headcount"), validators=[Optional(), NumberRange(0, 500)]
+    )
+    max_headcount = IntegerField(
+        _l("Most people"), validators=[InputRequired(REQUIRED), NumberRange(1, 500)]
+    )
+    need_leader = BooleanField(_l("Needs a leader"), default=True)
+    need_cleared_adult = BooleanField(_l("Needs a cleared adult"), default=True)
+    vetting_required = BooleanField(_l("Everyone must be cleared"), default=True)
+    max_travel_minutes = IntegerField(
+        _l("Longest journey (minutes)"), validators=[Optional(), NumberRange(0, 1440)]
+    )
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
+
+
+class AddByKindForm(Form):
+    kind = SelectField(
+        _l("Kind"),
+        choices=lambda: _choices(VOLUNTEER_KIND_LABELS),
+        validators=[InputRequired(REQUIRED)],
+    )
+    cleared_only = BooleanField(_l("Only volunteers cleared on the first day"), default=True)
+
+
+class TeamsForm(Form):
+    teams = CheckboxListField(_l("Teams"), choices=[], coerce=int, validate_choice=True)
+
+
+class SolveForm(Form):
+    time_limit = SelectField(
+        _l("Search for at most"),
+        choices=lambda: [SelectChoice(str(s), _l("%(s)s seconds", s=s)) for s in TIME_LIMITS],
+        default="30",
+    )
+
+
+class MessageForm(Form):
+    subject = StringField(_l("Subject"), validators=[InputRequired(REQUIRED), Length(max=200)])
+    body = TextAreaField(_l("Message"), validators=[InputRequired(REQUIRED), Length(max=5000)])

@@ -1,0 +1,211 @@
+"""Publishing a proposal, and messages to the people of a plan.
+
+Before publishing, the proposal is checked again against the data as it is now (a clearance
+revoked since the solve, a volunteer who left, a post cancelled): anything it breaks is a 409
+that says what changed, and nothing is published. Publishing confirms every assignment,
+supersedes the plan published before, and tells the people concerned through the outbox: all of
+them the first time, afterwards only those in the diff (added, removed, moved).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from webapp import audit
+from webapp.blueprints.homes.notify import notify
+from webapp.blueprints.planning import adapter, editing, explaining, plans, programmes, runs
+from webapp.blueprints.planning.errors import PlanningError, nothing_to_plan_message
+from webapp.extensions import db
+from webapp.models import Assignment, Plan, User, Volunteer
+from webapp.models.base import utcnow
+
+
+@dataclass
+class Told:
+    """Who got a message in the outbox, and who could not be told (no account, no address)."""
+
+    told: list[str] = field(default_factory=list)
+    not_told: list[str] = field(default_factory=list)
+
+
+def check_current(plan: Plan) -> list[str]:
+    """What breaks the plan now, in words (empty: still valid)."""
+    try:
+        built = adapter.build(plan.programme, base=plan.base_plan, with_pins=False)
+    except adapter.NothingToPlan as nothing:
+        return [nothing_to_plan_message(nothing.reason)]
+    rows = list(
+        db.session.scalars(
+            select(Assignment)
+            .where(Assignment.plan_id == plan.id)
+            .options(selectinload(Assignment.need))
+        )
+    )
+    found = adapter.check(built, [adapter.engine_assignment(r) for r in rows])
+    if not found:
+        return []
+    targets = plans.load_targets(plan, with_people=False)
+    names = plans.Names(targets, str(get_locale()))
+    names.load_ids({str(x) for v in found for x in v.params.values()})
+    return [explaining.violation(v.key, v.params, names) for v in found]
+
+
+def publish(plan: Plan, user: User) -> tuple[Plan, Told, plans.PlanDiff | None]:
+    if plan.state != "proposed":
+        raise PlanningError(
+            _(
+                "Only a proposed plan can be published; this one is %(state)s.",
+                state=plans.plan_state_label(plan.state),
+            ),
+            409,
+        )
+    running = runs.active_run(plan.programme_id)
+    if running is not None:
+        raise runs.already_running(running)
+    current = programmes.published_plan(plan.programme_id)
+    if plan.base_plan_id is not None and (current is None or current.id != plan.base_plan_id):
+        raise PlanningError(
+            _("Another plan was published after this re-plan began. Re-plan again."), 409
+        )
+    problems = check_current(plan)
+    if problems:
+        raise PlanningError(
+            _("The data changed since this plan was made, so it was not published:"),
+            409,
+            details=problems,
+        )
+    diff = plans.diff_against(current, plan) if current is not None else None
+    now = utcnow()
+    if current is not None:
+        current.state = "superseded"
+    plan.state, plan.published_at, plan.published_by_id = "published", now, user.id
+    rows = list(
+        db.session.scalars(
+            select(Assignment)
+            .where(Assignment.plan_id == plan.id)
+            .options(selectinload(Assignment.volunteer).selectinload(Volunteer.user))
+        )
+    )
+    for row in rows:
+        row.status, row.confirmed_at, row.confirmed_by_id = "confirmed", now, user.id
+    programme = plan.programme
+    programme.state, programme.published_at = "published", now
+    db.session.flush()
+    tell = {r.volunteer_id for r in rows} if diff is None else diff.affected
+    told = _tell(plan, rows, tell, diff)
+    audit.record(
+        "plan.published",
+        "plan",
+        plan.id,
+        before={"published": current.id if current else None},
+        after={
+            "assignments": len(rows),
+            "told": len(told.told),
+            "not_told": len(told.not_told),
+            "changed": None if diff is None else len(diff.affected),
+        },
+        actor_id=user.id,
+    )
+    return plan, told, diff
+
+
+def _tell(plan: Plan, rows: list[Assignment], who: set[int], diff) -> Told:
+    targets = plans.load_targets(plan, with_people=False)
+    mine: dict[int, list[str]] = defaultdict(list)
+    for row in rows:
+        mine[row.volunteer_id].append(targets[plans.target_of(row)].label)
+    changes: dict[int, list] = defaultdict(list)
+    if diff is not None:
+        for kind, items in (
+            ("added", diff.added),
+            ("moved", diff.moved),
+            ("removed", diff.removed),
+        ):
+            for c in items:
+                changes[c.volunteer_id].append((kind, c))
+    people = (
+        {
+            v.id: v
+            for v in db.session.scalars(
+                select(Volunteer).where(Volunteer.id.in_(who)).options(selectinload(Volunteer.user))
+            )
+        }
+        if who
+        else {}
+    )
+    out = Told()
+    programme = plan.programme
+    for vid in sorted(who, key=lambda v: (people[v].name if v in people else "", v)):
+        volunteer = people.get(vid)
+        if volunteer is None:
+            continue
+        user = volunteer.user
+        if user is None:
+            out.not_told.append(volunteer.name)
+            continue
+        with force_locale(user.locale or "zh_CN"):
+            lines = [_("Hello %(name)s,", name=volunteer.name), ""]
+            for kind, c in changes.get(vid, []):
+                if kind == "removed":
+                    lines.append(_("You are no longer planned for %(target)s.", target=c.target))
+                elif kind == "moved":
+                    lines.append(
+                        _("Changed: %(before)s → %(after)s.", before=c.before, after=c.target)
+                    )
+            if mine.get(vid):
+                lines.append(_("Your assignments in %(programme)s:", programme=programme.name))
+                lines += [f"- {label}" for label in mine[vid]]
+            lines += ["", _("If you cannot come, tell your coordinator as soon as you can.")]
+            subject = _("Your plan: %(programme)s", programme=programme.name)
+            notify(user, subject, "\n".join(lines), "plan", plan.id)
+        out.told.append(volunteer.name)
+    return out
+
+
+def message_target(plan: Plan, target: str, subject: str, body: str, user: User) -> Told:
+    """A coordinator's message to everyone on a post or slot of the published plan."""
+    if plan.state != "published":
+        raise PlanningError(_("Messages go to the people of the published plan."), 409)
+    subject, body = (subject or "").strip(), (body or "").strip()
+    if not subject:
+        raise PlanningError(_("Write a subject."), field="subject")
+    if not body:
+        raise PlanningError(_("Write a message."), field="body")
+    targets = plans.load_targets(plan)
+    if target not in targets:
+        raise PlanningError(_("Choose a session or post of this plan."), field="target")
+    out = Told()
+    for row in targets[target].people:
+        if row.status != "confirmed":
+            continue
+        volunteer = row.volunteer
+        if volunteer.user is None:
+            out.not_told.append(volunteer.name)
+            continue
+        notify(volunteer.user, subject, body, "plan", plan.id)
+        out.told.append(volunteer.name)
+    audit.record(
+        "plan.messaged",
+        "plan",
+        plan.id,
+        after={"target": target, "subject": subject[:100], "told": len(out.told)},
+        actor_id=user.id,
+    )
+    return out
+
+
+def discard(plan: Plan, user: User) -> Plan:
+    editing.editable(plan)
+    plan.state = "discarded"
+    programme = plan.programme
+    if programme.state == "proposed":
+        programme.state = "published" if programmes.published_plan(programme.id) else "draft"
+    db.session.flush()
+    audit.record("plan.discarded", "plan", plan.id, actor_id=user.id)
+    return plan
