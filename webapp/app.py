@@ -5,13 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask
 
 from webapp import errors, htmx
 from webapp.config import Config
 from webapp.extensions import babel, csrf, db, limiter, migrate
 from webapp.extensions import htmx as htmx_extension
+from webapp.headers import add_security_headers
 from webapp.i18n import LANGUAGE_NAMES, select_locale, select_timezone
+from webapp.inputs import SqlIntegerConverter, refuse_control_characters
 from webapp.labels import TEMPLATE_HELPERS
 from webapp.navigation import nav_items_for_current_user
 from webapp.security import init_login
@@ -32,6 +34,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         "BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).parent / "translations")
     )
     _tune_postgresql(app)
+    # Before any blueprint adds its rules: ids in URLs stop at the range of an SQL integer.
+    app.url_map.converters["int"] = SqlIntegerConverter
 
     db.init_app(app)
     migrate.init_app(
@@ -84,6 +88,8 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
+    app.before_request(refuse_control_characters)
+
     @app.after_request
     def commit_or_roll_back(response):
         """One commit per request: views and services only flush; a failed request saves nothing."""
@@ -94,14 +100,9 @@ def _register_request_hooks(app: Flask) -> None:
         return response
 
     @app.after_request
-    def security_headers(response):
+    def vary_and_security_headers(response):
         htmx.add_vary_header(response)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if request.endpoint and request.endpoint != "static":
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+        return add_security_headers(response)
 
 
 def _register_template_helpers(app: Flask) -> None:

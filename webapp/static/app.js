@@ -8,3 +8,7 @@ document.addEventListener("htmx:afterSwap", function (event) {
   var invalid = event.detail.target.querySelector('[aria-invalid="true"]');
   if (invalid) { invalid.focus(); }
 });
+// Select a read-only field's text (an invitation link) when it gets focus, ready to copy.
+document.addEventListener("focusin", function (event) {
+  if (event.target.matches && event.target.matches("[data-select-on-focus]")) { event.target.select(); }
+});

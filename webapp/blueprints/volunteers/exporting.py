@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from webapp.blueprints.volunteers.importing import COLUMNS
 from webapp.blueprints.volunteers.services import VolunteerFilters, filtered_query
 from webapp.extensions import db
+from webapp.inputs import xml_safe
 from webapp.models import Volunteer
 
 EXPORT_COLUMNS = (*COLUMNS, "vetting_status", "expires_on")
@@ -24,8 +25,9 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def escape_cell(value) -> str:
-    """Text for a spreadsheet cell that can never be read as a formula."""
-    text = "" if value is None else str(value)
+    """Text for a spreadsheet cell that can never be read as a formula, nor break the file:
+    characters XML forbids are dropped, whatever is stored (old rows, other tools)."""
+    text = "" if value is None else xml_safe(str(value))
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
@@ -81,9 +83,9 @@ def to_xlsx(header: Iterable[str], rows: Iterable[list[str]], sheet: str = "volu
 
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(sheet)
-    worksheet.append(list(header))
+    worksheet.append([xml_safe(str(cell)) for cell in header])
     for row in rows:
-        worksheet.append(row)
+        worksheet.append([xml_safe(cell) if isinstance(cell, str) else cell for cell in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -100,7 +100,7 @@ def _members_response(team: Team, member_form=None, status=200):
 @role_required(COORDINATOR)
 def team_candidates(team_id: int):
     team = db.session.get(Team, team_id) or abort(404)
-    found = team_rules.candidates(team, request.args.get("q", "").replace("\x00", "")[:100])
+    found = team_rules.candidates(team, request.args.get("q", "")[:100])
     return render_template("volunteers/_team_candidates.html", team=team, candidates=found)
 
 
