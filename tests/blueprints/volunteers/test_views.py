@@ -357,11 +357,30 @@ def test_import_preview_then_confirm_writes_all_rows(coordinator_client):
     assert count(Volunteer) == 1  # nothing written before confirming
     confirm = coordinator_client.post(preview_url + "/confirm")
     assert confirm.status_code == 303
-    assert count(Volunteer) == 2 and count(PendingImport) == 0
+    assert count(Volunteer) == 2
     assert (
         db.session.scalar(select(Volunteer.name).where(Volunteer.phone == "13800000100"))
         == "旧改名"
     )
+    kept = db.session.scalar(select(PendingImport))
+    assert kept.confirmed_at is not None and kept.result == {"created": 1, "updated": 1}
+    assert kept.payload == {"columns": [], "rows": []}  # the file's cells are gone
+
+
+def test_confirming_an_import_twice_writes_once_and_answers_the_same(coordinator_client):
+    text = HEADER + "甲,teacher,13800000400,,\n乙,teacher,13800000401,,\n"
+    preview_url = upload(coordinator_client, text.encode()).headers["Location"]
+    assert coordinator_client.post(preview_url + "/confirm").status_code == 303
+    again = coordinator_client.post(preview_url + "/confirm")
+    assert again.status_code == 303 and again.headers["Location"] == "/volunteers/"
+    page = coordinator_client.get("/volunteers/").get_data(as_text=True)
+    assert "此文件已导入过：新增 2 名" in page
+    assert count(Volunteer) == 2
+    imports = select(func.count()).where(AuditLog.action == "volunteer.import")
+    assert db.session.scalar(imports) == 1
+    assert coordinator_client.get(preview_url).status_code == 303
+    assert coordinator_client.post(preview_url + "/discard").status_code == 303
+    assert count(Volunteer) == 2
 
 
 def test_import_with_an_error_row_cannot_be_confirmed_and_saves_nothing(coordinator_client):

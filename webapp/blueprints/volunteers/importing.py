@@ -527,6 +527,15 @@ def load_pending(token: str, user: User) -> PendingImport | None:
     return pending
 
 
+def mark_confirmed(pending: PendingImport, counts: dict[str, int]) -> None:
+    """Keep the confirmed import (until the daily clean-up) with its result, so that a repeated
+    confirm answers with the same result instead of writing again."""
+    pending.confirmed_at = utcnow()
+    pending.result = dict(counts)
+    pending.payload = {"columns": [], "rows": []}  # the file's cells are not needed any more
+    db.session.flush()
+
+
 def table_of(pending: PendingImport) -> Table:
     payload = pending.payload
     return Table(columns=list(payload["columns"]), rows=[(n, list(c)) for n, c in payload["rows"]])
