@@ -241,14 +241,38 @@ def _browser():
         browser.close()
 
 
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.__reportCspViolation(event.violatedDirective + " blocked " + (event.blockedURI || "inline")
+    + " at " + event.sourceFile + ":" + event.lineNumber);
+});
+"""
+
+
 @pytest.fixture
 def page(_browser, live_server):
-    """A fresh browser tab (own cookies), Chinese as the browser language."""
+    """A fresh browser tab (own cookies), Chinese as the browser language.
+
+    The app's Content-Security-Policy is on; any violation (an inline script or handler, an
+    inline style, eval) fails the test, so the pages keep working under the policy.
+    """
     context = _browser.new_context(locale="zh-CN", base_url=live_server)
     context.set_default_timeout(10_000)
+    violations: list[str] = []
+    context.expose_binding("__reportCspViolation", lambda _source, text: violations.append(text))
+    context.add_init_script(CSP_LISTENER)
     tab = context.new_page()
+    tab.on(
+        "console",
+        lambda message: (
+            violations.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield tab
     context.close()
+    assert violations == [], "Content-Security-Policy violations in the browser"
 
 
 @pytest.fixture

@@ -13,17 +13,9 @@ def test_password_hash_is_argon2_and_verifies(app):
     assert not verify_password("not-a-hash", "a-long-password")
 
 
-def test_login_cookie_with_old_nonce_loads_no_user(app):
-    user = factories.user()
-    old_id = user.get_id()
-    assert load_user(old_id) == user
-    user.rotate_session_nonce()
-    assert load_user(old_id) is None
-    assert load_user(user.get_id()) == user
-
-
-def test_malformed_user_ids_load_no_user(app):
-    for raw in ("", "abc", "1", "1:", ":x", "x:y"):
+def test_unknown_or_malformed_tokens_load_no_user(app):
+    factories.user()
+    for raw in ("", "abc", "1", "1:", ":x", "x" * 500):
         assert load_user(raw) is None
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 INSTANCE_DIR = Path(
@@ -59,10 +60,16 @@ class Config:
         self.REDIS_URL = os.environ.get("REDIS_URL") or None
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.RATELIMIT_HEADERS_ENABLED = True
-        self.LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+        # Per address, a cap on log-in attempts (argon2 is costly); failures also cause growing
+        # delays per address and per address + account (webapp.throttle).
+        self.LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "60 per minute")
+        # Registrations per address, and per e-mail address typed (no flooding one mailbox).
+        self.REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "20 per hour")
+        self.REGISTER_EMAIL_RATE_LIMIT = os.environ.get("REGISTER_EMAIL_RATE_LIMIT", "5 per hour")
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_DURATION = timedelta(days=30)
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
         # Secure cookies unless told otherwise (debug, or plain http on 127.0.0.1 for `make run`).
         secure = _flag("SESSION_COOKIE_SECURE", not _flag("FLASK_DEBUG", False))

@@ -23,6 +23,7 @@ from webapp.models.programmes import (
     volunteer_preferred_posts,
     volunteer_preferred_skills,
 )
+from webapp.models.sessions import LoginSession
 from webapp.models.settings import Setting
 from webapp.models.volunteers import (
     Skill,
@@ -46,6 +47,7 @@ __all__ = [
     "ForbiddenPair",
     "Home",
     "Invitation",
+    "LoginSession",
     "Need",
     "Occurrence",
     "OpeningHours",

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from flask import abort
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from webapp import audit
 from webapp.blueprints.homes import availability as av
@@ -401,9 +401,23 @@ def clear_slot(occurrence: Occurrence, slot_id: int) -> CallSlot:
     return slot
 
 
+# Messages whose links let the reader act as the addressee (registration): never shown to staff.
+PRIVATE_OUTBOX_TYPES = ("account",)
+
+
 def outbox(limit: int = 100) -> list[OutboxMessage]:
     return list(
-        db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit))
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(
+                or_(
+                    OutboxMessage.related_type.is_(None),
+                    OutboxMessage.related_type.not_in(PRIVATE_OUTBOX_TYPES),
+                )
+            )
+            .order_by(OutboxMessage.id.desc())
+            .limit(limit)
+        )
     )
 
 
