@@ -69,6 +69,8 @@ def _tune_postgresql(app: Flask) -> None:
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     connect_args = dict(options.get("connect_args") or {})
     connect_args["options"] = (connect_args.get("options", "") + " -c jit=off").strip()
+    # A database host that does not answer must not hold a request (and a worker) for minutes.
+    connect_args.setdefault("connect_timeout", 5)
     options["connect_args"] = connect_args
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 

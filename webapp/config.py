@@ -56,7 +56,10 @@ class Config:
     def __init__(self) -> None:
         self.SECRET_KEY = load_secret_key()
         self.SQLALCHEMY_DATABASE_URI = database_url()
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # pre_ping: a connection that died with a database restart is replaced, not used, so the
+        # app recovers by itself. hide_parameters: error messages and logs never carry values
+        # (names, children's pseudonyms) from the statements that failed.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
         self.REDIS_URL = os.environ.get("REDIS_URL") or None
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.RATELIMIT_HEADERS_ENABLED = True
