@@ -48,6 +48,7 @@ def list_children() -> list[Child]:
     return list(
         db.session.scalars(
             select(Child)
+            .where(Child.erased_at.is_(None))
             .options(selectinload(Child.home), selectinload(Child.pairings))
             .order_by(Child.home_id, Child.pseudonym)
         )
@@ -106,7 +107,11 @@ def save_child(
 
 
 def get_child(child_id: int) -> Child:
-    return db.session.get(Child, child_id) or abort(404)
+    """A child whose data has not been erased, else 404."""
+    child = db.session.get(Child, child_id)
+    if child is None or child.erased_at is not None:
+        abort(404)
+    return child
 
 
 # --- Pairings -----------------------------------------------------------------------------------
