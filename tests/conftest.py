@@ -95,8 +95,19 @@ def empty_all_tables() -> None:
     """Delete every row (but alembic's), then restore the default skills the migration inserts."""
     tables = [t for t in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        # DELETE, children before parents, then restart the id sequences: for the few rows a
+        # test leaves, ten times faster than TRUNCATE (which costs a fixed time per table).
+        db.session.execute(sa.text("; ".join(f'DELETE FROM "{t.name}"' for t in tables)))
+        sequences = db.session.scalars(
+            sa.text(
+                "SELECT sequence_name FROM information_schema.sequences"
+                " WHERE sequence_schema = current_schema()"
+            )
+        ).all()
+        if sequences:
+            db.session.execute(
+                sa.text("; ".join(f'ALTER SEQUENCE "{s}" RESTART' for s in sequences))
+            )
     else:
         for table in tables:
             db.session.execute(table.delete())
