@@ -78,6 +78,9 @@ class Config:
         secure = _flag("SESSION_COOKIE_SECURE", not _flag("FLASK_DEBUG", False))
         self.SESSION_COOKIE_SECURE = secure
         self.REMEMBER_COOKIE_SECURE = secure
+        # Reverse proxies in front (nginx, Caddy): trust that many X-Forwarded-For/-Proto/-Host
+        # hops, so that throttling sees the client's address and https is known.
+        self.PROXY_COUNT = int(os.environ.get("PROXY_COUNT") or 0)
         self.WTF_CSRF_TIME_LIMIT = 8 * 3600
         self.MAX_CONTENT_LENGTH = 12 * 1024 * 1024
         self.BABEL_DEFAULT_LOCALE = "zh_CN"

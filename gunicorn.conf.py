@@ -1,0 +1,44 @@
+"""Gunicorn settings for `make serve`: Shouwang on a county's server.
+
+The environment decides: PORT (default 8000) and HOST (default 0.0.0.0); WEB_CONCURRENCY, the
+worker processes (default: two per core, plus one); GUNICORN_CMD_ARGS for anything else, e.g.
+"--threads 4" (threads per worker; requests that wait on the database overlap), which overrides
+this file. SECRET_KEY is required. Put a TLS proxy (nginx, Caddy) in front; set PROXY_COUNT=1 so
+that the app sees the client's address and https (see README, "Serving a county").
+"""
+
+import multiprocessing
+import os
+
+bind = [f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"]
+workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
+threads = int(os.environ.get("GUNICORN_THREADS") or 2)
+proc_name = "shouwang"
+# No control socket: it would be one fixed path in $HOME shared by every gunicorn on the machine.
+control_socket_disable = True
+# Heartbeat files in memory, not on a disk that may stall (containers, slow SD cards).
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+timeout = 30
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then, so that a slow leak never grows without end.
+max_requests = 5000
+max_requests_jitter = 500
+# Logs to stdout/stderr for the service manager. The access log leaves out query strings: they
+# can hold names typed into a search box.
+accesslog = "-"
+errorlog = "-"
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+loglevel = os.environ.get("LOG_LEVEL", "info")
+
+
+def on_starting(server):
+    """Refuse to serve without a real secret key, or in debug mode."""
+    key = os.environ.get("SECRET_KEY", "")
+    if len(key) < 32:
+        raise SystemExit(
+            "SECRET_KEY must be set to a random string of at least 32 characters, e.g.\n"
+            "  export SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')"
+        )
+    if os.environ.get("FLASK_DEBUG", "").lower() in ("1", "true", "yes", "on"):
+        raise SystemExit("FLASK_DEBUG is on: never serve a county in debug mode.")
