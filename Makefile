@@ -22,6 +22,10 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed-run
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-run
+	$(PY) -m pip install --quiet -e '.[bench]'
+	touch $@
+
 install: $(VENV)/.installed-run compile-translations
 
 install-dev: $(VENV)/.installed-dev compile-translations
@@ -80,6 +84,11 @@ lint: install-dev
 bench: install-dev db-upgrade
 	$(FLASK) bench-volunteers
 	$(PY) -m webapp.scheduling.bench all
+
+# The served app under load (locust, headless, bounded): `make serve` against the PostgreSQL
+# database in DATABASE_URL, and a bare Flask app served the same way; prints JSON. About 4 minutes.
+bench-web: $(VENV)/.installed-bench compile-translations
+	$(PY) -m webapp.bench.web
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
