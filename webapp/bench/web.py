@@ -21,6 +21,7 @@ import math
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -56,6 +57,11 @@ def _server_env(port: int) -> dict[str, str]:
     return env
 
 
+def _port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
 def _wait_until_up(port: int, process: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
@@ -72,6 +78,8 @@ def _wait_until_up(port: int, process: subprocess.Popen, log: Path) -> None:
 
 
 def _start(command: list[str], port: int, log: Path) -> subprocess.Popen:
+    if not _port_is_free(port):
+        raise SystemExit(f"port {port} is taken: stop what serves there first (BENCH_WEB_PORT)")
     with log.open("w") as output:
         process = subprocess.Popen(
             command,
@@ -81,7 +89,11 @@ def _start(command: list[str], port: int, log: Path) -> subprocess.Popen:
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, stopped as a whole
         )
-    _wait_until_up(port, process, log)
+    try:
+        _wait_until_up(port, process, log)
+    except BaseException:
+        _stop(process)
+        raise
     return process
 
 
