@@ -13,7 +13,7 @@ from flask import abort, current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from webapp import audit, clock
 from webapp.blueprints.volunteers.services import (
@@ -242,7 +242,7 @@ def pairings_of(volunteer: Volunteer) -> list[Pairing]:
         db.session.scalars(
             select(Pairing)
             .where(Pairing.volunteer_id == volunteer.id)
-            .options(selectinload(Pairing.child).selectinload(Child.home))
+            .options(joinedload(Pairing.child).joinedload(Child.home))
             .order_by(Pairing.ended_on.is_not(None), Pairing.started_on.desc())
         )
     )
@@ -302,8 +302,9 @@ def duty_statuses(
         active = active.where(Pairing.volunteer_id == volunteer.id)
     pairings = db.session.scalars(
         active.options(
-            selectinload(Pairing.volunteer),
-            selectinload(Pairing.child).selectinload(Child.home),
+            # Many-to-one all the way: one query with joins, not one per relationship.
+            joinedload(Pairing.volunteer),
+            joinedload(Pairing.child).joinedload(Child.home),
         ).order_by(Pairing.started_on)
     ).all()
     last = {

@@ -102,7 +102,8 @@ def my_profile():
     volunteer = services.profile_of(current_user)
     if volunteer is None:
         return render_template("volunteers/no_profile.html")
-    return hx_redirect(url_for("volunteers.detail", volunteer_id=volunteer.id))
+    # The page itself, not a redirect to it: one request less on a phone.
+    return detail_page(volunteer)
 
 
 @bp.get("/<int:volunteer_id>")
