@@ -1,9 +1,8 @@
 """Gunicorn settings for `make serve`: Shouwang on a county's server.
 
 The environment decides: PORT (default 8000) and HOST (default 0.0.0.0); WEB_CONCURRENCY, the
-worker processes (default: two per core, plus one); GUNICORN_CMD_ARGS for anything else, e.g.
-"--threads 4" (threads per worker; requests that wait on the database overlap), which overrides
-this file. SECRET_KEY is required. Put a TLS proxy (nginx, Caddy) in front; set PROXY_COUNT=1 so
+worker processes (default: two per core, plus one, one thread each); GUNICORN_CMD_ARGS for
+anything else, e.g. "--threads 4" (threads per worker), which overrides this file. SECRET_KEY is required. Put a TLS proxy (nginx, Caddy) in front; set PROXY_COUNT=1 so
 that the app sees the client's address and https (see README, "Serving a county").
 """
 
@@ -12,7 +11,10 @@ import os
 
 bind = [f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"]
 workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
-threads = int(os.environ.get("GUNICORN_THREADS") or 2)
+# One thread per worker (gunicorn's sync worker): measured with `make bench-web` on 2 cores,
+# 5 sync workers served 35-95 % more of our pages per second than 5 workers x 2 threads, whose
+# threads mostly contend for the GIL. More threads: GUNICORN_CMD_ARGS="--threads 4".
+threads = 1
 proc_name = "shouwang"
 # No control socket: it would be one fixed path in $HOME shared by every gunicorn on the machine.
 control_socket_disable = True

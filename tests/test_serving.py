@@ -133,12 +133,12 @@ def test_make_serve_serves_a_county_safely(serve):
     assert status == 404 and "Traceback" not in body and "werkzeug" not in body.lower()
     log = served.stop()
     assert log.count("Booting worker") == 2  # WEB_CONCURRENCY
-    assert "Using worker: gthread" in log  # two threads per worker by default
+    assert "Using worker: sync" in log  # one thread per worker by default
     assert "?" not in "".join(line for line in log.splitlines() if '"GET ' in line)
 
 
 def test_gunicorn_cmd_args_override_the_settings(serve):
-    served = serve(GUNICORN_CMD_ARGS="--threads 1 --workers 1")
+    served = serve(GUNICORN_CMD_ARGS="--threads 3 --workers 1")
     assert _get(served.port, "/healthz")[0] == 200
     log = served.stop()
-    assert "Using worker: sync" in log and log.count("Booting worker") == 1
+    assert "Using worker: gthread" in log and log.count("Booting worker") == 1
