@@ -81,6 +81,11 @@ class Config:
         # Reverse proxies in front (nginx, Caddy): trust that many X-Forwarded-For/-Proto/-Host
         # hops, so that throttling sees the client's address and https is known.
         self.PROXY_COUNT = int(os.environ.get("PROXY_COUNT") or 0)
+        # The host names this server answers to (comma-separated). Links in e-mails (finishing a
+        # registration) are built from the request's host; without this list a forged Host
+        # header could point them elsewhere. Any other host gets a 400.
+        hosts = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()]
+        self.TRUSTED_HOSTS = hosts or None
         self.WTF_CSRF_TIME_LIMIT = 8 * 3600
         self.MAX_CONTENT_LENGTH = 12 * 1024 * 1024
         self.BABEL_DEFAULT_LOCALE = "zh_CN"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, render_template
+from flask import Flask, Response, g, render_template
 from flask import make_response as flask_make_response
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -20,7 +20,7 @@ from sqlalchemy.exc import (
     SQLAlchemyError,
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from webapp.extensions import db, login_manager
 from webapp.htmx import is_fragment_request, make_response
@@ -149,7 +149,13 @@ def handle_unexpected(error: Exception):
     return render_error(500)
 
 
+def handle_untrusted_host(error: SecurityError):
+    """A Host header that is not in TRUSTED_HOSTS: no URL can be built, so no page; plain text."""
+    return Response("400 Bad Request: unknown host", status=400, mimetype="text/plain")
+
+
 def init_errors(app: Flask) -> None:
+    app.register_error_handler(SecurityError, handle_untrusted_host)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(InternalServerError, handle_unexpected)
