@@ -143,3 +143,14 @@ def test_a_deactivated_person_is_logged_out(client, auth):
     user.active = False
     db.session.commit()
     assert not _logged_in(client)
+
+
+def test_devices_are_named_as_people_know_them():
+    wechat = (
+        "Mozilla/5.0 (Linux; Android 13; V2164A) AppleWebKit/537.36 (KHTML, like Gecko)"
+        " Chrome/116.0 Mobile Safari/537.36 MicroMessenger/8.0.47"
+    )
+    assert login_sessions.device_label(wechat) == "WeChat · Android"
+    iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Version/17.0 Safari/604.1"
+    assert login_sessions.device_label(iphone) == "Safari · iPhone"
+    assert login_sessions.device_label("") == ""

@@ -108,6 +108,32 @@ def end_all(user: User, keep_current: bool = False) -> int:
     return result.rowcount
 
 
+BROWSERS = (
+    ("MicroMessenger", "WeChat"),
+    ("DingTalk", "DingTalk"),
+    ("Edg/", "Edge"),
+    ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+)
+SYSTEMS = (
+    ("Android", "Android"),
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "Mac"),
+    ("HarmonyOS", "HarmonyOS"),
+    ("Linux", "Linux"),
+)
+
+
+def device_label(user_agent: str) -> str:
+    """ "Chrome · Android" from a browser's description, so that people recognise their devices."""
+    browser = next((name for key, name in BROWSERS if key in user_agent), "")
+    system = next((name for key, name in SYSTEMS if key in user_agent), "")
+    return " · ".join(part for part in (browser, system) if part)
+
+
 def sessions_of(user: User) -> list[LoginSession]:
     return list(
         db.session.scalars(

@@ -7,7 +7,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -26,7 +25,6 @@ from webapp.blueprints.auth.forms import (
     LoginForm,
     RegisterForm,
 )
-from webapp.errors import render_error
 from webapp.extensions import limiter
 from webapp.htmx import hx_redirect
 from webapp.i18n import select_locale
@@ -59,13 +57,13 @@ def _demo_accounts() -> list[str]:
     return demo_logins_visible()
 
 
-def _too_many_attempts(seconds: int):
-    message = _(
-        "Too many failed attempts from here. Wait %(num)d seconds, then try again.", num=seconds
+def _too_many_attempts(form: LoginForm, seconds: int):
+    """The form again, with how long to wait: the person can try once the time has passed."""
+    form.password.errors.append(
+        _("Too many failed attempts from here. Wait %(num)d seconds, then try again.", num=seconds)
     )
-    response = make_response(render_error(429, message))
-    response.headers["Retry-After"] = str(seconds)
-    return response
+    page = render_template("auth/login.html", form=form, demo_logins=_demo_accounts())
+    return page, 429, {"Retry-After": str(seconds)}
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -79,7 +77,7 @@ def login():
         address, email = request.remote_addr or "", form.email.data
         wait = throttle.seconds_to_wait(address, email)
         if wait:
-            return _too_many_attempts(wait)
+            return _too_many_attempts(form, wait)
         user = services.authenticate(email, form.password.data)
         if user is not None:
             throttle.record_success(address, email)
@@ -225,7 +223,11 @@ def account():
             return hx_redirect(url_for("auth.account"))
     status = 422 if form.errors else 200
     sessions = [
-        (s, clock.to_china(s.last_seen_at).strftime("%Y-%m-%d %H:%M"))
+        (
+            s,
+            login_sessions.device_label(s.user_agent),
+            clock.to_china(s.last_seen_at).strftime("%Y-%m-%d %H:%M"),
+        )
         for s in login_sessions.sessions_of(current_user)
     ]
     return render_template(
