@@ -44,3 +44,9 @@ def on_starting(server):
         )
     if os.environ.get("FLASK_DEBUG", "").lower() in ("1", "true", "yes", "on"):
         raise SystemExit("FLASK_DEBUG is on: never serve a county in debug mode.")
+    if server.cfg.workers > 1 and not os.environ.get("REDIS_URL"):
+        server.log.warning(
+            "REDIS_URL is not set: each of the %d workers counts log-in failures and rate limits"
+            " on its own; set REDIS_URL to share them.",
+            server.cfg.workers,
+        )
