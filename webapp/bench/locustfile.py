@@ -13,12 +13,14 @@ from __future__ import annotations
 import json
 import os
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from locust import between, constant, task
 from locust.contrib.fasthttp import FastHttpUser
 from requests.cookies import create_cookie
+
+from webapp import clock
 
 DATA = json.loads(os.environ.get("BENCH_WEB_DATA") or "{}")
 PACE = os.environ.get("BENCH_WEB_PACE", "paced")
@@ -73,7 +75,7 @@ class ManagerUser(_Person):
     @task(2)
     def next_week(self) -> None:
         home = random.choice(DATA["homes"])
-        day = (date.today() + timedelta(weeks=random.randint(1, 8))).isoformat()
+        day = (clock.today() + timedelta(weeks=random.randint(1, 8))).isoformat()
         self.client.get(
             f"/homes/{home}/week?date={day}",
             headers={"HX-Request": "true"},
@@ -85,7 +87,7 @@ class ManagerUser(_Person):
         """A Saturday-morning booking (the demo homes open 9:00-12:00 on Saturdays in term);
         a clash with someone else's booking is a correct answer (409), not an error."""
         home, room = random.choice(DATA["rooms"])
-        today = date.today()
+        today = clock.today()
         saturday = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
         day = saturday + timedelta(weeks=random.randint(0, 20))
         start = random.choice(["09:00", "09:30", "10:00", "10:30", "11:00"])
