@@ -7,7 +7,7 @@ PYBABEL := $(VENV)/bin/pybabel
 TRANSLATIONS := webapp/translations
 PORT ?= 5000
 
-.PHONY: run test lint bench install install-dev translations compile-translations chromium db-upgrade clean
+.PHONY: run serve test lint bench bench-web install install-dev translations compile-translations chromium db-upgrade clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -20,6 +20,10 @@ $(VENV)/.installed-run: pyproject.toml | $(PY)
 
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed-run
 	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-run
+	$(PY) -m pip install --quiet -e '.[bench]'
 	touch $@
 
 install: $(VENV)/.installed-run compile-translations
@@ -42,6 +46,22 @@ db-upgrade: install
 run: db-upgrade
 	$(FLASK) seed-demo --if-empty
 	SESSION_COOKIE_SECURE=0 $(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+# A county's server: gunicorn (gunicorn.conf.py) against DATABASE_URL, behind a TLS proxy.
+# Honours PORT, WEB_CONCURRENCY and GUNICORN_CMD_ARGS (e.g. "--threads 4"); SECRET_KEY is required.
+# With REDIS_URL set, the background worker (`flask worker`) runs beside it, once that command
+# exists in this version of the app.
+serve: install
+	@test -n "$$SECRET_KEY" || { echo "make serve: set SECRET_KEY, e.g. export SECRET_KEY=$$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')" >&2; exit 1; }
+	@test -n "$$DATABASE_URL" || { echo "make serve: set DATABASE_URL, e.g. postgresql+psycopg://shouwang@127.0.0.1:5432/shouwang" >&2; exit 1; }
+	$(FLASK) db upgrade
+	@if [ -n "$$REDIS_URL" ] && $(FLASK) worker --help >/dev/null 2>&1; then \
+		$(FLASK) worker & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+		$(VENV)/bin/gunicorn --config gunicorn.conf.py 'webapp.app:create_app()'; \
+	else \
+		exec $(VENV)/bin/gunicorn --config gunicorn.conf.py 'webapp.app:create_app()'; \
+	fi
 
 # Chromium for the end-to-end tests, and CJK fonts so that screenshots show Chinese text.
 chromium:
@@ -66,6 +86,11 @@ bench: install-dev db-upgrade
 	$(FLASK) bench-feeds
 	$(FLASK) bench-planning
 	$(PY) -m webapp.scheduling.bench all
+
+# The served app under load (locust, headless, bounded): `make serve` against the PostgreSQL
+# database in DATABASE_URL, and a bare Flask app served the same way; prints JSON. About 4 minutes.
+bench-web: $(VENV)/.installed-bench compile-translations
+	$(PY) -m webapp.bench.web
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

@@ -97,8 +97,19 @@ def empty_all_tables() -> None:
     """Delete every row (but alembic's), then restore the default skills the migration inserts."""
     tables = [t for t in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        # DELETE, children before parents, then restart the id sequences: for the few rows a
+        # test leaves, ten times faster than TRUNCATE (which costs a fixed time per table).
+        db.session.execute(sa.text("; ".join(f'DELETE FROM "{t.name}"' for t in tables)))
+        sequences = db.session.scalars(
+            sa.text(
+                "SELECT sequence_name FROM information_schema.sequences"
+                " WHERE sequence_schema = current_schema()"
+            )
+        ).all()
+        if sequences:
+            db.session.execute(
+                sa.text("; ".join(f'ALTER SEQUENCE "{s}" RESTART' for s in sequences))
+            )
     else:
         for table in tables:
             db.session.execute(table.delete())
@@ -243,14 +254,38 @@ def _browser():
         browser.close()
 
 
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.__reportCspViolation(event.violatedDirective + " blocked " + (event.blockedURI || "inline")
+    + " at " + event.sourceFile + ":" + event.lineNumber);
+});
+"""
+
+
 @pytest.fixture
 def page(_browser, live_server):
-    """A fresh browser tab (own cookies), Chinese as the browser language."""
+    """A fresh browser tab (own cookies), Chinese as the browser language.
+
+    The app's Content-Security-Policy is on; any violation (an inline script or handler, an
+    inline style, eval) fails the test, so the pages keep working under the policy.
+    """
     context = _browser.new_context(locale="zh-CN", base_url=live_server)
     context.set_default_timeout(10_000)
+    violations: list[str] = []
+    context.expose_binding("__reportCspViolation", lambda _source, text: violations.append(text))
+    context.add_init_script(CSP_LISTENER)
     tab = context.new_page()
+    tab.on(
+        "console",
+        lambda message: (
+            violations.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield tab
     context.close()
+    assert violations == [], "Content-Security-Policy violations in the browser"
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 # Links that end the session, download a file or subscribe a calendar are not pages to look at.
-NOT_PAGES = re.compile(r"/auth/logout|\.(csv|xlsx|ics)(\?|$)|/feeds?/|/static/")
+NOT_PAGES = re.compile(r"/auth/logout|\.(csv|xlsx|ics|json)(\?|$)|/feeds?/|/static/")
 # The menu, the pages it links to, and one more level (forms reached from a detail page).
 DEPTH = 2
 

@@ -31,3 +31,18 @@ def test_jit_is_off_on_the_live_database(app):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("PostgreSQL only (DATABASE_URL)")
     assert db.session.scalar(text("SHOW jit")) == "off"
+
+
+def test_only_trusted_hosts_are_served_when_configured(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "TRUSTED_HOSTS", ["shouwang.example"])
+    assert client.get("/healthz", base_url="http://shouwang.example").status_code == 200
+    assert client.get("/auth/register", base_url="http://evil.example").status_code == 400
+
+
+def test_trusted_hosts_come_from_the_environment(monkeypatch):
+    from webapp.config import Config
+
+    monkeypatch.setenv("TRUSTED_HOSTS", "a.example, b.example")
+    assert Config().TRUSTED_HOSTS == ["a.example", "b.example"]
+    monkeypatch.delenv("TRUSTED_HOSTS")
+    assert Config().TRUSTED_HOSTS is None

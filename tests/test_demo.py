@@ -43,3 +43,12 @@ def test_every_demo_account_can_log_in_with_the_demo_password(app):
         response = AuthActions(client).login(email, app.config["DEMO_PASSWORD"])
         assert response.status_code == 303, email
         assert User.by_email(email).roles == roles
+
+
+def test_each_demo_account_has_its_own_salted_hash(app):
+    load_demo_county()
+    db.session.commit()
+    emails = [email for email, _name, _roles in DEMO_ACCOUNTS]
+    hashes = list(db.session.scalars(select(User.password_hash).where(User.email.in_(emails))))
+    assert len(hashes) == len(emails) == len(set(hashes))
+    assert all(h.startswith("$argon2id$") for h in hashes)

@@ -60,3 +60,78 @@ def test_error_page_in_english_when_browser_asks(client):
 def test_abort_with_description_shows_the_reason(failing_routes, client):
     body = client.get("/_test/clash").get_data(as_text=True)
     assert "与 10:00 的读书会冲突" in body
+
+
+# --- The database away --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app_without_database(tmp_path):
+    """The app pointed at a database that cannot be opened (as when PostgreSQL is down)."""
+    from webapp.app import create_app
+
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x" * 32,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'missing' / 'dir' / 'x.db'}",
+            "RATELIMIT_STORAGE_URI": "memory://",
+        }
+    )
+
+
+@pytest.mark.parametrize("headers", [{}, {"HX-Request": "true"}])
+def test_pages_answer_503_with_retry_after_when_the_database_is_away(app_without_database, headers):
+    response = app_without_database.test_client().get("/auth/login", headers=headers)
+    assert response.status_code == 503
+    assert int(response.headers["Retry-After"]) > 0
+    body = response.get_data(as_text=True)
+    assert "暂时无法连接数据库" in body and "Traceback" not in body
+    if headers:
+        assert response.headers["HX-Retarget"] == "#messages"
+        assert "<html" not in body
+
+
+def test_a_logged_in_page_answers_503_too(app_without_database):
+    client = app_without_database.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = "some-login-token"
+    response = client.get("/dashboard", headers={"Accept-Language": "en"})
+    assert response.status_code == 503
+    assert "The database cannot be reached" in response.get_data(as_text=True)
+
+
+def test_healthz_is_alive_and_readyz_is_not_when_the_database_is_away(app_without_database):
+    client = app_without_database.test_client()
+    assert client.get("/healthz").status_code == 200
+    ready = client.get("/readyz")
+    assert ready.status_code == 503 and ready.json["status"] == "unavailable"
+    assert "Retry-After" in ready.headers
+
+
+def test_readyz_is_ready_on_a_migrated_database(client):
+    assert client.get("/readyz").json == {"status": "ready"}
+
+
+def test_readyz_names_pending_migrations(app, client):
+    import sqlalchemy as sa
+
+    from webapp.extensions import db
+
+    db.session.execute(sa.text("UPDATE alembic_version SET version_num = '0001'"))
+    db.session.commit()
+    try:
+        response = client.get("/readyz")
+        assert response.status_code == 503 and "migrations not current" in response.json["reason"]
+    finally:
+        from webapp.readiness import expected_revisions
+
+        (head,) = expected_revisions()
+        db.session.execute(sa.text("UPDATE alembic_version SET version_num = :v"), {"v": head})
+        db.session.commit()
+
+
+def test_sql_errors_never_show_the_values_of_the_statement(app):
+    from webapp.extensions import db
+
+    assert db.engine.hide_parameters

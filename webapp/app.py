@@ -5,13 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp import errors, htmx
 from webapp.config import Config
 from webapp.extensions import babel, csrf, db, limiter, migrate
 from webapp.extensions import htmx as htmx_extension
+from webapp.headers import add_security_headers
 from webapp.i18n import LANGUAGE_NAMES, select_locale, select_timezone
+from webapp.inputs import SqlIntegerConverter, refuse_control_characters
 from webapp.labels import TEMPLATE_HELPERS
 from webapp.navigation import nav_items_for_current_user
 from webapp.pinyin import initial
@@ -33,6 +36,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         "BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).parent / "translations")
     )
     _tune_postgresql(app)
+    # Before any blueprint adds its rules: ids in URLs stop at the range of an SQL integer.
+    app.url_map.converters["int"] = SqlIntegerConverter
 
     db.init_app(app)
     migrate.init_app(
@@ -49,6 +54,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     _register_blueprints(app)
     _register_request_hooks(app)
+    if app.config.get("PROXY_COUNT"):
+        hops = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     _register_template_helpers(app)
 
     from webapp.cli import register_cli
@@ -66,6 +74,8 @@ def _tune_postgresql(app: Flask) -> None:
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     connect_args = dict(options.get("connect_args") or {})
     connect_args["options"] = (connect_args.get("options", "") + " -c jit=off").strip()
+    # A database host that does not answer must not hold a request (and a worker) for minutes.
+    connect_args.setdefault("connect_timeout", 5)
     options["connect_args"] = connect_args
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
@@ -95,6 +105,8 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
+    app.before_request(refuse_control_characters)
+
     @app.after_request
     def commit_or_roll_back(response):
         """One commit per request: views and services only flush; a failed request saves nothing."""
@@ -105,14 +117,9 @@ def _register_request_hooks(app: Flask) -> None:
         return response
 
     @app.after_request
-    def security_headers(response):
+    def vary_and_security_headers(response):
         htmx.add_vary_header(response)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if request.endpoint and request.endpoint != "static":
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+        return add_security_headers(response)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 INSTANCE_DIR = Path(
@@ -55,19 +56,36 @@ class Config:
     def __init__(self) -> None:
         self.SECRET_KEY = load_secret_key()
         self.SQLALCHEMY_DATABASE_URI = database_url()
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # pre_ping: a connection that died with a database restart is replaced, not used, so the
+        # app recovers by itself. hide_parameters: error messages and logs never carry values
+        # (names, children's pseudonyms) from the statements that failed.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
         self.REDIS_URL = os.environ.get("REDIS_URL") or None
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.RATELIMIT_HEADERS_ENABLED = True
-        self.LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+        # Per address, a cap on log-in attempts (argon2 is costly); failures also cause growing
+        # delays per address and per address + account (webapp.throttle).
+        self.LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "60 per minute")
+        # Registrations per address, and per e-mail address typed (no flooding one mailbox).
+        self.REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "20 per hour")
+        self.REGISTER_EMAIL_RATE_LIMIT = os.environ.get("REGISTER_EMAIL_RATE_LIMIT", "5 per hour")
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_DURATION = timedelta(days=30)
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
         # Secure cookies unless told otherwise (debug, or plain http on 127.0.0.1 for `make run`).
         secure = _flag("SESSION_COOKIE_SECURE", not _flag("FLASK_DEBUG", False))
         self.SESSION_COOKIE_SECURE = secure
         self.REMEMBER_COOKIE_SECURE = secure
+        # Reverse proxies in front (nginx, Caddy): trust that many X-Forwarded-For/-Proto/-Host
+        # hops, so that throttling sees the client's address and https is known.
+        self.PROXY_COUNT = int(os.environ.get("PROXY_COUNT") or 0)
+        # The host names this server answers to (comma-separated). Links in e-mails (finishing a
+        # registration) are built from the request's host; without this list a forged Host
+        # header could point them elsewhere. Any other host gets a 400.
+        hosts = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()]
+        self.TRUSTED_HOSTS = hosts or None
         self.WTF_CSRF_TIME_LIMIT = 8 * 3600
         self.MAX_CONTENT_LENGTH = 12 * 1024 * 1024
         self.BABEL_DEFAULT_LOCALE = "zh_CN"

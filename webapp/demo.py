@@ -166,11 +166,12 @@ def load_demo_county(today: date | None = None) -> SeedResult:
 
 
 def _demo_users() -> dict[str, User]:
-    password_hash = hash_password(current_app.config["DEMO_PASSWORD"])
     users = {}
     for email, name, roles in DEMO_ACCOUNTS:
         user = User.by_email(email)
         if user is None:
+            # Hashed once per account: each gets its own salt, so equal passwords never show.
+            password_hash = hash_password(current_app.config["DEMO_PASSWORD"])
             user = User(email=email, name=name, password_hash=password_hash, locale=None)
             db.session.add(user)
         user.set_roles(user.roles | roles)

@@ -13,7 +13,7 @@ from flask import abort, current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from webapp.extensions import db, login_manager
+from webapp.extensions import login_manager
 from webapp.htmx import hx_redirect, is_htmx_request
 
 
@@ -35,17 +35,11 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
-def load_user(user_id: str):
-    """The login cookie holds "<id>:<nonce>"; a changed nonce means the session was revoked."""
-    from webapp.models import User
+def load_user(token: str):
+    """flask-login's user loader: the cookie holds a login session's token (webapp.login_sessions)."""
+    from webapp.login_sessions import load
 
-    raw_id, _, nonce = user_id.partition(":")
-    if not raw_id.isdigit() or not nonce:
-        return None
-    user = db.session.get(User, int(raw_id))
-    if user is None or user.session_nonce != nonce or not user.active:
-        return None
-    return user
+    return load(token)
 
 
 def unauthorized():

@@ -3,8 +3,16 @@
 import re
 
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from tests import factories
+from webapp.extensions import db
+from webapp.models import OutboxMessage
+
+
+def _registration_link(address: str) -> str:
+    body = db.session.scalar(select(OutboxMessage.body).where(OutboxMessage.to_address == address))
+    return re.search(r"https?://[^/\s]+(/auth/register/[^\s]+?)\s", body).group(1)
 
 
 def test_register_switch_language_see_navigation_and_log_out(page, artifacts_dir):
@@ -14,6 +22,10 @@ def test_register_switch_language_see_navigation_and_log_out(page, artifacts_dir
     page.fill("#email", "xiaoyan@example.org")
     page.fill("#phone", "13912345678")
     page.select_option("#kind", "surrogate_parent")
+    page.get_by_role("button", name="发送注册链接").click()
+    expect(page.locator("#register-sent")).to_contain_text("xiaoyan@example.org")
+
+    page.goto(_registration_link("xiaoyan@example.org"))  # as if opened from the mailbox
     page.fill("#password", "short")
     page.fill("#confirm", "short")
     page.get_by_role("button", name="创建账号").click()

@@ -25,6 +25,7 @@ from webapp.models.programmes import (
     volunteer_preferred_skills,
 )
 from webapp.models.selfservice import SwapOffer
+from webapp.models.sessions import LoginSession
 from webapp.models.settings import Setting
 from webapp.models.volunteers import (
     Skill,
@@ -49,6 +50,7 @@ __all__ = [
     "ForbiddenPair",
     "Home",
     "Invitation",
+    "LoginSession",
     "Need",
     "Occurrence",
     "OpeningHours",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -19,10 +18,6 @@ VOLUNTEER = "volunteer"
 ROLES = (ADMIN, COORDINATOR, HOME_MANAGER, VOLUNTEER)
 
 
-def new_session_nonce() -> str:
-    return secrets.token_hex(8)
-
-
 class User(UserMixin, NameKeyMixin, TimestampMixin, db.Model):
     __tablename__ = "users"
 
@@ -31,10 +26,6 @@ class User(UserMixin, NameKeyMixin, TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(String(100), nullable=False)
     password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
     locale: Mapped[str | None] = mapped_column(String(10))
-    # Part of the login cookie: changing it logs out every other session of this user.
-    session_nonce: Mapped[str] = mapped_column(
-        String(32), default=new_session_nonce, nullable=False
-    )
     active: Mapped[bool] = mapped_column(default=True, nullable=False)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -61,11 +52,15 @@ class User(UserMixin, NameKeyMixin, TimestampMixin, db.Model):
     def is_active(self) -> bool:  # flask-login reads this
         return self.active
 
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_nonce}"
+    # The token of the login session this request runs in (set by webapp.login_sessions); never
+    # stored: the database keeps only its hash.
+    login_token = None  # a plain attribute, not a column
 
-    def rotate_session_nonce(self) -> None:
-        self.session_nonce = new_session_nonce()
+    def get_id(self) -> str:
+        """What flask-login puts in the session and remember-me cookies: the session's token."""
+        if not self.login_token:
+            raise RuntimeError("log in through webapp.login_sessions.start()")
+        return self.login_token
 
     @classmethod
     def by_email(cls, email: str) -> User | None:

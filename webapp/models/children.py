@@ -6,14 +6,14 @@ the home, and the guardian's consent with its date. No photo, no ID number, no a
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
 from webapp.models.accounts import User
-from webapp.models.base import TimestampMixin
+from webapp.models.base import TimestampMixin, UTCDateTime
 from webapp.models.homes import Home
 from webapp.models.volunteers import Volunteer
 
@@ -31,6 +31,9 @@ class Child(TimestampMixin, db.Model):
     home_id: Mapped[int] = mapped_column(ForeignKey("homes.id", ondelete="RESTRICT"), index=True)
     guardian_consent: Mapped[bool] = mapped_column(default=False, nullable=False)
     consent_on: Mapped[date | None]
+    # Set when a coordinator erased the child's data: the row stays, without anything personal,
+    # so that counts of pairings and contacts in reports stay right.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     home: Mapped[Home] = relationship()
     pairings: Mapped[list[Pairing]] = relationship(
@@ -60,6 +63,14 @@ class Pairing(TimestampMixin, db.Model):
     __table_args__ = (
         CheckConstraint("ended_on IS NULL OR ended_on >= started_on", name="end_after_start"),
         Index("ix_pairings_active_volunteer", "volunteer_id", "ended_on"),
+        # One active surrogate parent per child, held by the database on every engine.
+        Index(
+            "uq_pairings_one_active_per_child",
+            "child_id",
+            unique=True,
+            postgresql_where=text("ended_on IS NULL"),
+            sqlite_where=text("ended_on IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -23,3 +23,7 @@ class PendingImport(db.Model):
     # The cells as read from the file: {"header": [...], "rows": [[line, {field: text}], ...]}.
     payload: Mapped[dict] = mapped_column(JSON, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    # Confirming writes the rows once: a second confirm (a double click, two tabs) finds these
+    # set and answers with the same result instead of importing again.
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    result: Mapped[dict | None] = mapped_column(JSON)

@@ -12,3 +12,7 @@ document.addEventListener("htmx:afterSwap", function (event) {
 document.addEventListener("click", function (event) {
   if (event.target.closest("[data-print]")) { window.print(); }
 });
+// Select a read-only field's text (an invitation link) when it gets focus, ready to copy.
+document.addEventListener("focusin", function (event) {
+  if (event.target.matches && event.target.matches("[data-select-on-focus]")) { event.target.select(); }
+});

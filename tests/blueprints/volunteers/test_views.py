@@ -76,13 +76,14 @@ def test_unknown_ids_give_404(coordinator_client):
         assert coordinator_client.get(url).status_code == 404, url
 
 
-def test_my_profile_leads_to_the_volunteers_own_page(volunteer_client):
+def test_my_profile_shows_the_volunteers_own_page(volunteer_client):
     assert "还没有志愿者资料" in volunteer_client.get("/volunteers/me").get_data(as_text=True)
     mine = own_profile(volunteer_client)
     response = volunteer_client.get("/volunteers/me")
-    assert response.headers["Location"].endswith(f"/volunteers/{mine.id}")
-    page = volunteer_client.get(f"/volunteers/{mine.id}").get_data(as_text=True)
+    assert response.status_code == 200  # the page itself: no redirect on a phone
+    page = response.get_data(as_text=True)
     assert mine.name in page and "/vetting" not in page
+    assert f"/volunteers/{mine.id}/weekly" in page
 
 
 # --- List ---------------------------------------------------------------------------------------
@@ -103,7 +104,7 @@ def test_list_shows_counts_and_htmx_gets_the_table_alone(coordinator_client):
 
 def test_list_survives_nonsense_in_the_query_string(coordinator_client):
     response = coordinator_client.get(
-        "/volunteers/?page=abc&sort=drop&dir=x&team=%27&available_from=yesterday&kind=%00"
+        "/volunteers/?page=abc&sort=drop&dir=x&team=%27&available_from=yesterday&kind=%3C"
     )
     assert response.status_code == 200
 
@@ -405,11 +406,30 @@ def test_import_preview_then_confirm_writes_all_rows(coordinator_client):
     assert count(Volunteer) == 1  # nothing written before confirming
     confirm = coordinator_client.post(preview_url + "/confirm")
     assert confirm.status_code == 303
-    assert count(Volunteer) == 2 and count(PendingImport) == 0
+    assert count(Volunteer) == 2
     assert (
         db.session.scalar(select(Volunteer.name).where(Volunteer.phone == "13800000100"))
         == "旧改名"
     )
+    kept = db.session.scalar(select(PendingImport))
+    assert kept.confirmed_at is not None and kept.result == {"created": 1, "updated": 1}
+    assert kept.payload == {"columns": [], "rows": []}  # the file's cells are gone
+
+
+def test_confirming_an_import_twice_writes_once_and_answers_the_same(coordinator_client):
+    text = HEADER + "甲,teacher,13800000400,,\n乙,teacher,13800000401,,\n"
+    preview_url = upload(coordinator_client, text.encode()).headers["Location"]
+    assert coordinator_client.post(preview_url + "/confirm").status_code == 303
+    again = coordinator_client.post(preview_url + "/confirm")
+    assert again.status_code == 303 and again.headers["Location"] == "/volunteers/"
+    page = coordinator_client.get("/volunteers/").get_data(as_text=True)
+    assert "此文件已导入过：新增 2 名" in page
+    assert count(Volunteer) == 2
+    imports = select(func.count()).where(AuditLog.action == "volunteer.import")
+    assert db.session.scalar(imports) == 1
+    assert coordinator_client.get(preview_url).status_code == 303
+    assert coordinator_client.post(preview_url + "/discard").status_code == 303
+    assert count(Volunteer) == 2
 
 
 def test_import_with_an_error_row_cannot_be_confirmed_and_saves_nothing(coordinator_client):
@@ -667,19 +687,19 @@ def test_import_refuses_formula_cells_with_a_reason(coordinator_client):
     assert "公式" in html and "confirm-import" not in html
 
 
-def test_nul_characters_and_nan_never_cause_a_500(coordinator_client):
-    assert coordinator_client.get("/volunteers/?q=a%00b&skill=%00").status_code == 200
+def test_nul_characters_are_refused_and_nan_is_422_never_a_500(coordinator_client):
+    assert coordinator_client.get("/volunteers/?q=a%00b&skill=%00").status_code == 400
     team = factories.team()
     assert (
-        coordinator_client.get(f"/volunteers/teams/{team.id}/candidates?q=%00").status_code == 200
+        coordinator_client.get(f"/volunteers/teams/{team.id}/candidates?q=%00").status_code == 400
     )
     response = coordinator_client.post(
-        "/volunteers/new", data=profile_data(name="有\x00空字符", lat="nan", lon="nan")
+        "/volunteers/new", data=profile_data(name="有空字符", lat="nan", lon="nan")
     )
     assert response.status_code == 422
-    ok = coordinator_client.post("/volunteers/new", data=profile_data(name="有\x00空字符"))
-    assert ok.status_code == 303
-    assert db.session.scalar(select(Volunteer.name)) == "有空字符"
+    refused = coordinator_client.post("/volunteers/new", data=profile_data(name="有\x00空字符"))
+    assert refused.status_code == 400
+    assert db.session.scalar(select(func.count()).select_from(Volunteer)) == 0
 
 
 def test_volunteer_gets_403_on_every_coordinator_page(volunteer_client):

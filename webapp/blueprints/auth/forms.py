@@ -25,10 +25,8 @@ def volunteer_kind_choices():
     ]
 
 
-class NewAccountForm(FlaskForm):
-    """The log-in e-mail and a new password: what every new account needs."""
-
-    email = EmailField(
+def _email_field() -> EmailField:
+    return EmailField(
         _l("E-mail"),
         validators=[
             InputRequired(REQUIRED),
@@ -36,6 +34,11 @@ class NewAccountForm(FlaskForm):
             Length(max=254),
         ],
     )
+
+
+class PasswordForm(FlaskForm):
+    """A new password, typed twice."""
+
     password = PasswordField(
         _l("Password"),
         validators=[
@@ -49,8 +52,17 @@ class NewAccountForm(FlaskForm):
     )
 
 
-class RegisterForm(NewAccountForm):
+class NewAccountForm(PasswordForm):
+    """The log-in e-mail and a new password: what an invited volunteer's account needs."""
+
+    email = _email_field()
+
+
+class RegisterForm(FlaskForm):
+    """Step 1 of registering: who you are; the password comes with the link we send."""
+
     name = StringField(_l("Name"), validators=[InputRequired(REQUIRED), Length(max=100)])
+    email = _email_field()
     phone = StringField(
         _l("Mobile phone (optional)"),
         validators=[
@@ -61,6 +73,10 @@ class RegisterForm(NewAccountForm):
     kind = SelectField(
         _l("I am a"), choices=volunteer_kind_choices, validators=[InputRequired(REQUIRED)]
     )
+
+
+class FinishRegistrationForm(PasswordForm):
+    """Step 2: the password, chosen by whoever opened the link in the mailbox."""
 
 
 class AcceptInvitationForm(NewAccountForm):

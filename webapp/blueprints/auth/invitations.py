@@ -15,12 +15,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from webapp import audit
-from webapp.blueprints.auth.services import AccountError, email_taken
+from webapp.blueprints.auth.services import AccountError, create_user, email_taken
 from webapp.extensions import db
 from webapp.models import Invitation, User, Volunteer
-from webapp.models.accounts import VOLUNTEER
 from webapp.models.base import utcnow
-from webapp.security import hash_password
 
 VALID_FOR = timedelta(days=14)
 
@@ -104,12 +102,7 @@ def accept(invitation: Invitation, *, email: str, password: str, locale: str | N
     )
     if closed.rowcount != 1:
         raise AccountError("email", _("This invitation link has already been used."))
-    user = User(
-        email=email, name=volunteer.name, password_hash=hash_password(password), locale=locale
-    )
-    user.set_roles({VOLUNTEER})
-    db.session.add(user)
-    db.session.flush()
+    user = create_user(email=email, name=volunteer.name, password=password, locale=locale)
     volunteer.user_id = user.id
     volunteer.email = email
     db.session.flush()

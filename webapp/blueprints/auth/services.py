@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
-from webapp import audit
+from webapp import audit, login_sessions
 from webapp.extensions import db
+from webapp.locking import serialise_writers
 from webapp.models import User, Volunteer
 from webapp.models.accounts import VOLUNTEER
 from webapp.models.base import utcnow
@@ -22,42 +24,63 @@ class AccountError(ValueError):
         self.message = message
 
 
-def _profile_exists() -> str:
-    return _(
-        "A volunteer profile with this contact already exists. If it is yours, ask your"
-        " coordinator for an invitation link to sign in."
-    )
-
-
 def email_taken(email: str) -> bool:
     return User.by_email(email) is not None
 
 
-def register_volunteer(
-    *, name: str, email: str, password: str, kind: str, phone: str | None, locale: str | None
-) -> User:
-    """A self-registered person is a volunteer with an unvetted profile; staff roles come later."""
+def _account_exists() -> str:
+    return _("An account with this e-mail already exists. Log in instead.")
+
+
+def create_user(*, email: str, name: str, password: str, locale: str | None) -> User:
+    """A volunteer account. Of two requests creating the same e-mail at once, the database's
+    unique index lets one win; the other gets an AccountError, not a 500."""
     email = email.strip().lower()
+    serialise_writers()  # SQLite: the write lock first, so the savepoint below nests in it
     if email_taken(email):
-        raise AccountError("email", _("An account with this e-mail already exists."))
-    # A profile a coordinator created (by hand or by import) is claimed with an invitation link,
-    # never by typing its phone number or e-mail here: anyone could type those.
-    if db.session.scalar(select(func.count()).where(Volunteer.email == email)):
-        raise AccountError("email", _profile_exists())
-    if phone and db.session.scalar(select(func.count()).where(Volunteer.phone == phone)):
-        raise AccountError("phone", _profile_exists())
+        raise AccountError("email", _account_exists())
     user = User(
         email=email, name=name.strip(), password_hash=hash_password(password), locale=locale
     )
     user.set_roles({VOLUNTEER})
-    db.session.add(user)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(user)
+    except IntegrityError as error:
+        raise AccountError("email", _account_exists()) from error
+    return user
+
+
+def register_volunteer(
+    *, name: str, email: str, password: str, kind: str, phone: str | None, locale: str | None
+) -> tuple[User, bool]:
+    """Finish a registration (the e-mail was confirmed): the account and an unvetted volunteer
+    profile. Returns the user and whether the phone number was kept: a phone that belongs to
+    another profile (one a coordinator created is claimed with an invitation link, never by
+    typing its number) is left out."""
+    user = create_user(email=email, name=name, password=password, locale=locale)
+    email = user.email
+    phone_kept = bool(phone) and not db.session.scalar(
+        select(func.count()).where(Volunteer.phone == phone)
+    )
+    # A coordinator's profile with this e-mail: registering never claims it (invitations do).
+    profile_email = None if _profile_with_email(email) else email
     db.session.add(
-        Volunteer(user_id=user.id, kind=kind, name=user.name, email=email, phone=phone or None)
+        Volunteer(
+            user_id=user.id,
+            kind=kind,
+            name=user.name,
+            email=profile_email,
+            phone=phone if phone_kept else None,
+        )
     )
     db.session.flush()
     audit.record("user.register", "user", user.id, after={"email": email}, actor_id=user.id)
-    return user
+    return user, phone_kept
+
+
+def _profile_with_email(email: str) -> bool:
+    return bool(db.session.scalar(select(func.count()).where(Volunteer.email == email)))
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -76,14 +99,14 @@ def change_password(user: User, current: str, new: str) -> None:
     if not verify_password(user.password_hash, current):
         raise AccountError("current_password", _("The current password is wrong."))
     user.password_hash = hash_password(new)
-    user.rotate_session_nonce()  # every other session and remember-me cookie stops working
+    login_sessions.end_all(user, keep_current=True)  # every other session and cookie ends
     audit.record("user.password_changed", "user", user.id)
     db.session.flush()
 
 
 def log_out_everywhere(user: User) -> None:
-    user.rotate_session_nonce()
-    audit.record("user.sessions_revoked", "user", user.id)
+    ended = login_sessions.end_all(user, keep_current=True)
+    audit.record("user.sessions_revoked", "user", user.id, after={"sessions": ended})
     db.session.flush()
 
 
@@ -93,6 +116,9 @@ def set_roles(user: User, roles: set[str], acting_user: User) -> None:
     before = sorted(user.roles)
     user.set_roles(roles)
     db.session.flush()
+    if set(before) - set(roles):
+        # A removed role ends the person's sessions, so no open page keeps what it allowed.
+        login_sessions.end_all(user, keep_current=user.id == acting_user.id)
     audit.record(
         "user.roles_changed",
         "user",

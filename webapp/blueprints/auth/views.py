@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+
 from flask import (
     Blueprint,
     abort,
@@ -12,17 +14,20 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
-from webapp.blueprints.auth import invitations, services
+from webapp import clock, login_sessions, throttle
+from webapp.blueprints.auth import invitations, registration, services
 from webapp.blueprints.auth.forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
+    FinishRegistrationForm,
     LoginForm,
     RegisterForm,
 )
 from webapp.extensions import limiter
 from webapp.htmx import hx_redirect
+from webapp.i18n import select_locale
 from webapp.security import safe_next_url
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -32,8 +37,18 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def _login_account_key() -> str:
-    return "login-account:" + (request.form.get("email") or "").strip().lower()
+def _register_limit() -> str:
+    return current_app.config["REGISTER_RATE_LIMIT"]
+
+
+def _register_email_limit() -> str:
+    return current_app.config["REGISTER_EMAIL_RATE_LIMIT"]
+
+
+def _register_email_key() -> str:
+    # Per address typed too, so that nobody floods one mailbox from many places.
+    email = (request.form.get("email") or "").strip().lower()
+    return "register-email:" + hashlib.sha256(email.encode()).hexdigest()
 
 
 def _demo_accounts() -> list[str]:
@@ -42,50 +57,103 @@ def _demo_accounts() -> list[str]:
     return demo_logins_visible()
 
 
+def _too_many_attempts(form: LoginForm, seconds: int):
+    """The form again, with how long to wait: the person can try once the time has passed."""
+    form.password.errors.append(
+        _("Too many failed attempts from here. Wait %(num)d seconds, then try again.", num=seconds)
+    )
+    page = render_template("auth/login.html", form=form, demo_logins=_demo_accounts())
+    return page, 429, {"Retry-After": str(seconds)}
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_login_account_key)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
     form = LoginForm()
     next_url = safe_next_url(request.args.get("next"))
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        address, email = request.remote_addr or "", form.email.data
+        wait = throttle.seconds_to_wait(address, email)
+        if wait:
+            return _too_many_attempts(form, wait)
+        user = services.authenticate(email, form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            throttle.record_success(address, email)
+            login_sessions.start(user, remember=bool(form.remember.data))
             # A language picked before logging in becomes the user's own choice.
             if user.locale is None and session.get("locale"):
                 user.locale = session["locale"]
             return hx_redirect(next_url or url_for("main.dashboard"))
+        throttle.record_failure(address, email)
         form.password.errors.append(_("E-mail or password is wrong."))
     status = 422 if form.errors else 200
     return render_template("auth/login.html", form=form, demo_logins=_demo_accounts()), status
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_register_limit, methods=["POST"])
+@limiter.limit(_register_email_limit, methods=["POST"], key_func=_register_email_key)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
-            user = services.register_volunteer(
-                name=form.name.data,
-                email=form.email.data,
-                password=form.password.data,
+        registration.request_registration(
+            registration.Registration(
+                email=form.email.data.strip().lower(),
+                name=form.name.data.strip(),
                 kind=form.kind.data,
                 phone=form.phone.data or None,
-                locale=session.get("locale"),
+                locale=session.get("locale") or select_locale(),
             )
-        except services.AccountError as error:
-            getattr(form, error.field).errors.append(error.message)
-        else:
-            login_user(user)
-            flash(_("Welcome! Your volunteer account is ready."), "success")
-            return hx_redirect(url_for("main.dashboard"))
+        )
+        return render_template("auth/register_sent.html", email=form.email.data.strip())
     status = 422 if form.errors else 200
     return render_template("auth/register.html", form=form), status
+
+
+@bp.route("/register/<token>", methods=["GET", "POST"])
+def finish_registration(token: str):
+    if current_user.is_authenticated:
+        flash(_("You are logged in already."), "info")
+        return redirect(url_for("main.dashboard"))
+    details = registration.read_token(token)
+    if details is None:
+        abort(
+            404,
+            description=_(
+                "This registration link is unknown or older than 24 hours. Please register again."
+            ),
+        )
+    form = FinishRegistrationForm()
+    if form.validate_on_submit():
+        try:
+            user, phone_kept = services.register_volunteer(
+                name=details.name,
+                email=details.email,
+                password=form.password.data,
+                kind=details.kind,
+                phone=details.phone,
+                locale=details.locale,
+            )
+        except services.AccountError as error:
+            abort(409, description=error.message)
+        login_sessions.start(user)
+        flash(_("Welcome! Your volunteer account is ready."), "success")
+        if details.phone and not phone_kept:
+            flash(
+                _(
+                    "We did not save your phone number: it belongs to a profile a coordinator"
+                    " created. If that profile is yours, ask your coordinator for an invitation"
+                    " link."
+                ),
+                "warning",
+            )
+        return hx_redirect(url_for("main.dashboard"))
+    status = 422 if form.errors else 200
+    return render_template("auth/register_finish.html", form=form, details=details), status
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
@@ -116,7 +184,7 @@ def accept_invitation(token: str):
         except services.AccountError as error:
             form.email.errors.append(error.message)
         else:
-            login_user(user)
+            login_sessions.start(user)
             flash(_("Welcome! Your account is ready."), "success")
             return hx_redirect(url_for("volunteers.my_profile"))
     status = 422 if form.errors else 200
@@ -126,7 +194,7 @@ def accept_invitation(token: str):
 @bp.post("/logout")
 @login_required
 def logout():
-    logout_user()
+    login_sessions.end_current()
     flash(_("You have logged out."), "info")
     return hx_redirect(url_for("auth.login"))
 
@@ -135,7 +203,6 @@ def logout():
 @login_required
 def logout_everywhere():
     services.log_out_everywhere(current_user)
-    login_user(current_user._get_current_object())  # keep this session, new nonce
     flash(_("All your other sessions have been logged out."), "success")
     return hx_redirect(url_for("auth.account"))
 
@@ -152,11 +219,20 @@ def account():
         except services.AccountError as error:
             getattr(form, error.field).errors.append(error.message)
         else:
-            login_user(current_user._get_current_object())
             flash(_("Your password has been changed. Other sessions were logged out."), "success")
             return hx_redirect(url_for("auth.account"))
     status = 422 if form.errors else 200
-    return render_template("auth/account.html", form=form), status
+    sessions = [
+        (
+            s,
+            login_sessions.device_label(s.user_agent),
+            clock.to_china(s.last_seen_at).strftime("%Y-%m-%d %H:%M"),
+        )
+        for s in login_sessions.sessions_of(current_user)
+    ]
+    return render_template(
+        "auth/account.html", form=form, sessions=sessions, this_session=login_sessions.current()
+    ), status
 
 
 @bp.post("/language")

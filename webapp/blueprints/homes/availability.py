@@ -7,14 +7,18 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
-from webapp import clock
+from webapp import clock, inputs
 from webapp.models import Closure, Home, OpeningHours
 
 WEEKDAY_CODES = range(7)
 
 
 def zone(home: Home) -> ZoneInfo:
-    return ZoneInfo(home.timezone) if home.timezone else clock.CHINA
+    """The home's zone; China time when it has none we know (the form only accepts known ones)."""
+    try:
+        return inputs.zone(home.timezone) if home.timezone else clock.CHINA
+    except ValueError:
+        return clock.CHINA
 
 
 def to_utc(home: Home, day: date, minute: int) -> datetime:

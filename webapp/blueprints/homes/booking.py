@@ -22,6 +22,7 @@ from webapp.blueprints.homes.notify import notify
 from webapp.blueprints.homes.recurrence import MAX_OCCURRENCES, RecurrenceError, expand
 from webapp.blueprints.schedule.changes import committed_to, tell_cancelled, tell_moved
 from webapp.extensions import db
+from webapp.locking import serialise_writers
 from webapp.models import CallSlot, Event, Home, Need, Occurrence, Room, User
 from webapp.models.accounts import ADMIN
 from webapp.models.base import utcnow
@@ -93,22 +94,6 @@ def manages(user: User, home: Home) -> bool:
 
 
 # --- the lock and the clash query ------------------------------------------------------------
-
-
-def serialise_writers() -> None:
-    """On SQLite take the database write lock now (BEGIN IMMEDIATE), before checking for clashes.
-
-    pysqlite starts its transaction lazily, at the first INSERT/UPDATE, so reads so far ran
-    outside one; beginning explicitly here makes the check and the insert one atomic step. When
-    this connection already writes (it holds the lock), there is nothing to do. PostgreSQL needs
-    no lock: its exclusion constraint decides races.
-    """
-    connection = db.session.connection()
-    if connection.dialect.name != "sqlite":
-        return
-    raw = connection.connection.dbapi_connection
-    if not raw.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def find_clashes(

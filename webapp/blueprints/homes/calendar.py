@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from webapp.blueprints.homes import availability as av
 from webapp.extensions import db
@@ -76,6 +77,8 @@ def occurrences_between(home: Home, first: date, last: date) -> list[Occurrence]
                 Occurrence.starts_at < end,
                 Occurrence.ends_at > start,
             )
+            # Every cell shows its event's title: load them with the occurrences, not one by one.
+            .options(joinedload(Occurrence.event))
             .order_by(Occurrence.starts_at, Occurrence.id)
         )
     )

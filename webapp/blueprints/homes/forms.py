@@ -4,18 +4,16 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
-    FloatField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from webapp.fields import CheckboxListField
+from webapp.fields import CheckboxListField, DateField, FloatField, IntegerField
+from webapp.inputs import valid_timezone
 from webapp.labels import AGE_GROUP_LABELS, EVENT_KIND_LABELS, ROOM_KIND_LABELS, WEEKDAY_LABELS
 
 REQUIRED = _l("This field is required.")
@@ -171,14 +169,8 @@ class HomeForm(FlaskForm):
     managers = CheckboxListField(_l("Managers"))
 
     def validate_timezone(self, field) -> None:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            ZoneInfo(field.data.strip())
-        except (ZoneInfoNotFoundError, ValueError):
-            from wtforms.validators import ValidationError
-
-            raise ValidationError(_l("Unknown time zone (e.g. Asia/Shanghai).")) from None
+        if not valid_timezone((field.data or "").strip()):
+            raise ValidationError(_l("Unknown time zone (e.g. Asia/Shanghai)."))
 
 
 def _room_kind_choices():

@@ -3,7 +3,9 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from webapp import readiness
 from webapp.blueprints.main.services import dashboard_figures
+from webapp.errors import RETRY_AFTER_SECONDS as RETRY_AFTER
 
 bp = Blueprint("main", __name__)
 
@@ -29,4 +31,14 @@ def favicon():
 
 @bp.get("/healthz")
 def healthz():
+    """The process is alive; the database is not asked (see /readyz)."""
     return {"status": "ok"}
+
+
+@bp.get("/readyz")
+def readyz():
+    """Ready to serve: the database answers and every migration is applied."""
+    reason = readiness.problem()
+    if reason is None:
+        return {"status": "ready"}
+    return {"status": "unavailable", "reason": reason}, 503, {"Retry-After": str(RETRY_AFTER)}

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from webapp.blueprints.auth.registration import RELATED_TYPE as REGISTRATION_TYPE
 from webapp.blueprints.notifications.delivery import SmtpSettings, retry_now
 from webapp.extensions import db
 from webapp.models import OutboxMessage
@@ -15,6 +16,14 @@ from webapp.pagination import paginate
 from webapp.security import role_required
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+# Messages whose link lets the reader act as the addressee (finishing a registration): staff see
+# that they exist and whether they went out, never their text.
+PRIVATE_TYPES = frozenset({REGISTRATION_TYPE})
+
+
+@bp.app_template_global()
+def outbox_body_is_private(message: OutboxMessage) -> bool:
+    return message.related_type in PRIVATE_TYPES
 
 
 @bp.get("/outbox")

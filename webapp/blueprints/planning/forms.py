@@ -5,9 +5,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
-    FloatField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -17,7 +14,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from webapp.blueprints.planning.runs import TIME_LIMITS
 from webapp.blueprints.volunteers.forms import REQUIRED, Form
-from webapp.fields import CheckboxListField
+from webapp.fields import CheckboxListField, DateField, FloatField, IntegerField
 from webapp.labels import VOLUNTEER_KIND_LABELS
 
 KIND_LABELS = {"tutoring": _l("Term tutoring"), "summer": _l("Summer posts")}

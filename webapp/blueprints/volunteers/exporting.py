@@ -19,6 +19,7 @@ from webapp.blueprints.volunteers import columns
 from webapp.blueprints.volunteers.columns import EXPORT_KEYS, IMPORT_KEYS
 from webapp.blueprints.volunteers.services import VolunteerFilters, all_skills, filtered_query
 from webapp.extensions import db
+from webapp.inputs import xml_safe
 from webapp.models import Volunteer
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -28,8 +29,9 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def escape_cell(value) -> str:
-    """Text for a spreadsheet cell that can never be read as a formula."""
-    text = "" if value is None else str(value)
+    """Text for a spreadsheet cell that can never be read as a formula, nor break the file:
+    characters XML forbids are dropped, whatever is stored (old rows, other tools)."""
+    text = "" if value is None else xml_safe(str(value))
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
@@ -96,12 +98,12 @@ def to_xlsx(header: Iterable[str], rows: Iterable[list[str]], sheet: str | None 
     bold = Font(bold=True)
     titles = []
     for text in header:
-        cell = WriteOnlyCell(worksheet, value=text)
+        cell = WriteOnlyCell(worksheet, value=xml_safe(str(text)))
         cell.font = bold
         titles.append(cell)
     worksheet.append(titles)
     for row in rows:
-        worksheet.append(row)
+        worksheet.append([xml_safe(cell) if isinstance(cell, str) else cell for cell in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

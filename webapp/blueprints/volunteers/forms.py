@@ -1,15 +1,10 @@
 from __future__ import annotations
 
-import math
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
-    FloatField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -17,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
-from webapp.fields import CheckboxListField
+from webapp.fields import CheckboxListField, DateField, FloatField, IntegerField
 from webapp.labels import (
     AGE_BAND_LABELS,
     CARE_LOG_KIND_LABELS,
@@ -32,20 +27,9 @@ from webapp.labels import (
 REQUIRED = _l("This field is required.")
 
 
-def strip_nul(value):
-    """PostgreSQL refuses NUL characters in text; drop them instead of failing with a 500."""
-    return value.replace("\x00", "") if isinstance(value, str) else value
-
-
 class Form(FlaskForm):
-    """Our forms: text fields lose NUL characters before validation."""
-
-    class Meta:
-        def bind_field(self, form, unbound_field, options):
-            filters = list(unbound_field.kwargs.get("filters", ()))
-            if issubclass(unbound_field.field_class, StringField):
-                filters.append(strip_nul)
-            return unbound_field.bind(form=form, filters=filters, **options)
+    """Our forms. Control characters and NUL never reach them: webapp.inputs refuses them for
+    every request."""
 
 
 def _choices(labels: dict) -> list[tuple[str, object]]:
@@ -118,10 +102,6 @@ class ProfileForm(Form):
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
-        for coordinate in (self.lat, self.lon):
-            if coordinate.data is not None and math.isnan(coordinate.data):
-                coordinate.errors = [*coordinate.errors, _l("Not a number.")]
-                ok = False
         if (self.lat.data is None) != (self.lon.data is None):
             target = self.lon if self.lon.data is None else self.lat
             target.errors = [*target.errors, _l("Give both latitude and longitude, or neither.")]

@@ -37,6 +37,7 @@ from webapp.blueprints.volunteers.services import (
     normalise_phone,
 )
 from webapp.extensions import db
+from webapp.inputs import in_date_range, strip_control_characters
 from webapp.models import PendingImport, Skill, User, Volunteer, VolunteerDateRange
 from webapp.models.base import utcnow
 
@@ -83,7 +84,7 @@ def cell_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
-    return str(value).replace("\x00", "").strip()
+    return strip_control_characters(str(value)).strip()
 
 
 def decode_csv(data: bytes) -> str:
@@ -104,7 +105,8 @@ def _csv_rows(data: bytes) -> list[list[str]]:
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
     try:
         return [
-            [c.strip() for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)
+            [strip_control_characters(c).strip() for c in row]
+            for row in csv.reader(io.StringIO(text), delimiter=delimiter)
         ]
     except csv.Error as exc:
         raise ImportFileError(_("The CSV file is malformed: %(reason)s", reason=str(exc))) from exc
@@ -212,11 +214,13 @@ def looks_like_formula(text: str) -> bool:
 
 
 def parse_date(text: str) -> date | None:
+    """A date in one of DATE_FORMATS within the calendar's sane range, else None."""
     for fmt in DATE_FORMATS:
         try:
-            return datetime.strptime(text.strip(), fmt).date()
+            value = datetime.strptime(text.strip(), fmt).date()
         except ValueError:
             continue
+        return value if in_date_range(value) else None
     return None
 
 
@@ -485,6 +489,15 @@ def load_pending(token: str, user: User) -> PendingImport | None:
     if pending is None or pending.created_by_id != user.id:
         return None
     return pending
+
+
+def mark_confirmed(pending: PendingImport, counts: dict[str, int]) -> None:
+    """Keep the confirmed import (until the daily clean-up) with its result, so that a repeated
+    confirm answers with the same result instead of writing again."""
+    pending.confirmed_at = utcnow()
+    pending.result = dict(counts)
+    pending.payload = {"columns": [], "rows": []}  # the file's cells are not needed any more
+    db.session.flush()
 
 
 def table_of(pending: PendingImport) -> Table:

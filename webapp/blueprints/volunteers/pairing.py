@@ -12,7 +12,8 @@ from datetime import date
 from flask import abort, current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 
 from webapp import audit, clock
 from webapp.blueprints.volunteers.services import (
@@ -21,6 +22,7 @@ from webapp.blueprints.volunteers.services import (
     profile_of,
 )
 from webapp.extensions import db
+from webapp.locking import serialise_on
 from webapp.models import CareLog, Child, Home, Pairing, User, Volunteer
 from webapp.models.children import AGE_BANDS, CARE_LOG_KINDS, UNDER_14_BANDS
 
@@ -46,6 +48,7 @@ def list_children() -> list[Child]:
     return list(
         db.session.scalars(
             select(Child)
+            .where(Child.erased_at.is_(None))
             .options(selectinload(Child.home), selectinload(Child.pairings))
             .order_by(Child.home_id, Child.pseudonym)
         )
@@ -104,7 +107,11 @@ def save_child(
 
 
 def get_child(child_id: int) -> Child:
-    return db.session.get(Child, child_id) or abort(404)
+    """A child whose data has not been erased, else 404."""
+    child = db.session.get(Child, child_id)
+    if child is None or child.erased_at is not None:
+        abort(404)
+    return child
 
 
 # --- Pairings -----------------------------------------------------------------------------------
@@ -155,8 +162,13 @@ def pair(
             "child_id",
             _("A child under 14 cannot be paired without recorded guardian consent."),
         )
-    if child.active_pairing is not None:
-        raise RuleError("child_id", _("This child already has a surrogate parent."))
+    if started_on > today:
+        raise RuleError("started_on", _("The start cannot be in the future."))
+    # Pairings of one surrogate parent take turns (a row lock on PostgreSQL, the write lock on
+    # SQLite), so that two requests cannot both pass the limit; counts below are fresh.
+    serialise_on(volunteer)
+    if active_pairing_count_of_child(child) > 0:
+        raise RuleError("child_id", _already_paired())
     limit = max_children()
     if active_pairing_count(volunteer) >= limit:
         raise RuleError(
@@ -167,17 +179,21 @@ def pair(
                 num=limit,
             ),
         )
-    if started_on > today:
-        raise RuleError("started_on", _("The start cannot be in the future."))
+    # By ids, not relationships: a refused insert must leave no pairing in a loaded collection.
     pairing = Pairing(
-        volunteer=volunteer,
-        child=child,
+        volunteer_id=volunteer.id,
+        child_id=child.id,
         started_on=started_on,
         weekly_talk=weekly_talk,
         monthly_visit=monthly_visit,
     )
-    db.session.add(pairing)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(pairing)
+    except IntegrityError as error:
+        # uq_pairings_one_active_per_child: another request paired this child a moment ago.
+        raise RuleError("child_id", _already_paired()) from error
+    db.session.expire(child, ["pairings"])
     audit.record(
         "pairing.create",
         "pairing",
@@ -185,6 +201,18 @@ def pair(
         after={"volunteer_id": volunteer.id, "child_id": child.id, "started_on": str(started_on)},
     )
     return pairing
+
+
+def _already_paired() -> str:
+    return _("This child already has a surrogate parent.")
+
+
+def active_pairing_count_of_child(child: Child) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Pairing)
+        .where(Pairing.child_id == child.id, Pairing.ended_on.is_(None))
+    )
 
 
 def end_pairing(pairing: Pairing, today: date | None = None) -> None:
@@ -214,7 +242,7 @@ def pairings_of(volunteer: Volunteer) -> list[Pairing]:
         db.session.scalars(
             select(Pairing)
             .where(Pairing.volunteer_id == volunteer.id)
-            .options(selectinload(Pairing.child).selectinload(Child.home))
+            .options(joinedload(Pairing.child).joinedload(Child.home))
             .order_by(Pairing.ended_on.is_not(None), Pairing.started_on.desc())
         )
     )
@@ -274,8 +302,9 @@ def duty_statuses(
         active = active.where(Pairing.volunteer_id == volunteer.id)
     pairings = db.session.scalars(
         active.options(
-            selectinload(Pairing.volunteer),
-            selectinload(Pairing.child).selectinload(Child.home),
+            # Many-to-one all the way: one query with joins, not one per relationship.
+            joinedload(Pairing.volunteer),
+            joinedload(Pairing.child).joinedload(Child.home),
         ).order_by(Pairing.started_on)
     ).all()
     last = {

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from webapp import audit, clock
 from webapp.extensions import db
+from webapp.inputs import SQL_INT_MAX, parse_date
 from webapp.models import (
     AuditLog,
     Place,
@@ -113,7 +114,7 @@ class VolunteerFilters:
 
 def _parse_date(value: str | None) -> date | None:
     try:
-        return date.fromisoformat((value or "").strip()) if value else None
+        return parse_date(value)
     except ValueError:
         return None
 
@@ -126,7 +127,7 @@ def filters_from_args(args: Mapping[str, str]) -> VolunteerFilters:
     sort = args.get("sort", "name")
     direction = args.get("dir", "asc")
     try:
-        page = max(1, int(args.get("page", "1")))
+        page = min(max(1, int(args.get("page", "1"))), SQL_INT_MAX)
     except ValueError:
         page = 1
     start, end = _parse_date(args.get("available_from")), _parse_date(args.get("available_to"))
@@ -137,11 +138,11 @@ def filters_from_args(args: Mapping[str, str]) -> VolunteerFilters:
     if start and end and end < start:
         start, end = end, start
     return VolunteerFilters(
-        q=args.get("q", "").replace("\x00", "").strip()[:100],
+        q=args.get("q", "").strip()[:100],
         kind=kind if kind in VOLUNTEER_KINDS else "",
         vetting=vetting if vetting in VETTING_STATUSES else "",
-        team=team if team == "none" or team.isdigit() else "",
-        skill=args.get("skill", "").replace("\x00", "").strip()[:40],
+        team=team if team == "none" or (team.isdigit() and int(team) <= SQL_INT_MAX) else "",
+        skill=args.get("skill", "").strip()[:40],
         available_from=start,
         available_to=end,
         sort=sort if sort in SORTS else "name",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import date, time
+from datetime import time
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -26,6 +26,7 @@ from webapp.blueprints.homes.views import STAFF, bp
 from webapp.blueprints.homes.views.common import home_or_404, minutes_of
 from webapp.extensions import db
 from webapp.htmx import hx_redirect, render_page_or_partial
+from webapp.inputs import parse_date
 from webapp.models import Home, Skill
 from webapp.models.accounts import ADMIN, COORDINATOR
 from webapp.models.base import utcnow
@@ -65,9 +66,8 @@ def _prefill(form: BookingForm) -> None:
     args = request.args
     if args.get("room", "").isdigit():
         form.room_id.data = int(args["room"])
-    for name in ("date",):
-        with contextlib.suppress(ValueError):
-            form.date.data = date.fromisoformat(args.get(name, ""))
+    with contextlib.suppress(ValueError):
+        form.date.data = parse_date(args.get("date"))
     for name in ("start", "end"):
         with contextlib.suppress(ValueError):
             getattr(form, name).data = time.fromisoformat(args.get(name, ""))
@@ -79,7 +79,7 @@ def _request_from(form: BookingForm, home: Home) -> BookingRequest:
     if request.form.get("skip_conflicts") == "1":
         for raw in request.form.getlist("skip"):
             try:
-                skip.add(date.fromisoformat(raw))
+                skip.add(parse_date(raw))
             except ValueError:
                 abort(400)
     repeat = bool(form.repeat.data)

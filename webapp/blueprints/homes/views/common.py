@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from flask import abort, request
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.blueprints.homes import availability as av
 from webapp.blueprints.homes import services
 from webapp.blueprints.homes.views import bp
+from webapp.inputs import date_arg
 from webapp.models import Home
 
 
@@ -34,11 +33,7 @@ def minutes_of(value: time) -> int:
 
 
 def day_arg(home: Home, name: str = "date") -> date:
-    raw = request.args.get(name, "")
-    try:
-        return date.fromisoformat(raw) if raw else av.to_local_today(home)
-    except ValueError:
-        abort(400, description=_("The date is not valid (use YYYY-MM-DD)."))
+    return date_arg(name, default=av.to_local_today(home))
 
 
 def home_or_404(home_id: int) -> Home:

@@ -15,6 +15,7 @@ from webapp.blueprints.volunteers.views import bp
 from webapp.blueprints.volunteers.views.common import current_locale
 from webapp.extensions import db
 from webapp.htmx import hx_redirect
+from webapp.locking import serialise_on
 from webapp.models.accounts import COORDINATOR
 from webapp.security import role_required
 
@@ -80,10 +81,26 @@ def _preview(pending, analysis, status=200, message=None):
     ), status
 
 
+def _already_imported(pending):
+    """A confirmed import answers every later request with its result: nothing is written twice."""
+    counts = pending.result or {"created": 0, "updated": 0}
+    flash(
+        _(
+            "This file was already imported: %(created)d new, %(updated)d updated.",
+            created=counts["created"],
+            updated=counts["updated"],
+        ),
+        "info",
+    )
+    return hx_redirect(url_for("volunteers.index"))
+
+
 @bp.get("/import/<token>")
 @role_required(COORDINATOR)
 def import_preview(token: str):
     pending = _pending_or_404(token)
+    if pending.confirmed_at is not None:
+        return _already_imported(pending)
     analysis = importing.analyse(importing.table_of(pending))
     return _preview(pending, analysis)
 
@@ -92,6 +109,11 @@ def import_preview(token: str):
 @role_required(COORDINATOR)
 def import_confirm(token: str):
     pending = _pending_or_404(token)
+    # Two confirms at once (a double click, two tabs) take turns here; the second finds the
+    # first one's result and writes nothing.
+    serialise_on(pending)
+    if pending.confirmed_at is not None:
+        return _already_imported(pending)
     # Check again: the database may have changed since the preview.
     analysis = importing.analyse(importing.table_of(pending))
     if not analysis.ok:
@@ -99,8 +121,7 @@ def import_confirm(token: str):
         return _preview(pending, analysis, 422, message)
     try:
         counts = importing.apply(analysis, current_user)
-        db.session.delete(pending)
-        db.session.flush()
+        importing.mark_confirmed(pending, counts)
     except IntegrityError:
         db.session.rollback()
         abort(409, description=_("Another change clashed with this import; nothing was saved."))
@@ -119,6 +140,9 @@ def import_confirm(token: str):
 @role_required(COORDINATOR)
 def import_discard(token: str):
     pending = _pending_or_404(token)
+    serialise_on(pending)
+    if pending.confirmed_at is not None:
+        return _already_imported(pending)
     db.session.delete(pending)
     flash(_("The import was discarded."), "success")
     return hx_redirect(url_for("volunteers.import_upload"))

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, render_template, request, url_for
+import json
+
+from flask import Response, abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from webapp import clock
-from webapp.blueprints.volunteers import pairing, services
+from webapp.blueprints.volunteers import children, pairing, services
 from webapp.blueprints.volunteers.forms import (
     CareLogForm,
     ChildForm,
@@ -74,7 +76,35 @@ def child_new():
 @bp.route("/children/<int:child_id>/edit", methods=["GET", "POST"])
 @role_required(COORDINATOR)
 def child_edit(child_id: int):
-    return _save_child_view(pairing.get_child(child_id))
+    child = pairing.get_child(child_id)
+    if request.method == "GET":
+        children.record_reading(child, via="record")
+    return _save_child_view(child)
+
+
+@bp.get("/children/<int:child_id>/export.json")
+@role_required(COORDINATOR)
+def child_export(child_id: int):
+    data = children.export(pairing.get_child(child_id))
+    return Response(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="child-{child_id}.json"'},
+    )
+
+
+@bp.post("/children/<int:child_id>/erase")
+@role_required(COORDINATOR)
+def child_erase(child_id: int):
+    child = pairing.get_child(child_id)
+    if request.form.get("confirm") != "erase":
+        abort(
+            422,
+            description=_("Tick the box to confirm that this child's data is to be erased."),
+        )
+    children.erase(child)
+    flash(_("The child's data was erased; the counts for reports stay."), "success")
+    return hx_redirect(url_for("volunteers.pairings"))
 
 
 @bp.route("/pairings/new", methods=["GET", "POST"])
@@ -126,6 +156,7 @@ def _log_form() -> CareLogForm:
 @login_required
 def pairing_detail(pairing_id: int):
     found = pairing.visible_pairing(pairing_id, current_user)
+    children.record_reading(found.child, via="pairing", pairing_id=found.id)
     return render_template(
         "volunteers/pairing_detail.html",
         pairing=found,

@@ -19,7 +19,7 @@ from webapp.blueprints.volunteers.services import RuleError
 from webapp.blueprints.volunteers.views import bp
 from webapp.blueprints.volunteers.views.common import current_locale, form_error
 from webapp.extensions import db
-from webapp.htmx import hx_redirect, is_fragment_request, render_page_or_partial
+from webapp.htmx import hx_redirect, is_fragment_request
 from webapp.models import Volunteer
 from webapp.models.accounts import COORDINATOR
 from webapp.security import role_required
@@ -29,14 +29,11 @@ from webapp.security import role_required
 @role_required(COORDINATOR)
 def index():
     filters = services.filters_from_args(request.args)
-    result = services.search_volunteers(filters)
-    context = {
-        "result": result,
-        "filters": filters,
-        "skills": services.all_skills(),
-        "teams": services.all_teams(),
-    }
-    return render_page_or_partial("volunteers/index.html", "volunteers/_table.html", **context)
+    context = {"result": services.search_volunteers(filters), "filters": filters}
+    if is_fragment_request():  # the table alone: the filter form's choices are not needed
+        return render_template("volunteers/_table.html", **context)
+    context.update(skills=services.all_skills(), teams=services.all_teams())
+    return render_template("volunteers/index.html", **context)
 
 
 @bp.get("/export.<fmt>")
@@ -128,7 +125,8 @@ def my_profile():
     volunteer = services.profile_of(current_user)
     if volunteer is None:
         return render_template("volunteers/no_profile.html")
-    return hx_redirect(url_for("volunteers.detail", volunteer_id=volunteer.id))
+    # The page itself, not a redirect to it: one request less on a phone.
+    return detail_page(volunteer)
 
 
 @bp.get("/<int:volunteer_id>")

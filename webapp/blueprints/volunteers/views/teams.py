@@ -108,7 +108,7 @@ def _other_teams_text(teams: list[Team]) -> str:
 @role_required(COORDINATOR)
 def team_candidates(team_id: int):
     team = db.session.get(Team, team_id) or abort(404)
-    found = team_rules.candidates(team, request.args.get("q", "").replace("\x00", "")[:100])
+    found = team_rules.candidates(team, request.args.get("q", "")[:100])
     others = team_rules.other_teams(team, [v.id for v in found])
     return render_template(
         "volunteers/_team_candidates.html",

@@ -1,0 +1,352 @@
+"""`make bench-web`: the served app under load, against PostgreSQL, printing JSON.
+
+1. Prepares the database in DATABASE_URL (migrations, the demo county when empty).
+2. Starts `make serve` (gunicorn, gunicorn.conf.py) on BENCH_WEB_PORT, and a bare Flask app
+   (webapp.bench.bare) served the same way (same config and environment) on the next port.
+3. Runs locust headless, three times, each bounded by its run time:
+   - the mixed workload paced like people (50 users, 0.5-1.5 s between requests, 2 minutes):
+     the goal is 0 errors and p95 under 200 ms;
+   - the same workload without pauses (throughput), then the bare endpoint without pauses;
+     our requests per second over the bare app's is the ratio (goal: at least 0.1).
+   Everyone is logged in through the form before the runs (those log-ins are timed on their
+   own: argon2 is meant to cost there and nowhere else).
+4. Prints one JSON object, removes the bookings it made and stops both servers.
+
+Settings (environment): BENCH_WEB_USERS (50), BENCH_WEB_SECONDS (120), BENCH_WEB_SATURATE_SECONDS
+(30), BENCH_WEB_PORT (5103), WEB_CONCURRENCY and GUNICORN_CMD_ARGS as for `make serve`.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import json
+import math
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+VENV_BIN = Path(sys.executable).parent
+LOCUSTFILE = Path(__file__).with_name("locustfile.py")
+P95_GOAL_MS = 200
+RATIO_GOAL = 0.1
+BENCH_TITLE = "压测活动"
+CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
+
+
+def _server_env(port: int) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        PORT=str(port),
+        HOST="127.0.0.1",
+        SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(48),
+        # Plain http on 127.0.0.1: cookies cannot be Secure here (as for `make run`).
+        SESSION_COOKIE_SECURE="0",
+        # Fifty people logging in from one address within seconds is the benchmark, not an attack.
+        LOGIN_RATE_LIMIT="100000 per minute",
+        LOG_LEVEL="warning",
+    )
+    return env
+
+
+def _port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+def _wait_until_up(port: int, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"server on port {port} stopped:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return  # it answers (the bare app has no /healthz)
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"server on port {port} did not start:\n{log.read_text()[-3000:]}")
+
+
+def _start(command: list[str], port: int, log: Path) -> subprocess.Popen:
+    if not _port_is_free(port):
+        raise SystemExit(f"port {port} is taken: stop what serves there first (BENCH_WEB_PORT)")
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=_server_env(port),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, stopped as a whole
+        )
+    try:
+        _wait_until_up(port, process, log)
+    except BaseException:
+        _stop(process)
+        raise
+    return process
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def _workload_data() -> dict:
+    """Accounts, homes, rooms and search words from the database (the demo county)."""
+    from sqlalchemy import select
+
+    from webapp.app import create_app
+    from webapp.demo import load_demo_county
+    from webapp.extensions import db
+    from webapp.models import Room, User, Volunteer, home_managers
+
+    app = create_app()
+    with app.app_context():
+        if load_demo_county().created:
+            db.session.commit()
+        manager = User.by_email("manager@example.org")
+        homes = list(
+            db.session.scalars(
+                select(home_managers.c.home_id).where(home_managers.c.user_id == manager.id)
+            )
+        )
+        rooms = [
+            (room.home_id, room.id)
+            for room in db.session.scalars(
+                select(Room).where(Room.home_id.in_(homes), Room.bookable.is_(True))
+            )
+            if not room.requires_approval
+        ]
+        surnames = sorted({name[0] for name in db.session.scalars(select(Volunteer.name))})
+        db.session.remove()
+        db.engine.dispose()
+    return {
+        "password": app.config["DEMO_PASSWORD"],
+        "homes": homes,
+        "rooms": rooms,
+        "search_words": surnames[:20] + ["李", "王", "teacher", "13"],
+    }
+
+
+ACCOUNTS = {
+    "volunteer": "volunteer@example.org",
+    "manager": "manager@example.org",
+    "coordinator": "coordinator@example.org",
+}
+WEIGHTS = {"volunteer": 3, "manager": 1, "coordinator": 1}  # as in the locustfile
+
+
+def _log_in(host: str, email: str, password: str) -> tuple[str, str, float]:
+    """One log-in through the form, as a browser does it: (session cookie, CSRF token, ms)."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{host}/auth/login", timeout=60).read().decode()
+    token = CSRF.search(page).group(1)
+    form = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": token})
+    started = time.perf_counter()
+    opener.open(f"{host}/auth/login", data=form.encode(), timeout=60).read()
+    elapsed = (time.perf_counter() - started) * 1000
+    cookie = next(c.value for c in jar if c.name == "session")
+    return cookie, token, elapsed
+
+
+def _log_everyone_in(host: str, users: int, password: str) -> tuple[dict, dict]:
+    """A session per person of each kind (the log-ins timed on their own: argon2 costs there)."""
+    sessions: dict[str, list] = {}
+    times = []
+    for role, email in ACCOUNTS.items():
+        count = math.ceil(users * WEIGHTS[role] / sum(WEIGHTS.values())) + 1
+        sessions[role] = []
+        for _ in range(count):
+            cookie, token, elapsed = _log_in(host, email, password)
+            sessions[role].append([cookie, token])
+            times.append(elapsed)
+    times.sort()
+    summary = {
+        "count": len(times),
+        "p50_ms": round(times[len(times) // 2], 1),
+        "p95_ms": round(times[math.ceil(0.95 * len(times)) - 1], 1),
+    }
+    return sessions, summary
+
+
+def _remove_bench_bookings() -> int:
+    from sqlalchemy import delete
+
+    from webapp.app import create_app
+    from webapp.extensions import db
+    from webapp.models import Event
+
+    app = create_app()
+    with app.app_context():
+        removed = db.session.execute(delete(Event).where(Event.title == BENCH_TITLE)).rowcount
+        db.session.commit()
+        db.engine.dispose()
+    return removed
+
+
+def _percentile(buckets: dict[str, int], fraction: float) -> float | None:
+    total = sum(buckets.values())
+    if not total:
+        return None
+    rank = math.ceil(fraction * total)
+    seen = 0
+    for value, count in sorted((float(k), v) for k, v in buckets.items()):
+        seen += count
+        if seen >= rank:
+            return round(value, 1)
+    return None
+
+
+def _summary(entries: list[dict], seconds: float, exclude: tuple[str, ...] = ()) -> dict:
+    kept = [e for e in entries if e["name"] not in exclude]
+    buckets: dict[str, int] = {}
+    for entry in kept:
+        for value, count in entry["response_times"].items():
+            buckets[value] = buckets.get(value, 0) + count
+    requests = sum(e["num_requests"] for e in kept)
+    return {
+        "requests": requests,
+        "errors": sum(e["num_failures"] for e in kept),
+        "requests_per_second": round(requests / seconds, 1) if seconds else None,
+        "p50_ms": _percentile(buckets, 0.50),
+        "p95_ms": _percentile(buckets, 0.95),
+        "p99_ms": _percentile(buckets, 0.99),
+    }
+
+
+def _locust(host: str, users: int, seconds: int, pace: str, classes: list[str], data: dict):
+    env = dict(os.environ, BENCH_WEB_DATA=json.dumps(data), BENCH_WEB_PACE=pace)
+    command = [
+        str(VENV_BIN / "locust"),
+        "-f",
+        str(LOCUSTFILE),
+        "--headless",
+        "--users",
+        str(users),
+        "--spawn-rate",
+        str(max(1, users // 2)),
+        "--run-time",
+        f"{seconds}s",
+        "--stop-timeout",
+        "5",
+        "--host",
+        host,
+        "--json",
+        "--skip-log",
+        "--only-summary",
+        *classes,
+    ]
+    started = time.monotonic()
+    result = subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=seconds + 120
+    )
+    elapsed = time.monotonic() - started
+    try:
+        entries = json.loads(result.stdout)
+    except ValueError as error:
+        message = f"locust failed:\n{result.stdout[-2000:]}\n{result.stderr[-3000:]}"
+        raise SystemExit(message) from error
+    # Requests per second over the time people were sending (after all logged in).
+    first = min((e["start_time"] for e in entries), default=0)
+    last = max((e["last_request_timestamp"] or 0 for e in entries), default=0)
+    return entries, max(last - first, 1e-9) if entries else elapsed
+
+
+def _load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def main() -> None:
+    if not (os.environ.get("DATABASE_URL") or "").startswith("postgres"):
+        raise SystemExit("make bench-web: set DATABASE_URL to a PostgreSQL database")
+    users = _env_int("BENCH_WEB_USERS", 50)
+    seconds = _env_int("BENCH_WEB_SECONDS", 120)
+    saturate = _env_int("BENCH_WEB_SATURATE_SECONDS", 30)
+    port = _env_int("BENCH_WEB_PORT", 5103)
+    load_before = _load_average()
+    logs = Path(tempfile.mkdtemp(prefix="bench-web-"))
+    app_server = _start(["make", "-s", "serve"], port, logs / "serve.log")
+    data = _workload_data()
+    people = ["VolunteerUser", "ManagerUser", "CoordinatorUser"]
+    try:
+        host = f"http://127.0.0.1:{port}"
+        data["sessions"], logins = _log_everyone_in(host, users, data["password"])
+        paced, paced_seconds = _locust(host, users, seconds, "paced", people, data)
+        busy, busy_seconds = _locust(host, users, saturate, "none", people, data)
+    finally:
+        _stop(app_server)
+    bare_server = _start(
+        [str(VENV_BIN / "gunicorn"), "--config", "gunicorn.conf.py", "webapp.bench.bare:app"],
+        port + 1,
+        logs / "bare.log",
+    )
+    try:
+        bare, bare_seconds = _locust(
+            f"http://127.0.0.1:{port + 1}", users, saturate, "none", ["BareUser"], data
+        )
+    finally:
+        _stop(bare_server)
+    removed = _remove_bench_bookings()
+
+    workload = _summary(paced, paced_seconds)
+    throughput = _summary(busy, busy_seconds)
+    ceiling = _summary(bare, bare_seconds)
+    ratio = (
+        round(throughput["requests_per_second"] / ceiling["requests_per_second"], 3)
+        if ceiling["requests_per_second"]
+        else None
+    )
+    result = {
+        "benchmark": "web",
+        "database": "postgresql",
+        "users": users,
+        "server": {
+            "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY") or "default (2 x cores + 1)",
+            "GUNICORN_CMD_ARGS": os.environ.get("GUNICORN_CMD_ARGS") or "",
+        },
+        "machine": {"cores": os.cpu_count(), "load_average_before": load_before},
+        "paced_workload": {
+            "seconds": seconds,
+            **workload,
+            "by_page": {e["name"]: _summary([e], paced_seconds) for e in paced},
+        },
+        "logins_before_the_runs": logins,
+        "saturated_workload": {"seconds": saturate, **throughput},
+        "bare_flask": {"seconds": saturate, **ceiling},
+        "throughput_ratio": ratio,
+        "goals": {
+            "errors_zero": workload["errors"] == 0 and throughput["errors"] == 0,
+            "p95_under_ms": P95_GOAL_MS,
+            "p95_met": workload["p95_ms"] is not None and workload["p95_ms"] < P95_GOAL_MS,
+            "ratio_at_least": RATIO_GOAL,
+            "ratio_met": ratio is not None and ratio >= RATIO_GOAL,
+        },
+        "bookings_removed": removed,
+    }
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()

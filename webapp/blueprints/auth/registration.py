@@ -1,0 +1,118 @@
+"""Registering as a volunteer, in two steps, so that the form never tells a stranger whether an
+e-mail address or a phone number is known.
+
+1. The form (name, e-mail, phone, kind) always answers the same: "we have sent you a message".
+   The message goes to the address typed: a link to finish when the address is new, a pointer to
+   the log-in page when it has an account, a pointer to the coordinator when a coordinator has
+   already added a profile with it (such profiles are claimed with an invitation link).
+2. The link (valid 24 hours, signed, nothing stored until then) opens a page to choose the
+   password; only then are the account and the volunteer profile created. Whoever can read the
+   mailbox chooses the password, so nobody can register someone else's address for them.
+
+Two finishes at once with one link make one account (users.email is unique); the other gets a
+clear message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from webapp.blueprints.auth.services import email_taken
+from webapp.extensions import db
+from webapp.models import OutboxMessage, Volunteer
+
+VALID_FOR_SECONDS = 24 * 3600
+# Outbox messages with links that let their reader act as the addressee: never shown to staff.
+RELATED_TYPE = "account"
+
+
+@dataclass(frozen=True)
+class Registration:
+    email: str
+    name: str
+    kind: str
+    phone: str | None
+    locale: str | None
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="register-volunteer")
+
+
+def make_token(registration: Registration) -> str:
+    return _serializer().dumps(
+        [
+            registration.email,
+            registration.name,
+            registration.kind,
+            registration.phone,
+            registration.locale,
+        ]
+    )
+
+
+def read_token(token: str) -> Registration | None:
+    """The registration a link carries; None when it is forged, malformed or older than a day."""
+    if not token or len(token) > 2000:
+        return None
+    try:
+        email, name, kind, phone, locale = _serializer().loads(token, max_age=VALID_FOR_SECONDS)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    return Registration(email=email, name=name, kind=kind, phone=phone, locale=locale)
+
+
+def _queue(to_address: str, subject: str, body: str) -> None:
+    db.session.add(
+        OutboxMessage(
+            to_address=to_address,
+            subject=subject[:200],
+            body=body,
+            related_type=RELATED_TYPE,
+            status="pending",
+        )
+    )
+
+
+def request_registration(registration: Registration) -> None:
+    """Send the message of step 1 to the address typed; the answer on screen never differs."""
+    email = registration.email
+    if email_taken(email):
+        _queue(
+            email,
+            _("Shouwang: you already have an account"),
+            _(
+                "Someone (perhaps you) asked to register this e-mail address as a volunteer. It"
+                " already has an account: log in at %(url)s. If you did not ask, ignore this"
+                " message.",
+                url=url_for("auth.login", _external=True),
+            ),
+        )
+    elif db.session.scalar(select(func.count()).where(Volunteer.email == email)):
+        _queue(
+            email,
+            _("Shouwang: ask your coordinator for an invitation"),
+            _(
+                "Someone (perhaps you) asked to register this e-mail address as a volunteer. A"
+                " coordinator has already added a volunteer profile with it: ask your coordinator"
+                " for an invitation link to sign in to that profile. If you did not ask, ignore"
+                " this message."
+            ),
+        )
+    else:
+        link = url_for("auth.finish_registration", token=make_token(registration), _external=True)
+        _queue(
+            email,
+            _("Shouwang: finish your registration"),
+            _(
+                "To finish registering as a volunteer, open this link within 24 hours and choose"
+                " your password: %(url)s. If you did not ask, ignore this message.",
+                url=link,
+            ),
+        )
+    db.session.flush()
