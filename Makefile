@@ -43,25 +43,25 @@ db-upgrade: install
 	$(FLASK) db upgrade
 
 # Local demo over plain http on 127.0.0.1, so the session cookie cannot be marked Secure here.
+# The worker runs beside the dev server for the periodic jobs (outbox, reminders, stale solves);
+# without a mail server it writes each message to this terminal (OUTBOX_TO_LOG).
 run: db-upgrade
 	$(FLASK) seed-demo --if-empty
+	@OUTBOX_TO_LOG=1 $(FLASK) worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	SESSION_COOKIE_SECURE=0 $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # A county's server: gunicorn (gunicorn.conf.py) against DATABASE_URL, behind a TLS proxy.
 # Honours PORT, WEB_CONCURRENCY and GUNICORN_CMD_ARGS (e.g. "--threads 4"); SECRET_KEY is required.
-# With REDIS_URL set, the background worker (`flask worker`) runs beside it, once that command
-# exists in this version of the app.
+# The worker (`flask worker`) runs beside it: the periodic jobs (outbox over SMTP, reminders, the
+# sweep of dead solves) and, with REDIS_URL set, solve runs from the queue.
 serve: install
 	@test -n "$$SECRET_KEY" || { echo "make serve: set SECRET_KEY, e.g. export SECRET_KEY=$$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')" >&2; exit 1; }
 	@test -n "$$DATABASE_URL" || { echo "make serve: set DATABASE_URL, e.g. postgresql+psycopg://shouwang@127.0.0.1:5432/shouwang" >&2; exit 1; }
 	$(FLASK) db upgrade
-	@if [ -n "$$REDIS_URL" ] && $(FLASK) worker --help >/dev/null 2>&1; then \
-		$(FLASK) worker & worker=$$!; \
-		trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
-		$(VENV)/bin/gunicorn --config gunicorn.conf.py 'webapp.app:create_app()'; \
-	else \
-		exec $(VENV)/bin/gunicorn --config gunicorn.conf.py 'webapp.app:create_app()'; \
-	fi
+	@$(FLASK) worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	$(VENV)/bin/gunicorn --config gunicorn.conf.py 'webapp.app:create_app()'
 
 # Chromium for the end-to-end tests, and CJK fonts so that screenshots show Chinese text.
 chromium:

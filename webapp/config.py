@@ -104,6 +104,8 @@ class Config:
         self.SMTP_SSL = _flag("SMTP_SSL", False)
         self.SMTP_TIMEOUT = os.environ.get("SMTP_TIMEOUT", "20")
         self.SMTP_CA_FILE = os.environ.get("SMTP_CA_FILE", "")
+        # No mail server on a laptop (`make run`): the worker writes messages to its log instead.
+        self.OUTBOX_TO_LOG = _flag("OUTBOX_TO_LOG", False)
         # Calendar feeds: how long a feed's ETag is trusted for conditional GETs (0: always rebuilt).
         self.FEED_CACHE_SECONDS = int(os.environ.get("FEED_CACHE_SECONDS", "30"))
         # Volunteers withdraw online up to this many hours before the start.

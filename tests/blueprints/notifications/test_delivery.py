@@ -255,3 +255,29 @@ def test_starttls_and_login_against_a_server_with_its_own_certificate(app, smtp_
         assert [m["To"] for m in inbox.messages] == ["a@example.org"]
     finally:
         app.config.update(SMTP_CA_FILE="", SMTP_PASSWORD="", SMTP_USER="", SMTP_TIMEOUT=20)
+
+
+def test_without_a_mail_server_a_trial_install_writes_messages_to_the_log(app, caplog):
+    _queue("trial@example.org")
+    saved = app.config.get("OUTBOX_TO_LOG"), app.config.get("SMTP_HOST")
+    app.config.update(OUTBOX_TO_LOG=True, SMTP_HOST="")
+    try:
+        with caplog.at_level("WARNING", logger="webapp.blueprints.notifications.delivery"):
+            result = delivery.send_outbox()
+            again = delivery.send_outbox()
+    finally:
+        app.config["OUTBOX_TO_LOG"], app.config["SMTP_HOST"] = saved
+    assert result.sent == 1 and again.claimed == 0
+    assert "trial@example.org" in caplog.text and "明天见" in caplog.text
+    assert _statuses() == {"trial@example.org": "sent"}
+
+
+def test_without_a_mail_server_nothing_is_sent_and_messages_wait(app):
+    _queue("waiting@example.org")
+    saved = app.config.get("SMTP_HOST")
+    app.config["SMTP_HOST"] = ""
+    try:
+        assert not delivery.send_outbox().configured
+    finally:
+        app.config["SMTP_HOST"] = saved
+    assert _statuses() == {"waiting@example.org": "pending"}

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from webapp.clock import CHINA
 from webapp.extensions import db
+from webapp.inputs import parse_date
 from webapp.models import AuditLog, User, UserRole
 from webapp.pagination import Page, paginate
 
@@ -64,8 +65,8 @@ class AuditFilters:
 
 def _date(text: str) -> date | None:
     try:
-        return date.fromisoformat(text.strip()) if text.strip() else None
-    except ValueError:
+        return parse_date(text.strip())
+    except ValueError:  # not a date, or off the calendar we keep (webapp.inputs)
         return None
 
 

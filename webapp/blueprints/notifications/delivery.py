@@ -16,6 +16,7 @@ SMTP_USER, SMTP_PASSWORD, SMTP_SENDER, SMTP_STARTTLS, SMTP_SSL, SMTP_TIMEOUT, SM
 
 from __future__ import annotations
 
+import logging
 import os
 import smtplib
 import socket
@@ -46,6 +47,7 @@ BACKOFF = (
 )
 CLAIM_LEASE = timedelta(minutes=15)
 BATCH = 100
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -256,6 +258,8 @@ def send_outbox(limit: int = BATCH, name: str | None = None) -> DeliveryResult:
     """Deliver what is due, once. Needs an app context, no request. Call it every minute."""
     settings = SmtpSettings.from_app()
     if not settings.host:
+        if current_app.config.get("OUTBOX_TO_LOG"):
+            return _write_to_log(limit, name or sender_name())
         return DeliveryResult(configured=False)
     name = name or sender_name()
     release_stale_claims()
@@ -312,6 +316,31 @@ def send_outbox(limit: int = BATCH, name: str | None = None) -> DeliveryResult:
         result.sent += 1
     _drop(connection)
     return result
+
+
+def _write_to_log(limit: int, name: str) -> DeliveryResult:
+    """A laptop without a mail server (`make run`): each due message is written to the worker's
+    log instead, so that whoever tries the app can read it (a registration link, say)."""
+    release_stale_claims()
+    ids = claim(name, limit)
+    for message_id in ids:
+        message = db.session.get(OutboxMessage, message_id)
+        log.warning(
+            "OUTBOX_TO_LOG, no mail server: to %s\nSubject: %s\n\n%s\n",
+            message.to_address,
+            message.subject,
+            message.body,
+        )
+        _finish(
+            message_id,
+            name,
+            status="sent",
+            attempts=message.attempts + 1,
+            sent_at=utcnow(),
+            last_error="",
+            claimed_by="",
+        )
+    return DeliveryResult(claimed=len(ids), sent=len(ids))
 
 
 def _drop(connection: smtplib.SMTP | None) -> None:

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -44,6 +53,7 @@ def outbox():
         status=status,
         statuses=OUTBOX_STATUSES,
         smtp_configured=bool(SmtpSettings.from_app().host),
+        to_log=bool(current_app.config.get("OUTBOX_TO_LOG")),
     )
 
 

@@ -22,6 +22,7 @@ from webapp.blueprints.opportunities.signups import (
 )
 from webapp.blueprints.schedule.commitments import commitments
 from webapp.extensions import db
+from webapp.inputs import parse_date
 from webapp.models import (
     Assignment,
     Event,
@@ -94,8 +95,8 @@ class Filters:
 
         def day(name: str) -> date | None:
             try:
-                return date.fromisoformat((args.get(name) or "").strip())
-            except ValueError:
+                return parse_date((args.get(name) or "").strip())
+            except ValueError:  # not a date, or off the calendar we keep (webapp.inputs)
                 return None
 
         return cls(number("home"), number("skill"), day("from"), day("to"))
@@ -103,7 +104,8 @@ class Filters:
     def window(self) -> tuple[date, date]:
         first = max(self.first or clock.today(), clock.today())
         last = self.last or first + timedelta(weeks=DEFAULT_WEEKS)
-        return first, max(first, last)
+        # At most a year at a time: a list to read on a phone, and a bounded query.
+        return first, min(max(first, last), first + timedelta(days=366))
 
     def query_args(self) -> dict[str, str]:
         args = {
