@@ -1,11 +1,10 @@
 """The web workload of `make bench-web` (locust): a busy county morning.
 
-Volunteers read their own pages, managers look at their home's week and book rooms, coordinators
-list and search volunteers. Weights 3:1:1. BENCH_WEB_DATA (JSON, written by webapp.bench.web)
+Volunteers read their dashboard, schedule and opportunities, and their phones poll the private
+calendar feed (mostly conditional GETs answered 304, as calendar apps do); managers look at their
+home's week and book rooms; coordinators list and search volunteers. Weights 3:1:1. BENCH_WEB_DATA (JSON, written by webapp.bench.web)
 holds the logged-in sessions, homes, rooms and search words; BENCH_WEB_PACE=paced makes each
 person wait 0.5-1.5 s between requests, "none" not at all (for throughput). Run by webapp/bench/web.py; never imported by the app.
-
-Issue 12 brings "my schedule" and calendar feeds: add them to VolunteerUser's tasks at merge.
 """
 
 from __future__ import annotations
@@ -61,6 +60,30 @@ class VolunteerUser(_Person):
     @task(2)
     def profile(self) -> None:
         self.client.get("/volunteers/me", name="volunteer: my profile")
+
+    @task(3)
+    def schedule(self) -> None:
+        self.client.get("/me/schedule", name="volunteer: my schedule")
+
+    @task(1)
+    def opportunities(self) -> None:
+        self.client.get("/opportunities/", name="volunteer: opportunities")
+
+    @task(3)
+    def feed(self) -> None:
+        """The phone's calendar app: a full feed the first time, then conditional GETs."""
+        etag = getattr(self, "etag", None)
+        headers = {"If-None-Match": etag} if etag else {}
+        with self.client.get(
+            DATA["feed"], headers=headers, name="volunteer: calendar feed", catch_response=True
+        ) as response:
+            if response.status_code == 200:
+                self.etag = response.headers.get("ETag")
+                response.success()
+            elif response.status_code == 304:
+                response.success()
+            else:
+                response.failure(f"feed answered {response.status_code}")
 
 
 class ManagerUser(_Person):

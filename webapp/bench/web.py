@@ -114,9 +114,11 @@ def _stop(process: subprocess.Popen) -> None:
 
 def _workload_data() -> dict:
     """Accounts, homes, rooms and search words from the database (the demo county)."""
+    from flask import url_for
     from sqlalchemy import select
 
     from webapp.app import create_app
+    from webapp.blueprints.feeds import tokens
     from webapp.demo import load_demo_county
     from webapp.extensions import db
     from webapp.models import Room, User, Volunteer, home_managers
@@ -139,6 +141,15 @@ def _workload_data() -> dict:
             if not room.requires_approval
         ]
         surnames = sorted({name[0] for name in db.session.scalars(select(Volunteer.name))})
+        # The volunteer's private calendar feed, as a phone's calendar app polls it.
+        volunteer = db.session.scalar(
+            select(Volunteer).where(Volunteer.user_id == User.by_email(ACCOUNTS["volunteer"]).id)
+        )
+        with app.test_request_context("/"):
+            feed = url_for(
+                "feeds.feed", token=tokens.token_of(tokens.ensure("volunteer", volunteer.id, None))
+            )
+        db.session.commit()
         db.session.remove()
         db.engine.dispose()
     return {
@@ -146,6 +157,7 @@ def _workload_data() -> dict:
         "homes": homes,
         "rooms": rooms,
         "search_words": surnames[:20] + ["李", "王", "teacher", "13"],
+        "feed": feed,
     }
 
 

@@ -22,7 +22,22 @@ from sqlalchemy import select
 
 from webapp.extensions import db
 from webapp.labels import ROLE_LABELS, VETTING_LABELS
-from webapp.models import AuditLog, Child, Home, Pairing, Room, Skill, Team, User, Volunteer
+from webapp.models import (
+    Assignment,
+    AuditLog,
+    Child,
+    Home,
+    Need,
+    Pairing,
+    Plan,
+    Post,
+    Programme,
+    Room,
+    Skill,
+    Team,
+    User,
+    Volunteer,
+)
 from webapp.models.accounts import ADMIN, COORDINATOR
 from webapp.security import can_open
 
@@ -40,6 +55,9 @@ OBJECT_TYPE_LABELS = {
     "skill": _l("skill"),
     "programme": _l("programme"),
     "plan": _l("plan"),
+    "post": _l("post"),
+    "need": _l("volunteer need"),
+    "assignment": _l("assignment"),
 }
 
 SENTENCES = {
@@ -66,6 +84,33 @@ SENTENCES = {
     "child.update": _l("%(actor)s edited the child %(object)s"),
     "pairing.create": _l("%(actor)s paired %(object)s"),
     "pairing.end": _l("%(actor)s ended the pairing %(object)s"),
+    "child.view": _l("%(actor)s read the record of %(object)s"),
+    "child.export": _l("%(actor)s downloaded the data of %(object)s"),
+    "child.erase": _l("%(actor)s erased the data of %(object)s"),
+    "programme.created": _l("%(actor)s created the programme %(object)s"),
+    "programme.saved": _l("%(actor)s edited the programme %(object)s"),
+    "programme.volunteers_added": _l("%(actor)s added volunteers to %(object)s"),
+    "programme.volunteer_removed": _l("%(actor)s removed a volunteer from %(object)s"),
+    "programme.teams_set": _l("%(actor)s chose the teams of %(object)s"),
+    "post.created": _l("%(actor)s added the post %(object)s"),
+    "post.changed": _l("%(actor)s edited the post %(object)s"),
+    "post.cancelled": _l("%(actor)s cancelled the post %(object)s"),
+    "post.signup": _l("%(actor)s opened or closed %(object)s for sign-up"),
+    "need.signup": _l("%(actor)s opened or closed %(object)s for sign-up"),
+    "solve.started": _l("%(actor)s started a solve of %(object)s"),
+    "solve.cancelled": _l("%(actor)s cancelled a solve of %(object)s"),
+    "plan.proposed": _l("The solver proposed %(object)s"),
+    "plan.published": _l("%(actor)s published %(object)s"),
+    "plan.discarded": _l("%(actor)s discarded %(object)s"),
+    "plan.pinned": _l("%(actor)s pinned an assignment in %(object)s"),
+    "plan.unpinned": _l("%(actor)s unpinned an assignment in %(object)s"),
+    "plan.forbidden": _l("%(actor)s kept someone away from a place in %(object)s"),
+    "plan.moved": _l("%(actor)s moved someone by hand in %(object)s"),
+    "plan.added": _l("%(actor)s added someone by hand to %(object)s"),
+    "plan.removed": _l("%(actor)s took someone out of %(object)s"),
+    "plan.messaged": _l("%(actor)s sent a message to the people of %(object)s"),
+    "assignment.withdrawn": _l("%(actor)s recorded a withdrawal from %(object)s"),
+    "assignment.swap": _l("%(actor)s took over %(object)s in a swap"),
 }
 # Fields whose values are ids of other objects, shown by name.
 ID_FIELDS = {
@@ -132,6 +177,21 @@ class _Names:
             ),
         ),
         "skill": (Skill, lambda s: s.label(str(get_locale()))),
+        "programme": (Programme, lambda p: p.name),
+        "plan": (
+            Plan,
+            lambda p: _("plan #%(id)s of %(programme)s", id=p.id, programme=p.programme.name),
+        ),
+        "post": (Post, lambda p: p.name),
+        "need": (Need, lambda n: n.event.title),
+        "assignment": (
+            Assignment,
+            lambda a: _(
+                "%(volunteer)s at %(target)s",
+                volunteer=a.volunteer.name,
+                target=a.post.name if a.post else a.need.event.title,
+            ),
+        ),
     }
 
     def __init__(self, entries: list[AuditLog]) -> None:
@@ -173,6 +233,8 @@ class _Names:
             "room": ("homes.detail", {"home_id": getattr(obj, "home_id", 0)}, (ADMIN, COORDINATOR)),
             "child": ("volunteers.child_edit", {"child_id": object_id}, (COORDINATOR,)),
             "pairing": ("volunteers.pairing_detail", {"pairing_id": object_id}, (COORDINATOR,)),
+            "programme": ("planning.programme", {"programme_id": object_id}, (COORDINATOR,)),
+            "plan": ("planning.plan", {"plan_id": object_id}, (COORDINATOR,)),
         }.get(kind)
         if target is None or not can_open(target[0]) or not current_user.has_role(*target[2]):
             return None
