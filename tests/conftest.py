@@ -213,6 +213,27 @@ def volunteer_client(app):
     return _client_with_role(app, "volunteer")
 
 
+@pytest.fixture
+def count_statements(app):
+    """count_statements(request) -> how many SQL statements the call ran (N+1 guards)."""
+
+    def run(call) -> int:
+        count = 0
+
+        def counter(*_args):
+            nonlocal count
+            count += 1
+
+        sa.event.listen(db.engine, "before_cursor_execute", counter)
+        try:
+            call()
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", counter)
+        return count
+
+    return run
+
+
 # --- End-to-end: the real app served over HTTP, driven by headless Chromium -------------------
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

@@ -53,7 +53,7 @@ def _server_env(port: int) -> dict[str, str]:
     env.update(
         PORT=str(port),
         HOST="127.0.0.1",
-        SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(48),
+        SECRET_KEY=os.environ["SECRET_KEY"],
         # Plain http on 127.0.0.1: cookies cannot be Secure here (as for `make run`).
         SESSION_COOKIE_SECURE="0",
         # Fifty people logging in from one address within seconds is the benchmark, not an attack.
@@ -298,6 +298,8 @@ def main() -> None:
     saturate = _env_int("BENCH_WEB_SATURATE_SECONDS", 30)
     port = _env_int("BENCH_WEB_PORT", 5103)
     load_before = _load_average()
+    # One key for the servers and for this process: calendar-feed tokens are signed with it.
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(48))
     logs = Path(tempfile.mkdtemp(prefix="bench-web-"))
     app_server = _start(["make", "-s", "serve"], port, logs / "serve.log")
     data = _workload_data()

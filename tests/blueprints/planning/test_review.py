@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from tests import factories
 from tests.blueprints.planning.helpers import FAST, available, proposal, published, summer, term
@@ -285,20 +285,14 @@ def test_a_post_open_for_sign_up_is_left_out_of_the_solve(app, coordinator_clien
     assert set(built.targets) == {ids.post_id(posts[1].id)}
 
 
-def test_the_review_page_queries_do_not_grow_with_the_plan(app, coordinator_client):
+def test_the_review_page_queries_do_not_grow_with_the_plan(
+    app, coordinator_client, count_statements
+):
     def statements_for(plan) -> int:
-        count = 0
-
-        def counter(*_args):
-            nonlocal count
-            count += 1
-
-        event.listen(db.engine, "before_cursor_execute", counter)
-        try:
+        def review():
             assert coordinator_client.get(f"/planning/plans/{plan.id}").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", counter)
-        return count
+
+        return count_statements(review)
 
     small, _, _, _ = summer(posts=1, singles=2, team_size=2)
     big, _, _, _ = summer(posts=4, singles=12, team_size=3)

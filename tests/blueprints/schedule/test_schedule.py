@@ -38,6 +38,24 @@ def test_the_schedule_shows_what_is_coming_with_place_travel_contact_and_feed_li
     assert '<a type="text/calendar" href="http://localhost/feeds/' in text
 
 
+def test_the_schedule_reads_its_contacts_without_a_query_per_assignment(app, count_statements):
+    def statements_with(sessions: int) -> int:
+        volunteer = factories.volunteer_with_login()
+        for number in range(sessions):
+            manager = factories.user(roles=("home_manager",))
+            home = factories.home(managers=(manager,))
+            need, occurrence = factories.open_need(home, title=f"活动{number}")
+            factories.assignment(volunteer, need_id=need.id, occurrence_id=occurrence.id)
+        client = _login(app, volunteer)
+
+        def schedule():
+            assert client.get("/me/schedule").status_code == 200
+
+        return count_statements(schedule)
+
+    assert statements_with(1) == statements_with(5)
+
+
 def test_a_volunteer_without_a_profile_gets_a_clear_404(app):
     user = factories.user(roles=("volunteer",))
     client = app.test_client()

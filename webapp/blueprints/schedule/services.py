@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 
 from webapp import clock
 from webapp.blueprints.opportunities.eligibility import minutes_between
@@ -16,7 +17,18 @@ from webapp.blueprints.schedule.commitments import Commitment, commitments
 from webapp.blueprints.volunteers.exporting import escape_cell, to_csv, to_xlsx
 from webapp.extensions import db
 from webapp.labels import event_kind_label, format_moment
-from webapp.models import Assignment, Plan, Team, User, Volunteer
+from webapp.models import (
+    Assignment,
+    Event,
+    Home,
+    Need,
+    Plan,
+    Post,
+    Programme,
+    Team,
+    User,
+    Volunteer,
+)
 from webapp.models.base import utcnow
 
 PAST_DAYS = 90
@@ -30,6 +42,24 @@ class Row:
     contact: str
     travel_minutes: int | None
     can_withdraw: bool
+
+
+# Everything contacts_for() reads, loaded with the assignments (not one query per row); the
+# contacts' roles are not needed here.
+CONTACT_LOADS = (
+    joinedload(Assignment.need)
+    .joinedload(Need.event)
+    .options(
+        joinedload(Event.organiser).lazyload(User.role_rows),
+        joinedload(Event.home).selectinload(Home.managers).lazyload(User.role_rows),
+    ),
+    joinedload(Assignment.plan).joinedload(Plan.published_by).lazyload(User.role_rows),
+    joinedload(Assignment.post)
+    .joinedload(Post.home)
+    .selectinload(Home.managers)
+    .lazyload(User.role_rows),
+    joinedload(Assignment.programme).joinedload(Programme.created_by).lazyload(User.role_rows),
+)
 
 
 def leader_contact(entry: Commitment, assignment: Assignment) -> str:
@@ -60,14 +90,23 @@ def leader_contact(entry: Commitment, assignment: Assignment) -> str:
     return contact_text(contacts_for(assignment))
 
 
-def schedule_of(volunteer: Volunteer) -> tuple[list[Row], list[Row]]:
-    """(upcoming, past) rows: upcoming includes cancelled dates, shown as such."""
+def schedule_of(
+    volunteer: Volunteer, entries: list[Commitment] | None = None
+) -> tuple[list[Row], list[Row]]:
+    """(upcoming, past) rows: upcoming includes cancelled dates, shown as such. `entries`: the
+    volunteer's commitments when the caller has read them already (all dates)."""
     now = utcnow()
-    entries = commitments([volunteer.id], clock.today() - timedelta(days=PAST_DAYS))
+    since = clock.today() - timedelta(days=PAST_DAYS)
+    if entries is None:
+        entries = commitments([volunteer.id], since)
+    else:
+        entries = [e for e in entries if e.last_day >= since]
     assignments = {
         a.id: a
         for a in db.session.scalars(
-            select(Assignment).where(Assignment.id.in_({e.assignment_id for e in entries}))
+            select(Assignment)
+            .where(Assignment.id.in_({e.assignment_id for e in entries}))
+            .options(*CONTACT_LOADS)
         )
     }
     cutoff = timedelta(hours=cutoff_hours())
@@ -112,15 +151,20 @@ def waitlisted(volunteer: Volunteer) -> list[Assignment]:
 # --- hours ------------------------------------------------------------------------------------
 
 
-def served(volunteer: Volunteer, year: int | None = None) -> list[Commitment]:
-    """Past confirmed commitments: they count as served (withdrawn or cancelled ones do not)."""
+def served(
+    volunteer: Volunteer, year: int | None = None, entries: list[Commitment] | None = None
+) -> list[Commitment]:
+    """Past confirmed commitments: they count as served (withdrawn or cancelled ones do not).
+    `entries`: the volunteer's commitments when the caller has read them already (all dates)."""
     now = utcnow()
-    first = date(year, 1, 1) if year else None
-    last = date(year, 12, 31) if year else None
+    if entries is None:
+        first = date(year, 1, 1) if year else None
+        last = date(year, 12, 31) if year else None
+        entries = commitments([volunteer.id], first, last)
     return [
         e
-        for e in commitments([volunteer.id], first, last, include_cancelled=False)
-        if e.ends_at <= now and (year is None or e.first_day.year == year)
+        for e in entries
+        if not e.cancelled and e.ends_at <= now and (year is None or e.first_day.year == year)
     ]
 
 

@@ -39,9 +39,10 @@ def _volunteer():
 
 def _page(status: int = 200, error: SignupError | None = None):
     volunteer = _volunteer()
-    upcoming, past = services.schedule_of(volunteer)
+    entries = commitments([volunteer.id])  # every date: the schedule and the hours read them
+    upcoming, past = services.schedule_of(volunteer, entries)
     incoming, outgoing = swaps.offers_for(volunteer)
-    by_month, by_year = services.hours_summary(services.served(volunteer))
+    by_month, by_year = services.hours_summary(services.served(volunteer, entries=entries))
     row = tokens.ensure("volunteer", volunteer.id, current_user)
     return render_template(
         "schedule/index.html",
