@@ -38,6 +38,18 @@ def test_filters_by_home_skill_and_dates_and_ignore_garbage(app):
     assert garbage.status_code == 200 and "甲活动" in garbage.text
 
 
+def test_an_opportunity_next_door_says_close_by_not_zero_minutes(app):
+    near, far = factories.home(lat=26.6, lon=107.5), factories.home(lat=26.65, lon=107.45)
+    factories.open_need(near, title="村里的读书会")
+    factories.open_need(far, title="镇上的读书会")
+    client = _login(
+        app, factories.volunteer_with_login(lat=26.6, lon=107.5, max_travel_minutes=120)
+    )
+    page = client.get("/opportunities/", headers={"Accept-Language": "zh-CN"}).text
+    assert "离您住处很近" in page
+    assert "距您约 0 分钟路程" not in page and "分钟路程" in page
+
+
 def test_the_filter_form_gets_the_list_alone_for_htmx(app):
     factories.open_need(title="读书会甲")
     client = _login(app, factories.volunteer_with_login())
