@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from openpyxl import load_workbook
 
@@ -154,6 +154,26 @@ def test_hours_export_for_a_year_and_garbage_year(app):
     old = client.get("/me/schedule/hours.csv?year=2001").data.decode("utf-8-sig")
     assert len(old.strip().splitlines()) == 2  # header and total
     assert client.get("/me/schedule/hours.csv?year=abc").status_code == 200
+
+
+def test_a_long_schedule_shows_the_next_ten_dates_and_a_link_to_all(app):
+    from webapp.blueprints.schedule.views import UPCOMING_SHOWN
+
+    volunteer = factories.volunteer_with_login()
+    home = factories.home()
+    first = datetime.combine(today() + timedelta(days=2), time(9), CHINA).astimezone(UTC)
+    for week in range(UPCOMING_SHOWN + 2):
+        need, occurrence = factories.open_need(
+            home, title=f"第{week + 1}周读书会", starts_at=first + timedelta(weeks=week)
+        )
+        factories.assignment(volunteer, need_id=need.id, occurrence_id=occurrence.id)
+    client = _login(app, volunteer)
+    page = client.get("/me/schedule").text
+    assert "第1周读书会" in page and f"第{UPCOMING_SHOWN}周读书会" in page
+    assert f"第{UPCOMING_SHOWN + 1}周读书会" not in page
+    assert "显示全部 12 个日期" in page and 'href="/me/schedule?all=1#upcoming"' in page
+    everything = client.get("/me/schedule?all=1").text
+    assert f"第{UPCOMING_SHOWN + 2}周读书会" in everything and "显示全部" not in everything
 
 
 def test_the_dashboard_points_at_the_next_commitment_and_the_schedule(app):

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import get_locale
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from webapp import clock
 from webapp.blueprints.opportunities.eligibility import minutes_between, reasons_against
@@ -134,9 +134,10 @@ def _session_rows(filters: Filters, first: date, last: date) -> list[tuple[Need,
             Occurrence.starts_at < _utc(last + timedelta(days=1)),
         )
         .options(
-            selectinload(Need.skill),
-            selectinload(Need.event).selectinload(Event.home),
-            selectinload(Occurrence.room),
+            # Many-to-one: joined into the one query (the list is read on every visit).
+            joinedload(Need.skill),
+            joinedload(Need.event).joinedload(Event.home),
+            joinedload(Occurrence.room),
         )
         .order_by(Occurrence.starts_at, Need.id)
         .limit(MAX_ITEMS)
@@ -158,7 +159,7 @@ def _post_rows(filters: Filters, first: date, last: date) -> list[Post]:
             Post.ends_on >= first,
             Post.starts_on <= last,
         )
-        .options(selectinload(Post.home), selectinload(Post.skill_counts))
+        .options(joinedload(Post.home), selectinload(Post.skill_counts))
         .order_by(Post.starts_on, Post.id)
         .limit(MAX_ITEMS)
     )

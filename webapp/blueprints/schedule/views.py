@@ -37,6 +37,11 @@ def _volunteer():
     return volunteer
 
 
+# A weekly tutor has a whole term of dates: the page shows the next ones, "show all" the rest
+# (the calendar feed carries them all).
+UPCOMING_SHOWN = 10
+
+
 def _page(status: int = 200, error: SignupError | None = None):
     volunteer = _volunteer()
     entries = commitments([volunteer.id])  # every date: the schedule and the hours read them
@@ -47,7 +52,8 @@ def _page(status: int = 200, error: SignupError | None = None):
     return render_template(
         "schedule/index.html",
         volunteer=volunteer,
-        upcoming=upcoming,
+        upcoming=upcoming if request.args.get("all") == "1" else upcoming[:UPCOMING_SHOWN],
+        upcoming_total=len(upcoming),
         past=past,
         waitlisted=services.waitlisted(volunteer),
         position=signups.waitlist_position,
