@@ -214,6 +214,17 @@ def volunteer_client(app):
 
 
 @pytest.fixture
+def english_request(request):
+    """Rule messages are translated, which needs a request: tests with `app` get one, in English."""
+    if "app" in request.fixturenames:
+        app = request.getfixturevalue("app")
+        with app.test_request_context(headers={"Accept-Language": "en"}):
+            yield
+    else:
+        yield
+
+
+@pytest.fixture
 def count_statements(app):
     """count_statements(request) -> how many SQL statements the call ran (N+1 guards)."""
 

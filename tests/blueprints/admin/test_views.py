@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from tests import factories
 from webapp import audit
-from webapp.blueprints.volunteers.services import set_vetting
+from webapp.blueprints.volunteers.vetting import set_vetting
 from webapp.extensions import db
 from webapp.models import AuditLog, User
 

@@ -37,14 +37,7 @@ def committed():
 
 
 @pytest.fixture(autouse=True)
-def request_context(request):
-    """Services translate their messages, which needs a request (for the locale).
-
-    Pure tests (no `app` fixture) get nothing, and so no database set-up and clean-up either.
-    """
-    if "app" not in request.fixturenames:
-        yield
-        return
-    app = request.getfixturevalue("app")
-    with app.test_request_context("/", headers={"Accept-Language": "en"}):
-        yield
+def request_context(english_request):
+    """Services translate their messages, which needs a request (for the locale): every homes test
+    with `app` gets one (tests/conftest.py); pure tests get nothing, and no database set-up."""
+    yield

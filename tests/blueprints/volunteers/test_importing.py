@@ -25,14 +25,7 @@ from webapp.models import Volunteer, VolunteerDateRange
 HEADER = "name,kind,phone,email,skills,available_from,available_to\n"
 
 
-@pytest.fixture(autouse=True)
-def request_context(request):
-    if "app" in request.fixturenames:
-        app = request.getfixturevalue("app")
-        with app.test_request_context(headers={"Accept-Language": "en"}):
-            yield
-    else:
-        yield
+pytestmark = pytest.mark.usefixtures("english_request")
 
 
 def xlsx_bytes(rows: list[list]) -> bytes:

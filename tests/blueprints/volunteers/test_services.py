@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from tests import factories
 from webapp import clock
-from webapp.blueprints.volunteers import pairing, services, teams
+from webapp.blueprints.volunteers import availability, pairing, services, teams
 from webapp.blueprints.volunteers.services import RuleError, VolunteerFilters
 from webapp.extensions import db
 from webapp.models import AuditLog, Volunteer
@@ -19,186 +19,16 @@ from webapp.models import AuditLog, Volunteer
 TODAY = date(2026, 6, 1)
 
 
-@pytest.fixture(autouse=True)
-def request_context(request):
-    """Messages are translated, which needs a request; tests with `app` get one, in English."""
-    if "app" in request.fixturenames:
-        app = request.getfixturevalue("app")
-        with app.test_request_context(headers={"Accept-Language": "en"}):
-            yield
-    else:
-        yield
+pytestmark = pytest.mark.usefixtures("english_request")
 
 
 # --- Pure checks (property tests) ---------------------------------------------------------------
-
-
-@given(st.integers(0, 24 * 60), st.integers(0, 24 * 60))
-def test_time_range_is_accepted_exactly_inside_the_day_with_end_after_start(_app, start, end):
-    with _app.test_request_context(headers={"Accept-Language": "en"}):
-        reason = services.check_time_range(start, end)
-    accepted = services.DAY_START <= start < end <= services.DAY_END
-    assert (reason is None) == accepted
-
-
-ranges = st.lists(
-    st.tuples(st.integers(0, 100), st.integers(1, 20)).map(lambda t: (t[0], t[0] + t[1])),
-    max_size=6,
-)
-
-
-@given(ranges, st.integers(0, 100), st.integers(1, 20))
-def test_overlap_finder_agrees_with_a_minute_by_minute_check(existing, start, length):
-    end = start + length
-    clash = services.overlapping(existing, start, end)
-    brute = [r for r in existing if set(range(*r)) & set(range(start, end))]
-    assert (clash is not None) == bool(brute)
-    if clash is not None:
-        assert clash in brute
-
-
-def test_default_expiry_is_two_years_and_handles_29_february():
-    assert services.default_expiry(date(2026, 3, 5)) == date(2028, 3, 5)
-    assert services.default_expiry(date(2024, 2, 29)) == date(2026, 2, 28)
 
 
 def test_phone_numbers_are_normalised():
     assert services.normalise_phone("+86 139-1234-5678") == "13912345678"
     assert services.normalise_phone("8613912345678") == "13912345678"
     assert services.normalise_phone("") is None
-
-
-# --- Availability -------------------------------------------------------------------------------
-
-
-def test_weekly_slot_outside_the_day_is_refused(app):
-    volunteer = factories.volunteer()
-    with pytest.raises(RuleError) as error:
-        services.add_weekly_slot(volunteer, 0, 5 * 60, 8 * 60)
-    assert error.value.field == "start"
-    with pytest.raises(RuleError) as error:
-        services.add_weekly_slot(volunteer, 0, 20 * 60, 22 * 60 + 30)
-    assert "22:00" in error.value.message
-
-
-def test_weekly_slot_must_end_after_it_starts(app):
-    volunteer = factories.volunteer()
-    with pytest.raises(RuleError) as error:
-        services.add_weekly_slot(volunteer, 2, 10 * 60, 10 * 60)
-    assert error.value.field == "end"
-
-
-def test_overlapping_weekly_slots_on_the_same_day_are_refused_but_other_days_are_fine(app):
-    volunteer = factories.volunteer()
-    services.add_weekly_slot(volunteer, 1, 16 * 60, 18 * 60)
-    with pytest.raises(RuleError) as error:
-        services.add_weekly_slot(volunteer, 1, 17 * 60, 19 * 60)
-    assert "16:00" in error.value.message
-    services.add_weekly_slot(volunteer, 1, 18 * 60, 19 * 60)  # touching is not overlapping
-    services.add_weekly_slot(volunteer, 2, 17 * 60, 19 * 60)
-    assert len(volunteer.weekly_availability) == 3
-
-
-def test_date_ranges_of_the_same_kind_may_not_overlap_but_away_may_lie_inside_available(app):
-    volunteer = factories.volunteer()
-    services.add_date_range(volunteer, "available", date(2026, 7, 1), date(2026, 8, 15))
-    services.add_date_range(volunteer, "away", date(2026, 7, 10), date(2026, 7, 12))
-    with pytest.raises(RuleError):
-        services.add_date_range(volunteer, "available", date(2026, 8, 15), date(2026, 8, 20))
-    with pytest.raises(RuleError) as error:
-        services.add_date_range(volunteer, "away", date(2026, 7, 5), date(2026, 7, 1))
-    assert error.value.field == "ends_on"
-
-
-# --- Vetting ------------------------------------------------------------------------------------
-
-
-def test_clearing_defaults_the_expiry_to_two_years_and_is_audited(app):
-    coordinator = factories.user(roles=["coordinator"])
-    volunteer = factories.volunteer(cleared=False)
-    services.set_vetting(
-        volunteer,
-        status="cleared",
-        cleared_on=date(2026, 5, 1),
-        expires_on=None,
-        note="无犯罪记录证明",
-        actor=coordinator,
-        today=TODAY,
-    )
-    db.session.commit()
-    assert volunteer.expires_on == date(2028, 5, 1)
-    assert volunteer.checked_by_id == coordinator.id
-    entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "volunteer.vetting"))
-    assert entry.before["status"] == "none"
-    assert entry.after["status"] == "cleared"
-    assert entry.actor_id == coordinator.id
-
-
-def test_only_coordinators_may_change_vetting(app):
-    from werkzeug.exceptions import Forbidden
-
-    volunteer_user = factories.user(roles=["volunteer"])
-    volunteer = factories.volunteer(user=volunteer_user, cleared=False)
-    with pytest.raises(Forbidden):
-        services.set_vetting(
-            volunteer,
-            status="cleared",
-            cleared_on=None,
-            expires_on=None,
-            note="",
-            actor=volunteer_user,
-        )
-
-
-def test_an_expired_clearance_does_not_count_as_cleared(app):
-    volunteer = factories.volunteer(cleared=False)
-    volunteer.vetting_status = "cleared"
-    volunteer.cleared_on = TODAY - timedelta(days=800)
-    volunteer.expires_on = TODAY - timedelta(days=70)
-    db.session.commit()
-    assert not volunteer.is_cleared(TODAY)
-    cleared = services.search_volunteers(VolunteerFilters(vetting="cleared"), today=TODAY)
-    expired = services.search_volunteers(VolunteerFilters(vetting="expired"), today=TODAY)
-    assert volunteer not in cleared.items
-    assert volunteer in expired.items
-
-
-def test_clearance_dates_are_checked(app):
-    coordinator = factories.user(roles=["coordinator"])
-    volunteer = factories.volunteer(cleared=False)
-    with pytest.raises(RuleError) as error:
-        services.set_vetting(
-            volunteer,
-            status="cleared",
-            cleared_on=date(2026, 5, 1),
-            expires_on=date(2026, 4, 1),
-            note="",
-            actor=coordinator,
-            today=TODAY,
-        )
-    assert error.value.field == "expires_on"
-    with pytest.raises(RuleError) as error:
-        services.set_vetting(
-            volunteer,
-            status="cleared",
-            cleared_on=TODAY + timedelta(days=1),
-            expires_on=None,
-            note="",
-            actor=coordinator,
-            today=TODAY,
-        )
-    assert error.value.field == "cleared_on"
-
-
-def test_expiring_list_holds_clearances_ending_within_30_days_only(app):
-    soon = factories.volunteer(name="快到期")
-    soon.expires_on = TODAY + timedelta(days=12)
-    later = factories.volunteer(name="还早")
-    later.expires_on = TODAY + timedelta(days=90)
-    lapsed = factories.volunteer(name="已过期")
-    lapsed.expires_on = TODAY - timedelta(days=1)
-    db.session.commit()
-    assert services.expiring_clearances(today=TODAY) == [soon]
 
 
 # --- Search -------------------------------------------------------------------------------------
@@ -235,12 +65,12 @@ def test_filters_by_kind_team_skill_and_count_cleared(app):
 
 def test_availability_filter_needs_a_covering_range_and_no_time_away(app):
     summer = factories.volunteer(name="暑期")
-    services.add_date_range(summer, "available", date(2026, 7, 1), date(2026, 8, 31))
+    availability.add_date_range(summer, "available", date(2026, 7, 1), date(2026, 8, 31))
     away = factories.volunteer(name="外出")
-    services.add_date_range(away, "available", date(2026, 7, 1), date(2026, 8, 31))
-    services.add_date_range(away, "away", date(2026, 7, 14), date(2026, 7, 16))
+    availability.add_date_range(away, "available", date(2026, 7, 1), date(2026, 8, 31))
+    availability.add_date_range(away, "away", date(2026, 7, 14), date(2026, 7, 16))
     weekly = factories.volunteer(name="每周")
-    services.add_weekly_slot(weekly, 0, 16 * 60, 18 * 60)
+    availability.add_weekly_slot(weekly, 0, 16 * 60, 18 * 60)
     factories.volunteer(name="没填")
     db.session.commit()
     filters = VolunteerFilters(available_from=date(2026, 7, 10), available_to=date(2026, 7, 20))

@@ -724,9 +724,9 @@ def test_volunteer_gets_403_on_every_coordinator_page(volunteer_client):
 def test_volunteer_cannot_remove_another_volunteers_dates_gets_404(volunteer_client):
     own_profile(volunteer_client)
     other = factories.volunteer()
-    from webapp.blueprints.volunteers import services
+    from webapp.blueprints.volunteers import availability
 
-    row = services.add_date_range(other, "away", date(2026, 7, 1), date(2026, 7, 2))
+    row = availability.add_date_range(other, "away", date(2026, 7, 1), date(2026, 7, 2))
     db.session.commit()
     response = volunteer_client.post(f"/volunteers/{other.id}/ranges/{row.id}/delete")
     assert response.status_code == 404

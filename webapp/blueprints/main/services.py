@@ -6,10 +6,8 @@ from sqlalchemy import func, select
 
 from webapp import clock
 from webapp.blueprints.volunteers.pairing import duty_statuses
-from webapp.blueprints.volunteers.services import (
-    cleared_condition,
-    expiring_clearances,
-)
+from webapp.blueprints.volunteers.services import cleared_condition
+from webapp.blueprints.volunteers.vetting import expiring_clearances
 from webapp.extensions import db
 from webapp.models import Home, Occurrence, Room, SwapOffer, Team, User, Volunteer
 from webapp.models.accounts import ADMIN, COORDINATOR, HOME_MANAGER, VOLUNTEER

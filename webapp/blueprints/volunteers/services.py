@@ -1,4 +1,5 @@
-"""Volunteer rules and queries: access, search, profiles, availability and vetting.
+"""Volunteer rules and queries: access, search and profiles (availability.py and vetting.py
+hold the rest).
 
 Services only flush; the request commits once. A broken rule raises RuleError with the field it
 belongs to, so that the view can re-render the form with the message (422) and save nothing.
@@ -9,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 
 from flask import abort
 from flask_babel import gettext as _
@@ -20,7 +21,6 @@ from webapp import audit, clock
 from webapp.extensions import db
 from webapp.inputs import SQL_INT_MAX, parse_date
 from webapp.models import (
-    AuditLog,
     Place,
     Skill,
     Team,
@@ -33,16 +33,11 @@ from webapp.models import (
 )
 from webapp.models.accounts import COORDINATOR
 from webapp.models.volunteers import (
-    DATE_RANGE_KINDS,
     VETTING_STATUSES,
     VOLUNTEER_KINDS,
 )
 
 PAGE_SIZE = 25
-DAY_START = 6 * 60  # 06:00
-DAY_END = 22 * 60  # 22:00
-CLEARANCE_YEARS = 2
-EXPIRING_WITHIN_DAYS = 30
 PHONE_RE = re.compile(r"^1\d{10}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SORTS = ("name", "kind", "vetting", "place", "updated")
@@ -456,210 +451,3 @@ def add_skill(code: str, name_zh: str, name_en: str) -> Skill:
     db.session.flush()
     audit.record("skill.create", "skill", skill.id, after={"code": code})
     return skill
-
-
-# --- Availability -------------------------------------------------------------------------------
-
-
-def check_time_range(start_minute: int, end_minute: int) -> str | None:
-    """The reason a weekly time range is not acceptable, or None."""
-    if start_minute < DAY_START or end_minute > DAY_END:
-        return _("Times must lie between 06:00 and 22:00.")
-    if end_minute <= start_minute:
-        return _("The end must be after the start.")
-    return None
-
-
-def overlapping(ranges: Iterable[tuple], start, end):
-    """The first (start, end) range that shares time with [start, end), or None (half-open)."""
-    for other in ranges:
-        if other[0] < end and start < other[1]:
-            return other
-    return None
-
-
-def minutes_label(minute: int) -> str:
-    return f"{minute // 60:02d}:{minute % 60:02d}"
-
-
-def add_weekly_slot(
-    volunteer: Volunteer, weekday: int, start_minute: int, end_minute: int
-) -> WeeklyAvailability:
-    if weekday not in range(7):
-        raise RuleError("weekday", _("Choose a day of the week."))
-    reason = check_time_range(start_minute, end_minute)
-    if reason:
-        raise RuleError("end" if end_minute <= start_minute else "start", reason)
-    same_day = [
-        (s.start_minute, s.end_minute)
-        for s in volunteer.weekly_availability
-        if s.weekday == weekday
-    ]
-    clash = overlapping(same_day, start_minute, end_minute)
-    if clash:
-        raise RuleError(
-            "start",
-            _(
-                "This overlaps %(start)s–%(end)s on the same day.",
-                start=minutes_label(clash[0]),
-                end=minutes_label(clash[1]),
-            ),
-        )
-    slot = WeeklyAvailability(weekday=weekday, start_minute=start_minute, end_minute=end_minute)
-    volunteer.weekly_availability.append(slot)
-    db.session.flush()
-    return slot
-
-
-def remove_weekly_slot(volunteer: Volunteer, slot_id: int) -> None:
-    slot = next((s for s in volunteer.weekly_availability if s.id == slot_id), None)
-    if slot is None:
-        abort(404)
-    volunteer.weekly_availability.remove(slot)
-    db.session.flush()
-
-
-def add_date_range(
-    volunteer: Volunteer, kind: str, starts_on: date, ends_on: date
-) -> VolunteerDateRange:
-    """Both ends inclusive. Ranges of the same kind may not overlap; "away" may lie inside an
-    "available" range (away for a week within the summer)."""
-    if kind not in DATE_RANGE_KINDS:
-        raise RuleError("kind", _("Choose available or away."))
-    if ends_on < starts_on:
-        raise RuleError("ends_on", _("The end must be on or after the start."))
-    same_kind = [
-        (r.starts_on, r.ends_on + timedelta(days=1))
-        for r in volunteer.date_ranges
-        if r.kind == kind
-    ]
-    clash = overlapping(same_kind, starts_on, ends_on + timedelta(days=1))
-    if clash:
-        raise RuleError(
-            "starts_on",
-            _(
-                "This overlaps the range %(start)s to %(end)s.",
-                start=clash[0].isoformat(),
-                end=(clash[1] - timedelta(days=1)).isoformat(),
-            ),
-        )
-    row = VolunteerDateRange(kind=kind, starts_on=starts_on, ends_on=ends_on)
-    volunteer.date_ranges.append(row)
-    db.session.flush()
-    return row
-
-
-def remove_date_range(volunteer: Volunteer, range_id: int) -> None:
-    row = next((r for r in volunteer.date_ranges if r.id == range_id), None)
-    if row is None:
-        abort(404)
-    volunteer.date_ranges.remove(row)
-    db.session.flush()
-
-
-def weekly_grid(volunteer: Volunteer) -> list[list[WeeklyAvailability]]:
-    """Seven columns (Monday first), each the day's ranges in order."""
-    grid: list[list[WeeklyAvailability]] = [[] for _ in range(7)]
-    for slot in sorted(volunteer.weekly_availability, key=lambda s: (s.weekday, s.start_minute)):
-        grid[slot.weekday].append(slot)
-    return grid
-
-
-# --- Vetting ------------------------------------------------------------------------------------
-
-
-def default_expiry(cleared_on: date) -> date:
-    try:
-        return cleared_on.replace(year=cleared_on.year + CLEARANCE_YEARS)
-    except ValueError:  # 29 February
-        return cleared_on.replace(year=cleared_on.year + CLEARANCE_YEARS, day=28)
-
-
-def set_vetting(
-    volunteer: Volunteer,
-    *,
-    status: str,
-    cleared_on: date | None,
-    expires_on: date | None,
-    note: str,
-    actor: User,
-    today: date | None = None,
-) -> None:
-    """Only coordinators change vetting; every change goes to the audit log."""
-    if not is_coordinator(actor):
-        abort(403)
-    today = today or clock.today()
-    if status not in VETTING_STATUSES:
-        raise RuleError("status", _("Choose a vetting status."))
-    if status in ("cleared", "expired"):
-        cleared_on = cleared_on or today
-        if cleared_on > today:
-            raise RuleError("cleared_on", _("The clearance date cannot be in the future."))
-        expires_on = expires_on or default_expiry(cleared_on)
-        if expires_on <= cleared_on:
-            raise RuleError("expires_on", _("The expiry must be after the clearance date."))
-        if status == "cleared" and expires_on < today:
-            raise RuleError(
-                "expires_on", _("This clearance has already expired; choose “expired”.")
-            )
-    else:
-        cleared_on = expires_on = None
-    before = vetting_snapshot(volunteer)
-    volunteer.vetting_status = status
-    volunteer.cleared_on = cleared_on
-    volunteer.expires_on = expires_on
-    volunteer.checked_by_id = actor.id
-    volunteer.vetting_note = (note or "").strip()
-    db.session.flush()
-    audit.record(
-        "volunteer.vetting",
-        "volunteer",
-        volunteer.id,
-        before=before,
-        after=vetting_snapshot(volunteer),
-        actor_id=actor.id,
-    )
-
-
-def vetting_snapshot(volunteer: Volunteer) -> dict:
-    return {
-        "status": volunteer.vetting_status,
-        "cleared_on": volunteer.cleared_on.isoformat() if volunteer.cleared_on else None,
-        "expires_on": volunteer.expires_on.isoformat() if volunteer.expires_on else None,
-        "checked_by_id": volunteer.checked_by_id,
-        "note": volunteer.vetting_note,
-    }
-
-
-def expiring_clearances(
-    within_days: int = EXPIRING_WITHIN_DAYS, today: date | None = None
-) -> list[Volunteer]:
-    """Cleared volunteers whose clearance ends within the next `within_days` days."""
-    today = today or clock.today()
-    return list(
-        db.session.scalars(
-            select(Volunteer)
-            .where(
-                Volunteer.vetting_status == "cleared",
-                Volunteer.expires_on >= today,
-                Volunteer.expires_on <= today + timedelta(days=within_days),
-            )
-            .order_by(Volunteer.expires_on, *Volunteer.by_name())
-        )
-    )
-
-
-def vetting_history(volunteer: Volunteer, limit: int = 20) -> list[AuditLog]:
-    """The recorded vetting changes of one volunteer, newest first (coordinators only)."""
-    return list(
-        db.session.scalars(
-            select(AuditLog)
-            .where(
-                AuditLog.action == "volunteer.vetting",
-                AuditLog.object_type == "volunteer",
-                AuditLog.object_id == volunteer.id,
-            )
-            .order_by(AuditLog.created_at.desc(), AuditLog.id.desc())
-            .limit(limit)
-        )
-    )

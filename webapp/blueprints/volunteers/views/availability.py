@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import render_template, url_for
 from flask_login import current_user, login_required
 
-from webapp.blueprints.volunteers import services
+from webapp.blueprints.volunteers import availability, services
 from webapp.blueprints.volunteers.forms import (
     DateRangeForm,
     WeeklySlotForm,
@@ -26,7 +26,7 @@ def _weekly_response(volunteer, form, status=200):
     return render_template(
         "volunteers/_weekly.html",
         volunteer=volunteer,
-        grid=services.weekly_grid(volunteer),
+        grid=availability.weekly_grid(volunteer),
         slot_form=form,
     ), status
 
@@ -40,7 +40,7 @@ def add_weekly(volunteer_id: int):
         start = form.start.data.hour * 60 + form.start.data.minute
         end = form.end.data.hour * 60 + form.end.data.minute
         try:
-            services.add_weekly_slot(volunteer, form.weekday.data, start, end)
+            availability.add_weekly_slot(volunteer, form.weekday.data, start, end)
         except RuleError as error:
             form_error(form, error)
         else:
@@ -52,7 +52,7 @@ def add_weekly(volunteer_id: int):
 @login_required
 def remove_weekly(volunteer_id: int, slot_id: int):
     volunteer = services.visible_volunteer(volunteer_id, current_user)
-    services.remove_weekly_slot(volunteer, slot_id)
+    availability.remove_weekly_slot(volunteer, slot_id)
     return _weekly_response(volunteer, WeeklySlotForm(formdata=None))
 
 
@@ -71,7 +71,7 @@ def add_range(volunteer_id: int):
     form = DateRangeForm()
     if form.validate_on_submit():
         try:
-            services.add_date_range(
+            availability.add_date_range(
                 volunteer, form.kind.data, form.starts_on.data, form.ends_on.data
             )
         except RuleError as error:
@@ -85,5 +85,5 @@ def add_range(volunteer_id: int):
 @login_required
 def remove_range(volunteer_id: int, range_id: int):
     volunteer = services.visible_volunteer(volunteer_id, current_user)
-    services.remove_date_range(volunteer, range_id)
+    availability.remove_date_range(volunteer, range_id)
     return _ranges_response(volunteer, DateRangeForm(formdata=None))

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from webapp import clock
 from webapp.blueprints.auth import invitations
 from webapp.blueprints.auth.services import AccountError
-from webapp.blueprints.volunteers import exporting, pairing, services
+from webapp.blueprints.volunteers import availability, exporting, pairing, services, vetting
 from webapp.blueprints.volunteers.forms import (
     DateRangeForm,
     ProfileForm,
@@ -145,13 +145,13 @@ def detail_page(
         volunteer=volunteer,
         invitation=invitations.open_invitation_of(volunteer) if coordinator else None,
         invite_link=invite_link,
-        grid=services.weekly_grid(volunteer),
+        grid=availability.weekly_grid(volunteer),
         slot_form=slot_form or WeeklySlotForm(formdata=None),
         range_form=range_form or DateRangeForm(formdata=None),
         teams=services.team_names_for([volunteer.id]).get(volunteer.id, ""),
         pairings=pairing.pairings_of(volunteer),
         is_coordinator=coordinator,
-        history=services.vetting_history(volunteer) if coordinator else [],
+        history=vetting.vetting_history(volunteer) if coordinator else [],
     ), status
 
 

@@ -13,6 +13,11 @@ from webapp.blueprints.volunteers.forms import (
     VettingForm,
 )
 from webapp.blueprints.volunteers.services import RuleError
+from webapp.blueprints.volunteers.vetting import (
+    EXPIRING_WITHIN_DAYS,
+    expiring_clearances,
+    set_vetting,
+)
 from webapp.blueprints.volunteers.views import bp
 from webapp.blueprints.volunteers.views.common import form_error
 from webapp.extensions import db
@@ -38,7 +43,7 @@ def vetting(volunteer_id: int):
     )
     if form.validate_on_submit():
         try:
-            services.set_vetting(
+            set_vetting(
                 volunteer,
                 status=form.status.data,
                 cleared_on=form.cleared_on.data,
@@ -60,8 +65,8 @@ def vetting(volunteer_id: int):
 def expiring():
     return render_template(
         "volunteers/expiring.html",
-        volunteers=services.expiring_clearances(),
-        days=services.EXPIRING_WITHIN_DAYS,
+        volunteers=expiring_clearances(),
+        days=EXPIRING_WITHIN_DAYS,
         today=clock.today(),
     )
 
