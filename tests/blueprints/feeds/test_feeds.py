@@ -10,7 +10,7 @@ from sqlalchemy import select
 from tests import factories
 from tests.blueprints.feeds.helpers import feed_token, parse_both
 from tests.conftest import AuthActions
-from webapp.blueprints.homes import booking as booking_service
+from webapp.blueprints.homes import booking_changes
 from webapp.clock import CHINA, today
 from webapp.extensions import db
 from webapp.models import Assignment, Occurrence
@@ -90,7 +90,7 @@ def test_a_change_raises_sequence_and_a_cancelled_date_stays_cancelled(app, sign
     before = app.test_client().get(url)
     manager = factories.user(roles=("admin",))
     with app.test_request_context("/"):
-        booking_service.cancel(db.session.get(Occurrence, occurrence.id), manager, "下雨")
+        booking_changes.cancel(db.session.get(Occurrence, occurrence.id), manager, "下雨")
         db.session.commit()
     after = app.test_client().get(url)
     assert after.headers["ETag"] != before.headers["ETag"]

@@ -1,10 +1,16 @@
-"""Dates and times for homes tests: always in the future, in Asia/Shanghai."""
+"""Helpers for homes tests: dates and times (always in the future, in Asia/Shanghai) and bookings."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+import pytest
+from sqlalchemy import func, select
+
+from webapp.blueprints.homes import booking
+from webapp.blueprints.homes.booking import BookingError, BookingRequest
 from webapp.clock import CHINA, today
+from webapp.extensions import db
 
 SHANGHAI = CHINA
 
@@ -33,3 +39,20 @@ def booking_form(room_id: int, day: date, start: str, end: str, **extra) -> dict
     }
     data.update({k: v for k, v in extra.items()})
     return data
+
+
+def request_for(room, day, start=16 * 60, end=17 * 60, **fields) -> BookingRequest:
+    fields.setdefault("title", "数学辅导")
+    fields.setdefault("kind", "tutoring")
+    fields.setdefault("capacity", 5)
+    return BookingRequest(room=room, first_date=day, start_minute=start, end_minute=end, **fields)
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def refused(committed, *args) -> BookingError:
+    with pytest.raises(BookingError) as info:
+        committed(booking.book, *args)
+    return info.value

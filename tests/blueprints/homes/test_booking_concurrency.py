@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from tests import factories
 from tests.blueprints.homes.helpers import at, next_monday
-from webapp.blueprints.homes import booking
+from webapp.blueprints.homes import booking, booking_changes
 from webapp.blueprints.homes.booking import BookingError, BookingRequest
 from webapp.extensions import db
 from webapp.models import Occurrence, Room, User
@@ -86,7 +86,7 @@ class Approve:
         return db.session.get(Occurrence, self.ids[i]), db.session.get(User, self.user_id)
 
     def act(self, prepared):
-        booking.approve(*prepared)
+        booking_changes.approve(*prepared)
 
 
 def _confirmed() -> int:

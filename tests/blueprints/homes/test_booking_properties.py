@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 
 from tests import factories
 from tests.blueprints.homes.helpers import next_monday
-from webapp.blueprints.homes import booking
+from webapp.blueprints.homes import booking, booking_changes
 from webapp.blueprints.homes.booking import BookingError, BookingRequest
 from webapp.extensions import db
 from webapp.models import Event, Occurrence
@@ -78,7 +78,7 @@ def test_random_bookings_approvals_and_moves_never_overlap_in_one_room(
     requested = list(db.session.scalars(select(Occurrence).where(Occurrence.status == "requested")))
     rnd.shuffle(requested)
     for occurrence in requested:
-        _attempt(booking.approve, occurrence, manager)
+        _attempt(booking_changes.approve, occurrence, manager)
 
     everything = list(db.session.scalars(select(Occurrence).order_by(Occurrence.id)))
     for index, offset, start_q, length_q in moved:
@@ -86,7 +86,7 @@ def test_random_bookings_approvals_and_moves_never_overlap_in_one_room(
             target = everything[index % len(everything)]
             start = start_q * 15
             _attempt(
-                booking.move,
+                booking_changes.move,
                 target,
                 monday + timedelta(days=offset),
                 start,

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from tests import factories
 from tests.blueprints.homes.helpers import at, next_monday
-from webapp.blueprints.homes import booking, services
+from webapp.blueprints.homes import booking, booking_changes, services
 from webapp.blueprints.homes.booking import BookingRequest, NeedSpec
 from webapp.extensions import db
 
@@ -22,7 +22,7 @@ def test_needs_between_lists_each_need_of_each_confirmed_occurrence(home, manage
         needs=[NeedSpec(skill.id, 1, 2, True)],
     )
     event = committed(booking.book, req, manager)
-    committed(booking.cancel, event.occurrences[1], manager)
+    committed(booking_changes.cancel, event.occurrences[1], manager)
     rows = services.needs_between(
         at(next_monday(), "00:00"), at(next_monday() + timedelta(days=30), "00:00")
     )

@@ -187,7 +187,7 @@ def test_the_dashboard_points_at_the_next_commitment_and_the_schedule(app):
 def test_volunteers_on_a_date_are_told_when_it_is_cancelled_or_moved(app):
     from sqlalchemy import select
 
-    from webapp.blueprints.homes import booking
+    from webapp.blueprints.homes import booking_changes
     from webapp.models import Occurrence, OutboxMessage
 
     need, occurrence = factories.open_need(title="绘本阅读会")
@@ -197,8 +197,8 @@ def test_volunteers_on_a_date_are_told_when_it_is_cancelled_or_moved(app):
     with app.test_request_context("/", headers={"Accept-Language": "en"}):
         item = db.session.get(Occurrence, occurrence.id)
         local = item.starts_at.astimezone(CHINA)
-        booking.move(item, local.date() + timedelta(days=1), 10 * 60, 11 * 60, admin)
-        booking.cancel(item, admin, "下雨")
+        booking_changes.move(item, local.date() + timedelta(days=1), 10 * 60, 11 * 60, admin)
+        booking_changes.cancel(item, admin, "下雨")
         db.session.commit()
     subjects = [
         m.subject

@@ -14,13 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from webapp.blueprints.homes import availability as av
 from webapp.blueprints.homes.notify import notify
 from webapp.blueprints.homes.recurrence import MAX_OCCURRENCES, RecurrenceError, expand
-from webapp.blueprints.schedule.changes import committed_to, tell_cancelled, tell_moved
 from webapp.extensions import db
 from webapp.locking import serialise_writers
 from webapp.models import CallSlot, Event, Home, Need, Occurrence, Room, User
@@ -291,7 +290,7 @@ def book(req: BookingRequest, actor: User) -> Event:
             ends_at=av.to_utc(home, day, req.end_minute),
             status=status,
         )
-        _add_call_slots(occurrence, event.slot_minutes)
+        add_call_slots(occurrence, event.slot_minutes)
         event.occurrences.append(occurrence)
 
     def on_clash() -> BookingError:
@@ -363,7 +362,7 @@ def update_details(
         occurrence.sequence += 1
     db.session.flush()
     if active:
-        _tell_organiser(
+        tell_organiser(
             active[0],
             actor,
             _("Booking changed: %(title)s", title=event.title),
@@ -375,7 +374,7 @@ def update_details(
     return event
 
 
-def _add_call_slots(occurrence: Occurrence, slot_minutes: int | None) -> None:
+def add_call_slots(occurrence: Occurrence, slot_minutes: int | None) -> None:
     occurrence.call_slots = []
     if not slot_minutes:
         return
@@ -385,189 +384,6 @@ def _add_call_slots(occurrence: Occurrence, slot_minutes: int | None) -> None:
             CallSlot(starts_at=start, ends_at=start + timedelta(minutes=slot_minutes))
         )
         start += timedelta(minutes=slot_minutes)
-
-
-# --- approval ---------------------------------------------------------------------------------
-
-
-def _set_status(occurrence: Occurrence, expected: str, new: str) -> bool:
-    """Conditional update: only one of two racing decisions finds the expected status."""
-    result = db.session.execute(
-        update(Occurrence)
-        .where(Occurrence.id == occurrence.id, Occurrence.status == expected)
-        .values(status=new, sequence=Occurrence.sequence + 1, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
-
-
-def _already_decided(occurrence: Occurrence) -> BookingError:
-    db.session.refresh(occurrence)
-    return BookingError(
-        _(
-            "This booking is no longer waiting for approval (it is now %(status)s).",
-            status=status_label(occurrence.status),
-        ),
-        status=409,
-    )
-
-
-def approve(occurrence: Occurrence, actor: User) -> Occurrence:
-    """Confirm a requested booking after checking again that the room is still free."""
-    serialise_writers()
-    if occurrence.status != "requested":
-        raise _already_decided(occurrence)
-    home = occurrence.room.home
-    start, end = av.to_local(home, occurrence.starts_at), av.to_local(home, occurrence.ends_at)
-    problems = date_problems(
-        occurrence.room,
-        [start.date()],
-        start.hour * 60 + start.minute,
-        end.hour * 60 + end.minute if end.date() == start.date() else 24 * 60,
-        exclude_id=occurrence.id,
-    )
-    if problems:
-        raise BookingError(problems[0].reason, status=409, problems=problems)
-
-    def on_clash() -> BookingError:
-        found = find_clashes(
-            occurrence.room_id, occurrence.starts_at, occurrence.ends_at, occurrence.id
-        )
-        if found:
-            return BookingError(clash_message(found[0]), status=409)
-        return BookingError(_("This room was just booked by someone else."), status=409)
-
-    with clash_guard(on_clash):
-        changed = _set_status(occurrence, "requested", "confirmed")
-    if not changed:
-        raise _already_decided(occurrence)
-    db.session.refresh(occurrence)
-    _tell_organiser(
-        occurrence,
-        actor,
-        _("Booking approved: %(title)s", title=occurrence.event.title),
-        _("Your booking was approved: %(booking)s.", booking=describe(occurrence)),
-    )
-    return occurrence
-
-
-def decline(occurrence: Occurrence, actor: User, reason: str = "") -> Occurrence:
-    serialise_writers()
-    if not _set_status(occurrence, "requested", "declined"):
-        raise _already_decided(occurrence)
-    db.session.refresh(occurrence)
-    occurrence.note = reason[:200]
-    _tell_organiser(
-        occurrence,
-        actor,
-        _("Booking declined: %(title)s", title=occurrence.event.title),
-        _(
-            "Your booking was declined: %(booking)s. %(reason)s",
-            booking=describe(occurrence),
-            reason=reason,
-        ),
-    )
-    return occurrence
-
-
-# --- cancelling and moving --------------------------------------------------------------------
-
-
-def cancel(occurrence: Occurrence, actor: User, reason: str = "") -> Occurrence:
-    if occurrence.status not in ACTIVE_STATUSES:
-        raise BookingError(_("This booking is already cancelled or declined."), status=409)
-    volunteers = committed_to(occurrence)
-    occurrence.status = "cancelled"
-    occurrence.sequence += 1
-    occurrence.note = reason[:200]
-    _tell_organiser(
-        occurrence,
-        actor,
-        _("Booking cancelled: %(title)s", title=occurrence.event.title),
-        _(
-            "This booking was cancelled: %(booking)s. %(reason)s",
-            booking=describe(occurrence),
-            reason=reason,
-        ),
-    )
-    tell_cancelled(occurrence, volunteers, reason)
-    db.session.flush()
-    return occurrence
-
-
-def cancel_series(event: Event, actor: User, reason: str = "") -> list[Occurrence]:
-    """Cancel every date of the series that has not started yet."""
-    now = utcnow()
-    cancelled = []
-    for occurrence in event.occurrences:
-        if occurrence.status in ACTIVE_STATUSES and occurrence.starts_at >= now:
-            tell_cancelled(occurrence, committed_to(occurrence), reason)
-            occurrence.status = "cancelled"
-            occurrence.sequence += 1
-            occurrence.note = reason[:200]
-            cancelled.append(occurrence)
-    if cancelled and event.organiser and event.organiser.id != actor.id:
-        notify(
-            event.organiser,
-            _("Series cancelled: %(title)s", title=event.title),
-            _(
-                "%(count)s dates of “%(title)s” were cancelled. %(reason)s",
-                count=len(cancelled),
-                title=event.title,
-                reason=reason,
-            ),
-            "event",
-            event.id,
-        )
-    db.session.flush()
-    return cancelled
-
-
-def move(
-    occurrence: Occurrence,
-    day: date,
-    start_minute: int,
-    end_minute: int,
-    actor: User,
-    correcting: bool = False,
-) -> Occurrence:
-    """Move one date of a series (or a one-off) to another time; the rest stays."""
-    if occurrence.status not in ACTIVE_STATUSES:
-        raise BookingError(_("A cancelled or declined booking cannot be moved."), status=409)
-    room = occurrence.room
-    home = room.home
-    check_times(home, day, start_minute, end_minute, actor, correcting)
-    serialise_writers()
-    volunteers = committed_to(occurrence)
-    problems = date_problems(room, [day], start_minute, end_minute, exclude_id=occurrence.id)
-    if problems:
-        raise BookingError(problems[0].reason, status=409, problems=problems)
-
-    def on_clash() -> BookingError:
-        found = date_problems(room, [day], start_minute, end_minute, exclude_id=occurrence.id)
-        reason = found[0].reason if found else _("This room was just booked by someone else.")
-        return BookingError(reason, status=409, problems=found)
-
-    slot_minutes = occurrence.event.slot_minutes
-    new_start, new_end = av.to_utc(home, day, start_minute), av.to_utc(home, day, end_minute)
-    same_length = new_end - new_start == occurrence.ends_at - occurrence.starts_at
-    shift = new_start - occurrence.starts_at
-    with clash_guard(on_clash):
-        occurrence.starts_at, occurrence.ends_at = new_start, new_end
-        occurrence.sequence += 1
-        if same_length:  # children keep their turns, at the new time
-            for slot in occurrence.call_slots:
-                slot.starts_at, slot.ends_at = slot.starts_at + shift, slot.ends_at + shift
-        else:
-            _add_call_slots(occurrence, slot_minutes)
-    _tell_organiser(
-        occurrence,
-        actor,
-        _("Booking moved: %(title)s", title=occurrence.event.title),
-        _("This booking was moved: %(booking)s.", booking=describe(occurrence)),
-    )
-    tell_moved(occurrence, volunteers)
-    return occurrence
 
 
 def affected_occurrences(
@@ -592,7 +408,7 @@ def affected_occurrences(
     return list(db.session.scalars(query))
 
 
-def _tell_organiser(occurrence: Occurrence, actor: User, subject: str, body: str) -> None:
+def tell_organiser(occurrence: Occurrence, actor: User, subject: str, body: str) -> None:
     organiser = occurrence.event.organiser
     if organiser is not None and organiser.id != actor.id:
         notify(organiser, subject, body, "occurrence", occurrence.id)

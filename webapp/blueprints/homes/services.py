@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from webapp import audit
 from webapp.blueprints.homes import availability as av
-from webapp.blueprints.homes import booking
+from webapp.blueprints.homes import booking, booking_changes
 from webapp.blueprints.homes.booking import BookingError
 from webapp.extensions import db
 from webapp.models import (
@@ -289,7 +289,7 @@ def add_closure(
         reason=closure.reason,
     )
     for occurrence in affected:
-        booking.cancel(occurrence, actor, text)
+        booking_changes.cancel(occurrence, actor, text)
     db.session.flush()
     audit.record(
         "closure.add",
@@ -344,7 +344,7 @@ def update_room(
     room.bookable = bookable
     room.requires_approval = requires_approval
     for occurrence in affected:
-        booking.cancel(occurrence, actor, _("%(room)s is closed.", room=room.name))
+        booking_changes.cancel(occurrence, actor, _("%(room)s is closed.", room=room.name))
     db.session.flush()
     audit.record(
         "room.update",

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from webapp.blueprints.homes import availability as av
-from webapp.blueprints.homes import booking, services
+from webapp.blueprints.homes import booking, booking_changes, services
 from webapp.blueprints.homes.booking import BookingError, BookingRequest, NeedSpec
 from webapp.blueprints.homes.forms import (
     BookingForm,
@@ -260,7 +260,7 @@ def move(home_id: int, occurrence_id: int):
     if not form.validate_on_submit():
         return _occurrence_page(home, item, form, 422)
     try:
-        booking.move(
+        booking_changes.move(
             item,
             form.date.data,
             minutes_of(form.start.data),
@@ -287,7 +287,7 @@ def cancel(home_id: int, occurrence_id: int):
     form = ReasonForm()
     form.validate_on_submit()
     try:
-        booking.cancel(item, current_user, form.reason.data or "")
+        booking_changes.cancel(item, current_user, form.reason.data or "")
     except BookingError as error:
         _refuse(error)
     flash(_("Booking cancelled."), "success")
@@ -301,7 +301,7 @@ def cancel_series(home_id: int, occurrence_id: int):
     item = services.occurrence_of(home, occurrence_id)
     form = ReasonForm()
     form.validate_on_submit()
-    cancelled = booking.cancel_series(item.event, current_user, form.reason.data or "")
+    cancelled = booking_changes.cancel_series(item.event, current_user, form.reason.data or "")
     flash(_("%(count)s dates cancelled.", count=len(cancelled)), "success")
     return _back_to(home, item)
 
@@ -313,7 +313,7 @@ def approve(home_id: int, occurrence_id: int):
     _require_manager(home)
     item = services.occurrence_of(home, occurrence_id)
     try:
-        booking.approve(item, current_user)
+        booking_changes.approve(item, current_user)
     except BookingError as error:
         _refuse(error)
     flash(_("Booking approved."), "success")
@@ -333,7 +333,7 @@ def decline(home_id: int, occurrence_id: int):
     form = ReasonForm()
     form.validate_on_submit()
     try:
-        booking.decline(item, current_user, form.reason.data or "")
+        booking_changes.decline(item, current_user, form.reason.data or "")
     except BookingError as error:
         _refuse(error)
     flash(_("Booking declined."), "success")
