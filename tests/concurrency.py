@@ -55,3 +55,36 @@ def race(
         thread.join(timeout=60)
     db.session.expire_all()
     return statuses
+
+
+def race_service_calls(app: Flask, work, n: int, refused: type[Exception], outcome) -> list:
+    """n threads call a service at the same moment, each in its own app context (its own session
+    and connection, like a request): work.prepare(i) loads what the call needs, the threads meet
+    at a barrier, then work.act(prepared) runs and commits. Each result is outcome(what act
+    returned), or (status, message) of the `refused` error it raised (rolled back)."""
+    barrier = threading.Barrier(n)
+    results: list = [None] * n
+
+    def run(i: int) -> None:
+        with app.test_request_context("/", headers={"Accept-Language": "en"}):
+            try:
+                prepared = work.prepare(i)
+                # Give the connection back: 20 threads share a pool of 15 while they wait.
+                db.session.commit()
+                barrier.wait(timeout=30)
+                try:
+                    value = work.act(prepared)
+                    db.session.commit()
+                    results[i] = outcome(value)
+                except refused as error:
+                    db.session.rollback()
+                    results[i] = (error.status, error.message)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=90)
+    return results

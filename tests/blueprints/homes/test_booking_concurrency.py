@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from tests import factories
 from tests.blueprints.homes.helpers import at, next_monday
+from tests.concurrency import race_service_calls
 from webapp.blueprints.homes import booking, booking_changes
 from webapp.blueprints.homes.booking import BookingError, BookingRequest
 from webapp.extensions import db
@@ -27,33 +28,8 @@ def _dialect(app) -> str:
 
 
 def _run_threads(app, work, n: int) -> list:
-    """Start n threads that meet at a barrier, then call work(i); return their outcomes."""
-    barrier = threading.Barrier(n)
-    results: list = [None] * n
-
-    def run(i: int) -> None:
-        with app.test_request_context("/", headers={"Accept-Language": "en"}):
-            try:
-                prepared = work.prepare(i)
-                # Give the connection back: 20 threads share a pool of 15 while they wait.
-                db.session.commit()
-                barrier.wait(timeout=30)
-                try:
-                    work.act(prepared)
-                    db.session.commit()
-                    results[i] = 200
-                except BookingError as error:
-                    db.session.rollback()
-                    results[i] = (error.status, error.message)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+    """n writers at once; each result is 200 or the refusal's (status, message)."""
+    return race_service_calls(app, work, n, BookingError, lambda _done: 200)
 
 
 class BookSameSlot:

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import factories
+from tests.concurrency import race_service_calls
 from tests.conftest import AuthActions
 from webapp.blueprints.opportunities import signups
 from webapp.extensions import db, limiter
@@ -21,31 +22,14 @@ THREADS = 20
 
 
 def _run(app, n: int, act) -> list:
-    barrier = threading.Barrier(n)
-    results: list = [None] * n
-
-    def run(i: int) -> None:
-        with app.test_request_context("/", headers={"Accept-Language": "en"}):
-            try:
-                prepared = act.prepare(i)
-                db.session.commit()  # give the connection back while waiting
-                barrier.wait(timeout=30)
-                try:
-                    outcome = act.act(prepared)
-                    db.session.commit()
-                    results[i] = "waitlisted" if outcome.waitlisted else "confirmed"
-                except signups.SignupError as error:
-                    db.session.rollback()
-                    results[i] = (error.status, error.message)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=90)
-    return results
+    """n sign-ups at once; each result is "confirmed", "waitlisted" or the refusal."""
+    return race_service_calls(
+        app,
+        act,
+        n,
+        signups.SignupError,
+        lambda done: "waitlisted" if done.waitlisted else "confirmed",
+    )
 
 
 class SignUpForNeed:
