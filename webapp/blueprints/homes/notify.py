@@ -1,4 +1,4 @@
-"""Writing to the notifications outbox (delivery is a later job's work)."""
+"""Writing to the notifications outbox (notifications/delivery.py sends it over SMTP)."""
 
 from __future__ import annotations
 
