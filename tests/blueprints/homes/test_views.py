@@ -420,6 +420,18 @@ def test_manager_adds_a_room(manager_client, managed):
     assert bad.status_code == 422
 
 
+def test_a_room_named_after_its_kind_does_not_say_it_twice(manager_client, managed):
+    for name in ("图书角", "二楼阅览室"):
+        response = manager_client.post(
+            f"/homes/{managed.id}/rooms",
+            data={"name": name, "kind": "library", "capacity": "15", "bookable": "y"},
+        )
+        assert response.status_code == 303
+    page = manager_client.get(f"/homes/{managed.id}", headers={"Accept-Language": "zh-CN"}).text
+    assert "<h3>图书角</h3>" in page
+    assert "<h3>二楼阅览室 <small>图书角</small></h3>" in page
+
+
 def test_home_overview_shows_rooms_timetable_and_pending_approvals(manager_client, managed):
     day = next_monday()
     factories.booking(managed.rooms[1], at(day, "10:00"), at(day, "11:00"), status="requested")
