@@ -184,26 +184,35 @@ def test_the_dashboard_points_at_the_next_commitment_and_the_schedule(app):
     assert "绘本阅读会" in page and 'href="/me/schedule"' in page
 
 
-def test_volunteers_on_a_date_are_told_when_it_is_cancelled_or_moved(app):
+def test_volunteers_on_a_date_are_told_when_it_is_cancelled_or_moved_in_their_language(app):
     from sqlalchemy import select
 
     from webapp.blueprints.homes import booking_changes
     from webapp.models import Occurrence, OutboxMessage
 
-    need, occurrence = factories.open_need(title="绘本阅读会")
-    volunteer = factories.volunteer_with_login()
-    factories.assignment(volunteer, need_id=need.id, occurrence_id=occurrence.id)
+    need, occurrence = factories.open_need(title="绘本阅读会", max_headcount=2)
+    chinese = factories.volunteer_with_login()
+    english = factories.volunteer_with_login()
+    english.user.locale = "en"
+    for volunteer in (chinese, english):
+        factories.assignment(volunteer, need_id=need.id, occurrence_id=occurrence.id)
     admin = factories.user(roles=("admin",))
+    # The admin works in English; each volunteer reads their own language.
     with app.test_request_context("/", headers={"Accept-Language": "en"}):
         item = db.session.get(Occurrence, occurrence.id)
         local = item.starts_at.astimezone(CHINA)
         booking_changes.move(item, local.date() + timedelta(days=1), 10 * 60, 11 * 60, admin)
         booking_changes.cancel(item, admin, "下雨")
         db.session.commit()
-    subjects = [
-        m.subject
-        for m in db.session.scalars(
-            select(OutboxMessage).where(OutboxMessage.to_address == volunteer.user.email)
+
+    def subjects(volunteer) -> list[str]:
+        return list(
+            db.session.scalars(
+                select(OutboxMessage.subject)
+                .where(OutboxMessage.to_address == volunteer.user.email)
+                .order_by(OutboxMessage.id)
+            )
         )
-    ]
-    assert subjects == ["Moved: 绘本阅读会", "Cancelled: 绘本阅读会"]
+
+    assert subjects(chinese) == ["时间变更：绘本阅读会", "已取消：绘本阅读会"]
+    assert subjects(english) == ["Moved: 绘本阅读会", "Cancelled: 绘本阅读会"]

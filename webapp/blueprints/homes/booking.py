@@ -9,6 +9,7 @@ step for every writer; the lock is released when the request commits or rolls ba
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -18,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from webapp.blueprints.homes import availability as av
-from webapp.blueprints.homes.notify import notify
+from webapp.blueprints.homes.notify import in_language_of, notify
 from webapp.blueprints.homes.recurrence import MAX_OCCURRENCES, RecurrenceError, expand
 from webapp.extensions import db
 from webapp.locking import serialise_writers
@@ -365,10 +366,12 @@ def update_details(
         tell_organiser(
             active[0],
             actor,
-            _("Booking changed: %(title)s", title=event.title),
-            _(
-                "The details of this booking were changed: %(booking)s.",
-                booking=describe(active[0]),
+            lambda: (
+                _("Booking changed: %(title)s", title=event.title),
+                _(
+                    "The details of this booking were changed: %(booking)s.",
+                    booking=describe(active[0]),
+                ),
             ),
         )
     return event
@@ -408,9 +411,15 @@ def affected_occurrences(
     return list(db.session.scalars(query))
 
 
-def tell_organiser(occurrence: Occurrence, actor: User, subject: str, body: str) -> None:
+def tell_organiser(
+    occurrence: Occurrence, actor: User, message: Callable[[], tuple[str, str]]
+) -> None:
+    """Tell the organiser (unless they made the change): message() gives (subject, body), composed
+    in the organiser's language."""
     organiser = occurrence.event.organiser
     if organiser is not None and organiser.id != actor.id:
+        with in_language_of(organiser):
+            subject, body = message()
         notify(organiser, subject, body, "occurrence", occurrence.id)
 
 

@@ -25,7 +25,7 @@ from webapp.blueprints.homes.booking import (
     status_label,
     tell_organiser,
 )
-from webapp.blueprints.homes.notify import notify
+from webapp.blueprints.homes.notify import in_language_of, notify
 from webapp.blueprints.schedule.changes import committed_to, tell_cancelled, tell_moved
 from webapp.extensions import db
 from webapp.locking import serialise_writers
@@ -91,8 +91,10 @@ def approve(occurrence: Occurrence, actor: User) -> Occurrence:
     tell_organiser(
         occurrence,
         actor,
-        _("Booking approved: %(title)s", title=occurrence.event.title),
-        _("Your booking was approved: %(booking)s.", booking=describe(occurrence)),
+        lambda: (
+            _("Booking approved: %(title)s", title=occurrence.event.title),
+            _("Your booking was approved: %(booking)s.", booking=describe(occurrence)),
+        ),
     )
     return occurrence
 
@@ -106,11 +108,13 @@ def decline(occurrence: Occurrence, actor: User, reason: str = "") -> Occurrence
     tell_organiser(
         occurrence,
         actor,
-        _("Booking declined: %(title)s", title=occurrence.event.title),
-        _(
-            "Your booking was declined: %(booking)s. %(reason)s",
-            booking=describe(occurrence),
-            reason=reason,
+        lambda: (
+            _("Booking declined: %(title)s", title=occurrence.event.title),
+            _(
+                "Your booking was declined: %(booking)s. %(reason)s",
+                booking=describe(occurrence),
+                reason=reason,
+            ),
         ),
     )
     return occurrence
@@ -129,11 +133,13 @@ def cancel(occurrence: Occurrence, actor: User, reason: str = "") -> Occurrence:
     tell_organiser(
         occurrence,
         actor,
-        _("Booking cancelled: %(title)s", title=occurrence.event.title),
-        _(
-            "This booking was cancelled: %(booking)s. %(reason)s",
-            booking=describe(occurrence),
-            reason=reason,
+        lambda: (
+            _("Booking cancelled: %(title)s", title=occurrence.event.title),
+            _(
+                "This booking was cancelled: %(booking)s. %(reason)s",
+                booking=describe(occurrence),
+                reason=reason,
+            ),
         ),
     )
     tell_cancelled(occurrence, volunteers, reason)
@@ -153,18 +159,19 @@ def cancel_series(event: Event, actor: User, reason: str = "") -> list[Occurrenc
             occurrence.note = reason[:200]
             cancelled.append(occurrence)
     if cancelled and event.organiser and event.organiser.id != actor.id:
-        notify(
-            event.organiser,
-            _("Series cancelled: %(title)s", title=event.title),
-            _(
-                "%(count)s dates of “%(title)s” were cancelled. %(reason)s",
-                count=len(cancelled),
-                title=event.title,
-                reason=reason,
-            ),
-            "event",
-            event.id,
-        )
+        with in_language_of(event.organiser):
+            notify(
+                event.organiser,
+                _("Series cancelled: %(title)s", title=event.title),
+                _(
+                    "%(count)s dates of “%(title)s” were cancelled. %(reason)s",
+                    count=len(cancelled),
+                    title=event.title,
+                    reason=reason,
+                ),
+                "event",
+                event.id,
+            )
     db.session.flush()
     return cancelled
 
@@ -209,8 +216,10 @@ def move(
     tell_organiser(
         occurrence,
         actor,
-        _("Booking moved: %(title)s", title=occurrence.event.title),
-        _("This booking was moved: %(booking)s.", booking=describe(occurrence)),
+        lambda: (
+            _("Booking moved: %(title)s", title=occurrence.event.title),
+            _("This booking was moved: %(booking)s.", booking=describe(occurrence)),
+        ),
     )
     tell_moved(occurrence, volunteers)
     return occurrence

@@ -1,9 +1,29 @@
-"""Writing to the notifications outbox (notifications/delivery.py sends it over SMTP)."""
+"""Writing to the notifications outbox (notifications/delivery.py sends it over SMTP).
+
+A message is written in its recipient's language, not in the language of whoever's request
+writes it: compose it inside `in_language_of(recipient)`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import current_app
+from flask_babel import force_locale
+
 from webapp.extensions import db
 from webapp.models import OutboxMessage, User
+
+
+@contextmanager
+def in_language_of(user: User | None) -> Iterator[None]:
+    """Translate in `user`'s language (their choice, else the default) within the block."""
+    if user is None:
+        yield
+        return
+    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        yield
 
 
 def notify(

@@ -15,13 +15,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app, has_request_context
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from webapp import clock
-from webapp.blueprints.homes.notify import notify
+from webapp.blueprints.homes.notify import in_language_of, notify
 from webapp.blueprints.schedule.commitments import Commitment, commitments
 from webapp.blueprints.volunteers.pairing import DutyStatus, duty_statuses
 from webapp.extensions import db
@@ -44,7 +43,7 @@ def _write_once(kind: str, key: str, volunteer: Volunteer, for_date: date, subje
         return False
     savepoint = db.session.begin_nested()
     try:
-        with force_locale(user.locale or "zh_CN"):
+        with in_language_of(user):
             message = notify(user, subject(), body(), "reminder", None)
         db.session.flush()
         db.session.add(

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 
 from webapp import audit
-from webapp.blueprints.homes.notify import notify
+from webapp.blueprints.homes.notify import in_language_of, notify
 from webapp.blueprints.opportunities.eligibility import Target, reasons_against
 from webapp.blueprints.opportunities.signups import (
     SignupError,
@@ -98,19 +98,20 @@ def offer(assignment: Assignment, contact: str, note: str = "") -> SwapOffer:
     )
     db.session.add(swap)
     db.session.flush()
-    notify(
-        colleague.user,
-        _("Can you take over? %(title)s", title=target.title),
-        _(
-            "%(name)s asks whether you can take over “%(title)s” (from %(start)s). Accept or decline on your schedule page. %(note)s",
-            name=assignment.volunteer.name,
-            title=target.title,
-            start=format_moment(target.intervals[0][0], target.tz),
-            note=swap.note,
-        ),
-        "swap",
-        swap.id,
-    )
+    with in_language_of(colleague.user):
+        notify(
+            colleague.user,
+            _("Can you take over? %(title)s", title=target.title),
+            _(
+                "%(name)s asks whether you can take over “%(title)s” (from %(start)s). Accept or decline on your schedule page. %(note)s",
+                name=assignment.volunteer.name,
+                title=target.title,
+                start=format_moment(target.intervals[0][0], target.tz),
+                note=swap.note,
+            ),
+            "swap",
+            swap.id,
+        )
     return swap
 
 
@@ -144,13 +145,17 @@ def _decide(swap: SwapOffer, status: str) -> None:
 
 def decline(swap: SwapOffer) -> SwapOffer:
     _decide(swap, "declined")
-    notify(
-        swap.from_volunteer.user,
-        _("Swap declined"),
-        _("%(name)s cannot take over; your assignment stays yours.", name=swap.to_volunteer.name),
-        "swap",
-        swap.id,
-    )
+    with in_language_of(swap.from_volunteer.user):
+        notify(
+            swap.from_volunteer.user,
+            _("Swap declined"),
+            _(
+                "%(name)s cannot take over; your assignment stays yours.",
+                name=swap.to_volunteer.name,
+            ),
+            "swap",
+            swap.id,
+        )
     return swap
 
 
@@ -222,31 +227,32 @@ def accept(swap: SwapOffer, actor: User) -> Assignment:
         assignment.id,
         after={"to_volunteer": colleague.id, "new_assignment": taken.id},
     )
-    start = format_moment(target.intervals[0][0], target.tz)
-    notify(
-        swap.from_volunteer.user,
-        _("Swap accepted: %(title)s", title=target.title),
-        _(
-            "%(name)s has taken over “%(title)s” (from %(start)s). It is no longer in your schedule.",
-            name=colleague.name,
-            title=target.title,
-            start=start,
-        ),
-        "swap",
-        swap.id,
-    )
-    notify(
-        colleague.user,
-        _("You took over: %(title)s", title=target.title),
-        _(
-            "You have taken over “%(title)s” from %(name)s (from %(start)s). It is in your schedule.",
-            name=swap.from_volunteer.name,
-            title=target.title,
-            start=start,
-        ),
-        "swap",
-        swap.id,
-    )
+    with in_language_of(swap.from_volunteer.user):
+        notify(
+            swap.from_volunteer.user,
+            _("Swap accepted: %(title)s", title=target.title),
+            _(
+                "%(name)s has taken over “%(title)s” (from %(start)s). It is no longer in your schedule.",
+                name=colleague.name,
+                title=target.title,
+                start=format_moment(target.intervals[0][0], target.tz),
+            ),
+            "swap",
+            swap.id,
+        )
+    with in_language_of(colleague.user):
+        notify(
+            colleague.user,
+            _("You took over: %(title)s", title=target.title),
+            _(
+                "You have taken over “%(title)s” from %(name)s (from %(start)s). It is in your schedule.",
+                name=swap.from_volunteer.name,
+                title=target.title,
+                start=format_moment(target.intervals[0][0], target.tz),
+            ),
+            "swap",
+            swap.id,
+        )
     return taken
 
 

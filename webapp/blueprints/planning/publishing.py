@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from flask_babel import force_locale, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from webapp import audit
-from webapp.blueprints.homes.notify import notify
+from webapp.blueprints.homes.notify import in_language_of, notify
 from webapp.blueprints.planning import adapter, editing, explaining, plans, programmes, runs
 from webapp.blueprints.planning.errors import PlanningError, nothing_to_plan_message
 from webapp.extensions import db
@@ -149,7 +149,7 @@ def _tell(plan: Plan, rows: list[Assignment], who: set[int], diff) -> Told:
         if user is None:
             out.not_told.append(volunteer.name)
             continue
-        with force_locale(user.locale or "zh_CN"):
+        with in_language_of(user):
             lines = [_("Hello %(name)s,", name=volunteer.name), ""]
             for kind, c in changes.get(vid, []):
                 if kind == "removed":

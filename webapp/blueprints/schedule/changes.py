@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from webapp.blueprints.homes.notify import notify
+from webapp.blueprints.homes.notify import in_language_of, notify
 from webapp.blueprints.schedule.commitments import commitments
 from webapp.extensions import db
 from webapp.labels import format_moment
@@ -32,33 +32,35 @@ def committed_to(occurrence: Occurrence) -> list[Volunteer]:
 def tell_cancelled(occurrence: Occurrence, people: list[Volunteer], reason: str = "") -> None:
     home = occurrence.room.home
     for volunteer in people:
-        notify(
-            volunteer.user,
-            _("Cancelled: %(title)s", title=occurrence.event.title),
-            _(
-                "“%(title)s” at %(place)s on %(start)s is cancelled. %(reason)s",
-                title=occurrence.event.title,
-                place=home.name,
-                start=format_moment(occurrence.starts_at, home.timezone),
-                reason=reason,
-            ),
-            "occurrence",
-            occurrence.id,
-        )
+        with in_language_of(volunteer.user):
+            notify(
+                volunteer.user,
+                _("Cancelled: %(title)s", title=occurrence.event.title),
+                _(
+                    "“%(title)s” at %(place)s on %(start)s is cancelled. %(reason)s",
+                    title=occurrence.event.title,
+                    place=home.name,
+                    start=format_moment(occurrence.starts_at, home.timezone),
+                    reason=reason,
+                ),
+                "occurrence",
+                occurrence.id,
+            )
 
 
 def tell_moved(occurrence: Occurrence, people: list[Volunteer]) -> None:
     home = occurrence.room.home
     for volunteer in people:
-        notify(
-            volunteer.user,
-            _("Moved: %(title)s", title=occurrence.event.title),
-            _(
-                "“%(title)s” at %(place)s now takes place on %(start)s. If you cannot come then, withdraw on your schedule page.",
-                title=occurrence.event.title,
-                place=home.name,
-                start=format_moment(occurrence.starts_at, home.timezone),
-            ),
-            "occurrence",
-            occurrence.id,
-        )
+        with in_language_of(volunteer.user):
+            notify(
+                volunteer.user,
+                _("Moved: %(title)s", title=occurrence.event.title),
+                _(
+                    "“%(title)s” at %(place)s now takes place on %(start)s. If you cannot come then, withdraw on your schedule page.",
+                    title=occurrence.event.title,
+                    place=home.name,
+                    start=format_moment(occurrence.starts_at, home.timezone),
+                ),
+                "occurrence",
+                occurrence.id,
+            )
