@@ -102,6 +102,18 @@ def test_list_shows_counts_and_htmx_gets_the_table_alone(coordinator_client):
     assert "HX-Request" in fragment.headers["Vary"]
 
 
+def test_list_shows_each_volunteers_own_skills(coordinator_client):
+    factories.volunteer(name="甲老师", skills=("math", "chinese"))
+    factories.volunteer(name="乙同学")
+    page = coordinator_client.get("/volunteers/", headers={"Accept-Language": "en"}).text
+    cells = {
+        cells[0].split("</a>")[0].rsplit(">", 1)[-1]: cells[5].split("</td>")[0]
+        for row in page.split("<tr>")[1:]
+        if len(cells := row.split("<td>")[1:]) == 7
+    }
+    assert cells == {"甲老师": "Chinese、Mathematics", "乙同学": ""}
+
+
 def test_list_survives_nonsense_in_the_query_string(coordinator_client):
     response = coordinator_client.get(
         "/volunteers/?page=abc&sort=drop&dir=x&team=%27&available_from=yesterday&kind=%3C"
