@@ -184,6 +184,32 @@ def test_the_dashboard_points_at_the_next_commitment_and_the_schedule(app):
     assert "绘本阅读会" in page and 'href="/me/schedule"' in page
 
 
+def test_the_dashboard_finds_the_next_commitment_beyond_the_coming_weeks(app):
+    def on(days: int) -> datetime:
+        return datetime.combine(today() + timedelta(days=days), time(9, 0), CHINA).astimezone(UTC)
+
+    volunteer = factories.volunteer_with_login()
+    for title, days in (("暑期夏令营", 70), ("秋季读书会", 45)):
+        need, occurrence = factories.open_need(title=title, starts_at=on(days))
+        factories.assignment(volunteer, need_id=need.id, occurrence_id=occurrence.id)
+    page = _login(app, volunteer).get("/dashboard").text
+    next_up = page.split('id="next-up"')[1].split("</p>")[0]
+    assert "秋季读书会" in next_up and "暑期夏令营" not in next_up
+
+
+def test_the_dashboard_shows_the_soonest_date_of_a_near_and_a_far_commitment(app):
+    def on(days: int) -> datetime:
+        return datetime.combine(today() + timedelta(days=days), time(9, 0), CHINA).astimezone(UTC)
+
+    volunteer = factories.volunteer_with_login()
+    for title, days in (("秋季读书会", 45), ("绘本阅读会", 3)):
+        need, occurrence = factories.open_need(title=title, starts_at=on(days))
+        factories.assignment(volunteer, need_id=need.id, occurrence_id=occurrence.id)
+    page = _login(app, volunteer).get("/dashboard").text
+    next_up = page.split('id="next-up"')[1].split("</p>")[0]
+    assert "绘本阅读会" in next_up and "秋季读书会" not in next_up
+
+
 def test_volunteers_on_a_date_are_told_when_it_is_cancelled_or_moved_in_their_language(app):
     from sqlalchemy import select
 
