@@ -258,14 +258,17 @@ def accept(swap: SwapOffer, actor: User) -> Assignment:
 
 def offers_for(volunteer: Volunteer) -> tuple[list[SwapOffer], list[SwapOffer]]:
     """(pending offers to the volunteer, pending offers the volunteer made)."""
-    incoming = db.session.scalars(
+    pending = db.session.scalars(
         select(SwapOffer)
-        .where(SwapOffer.to_volunteer_id == volunteer.id, SwapOffer.status == "pending")
+        .where(
+            or_(
+                SwapOffer.to_volunteer_id == volunteer.id,
+                SwapOffer.from_volunteer_id == volunteer.id,
+            ),
+            SwapOffer.status == "pending",
+        )
         .order_by(SwapOffer.id)
-    )
-    outgoing = db.session.scalars(
-        select(SwapOffer)
-        .where(SwapOffer.from_volunteer_id == volunteer.id, SwapOffer.status == "pending")
-        .order_by(SwapOffer.id)
-    )
-    return list(incoming), list(outgoing)
+    ).all()
+    incoming = [o for o in pending if o.to_volunteer_id == volunteer.id]
+    outgoing = [o for o in pending if o.from_volunteer_id == volunteer.id]
+    return incoming, outgoing

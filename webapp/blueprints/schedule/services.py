@@ -91,10 +91,11 @@ def leader_contact(entry: Commitment, assignment: Assignment) -> str:
 
 
 def schedule_of(
-    volunteer: Volunteer, entries: list[Commitment] | None = None
+    volunteer: Volunteer, entries: list[Commitment] | None = None, cutoff: int | None = None
 ) -> tuple[list[Row], list[Row]]:
     """(upcoming, past) rows: upcoming includes cancelled dates, shown as such. `entries`: the
-    volunteer's commitments when the caller has read them already (all dates)."""
+    volunteer's commitments when the caller has read them already (all dates); `cutoff`: the
+    withdrawal cut-off in hours, when the caller has read it already."""
     now = utcnow()
     since = clock.today() - timedelta(days=PAST_DAYS)
     if entries is None:
@@ -109,7 +110,7 @@ def schedule_of(
             .options(*CONTACT_LOADS)
         )
     }
-    cutoff = timedelta(hours=cutoff_hours())
+    cutoff_delta = timedelta(hours=cutoff_hours() if cutoff is None else cutoff)
     contacts: dict[tuple, str] = {}
     upcoming, past = [], []
     first_seen: set[int] = set()  # actions on the first coming date of each assignment only
@@ -129,7 +130,7 @@ def schedule_of(
             can_withdraw=not entry.cancelled
             and entry.ends_at > now
             and assignment.id not in first_seen
-            and now < entry.starts_at - cutoff,
+            and now < entry.starts_at - cutoff_delta,
         )
         if entry.ends_at > now and not entry.cancelled:
             first_seen.add(assignment.id)

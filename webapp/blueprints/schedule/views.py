@@ -45,7 +45,8 @@ UPCOMING_SHOWN = 10
 def _page(status: int = 200, error: SignupError | None = None):
     volunteer = _volunteer()
     entries = commitments([volunteer.id])  # every date: the schedule and the hours read them
-    upcoming, past = services.schedule_of(volunteer, entries)
+    cutoff = signups.cutoff_hours()
+    upcoming, past = services.schedule_of(volunteer, entries, cutoff)
     incoming, outgoing = swaps.offers_for(volunteer)
     by_month, by_year = services.hours_summary(services.served(volunteer, entries=entries))
     row = tokens.ensure("volunteer", volunteer.id, current_user)
@@ -62,7 +63,7 @@ def _page(status: int = 200, error: SignupError | None = None):
         by_month=by_month,
         by_year=by_year,
         feed_url=feed_url(row),
-        cutoff_hours=signups.cutoff_hours(),
+        cutoff_hours=cutoff,
         error=error,
         this_year=clock.today().year,
         teams=[
