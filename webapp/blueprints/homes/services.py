@@ -50,7 +50,7 @@ def home_for(user: User, home_id: int) -> Home:
     home = db.session.get(Home, home_id)
     if home is None:
         abort(404)
-    if not sees_all_homes(user) and not any(m.id == user.id for m in home.managers):
+    if not sees_all_homes(user) and not booking.is_manager(user, home_id):
         abort(404)
     return home
 
