@@ -88,7 +88,7 @@ bench: install-dev db-upgrade
 	$(PY) -m webapp.scheduling.bench all
 
 # The served app under load (locust, headless, bounded): `make serve` against the PostgreSQL
-# database in DATABASE_URL, and a bare Flask app served the same way; prints JSON. About 4 minutes.
+# database in DATABASE_URL, and a bare Flask app served the same way; prints JSON. About 5 minutes.
 bench-web: $(VENV)/.installed-bench compile-translations
 	$(PY) -m webapp.bench.web
 
