@@ -108,6 +108,10 @@ def test_one_event_ics_download_and_someone_elses_is_404(app):
     )
 
 
+def _nine_am_in(days: int) -> datetime:
+    return datetime.combine(today() + timedelta(days=days), time(9, 0), CHINA).astimezone(UTC)
+
+
 def _served(volunteer):
     """Two past sessions (one withdrawn) and one past post day range."""
     past = utcnow() - timedelta(days=3)
@@ -161,7 +165,7 @@ def test_a_long_schedule_shows_the_next_ten_dates_and_a_link_to_all(app):
 
     volunteer = factories.volunteer_with_login()
     home = factories.home()
-    first = datetime.combine(today() + timedelta(days=2), time(9), CHINA).astimezone(UTC)
+    first = _nine_am_in(2)
     for week in range(UPCOMING_SHOWN + 2):
         need, occurrence = factories.open_need(
             home, title=f"第{week + 1}周读书会", starts_at=first + timedelta(weeks=week)
@@ -185,12 +189,9 @@ def test_the_dashboard_points_at_the_next_commitment_and_the_schedule(app):
 
 
 def test_the_dashboard_finds_the_next_commitment_beyond_the_coming_weeks(app):
-    def on(days: int) -> datetime:
-        return datetime.combine(today() + timedelta(days=days), time(9, 0), CHINA).astimezone(UTC)
-
     volunteer = factories.volunteer_with_login()
     for title, days in (("暑期夏令营", 70), ("秋季读书会", 45)):
-        need, occurrence = factories.open_need(title=title, starts_at=on(days))
+        need, occurrence = factories.open_need(title=title, starts_at=_nine_am_in(days))
         factories.assignment(volunteer, need_id=need.id, occurrence_id=occurrence.id)
     page = _login(app, volunteer).get("/dashboard").text
     next_up = page.split('id="next-up"')[1].split("</p>")[0]
@@ -198,12 +199,9 @@ def test_the_dashboard_finds_the_next_commitment_beyond_the_coming_weeks(app):
 
 
 def test_the_dashboard_shows_the_soonest_date_of_a_near_and_a_far_commitment(app):
-    def on(days: int) -> datetime:
-        return datetime.combine(today() + timedelta(days=days), time(9, 0), CHINA).astimezone(UTC)
-
     volunteer = factories.volunteer_with_login()
     for title, days in (("秋季读书会", 45), ("绘本阅读会", 3)):
-        need, occurrence = factories.open_need(title=title, starts_at=on(days))
+        need, occurrence = factories.open_need(title=title, starts_at=_nine_am_in(days))
         factories.assignment(volunteer, need_id=need.id, occurrence_id=occurrence.id)
     page = _login(app, volunteer).get("/dashboard").text
     next_up = page.split('id="next-up"')[1].split("</p>")[0]
