@@ -30,6 +30,7 @@ import re
 import secrets
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -294,12 +295,6 @@ def _load_average() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
-def _median(values: list[float]) -> float:
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
-
-
 def main() -> None:
     if not (os.environ.get("DATABASE_URL") or "").startswith("postgres"):
         raise SystemExit("make bench-web: set DATABASE_URL to a PostgreSQL database")
@@ -358,7 +353,7 @@ def main() -> None:
     throughput = _summary(busy, busy_seconds)
     ceiling_summary = _summary(bare, bare_seconds)
     ratios = [r["ratio"] for r in per_round if r["ratio"] is not None]
-    ratio = round(_median(ratios), 3) if ratios else None
+    ratio = round(statistics.median(ratios), 3) if ratios else None
     result = {
         "benchmark": "web",
         "database": "postgresql",

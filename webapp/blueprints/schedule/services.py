@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from webapp import clock
 from webapp.blueprints.opportunities.eligibility import minutes_between
-from webapp.blueprints.opportunities.signups import contact_text, contacts_for, cutoff_hours
+from webapp.blueprints.opportunities.signups import contact_text, contacts_for
 from webapp.blueprints.schedule.commitments import Commitment, commitments
 from webapp.blueprints.volunteers.exporting import escape_cell, to_csv, to_xlsx
 from webapp.extensions import db
@@ -91,11 +91,11 @@ def leader_contact(entry: Commitment, assignment: Assignment) -> str:
 
 
 def schedule_of(
-    volunteer: Volunteer, entries: list[Commitment] | None = None, cutoff: int | None = None
+    volunteer: Volunteer, cutoff_hours: int, entries: list[Commitment] | None = None
 ) -> tuple[list[Row], list[Row]]:
     """(upcoming, past) rows: upcoming includes cancelled dates, shown as such. `entries`: the
-    volunteer's commitments when the caller has read them already (all dates); `cutoff`: the
-    withdrawal cut-off in hours, when the caller has read it already."""
+    volunteer's commitments when the caller has read them already (all dates); `cutoff_hours`:
+    the withdrawal cut-off (signups.cutoff_hours(), which the page shows too)."""
     now = utcnow()
     since = clock.today() - timedelta(days=PAST_DAYS)
     if entries is None:
@@ -110,7 +110,7 @@ def schedule_of(
             .options(*CONTACT_LOADS)
         )
     }
-    cutoff_delta = timedelta(hours=cutoff_hours() if cutoff is None else cutoff)
+    cutoff = timedelta(hours=cutoff_hours)
     contacts: dict[tuple, str] = {}
     upcoming, past = [], []
     first_seen: set[int] = set()  # actions on the first coming date of each assignment only
@@ -130,7 +130,7 @@ def schedule_of(
             can_withdraw=not entry.cancelled
             and entry.ends_at > now
             and assignment.id not in first_seen
-            and now < entry.starts_at - cutoff_delta,
+            and now < entry.starts_at - cutoff,
         )
         if entry.ends_at > now and not entry.cancelled:
             first_seen.add(assignment.id)

@@ -46,7 +46,7 @@ def _page(status: int = 200, error: SignupError | None = None):
     volunteer = _volunteer()
     entries = commitments([volunteer.id])  # every date: the schedule and the hours read them
     cutoff = signups.cutoff_hours()
-    upcoming, past = services.schedule_of(volunteer, entries, cutoff)
+    upcoming, past = services.schedule_of(volunteer, cutoff, entries)
     incoming, outgoing = swaps.offers_for(volunteer)
     by_month, by_year = services.hours_summary(services.served(volunteer, entries=entries))
     row = tokens.ensure("volunteer", volunteer.id, current_user)

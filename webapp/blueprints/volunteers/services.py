@@ -285,9 +285,7 @@ def search_volunteers(filters: VolunteerFilters, today: date | None = None) -> V
     page = min(filters.page, pages)
     items = list(
         db.session.scalars(
-            query.order_by(*_order(filters))
-            .limit(PAGE_SIZE)
-            .offset((page - 1) * PAGE_SIZE)
+            query.order_by(*_order(filters)).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
         )
     )
     return VolunteerPage(
