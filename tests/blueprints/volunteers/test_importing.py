@@ -17,7 +17,8 @@ from tests import factories
 from webapp.blueprints.volunteers import exporting, importing
 from webapp.blueprints.volunteers.columns import EXPORT_KEYS
 from webapp.blueprints.volunteers.importing import COLUMNS, ImportFileError
-from webapp.blueprints.volunteers.services import PROFILE_FIELDS, VolunteerFilters
+from webapp.blueprints.volunteers.listing import VolunteerFilters
+from webapp.blueprints.volunteers.services import PROFILE_FIELDS
 from webapp.extensions import db
 from webapp.inputs import xml_safe
 from webapp.models import Volunteer, VolunteerDateRange

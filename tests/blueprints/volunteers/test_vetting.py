@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories
-from webapp.blueprints.volunteers import services, vetting
-from webapp.blueprints.volunteers.services import RuleError, VolunteerFilters
+from webapp.blueprints.volunteers import listing, vetting
+from webapp.blueprints.volunteers.listing import VolunteerFilters
+from webapp.blueprints.volunteers.services import RuleError
 from webapp.extensions import db
 from webapp.models import AuditLog
 
@@ -68,8 +69,8 @@ def test_an_expired_clearance_does_not_count_as_cleared(app):
     volunteer.expires_on = TODAY - timedelta(days=70)
     db.session.commit()
     assert not volunteer.is_cleared(TODAY)
-    cleared = services.search_volunteers(VolunteerFilters(vetting="cleared"), today=TODAY)
-    expired = services.search_volunteers(VolunteerFilters(vetting="expired"), today=TODAY)
+    cleared = listing.search_volunteers(VolunteerFilters(vetting="cleared"), today=TODAY)
+    expired = listing.search_volunteers(VolunteerFilters(vetting="expired"), today=TODAY)
     assert volunteer not in cleared.items
     assert volunteer in expired.items
 

@@ -17,7 +17,8 @@ from sqlalchemy.orm import selectinload
 
 from webapp.blueprints.volunteers import columns
 from webapp.blueprints.volunteers.columns import EXPORT_KEYS, IMPORT_KEYS
-from webapp.blueprints.volunteers.services import VolunteerFilters, all_skills, filtered_query
+from webapp.blueprints.volunteers.listing import VolunteerFilters, filtered_query
+from webapp.blueprints.volunteers.services import all_skills
 from webapp.extensions import db
 from webapp.inputs import xml_safe
 from webapp.models import Volunteer

@@ -120,7 +120,7 @@ def get_child(child_id: int) -> Child:
 def pairable_volunteers(today: date | None = None) -> list[Volunteer]:
     """Surrogate parents who are cleared today."""
     today = today or clock.today()
-    from webapp.blueprints.volunteers.services import cleared_condition
+    from webapp.blueprints.volunteers.listing import cleared_condition
 
     return list(
         db.session.scalars(

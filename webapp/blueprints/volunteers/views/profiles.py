@@ -9,7 +9,14 @@ from flask_login import current_user, login_required
 from webapp import clock
 from webapp.blueprints.auth import invitations
 from webapp.blueprints.auth.services import AccountError
-from webapp.blueprints.volunteers import availability, exporting, pairing, services, vetting
+from webapp.blueprints.volunteers import (
+    availability,
+    exporting,
+    listing,
+    pairing,
+    services,
+    vetting,
+)
 from webapp.blueprints.volunteers.forms import (
     DateRangeForm,
     ProfileForm,
@@ -28,8 +35,8 @@ from webapp.security import role_required
 @bp.get("/")
 @role_required(COORDINATOR)
 def index():
-    filters = services.filters_from_args(request.args)
-    context = {"result": services.search_volunteers(filters), "filters": filters}
+    filters = listing.filters_from_args(request.args)
+    context = {"result": listing.search_volunteers(filters), "filters": filters}
     if is_fragment_request():  # the table alone: the filter form's choices are not needed
         return render_template("volunteers/_table.html", **context)
     context.update(skills=services.all_skills(), teams=services.all_teams())
@@ -41,7 +48,7 @@ def index():
 def export(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
-    filters = services.filters_from_args(request.args)
+    filters = listing.filters_from_args(request.args)
     rows = exporting.export_rows(filters, current_locale())
     header = exporting.headers(exporting.EXPORT_KEYS)
     if fmt == "csv":
@@ -148,7 +155,7 @@ def detail_page(
         grid=availability.weekly_grid(volunteer),
         slot_form=slot_form or WeeklySlotForm(formdata=None),
         range_form=range_form or DateRangeForm(formdata=None),
-        teams=services.team_names_for([volunteer.id]).get(volunteer.id, ""),
+        teams=listing.team_names_for([volunteer.id]).get(volunteer.id, ""),
         pairings=pairing.pairings_of(volunteer),
         is_coordinator=coordinator,
         history=vetting.vetting_history(volunteer) if coordinator else [],

@@ -1,0 +1,121 @@
+"""The volunteer list: search, filters, sorting, paging, and filters through the query string."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from tests import factories
+from webapp.blueprints.volunteers import availability, listing
+from webapp.blueprints.volunteers.listing import VolunteerFilters
+from webapp.extensions import db
+from webapp.models import Volunteer
+
+pytestmark = pytest.mark.usefixtures("english_request")
+
+
+def test_search_matches_name_phone_place_and_skill(app):
+    reader = factories.volunteer(name="张阅读", skills=("reading",), place_name="石门村")
+    other = factories.volunteer(name="王数学", skills=("math",), phone="13700000001")
+    assert listing.search_volunteers(VolunteerFilters(q="张")).items == [reader]
+    assert listing.search_volunteers(VolunteerFilters(q="1370000")).items == [other]
+    assert listing.search_volunteers(VolunteerFilters(q="石门")).items == [reader]
+    assert listing.search_volunteers(VolunteerFilters(q="math")).items == [other]
+
+
+def test_search_treats_percent_and_underscore_literally(app):
+    factories.volunteer(name="普通")
+    assert listing.search_volunteers(VolunteerFilters(q="%")).total == 0
+    assert listing.search_volunteers(VolunteerFilters(q="_")).total == 0
+
+
+def test_filters_by_kind_team_skill_and_count_cleared(app):
+    teacher = factories.volunteer(kind="teacher", skills=("math",))
+    student = factories.volunteer(kind="college_student", cleared=False)
+    team = factories.team(members=(student,))
+    result = listing.search_volunteers(VolunteerFilters(kind="teacher"))
+    assert result.items == [teacher] and result.cleared == 1
+    assert listing.search_volunteers(VolunteerFilters(team=str(team.id))).items == [student]
+    assert listing.search_volunteers(VolunteerFilters(team="none")).items == [teacher]
+    assert listing.search_volunteers(VolunteerFilters(skill="math")).items == [teacher]
+    everyone = listing.search_volunteers(VolunteerFilters())
+    assert (everyone.total, everyone.cleared) == (2, 1)
+    assert everyone.teams[student.id] == team.name
+
+
+def test_availability_filter_needs_a_covering_range_and_no_time_away(app):
+    summer = factories.volunteer(name="暑期")
+    availability.add_date_range(summer, "available", date(2026, 7, 1), date(2026, 8, 31))
+    away = factories.volunteer(name="外出")
+    availability.add_date_range(away, "available", date(2026, 7, 1), date(2026, 8, 31))
+    availability.add_date_range(away, "away", date(2026, 7, 14), date(2026, 7, 16))
+    weekly = factories.volunteer(name="每周")
+    availability.add_weekly_slot(weekly, 0, 16 * 60, 18 * 60)
+    factories.volunteer(name="没填")
+    db.session.commit()
+    filters = VolunteerFilters(available_from=date(2026, 7, 10), available_to=date(2026, 7, 20))
+    names = {v.name for v in listing.search_volunteers(filters).items}
+    assert names == {"暑期", "每周"}
+
+
+def test_bad_query_string_values_are_dropped_not_errors(app):
+    filters = listing.filters_from_args(
+        {
+            "kind": "wizard",
+            "vetting": "x",
+            "team": "1; drop",
+            "sort": "password",
+            "dir": "sideways",
+            "page": "-4",
+            "available_from": "2026-13-40",
+            "available_to": "2026-07-01",
+        }
+    )
+    assert filters.kind == filters.vetting == filters.team == ""
+    assert (filters.sort, filters.direction, filters.page) == ("name", "asc", 1)
+    assert filters.available_from == filters.available_to == date(2026, 7, 1)
+
+
+def test_sorting_and_paging(app):
+    for name in ["丙", "甲", "乙"]:
+        factories.volunteer(name=name)
+    ascending = listing.search_volunteers(VolunteerFilters(sort="name"))
+    descending = listing.search_volunteers(VolunteerFilters(sort="name", direction="desc"))
+    assert [v.name for v in ascending.items] == [v.name for v in reversed(descending.items)]
+    assert listing.search_volunteers(VolunteerFilters(page=99)).page == 1
+
+
+def test_volunteer_query_counts_nothing_for_an_empty_database(app):
+    result = listing.search_volunteers(VolunteerFilters())
+    assert (result.total, result.cleared, result.pages, result.items) == (0, 0, 1, [])
+    assert db.session.scalar(select(Volunteer.id)) is None
+
+
+filters_strategy = st.builds(
+    VolunteerFilters,
+    q=st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zs")), max_size=10),
+    kind=st.sampled_from(["", "teacher", "surrogate_parent"]),
+    vetting=st.sampled_from(["", "cleared", "expired"]),
+    team=st.sampled_from(["", "none", "7"]),
+    skill=st.sampled_from(["", "math"]),
+    available_from=st.none(),
+    available_to=st.none(),
+    sort=st.sampled_from(list(listing.SORTS)),
+    direction=st.sampled_from(["asc", "desc"]),
+    page=st.integers(1, 500),
+)
+
+
+@given(filters_strategy)
+def test_filters_survive_a_trip_through_the_query_string(filters):
+    assert listing.filters_from_args(filters.query_args()) == filters
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 10, 1)), st.integers(0, 60))
+def test_date_filters_survive_a_trip_through_the_query_string(start, days):
+    filters = VolunteerFilters(available_from=start, available_to=start + timedelta(days=days))
+    assert listing.filters_from_args(filters.query_args()) == filters
