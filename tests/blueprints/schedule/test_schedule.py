@@ -57,6 +57,40 @@ def test_the_schedule_reads_its_contacts_without_a_query_per_assignment(app, cou
     assert statements_with(1) == statements_with(5)
 
 
+def test_the_schedule_names_the_same_contacts_as_contacts_for(app):
+    """The page reads contacts as plain columns; they are the people contacts_for() names, in its
+    order: organiser and home managers, plan publisher and programme creator, post home managers."""
+    from webapp.blueprints.opportunities.signups import contact_text, contacts_for
+    from webapp.blueprints.schedule.services import _contacts_and_weekdays
+
+    factories.user(roles=("coordinator",), name="县协调员 周明")  # the fallback
+    volunteer = factories.volunteer()
+    wang, li = (factories.user(roles=("home_manager",), name=n) for n in ("王老师", "李老师"))
+    organiser = factories.user(roles=("coordinator",), name="组织者")
+    home = factories.home(managers=(wang, li))
+    need, occurrence = factories.open_need(home)
+    need.event.organiser = li  # also a manager: named once
+    weekly_need, _ = factories.open_need(factories.home(managers=(wang,)))
+    weekly_need.event.organiser = organiser
+    creator = factories.user(roles=("coordinator",), name="计划负责人")
+    programme = factories.programme(created_by_id=creator.id)
+    plan = factories.plan(programme, published_by=organiser)
+    homely_post = factories.post(programme, home_id=home.id)
+    bare_post = factories.post(factories.programme())
+    assignments = [
+        factories.assignment(volunteer, need_id=need.id, occurrence_id=occurrence.id),
+        factories.assignment(volunteer, plan=plan, need_id=weekly_need.id, weekday=2),
+        factories.assignment(volunteer, plan=plan, post_id=homely_post.id),
+        factories.assignment(volunteer, post_id=bare_post.id),  # nobody known
+    ]
+    facts = _contacts_and_weekdays({a.id for a in assignments})
+    for assignment in assignments:
+        expected = contact_text(contacts_for(assignment))
+        assert facts[assignment.id] == (expected, assignment.weekday)
+    assert facts[assignments[0].id][0].count("李老师") == 1
+    assert "县协调员 周明" in facts[assignments[3].id][0]
+
+
 def test_a_volunteer_without_a_profile_gets_a_clear_404(app):
     user = factories.user(roles=("volunteer",))
     client = app.test_client()

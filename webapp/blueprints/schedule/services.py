@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy.orm import aliased
 
 from webapp import clock
 from webapp.blueprints.opportunities.eligibility import minutes_between
@@ -20,7 +21,6 @@ from webapp.labels import event_kind_label, format_moment
 from webapp.models import (
     Assignment,
     Event,
-    Home,
     Need,
     Plan,
     Post,
@@ -28,6 +28,7 @@ from webapp.models import (
     Team,
     User,
     Volunteer,
+    home_managers,
 )
 from webapp.models.base import utcnow
 
@@ -38,33 +39,88 @@ HOURS_HEADER = ("志愿者", "服务内容", "服务地点", "服务时间", "�
 @dataclass
 class Row:
     entry: Commitment
-    assignment: Assignment
     contact: str
     travel_minutes: int | None
     can_withdraw: bool
+    weekly: bool  # a weekly tutoring assignment: withdrawing leaves all its dates
 
 
-# Everything contacts_for() reads, loaded with the assignments (not one query per row); the
-# contacts' roles are not needed here.
-CONTACT_LOADS = (
-    joinedload(Assignment.need)
-    .joinedload(Need.event)
-    .options(
-        joinedload(Event.organiser).lazyload(User.role_rows),
-        joinedload(Event.home).selectinload(Home.managers).lazyload(User.role_rows),
-    ),
-    joinedload(Assignment.plan).joinedload(Plan.published_by).lazyload(User.role_rows),
-    joinedload(Assignment.post)
-    .joinedload(Post.home)
-    .selectinload(Home.managers)
-    .lazyload(User.role_rows),
-    joinedload(Assignment.programme).joinedload(Programme.created_by).lazyload(User.role_rows),
+class _Person(NamedTuple):
+    """A contact as contact_text() reads it."""
+
+    id: int
+    name: str
+    email: str
+
+
+# What contacts_for() reads, as plain columns of one query (no ORM entities on the page people
+# open most): the assignment's weekday, its single contacts and, one row each, the managers of
+# the event's or the post's home (an assignment has exactly one of need and post).
+_Organiser, _Publisher, _PlanCreator, _Creator, _Manager = (aliased(User) for _ in range(5))
+_PlanProgramme = aliased(Programme)
+_PEOPLE = (_Organiser, _Publisher, _PlanCreator, _Creator, _Manager)
+_CONTACTS = (
+    select(
+        Assignment.id,
+        Assignment.weekday,
+        Assignment.need_id,
+        *(column for person in _PEOPLE for column in (person.id, person.name, person.email)),
+    )
+    .outerjoin(Need, Need.id == Assignment.need_id)
+    .outerjoin(Event, Event.id == Need.event_id)
+    .outerjoin(_Organiser, _Organiser.id == Event.organiser_id)
+    .outerjoin(Plan, Plan.id == Assignment.plan_id)
+    .outerjoin(_Publisher, _Publisher.id == Plan.published_by_id)
+    .outerjoin(_PlanProgramme, _PlanProgramme.id == Plan.programme_id)
+    .outerjoin(_PlanCreator, _PlanCreator.id == _PlanProgramme.created_by_id)
+    .outerjoin(Programme, Programme.id == Assignment.programme_id)
+    .outerjoin(_Creator, _Creator.id == Programme.created_by_id)
+    .outerjoin(Post, Post.id == Assignment.post_id)
+    .outerjoin(home_managers, home_managers.c.home_id == func.coalesce(Event.home_id, Post.home_id))
+    .outerjoin(_Manager, _Manager.id == home_managers.c.user_id)
+    .where(Assignment.id.in_(bindparam("ids", expanding=True)))
+    .order_by(Assignment.id, _Manager.name_key, _Manager.name, _Manager.id)
 )
 
 
-def leader_contact(entry: Commitment, assignment: Assignment) -> str:
+def _person(row, at: int) -> _Person | None:
+    return _Person(*row[at : at + 3]) if row[at] is not None else None
+
+
+def _contacts_and_weekdays(assignment_ids: set[int]) -> dict[int, tuple[str, int | None]]:
+    """assignment id -> (contact_text(contacts_for(assignment)), its weekday), in one query."""
+    rows_of: dict[int, list] = defaultdict(list)
+    if assignment_ids:
+        for row in db.session.connection().execute(_CONTACTS, {"ids": list(assignment_ids)}):
+            rows_of[row[0]].append(row)
+    out = {}
+    for a_id, rows in rows_of.items():
+        first = rows[0]
+        weekday, need_id = first[1], first[2]
+        organiser, publisher, plan_creator, creator = (_person(first, at) for at in (3, 6, 9, 12))
+        managers = [_person(row, 15) for row in rows]
+        # contacts_for()'s order: the organiser and the event's home managers, the plan's
+        # publisher and its programme's creator, the post's home managers, the programme's creator.
+        if need_id is not None:
+            people = [organiser, *managers, publisher, plan_creator, creator]
+        else:
+            people = [publisher, plan_creator, *managers, creator]
+        seen, unique = set(), []
+        for person in people:
+            if person is not None and person.id not in seen:
+                seen.add(person.id)
+                unique.append(person)
+        if unique:
+            text = contact_text(unique)
+        else:  # nobody known: contacts_for() names coordinators (rare: read the ORM way)
+            text = contact_text(contacts_for(db.session.get(Assignment, a_id)))
+        out[a_id] = (text, weekday)
+    return out
+
+
+def leader_contact(entry: Commitment, others: str) -> str:
     """A post's leader: the team leader, else a placed volunteer who can lead; a session's
-    organiser and the home's managers."""
+    organiser and the home's managers (`others`: the text of contacts_for())."""
     if entry.kind == "post":
         if entry.team_id:
             team = db.session.get(Team, entry.team_id)
@@ -87,7 +143,7 @@ def leader_contact(entry: Commitment, assignment: Assignment) -> str:
         )
         if leader is not None:
             return f"{leader.name} {leader.phone or ''}".strip()
-    return contact_text(contacts_for(assignment))
+    return others
 
 
 def schedule_of(
@@ -102,39 +158,33 @@ def schedule_of(
         entries = commitments([volunteer.id], since)
     else:
         entries = [e for e in entries if e.last_day >= since]
-    assignments = {
-        a.id: a
-        for a in db.session.scalars(
-            select(Assignment)
-            .where(Assignment.id.in_({e.assignment_id for e in entries}))
-            .options(*CONTACT_LOADS)
-        )
-    }
+    facts = _contacts_and_weekdays({e.assignment_id for e in entries})
     cutoff = timedelta(hours=cutoff_hours)
     contacts: dict[tuple, str] = {}
     upcoming, past = [], []
     first_seen: set[int] = set()  # actions on the first coming date of each assignment only
     for entry in entries:
-        assignment = assignments[entry.assignment_id]
+        others, weekday = facts[entry.assignment_id]
         key = (entry.assignment_id, entry.post_id, entry.need_id)
         if key not in contacts:
-            contacts[key] = leader_contact(entry, assignment)
+            contacts[key] = leader_contact(entry, others)
         travel = entry.travel_minutes
         if travel is None:
             travel = minutes_between(volunteer, entry.lat, entry.lon)
+        coming = entry.ends_at > now
         row = Row(
             entry=entry,
-            assignment=assignment,
             contact=contacts[key],
             travel_minutes=travel,
             can_withdraw=not entry.cancelled
-            and entry.ends_at > now
-            and assignment.id not in first_seen
+            and coming
+            and entry.assignment_id not in first_seen
             and now < entry.starts_at - cutoff,
+            weekly=weekday is not None,
         )
-        if entry.ends_at > now and not entry.cancelled:
-            first_seen.add(assignment.id)
-        (upcoming if entry.ends_at > now else past).append(row)
+        if coming and not entry.cancelled:
+            first_seen.add(entry.assignment_id)
+        (upcoming if coming else past).append(row)
     past.reverse()
     return upcoming, past
 

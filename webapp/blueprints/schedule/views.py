@@ -18,7 +18,7 @@ from webapp.blueprints.schedule.commitments import commitments
 from webapp.blueprints.volunteers.exporting import CSV_MIME, XLSX_MIME
 from webapp.blueprints.volunteers.services import profile_of
 from webapp.extensions import db
-from webapp.models import TeamMember
+from webapp.models import Team, TeamMember
 from webapp.models.accounts import VOLUNTEER
 from webapp.security import role_required
 
@@ -66,12 +66,12 @@ def _page(status: int = 200, error: SignupError | None = None):
         cutoff_hours=cutoff,
         error=error,
         this_year=clock.today().year,
-        teams=[
-            m.team
-            for m in db.session.scalars(
-                select(TeamMember).where(TeamMember.volunteer_id == volunteer.id)
-            )
-        ],
+        teams=db.session.execute(
+            select(Team.id, Team.name)
+            .join(TeamMember, TeamMember.team_id == Team.id)
+            .where(TeamMember.volunteer_id == volunteer.id)
+            .order_by(TeamMember.id)
+        ).all(),
     ), status
 
 
