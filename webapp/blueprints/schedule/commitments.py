@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import and_, bindparam, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from webapp import clock
@@ -301,8 +301,9 @@ def _replanned(entries: list[Commitment]) -> list[Commitment]:
 
 
 @lru_cache(maxsize=32)
-def _session_statements(has_ids: bool, has_team: bool, has_lo: bool, has_hi: bool):
-    """The two session queries, built once per shape; values come as bound parameters."""
+def _session_statement(has_ids: bool, has_team: bool, has_lo: bool, has_hi: bool):
+    """The session query, built once per shape; values come as bound parameters. Dated and weekly
+    assignments in one statement (UNION ALL, its last column tells them apart): one round trip."""
     base = _base_session_query()
     if has_ids:
         base = base.where(Assignment.volunteer_id.in_(bindparam("ids", expanding=True)))
@@ -328,7 +329,10 @@ def _session_statements(has_ids: bool, has_team: bool, has_lo: bool, has_hi: boo
     if has_hi:
         dated = dated.where(Occurrence.starts_at < bindparam("hi"))
         weekly = weekly.where(Occurrence.starts_at < bindparam("hi"))
-    return dated, weekly
+    return union_all(
+        dated.add_columns(literal_column("0").label("weekly")),
+        weekly.add_columns(literal_column("1").label("weekly")),
+    )
 
 
 def _params(ids, team_id, **bounds) -> dict:
@@ -341,19 +345,19 @@ def _params(ids, team_id, **bounds) -> dict:
 
 
 def _sessions(ids, lo, hi, team_id) -> list[Commitment]:
-    dated, weekly = _session_statements(
+    statement = _session_statement(
         ids is not None, team_id is not None, lo is not None, hi is not None
     )
     params = _params(ids, team_id, lo=lo, hi=hi)
     # Core execution: plain rows, no ORM loading (feeds read this often).
-    connection = db.session.connection()
     out = []
     width = len(_SESSION_COLUMNS)
-    for row in connection.execute(dated, params):
-        if _counts(row[2], row[6], row[8]):
-            out.append(_session(row[:width], *row[width : width + 2]))
-    for row in connection.execute(weekly, params):
-        *core, plan_state, successor_at, withdrawn_at, swapped_in, weekday, p_start, p_end = row
+    for row in db.session.connection().execute(statement, params):
+        if not row[-1]:  # dated
+            if _counts(row[2], row[6], row[8]):
+                out.append(_session(row[:width], *row[width : width + 2]))
+            continue
+        *core, plan_state, successor_at, withdrawn_at, swapped_in, weekday, p_start, p_end, _ = row
         entry = _session(core, plan_state, successor_at)
         local = entry.starts_at.astimezone(entry.zone)
         if local.weekday() != weekday:
