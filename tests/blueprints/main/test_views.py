@@ -74,6 +74,34 @@ def test_volunteer_dashboard_shows_paired_children_and_overdue_duties(volunteer_
     assert "谈心逾期：60 天" in body and "按时" in body
 
 
+def test_volunteer_dashboard_counts_the_swap_offers_waiting_for_them(volunteer_client):
+    from webapp.extensions import db
+    from webapp.models import SwapOffer
+
+    me = factories.volunteer(user=volunteer_client.user)
+    colleague, other = factories.volunteer(), factories.volunteer()
+
+    def offer(offered_by, to, status="pending"):
+        need, occurrence = factories.open_need()
+        assignment = factories.assignment(offered_by, need_id=need.id, occurrence_id=occurrence.id)
+        db.session.add(
+            SwapOffer(
+                assignment_id=assignment.id,
+                from_volunteer_id=offered_by.id,
+                to_volunteer_id=to.id,
+                status=status,
+            )
+        )
+
+    offer(colleague, me)
+    offer(colleague, me, "declined")
+    offer(colleague, other)
+    offer(me, colleague)
+    db.session.commit()
+    body = volunteer_client.get("/dashboard").get_data(as_text=True)
+    assert 'href="/me/schedule#swap-offers"' in body and "1 位同伴请您接替" in body
+
+
 def test_coordinator_dashboard_counts_overdue_pairings_with_a_link(coordinator_client):
     factories.pairing()  # started 60 days ago, no talk yet
     body = coordinator_client.get("/dashboard").get_data(as_text=True)

@@ -82,19 +82,20 @@ def dashboard_figures(user: User) -> dict:
             ).all()
         )
     if user.has_role(VOLUNTEER):
-        profile = db.session.scalar(select(Volunteer).where(Volunteer.user_id == user.id))
+        # The profile and its pending swap offers in one query.
+        pending_offers = (
+            select(func.count(SwapOffer.id))
+            .where(SwapOffer.to_volunteer_id == Volunteer.id, SwapOffer.status == "pending")
+            .correlate(Volunteer)
+            .scalar_subquery()
+        )
+        profile, offers = db.session.execute(
+            select(Volunteer, pending_offers).where(Volunteer.user_id == user.id)
+        ).first() or (None, 0)
         figures["profile"] = profile
         figures["duties"] = duty_statuses(volunteer=profile) if profile else []
         figures["next_up"] = _next_commitment(profile) if profile else None
-        figures["swap_offers"] = (
-            _count(
-                select(SwapOffer.id).where(
-                    SwapOffer.to_volunteer_id == profile.id, SwapOffer.status == "pending"
-                )
-            )
-            if profile
-            else 0
-        )
+        figures["swap_offers"] = offers
     if user.has_role(ADMIN):
         figures["users"] = _count(select(User.id))
     return figures

@@ -297,27 +297,25 @@ def duty_statuses(
     whether either is overdue (no talk in 10 days, no visit in 35 days, counted from the start
     when none yet)."""
     today = today or clock.today()
-    active = select(Pairing).where(Pairing.ended_on.is_(None))
+    # The last talk and visit as correlated subqueries: pairings and their dates in one query.
+    talk, visit = (
+        select(func.max(CareLog.happened_on))
+        .where(CareLog.pairing_id == Pairing.id, CareLog.kind == kind)
+        .correlate(Pairing)
+        .scalar_subquery()
+        for kind in ("talk", "visit")
+    )
+    # Many-to-one all the way: one query with joins, not one per relationship. One volunteer's
+    # own pairings find that volunteer in the session without a join.
+    loads = [joinedload(Pairing.child).joinedload(Child.home)]
+    query = select(Pairing, talk, visit).where(Pairing.ended_on.is_(None))
     if volunteer is not None:
-        active = active.where(Pairing.volunteer_id == volunteer.id)
-    pairings = db.session.scalars(
-        active.options(
-            # Many-to-one all the way: one query with joins, not one per relationship.
-            joinedload(Pairing.volunteer),
-            joinedload(Pairing.child).joinedload(Child.home),
-        ).order_by(Pairing.started_on)
-    ).all()
-    last = {
-        (pairing_id, kind): when
-        for pairing_id, kind, when in db.session.execute(
-            select(CareLog.pairing_id, CareLog.kind, func.max(CareLog.happened_on))
-            .where(CareLog.pairing_id.in_(active.with_only_columns(Pairing.id)))
-            .group_by(CareLog.pairing_id, CareLog.kind)
-        )
-    }
+        query = query.where(Pairing.volunteer_id == volunteer.id)
+    else:
+        loads.append(joinedload(Pairing.volunteer))
+    rows = db.session.execute(query.options(*loads).order_by(Pairing.started_on)).all()
     statuses = []
-    for pairing in pairings:
-        last_talk, last_visit = last.get((pairing.id, "talk")), last.get((pairing.id, "visit"))
+    for pairing, last_talk, last_visit in rows:
         talk_days = (today - (last_talk or pairing.started_on)).days
         visit_days = (today - (last_visit or pairing.started_on)).days
         status = DutyStatus(
