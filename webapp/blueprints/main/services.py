@@ -59,28 +59,23 @@ def dashboard_figures(user: User) -> dict:
         figures["expiring"] = len(expiring_clearances())
         figures["overdue_duties"] = len(duty_statuses(only_overdue=True))
     if user.has_role(HOME_MANAGER):
-        figures["my_homes"] = list(
-            db.session.scalars(
-                select(Home)
-                .join(home_managers)
-                .where(home_managers.c.user_id == user.id)
-                .order_by(*Home.by_name())
-            )
-        )
-        figures["my_rooms"] = _count(
-            select(Room.id)
-            .join(home_managers, home_managers.c.home_id == Room.home_id)
+        # Each managed home with its room count and bookings awaiting approval, in one query
+        # (not the rooms loaded per home to count them).
+        rooms = (
+            select(func.count(Room.id)).where(Room.home_id == Home.id).correlate(Home)
+        ).scalar_subquery()
+        awaiting = (
+            select(func.count(Occurrence.id))
+            .join(Room, Room.id == Occurrence.room_id)
+            .where(Room.home_id == Home.id, Occurrence.status == "requested")
+            .correlate(Home)
+        ).scalar_subquery()
+        figures["my_homes"] = db.session.execute(
+            select(Home.id, Home.name, rooms.label("rooms"), awaiting.label("awaiting"))
+            .join(home_managers, home_managers.c.home_id == Home.id)
             .where(home_managers.c.user_id == user.id)
-        )
-        figures["awaiting_approval"] = dict(
-            db.session.execute(
-                select(Room.home_id, func.count(Occurrence.id))
-                .join(Occurrence, Occurrence.room_id == Room.id)
-                .join(home_managers, home_managers.c.home_id == Room.home_id)
-                .where(home_managers.c.user_id == user.id, Occurrence.status == "requested")
-                .group_by(Room.home_id)
-            ).all()
-        )
+            .order_by(*Home.by_name())
+        ).all()
     if user.has_role(VOLUNTEER):
         # The profile and its pending swap offers in one query.
         pending_offers = (
