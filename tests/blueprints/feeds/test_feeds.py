@@ -289,3 +289,16 @@ def test_a_replan_that_takes_a_volunteer_off_leaves_the_dates_cancelled_in_the_f
     assert all(str(e.status).endswith("CANCELLED") for e in after.events)
     assert all(e.sequence == 1 for e in after.events)
     assert {v.status.value for v in loose.vevent_list} == {"CANCELLED"}
+
+
+def test_a_volunteers_feed_speaks_their_language_and_chinese_without_one(app, signed_up):
+    client, volunteer, *_ = signed_up
+    url = f"/feeds/{feed_token(client)}.ics"
+    assert "X-WR-CALNAME:李秀兰 · 守望" in app.test_client().get(url).text
+    volunteer.user.locale = "en"
+    db.session.commit()
+    text = app.test_client().get(url).text
+    assert "X-WR-CALNAME:李秀兰 · Shouwang" in text
+    volunteer.user.locale = None
+    db.session.commit()
+    assert "X-WR-CALNAME:李秀兰 · 守望" in app.test_client().get(url).text

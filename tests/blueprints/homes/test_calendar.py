@@ -51,3 +51,20 @@ def test_month_grid_spans_whole_weeks(app):
     assert view.weeks[0][0].day.weekday() == 0
     cell = next(c for week in view.weeks for c in week if c.day == day)
     assert len(cell.occurrences) == 1
+
+
+def test_week_cells_hold_their_own_rooms_bookings_and_a_room_closure_closes_that_room_only(app):
+    home = factories.home(rooms=("activity", "library", "video"))
+    day = next_monday()
+    activity, library, video = home.rooms
+    in_library = factories.booking(library, at(day, "10:00"), at(day, "11:00"))
+    in_activity = factories.booking(activity, at(day, "10:30"), at(day, "12:00"))
+    factories.closure(home, day, day, "刷墙", room=video)
+    view = calendar.week(home, day)
+    assert [room.kind for room in view.rooms] == ["activity", "library", "video"]
+    cells = {row.minute: row.cells for row in view.days[0].rows}
+    assert [c.occurrences for c in cells[10 * 60]] == [[in_activity], [in_library], []]
+    assert [c.occurrences for c in cells[11 * 60]] == [[in_activity], [], []]
+    assert [c.closed for c in cells[10 * 60]] == [None, None, "刷墙"]
+    assert cells[11 * 60][1].book_start == 11 * 60 and cells[11 * 60][2].book_start is None
+    assert all(c.closed is None for row in view.days[1].rows for c in row.cells)

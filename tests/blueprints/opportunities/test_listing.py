@@ -166,3 +166,26 @@ def test_a_need_a_published_plan_fills_cannot_be_opened_from_the_booking_page(
     assert "已发布的方案已安排了" in response.get_data(as_text=True)
     db.session.refresh(need)
     assert not need.open_for_signup
+
+
+def test_the_list_shows_each_volunteers_own_place_on_the_waitlist_and_the_counts(app):
+    need, occurrence = factories.open_need(title="满员的读书会", vetting_required=False)
+    later = factories.booking(
+        occurrence.room,
+        occurrence.starts_at + timedelta(days=1),
+        occurrence.ends_at + timedelta(days=1),
+    )
+    factories.assignment(factories.volunteer(), need_id=need.id, occurrence_id=occurrence.id)
+    # Someone waiting for another date of the same need takes no place on this date's waitlist.
+    factories.assignment(
+        factories.volunteer(), need_id=need.id, occurrence_id=later.id, status="waitlisted"
+    )
+    first, second = factories.volunteer_with_login(), factories.volunteer_with_login()
+    url = f"/opportunities/needs/{need.id}/{occurrence.id}/signup"
+    clients = [_login(app, volunteer) for volunteer in (first, second)]
+    for client in clients:
+        assert client.post(url).status_code == 303
+    english = {"Accept-Language": "en"}
+    page = clients[1].get("/opportunities/", headers=english).text
+    assert "On the waitlist: number 2" in page and "2 waiting" in page
+    assert "On the waitlist: number 1" in clients[0].get("/opportunities/", headers=english).text

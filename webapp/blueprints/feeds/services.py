@@ -9,11 +9,12 @@ No feed carries children's names or labels.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from webapp import clock
 from webapp.blueprints.feeds.ical import FeedEvent
@@ -56,15 +57,13 @@ def from_commitment(entry: Commitment, labels: dict[str, str] | None = None) -> 
     )
 
 
-def volunteer_feed(volunteer: Volunteer) -> tuple[str, list[FeedEvent]]:
-    entries = commitments([volunteer.id], _since())
+def volunteer_feed(volunteer_id: int, name: str) -> tuple[str, list[FeedEvent]]:
+    entries = commitments([volunteer_id], _since())
     labels: dict[str, str] = {}
-    return _("%(name)s · Shouwang", name=volunteer.name), [
-        from_commitment(e, labels) for e in entries
-    ]
+    return _("%(name)s · Shouwang", name=name), [from_commitment(e, labels) for e in entries]
 
 
-def home_feed(home: Home) -> tuple[str, list[FeedEvent]]:
+def home_feed(home_id: int, name: str, tz: str) -> tuple[str, list[FeedEvent]]:
     today = clock.today()
     start = datetime.combine(today - timedelta(days=HISTORY_DAYS), datetime.min.time(), UTC)
     end = datetime.combine(today + timedelta(days=HOME_AHEAD_DAYS), datetime.min.time(), UTC)
@@ -84,7 +83,7 @@ def home_feed(home: Home) -> tuple[str, list[FeedEvent]]:
         .join(Event, Event.id == Occurrence.event_id)
         .join(Room, Room.id == Occurrence.room_id)
         .where(
-            Event.home_id == home.id,
+            Event.home_id == home_id,
             Event.kind.not_in(PRIVATE_EVENT_KINDS),
             Occurrence.status.in_(("confirmed", "cancelled")),
             Occurrence.starts_at >= start,
@@ -96,26 +95,26 @@ def home_feed(home: Home) -> tuple[str, list[FeedEvent]]:
     for o_id, starts, ends, status, seq, o_changed, title, kind, e_changed, room in rows:
         events.append(
             FeedEvent(
-                uid=f"home{home.id}-o{o_id}@{UID_DOMAIN}",
+                uid=f"home{home_id}-o{o_id}@{UID_DOMAIN}",
                 summary=title,
-                location=f"{home.name} · {room}",
+                location=f"{name} · {room}",
                 description=event_kind_label(kind),
                 starts_at=_aware(starts),
                 ends_at=_aware(ends),
-                tz=home.timezone,
+                tz=tz,
                 all_day=False,
                 sequence=seq,
                 changed_at=max(_aware(o_changed), _aware(e_changed)),
                 cancelled=status != "confirmed",
             )
         )
-    return _("%(home)s · Shouwang", home=home.name), events
+    return _("%(home)s · Shouwang", home=name), events
 
 
-def team_feed(team: Team) -> tuple[str, list[FeedEvent]]:
+def team_feed(team_id: int, name: str) -> tuple[str, list[FeedEvent]]:
     """One event per post the team is placed at (its members' entries folded together)."""
     by_post: dict[int, list[Commitment]] = {}
-    for entry in commitments(None, _since(), team_id=team.id):
+    for entry in commitments(None, _since(), team_id=team_id):
         if entry.post_id is not None:
             by_post.setdefault(entry.post_id, []).append(entry)
     events = []
@@ -124,8 +123,8 @@ def team_feed(team: Team) -> tuple[str, list[FeedEvent]]:
         live = [e for e in entries if not e.cancelled]
         events.append(
             FeedEvent(
-                uid=f"team{team.id}-p{post_id}@{UID_DOMAIN}",
-                summary=f"{team.name} · {first.title}",
+                uid=f"team{team_id}-p{post_id}@{UID_DOMAIN}",
+                summary=f"{name} · {first.title}",
                 location=first.place,
                 description=_("%(count)s team members placed", count=len(live)),
                 starts_at=first.starts_at,
@@ -138,23 +137,62 @@ def team_feed(team: Team) -> tuple[str, list[FeedEvent]]:
             )
         )
     events.sort(key=lambda e: (e.starts_at, e.uid))
-    return _("%(team)s · Shouwang", team=team.name), events
+    return _("%(team)s · Shouwang", team=name), events
 
 
-def feed_for(row: CalendarToken, locale: str) -> tuple[str, list[FeedEvent]]:
-    with force_locale(locale):
-        if row.owner_kind == "volunteer":
-            return volunteer_feed(row.volunteer)
-        if row.owner_kind == "home":
-            return home_feed(row.home)
-        return team_feed(row.team)
+@dataclass(frozen=True)
+class FeedOwner:
+    """What a feed needs of its token row and owner (read in one statement)."""
+
+    kind: str  # "volunteer", "home" or "team"
+    owner_id: int
+    name: str
+    created_at: datetime  # the token's: Last-Modified of a feed without events
+    locale: str  # the owner's language for volunteers; Chinese for homes and teams
+    tz: str = ""  # a home's time zone
 
 
-def feed_locale(row: CalendarToken) -> str:
-    """The owner's language for volunteers; Chinese for homes and teams."""
-    if row.owner_kind == "volunteer" and row.volunteer.user and row.volunteer.user.locale:
-        return row.volunteer.user.locale
-    return "zh_CN"
+_OWNER_BY_HASH = (
+    select(
+        CalendarToken.owner_kind,
+        CalendarToken.volunteer_id,
+        CalendarToken.home_id,
+        CalendarToken.team_id,
+        CalendarToken.created_at,
+        Volunteer.name,
+        User.locale,
+        Home.name,
+        Home.timezone,
+        Team.name,
+    )
+    .outerjoin(Volunteer, Volunteer.id == CalendarToken.volunteer_id)
+    .outerjoin(User, User.id == Volunteer.user_id)
+    .outerjoin(Home, Home.id == CalendarToken.home_id)
+    .outerjoin(Team, Team.id == CalendarToken.team_id)
+    .where(CalendarToken.token_hash == bindparam("hash"), CalendarToken.revoked_at.is_(None))
+)
+
+
+def feed_owner(token_hash: str) -> FeedOwner | None:
+    """The owner of the active token with this hash, or None (unknown or revoked)."""
+    row = db.session.execute(_OWNER_BY_HASH, {"hash": token_hash}).first()
+    if row is None:
+        return None
+    kind, volunteer_id, home_id, team_id, created_at, v_name, locale, h_name, tz, t_name = row
+    if kind == "volunteer":
+        return FeedOwner(kind, volunteer_id, v_name, created_at, locale or "zh_CN")
+    if kind == "home":
+        return FeedOwner(kind, home_id, h_name, created_at, "zh_CN", tz)
+    return FeedOwner(kind, team_id, t_name, created_at, "zh_CN")
+
+
+def feed_for(owner: FeedOwner) -> tuple[str, list[FeedEvent]]:
+    with force_locale(owner.locale):
+        if owner.kind == "volunteer":
+            return volunteer_feed(owner.owner_id, owner.name)
+        if owner.kind == "home":
+            return home_feed(owner.owner_id, owner.name, owner.tz)
+        return team_feed(owner.owner_id, owner.name)
 
 
 def _aware(moment: datetime) -> datetime:

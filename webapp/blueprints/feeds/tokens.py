@@ -86,11 +86,17 @@ def token_of(row: CalendarToken) -> str | None:
     return token if hmac.compare_digest(hash_token(token), row.token_hash) else None
 
 
-def find_active(token: str) -> int | None:
-    """The id of the active token row for a presented token (one indexed lookup), or None."""
-    if not TOKEN_RE.match(token or ""):
-        return None
-    return db.session.connection().execute(_ACTIVE_BY_HASH, {"hash": hash_token(token)}).scalar()
+def presented_hash(token: str) -> str | None:
+    """The hash a presented token is looked up by, or None when it cannot be a token at all."""
+    return hash_token(token) if TOKEN_RE.match(token or "") else None
+
+
+def is_active(token_hash: str) -> bool:
+    """Whether an active token has this hash: one indexed lookup on a connection of its own in
+    autocommit (a poll answered from the feed cache reads nothing else, so it needs no
+    transaction: no BEGIN and COMMIT round trips)."""
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        return connection.execute(_ACTIVE_BY_HASH, {"hash": token_hash}).first() is not None
 
 
 _ACTIVE_BY_HASH = select(CalendarToken.id).where(

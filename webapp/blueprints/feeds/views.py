@@ -22,7 +22,7 @@ from flask_login import current_user
 from webapp.blueprints.feeds import ical, services, tokens
 from webapp.blueprints.homes.services import home_for
 from webapp.extensions import db
-from webapp.models import CalendarToken, Team
+from webapp.models import Team
 from webapp.models.accounts import ADMIN, COORDINATOR, HOME_MANAGER, VOLUNTEER
 from webapp.security import role_required
 
@@ -38,10 +38,10 @@ def _not_found() -> Response:
     )
 
 
-# token row id -> (valid until, ETag, Last-Modified): calendar apps poll with If-None-Match, and
+# token hash -> (valid until, ETag, Last-Modified): calendar apps poll with If-None-Match, and
 # within FEED_CACHE_SECONDS the answer comes from here after the token check alone. A change
 # shows in the feed at the latest that many seconds later (apps refresh hourly anyway).
-_recent: dict[int, tuple[float, str, datetime]] = {}
+_recent: dict[str, tuple[float, str, datetime]] = {}
 _RECENT_MAX = 50_000
 
 
@@ -61,21 +61,26 @@ def _headers(response: Response, tag: str, modified: datetime) -> Response:
 @bp.get("/<string:token>.ics")
 def feed(token: str):
     # Reads neither the session nor the logged-in user, so the response sets no cookie.
-    row_id = tokens.find_active(token)
-    if row_id is None:
+    token_hash = tokens.presented_hash(token)
+    if token_hash is None:
         return _not_found()
     ttl = current_app.config.get("FEED_CACHE_SECONDS", 30)
-    cached = _recent.get(row_id) if ttl else None
+    cached = _recent.get(token_hash) if ttl else None
     if cached and cached[0] > time.monotonic() and _not_modified(cached[1], cached[2]):
+        # A revoked token is refused at once, cache or not.
+        if not tokens.is_active(token_hash):
+            return _not_found()
         return _headers(Response(status=304), cached[1], cached[2])
-    row = db.session.get(CalendarToken, row_id)
-    name, events = services.feed_for(row, services.feed_locale(row))
+    owner = services.feed_owner(token_hash)
+    if owner is None:
+        return _not_found()
+    name, events = services.feed_for(owner)
     tag = ical.etag(name, events)
-    modified = ical.last_modified(events, row.created_at)
+    modified = ical.last_modified(events, owner.created_at)
     if ttl:
         if len(_recent) > _RECENT_MAX:
             _recent.clear()
-        _recent[row_id] = (time.monotonic() + ttl, tag, modified)
+        _recent[token_hash] = (time.monotonic() + ttl, tag, modified)
     if _not_modified(tag, modified):
         return _headers(Response(status=304), tag, modified)
     response = Response(ical.build(name, events), mimetype="text/calendar")

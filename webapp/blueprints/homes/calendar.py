@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import joinedload
 
 from webapp.blueprints.homes import availability as av
@@ -84,6 +84,35 @@ def occurrences_between(home: Home, first: date, last: date) -> list[Occurrence]
     )
 
 
+def _rooms_with_occurrences(
+    home: Home, first: date, last: date
+) -> list[tuple[Room, list[Occurrence]]]:
+    """The home's rooms (in id order), each with its occurrences between the local dates, from
+    one statement (the week view's rooms and bookings; a room without bookings comes too)."""
+    start, end = av.local_day_bounds(home, first, last)
+    rows = db.session.execute(
+        select(Room, Occurrence)
+        .outerjoin(
+            Occurrence,
+            and_(
+                Occurrence.room_id == Room.id,
+                Occurrence.status.in_(ACTIVE_STATUSES),
+                Occurrence.starts_at < end,
+                Occurrence.ends_at > start,
+            ),
+        )
+        .where(Room.home_id == home.id)
+        .options(joinedload(Occurrence.event))
+        .order_by(Room.id, Occurrence.starts_at, Occurrence.id)
+    )
+    by_room: dict[int, tuple[Room, list[Occurrence]]] = {}
+    for room, occurrence in rows:
+        _room, occurrences = by_room.setdefault(room.id, (room, []))
+        if occurrence is not None:
+            occurrences.append(occurrence)
+    return list(by_room.values())
+
+
 def _hours(home: Home, day: date) -> list[tuple[int, int]]:
     if not av.has_opening_hours(home):
         return [DEFAULT_HOURS]
@@ -93,8 +122,8 @@ def _hours(home: Home, day: date) -> list[tuple[int, int]]:
 def week(home: Home, any_day: date, now: datetime | None = None) -> WeekView:
     now = now or utcnow()
     start = week_start(any_day)
-    rooms = list(home.rooms)
-    occurrences = occurrences_between(home, start, start + timedelta(days=6))
+    rooms_with = _rooms_with_occurrences(home, start, start + timedelta(days=6))
+    rooms = [room for room, _occurrences in rooms_with]
     days = []
     for offset in range(7):
         day = start + timedelta(days=offset)
@@ -109,18 +138,16 @@ def week(home: Home, any_day: date, now: datetime | None = None) -> WeekView:
         block = DayBlock(day, None)
         first = min(s for s, _ in periods) // 60 * 60
         last = max(e for _, e in periods)
+        room_closures = [av.closure_on(home, day, room.id) for room in rooms]
         for minute in range(first, last, 60):
             row = HourRow(minute, [])
             slot_start = av.to_utc(home, day, minute)
             slot_end = av.to_utc(home, day, minute + 60)
-            for room in rooms:
+            for (room, occurrences), room_closure in zip(rooms_with, room_closures, strict=True):
                 inside = [
-                    o
-                    for o in occurrences
-                    if o.room_id == room.id and o.starts_at < slot_end and o.ends_at > slot_start
+                    o for o in occurrences if o.starts_at < slot_end and o.ends_at > slot_start
                 ]
                 cell = Cell(room, inside)
-                room_closure = av.closure_on(home, day, room.id)
                 if room_closure is not None:
                     cell.closed = room_closure.reason
                 elif not inside and room.bookable:

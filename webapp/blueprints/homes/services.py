@@ -9,6 +9,7 @@ from datetime import date, datetime
 from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm.interfaces import ORMOption
 
 from webapp import audit
 from webapp.blueprints.homes import availability as av
@@ -45,12 +46,25 @@ def visible_homes(user: User) -> list[Home]:
     return list(db.session.scalars(query))
 
 
-def home_for(user: User, home_id: int) -> Home:
-    """The home if the user may see it; 404 otherwise (a home the user does not manage)."""
-    home = db.session.get(Home, home_id)
+def home_for(user: User, home_id: int, *options: ORMOption) -> Home:
+    """The home if the user may see it; 404 otherwise (a home the user does not manage).
+
+    `options`: loader options for what the page reads of the home (loaded with it)."""
+    if sees_all_homes(user):
+        home = db.session.get(Home, home_id, options=options)
+    else:
+        # A manager's home and the manager check in one statement (every page of a home asks).
+        home = db.session.scalar(
+            select(Home)
+            .where(
+                Home.id == home_id,
+                Home.id.in_(
+                    select(home_managers.c.home_id).where(home_managers.c.user_id == user.id)
+                ),
+            )
+            .options(*options)
+        )
     if home is None:
-        abort(404)
-    if not sees_all_homes(user) and not booking.is_manager(user, home_id):
         abort(404)
     return home
 

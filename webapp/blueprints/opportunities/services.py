@@ -9,8 +9,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import get_locale
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, null, or_, select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from webapp import clock
 from webapp.blueprints.opportunities.eligibility import minutes_between, reasons_against
@@ -18,7 +19,6 @@ from webapp.blueprints.opportunities.signups import (
     post_capacity,
     post_target,
     session_target,
-    waitlist_position,
 )
 from webapp.blueprints.schedule.commitments import commitments
 from webapp.extensions import db
@@ -33,11 +33,20 @@ from webapp.models import (
     PostSkill,
     Skill,
     Volunteer,
+    volunteer_skills,
 )
 from webapp.models.base import utcnow
 
 DEFAULT_WEEKS = 8
 MAX_ITEMS = 300
+
+
+@dataclass(frozen=True)
+class Mine:
+    """The volunteer's own live sign-up for an opportunity."""
+
+    id: int
+    status: str  # "confirmed" or "waitlisted"
 
 
 @dataclass
@@ -58,7 +67,7 @@ class Opportunity:
     need: Need | None = None
     occurrence: Occurrence | None = None
     post: Post | None = None
-    mine: Assignment | None = None
+    mine: Mine | None = None
     position: int = 0
     travel_minutes: int | None = None
     reasons: list[str] = field(default_factory=list)
@@ -172,56 +181,92 @@ def _post_rows(filters: Filters, first: date, last: date) -> list[Post]:
     return list(db.session.scalars(query))
 
 
-def _signup_counts(pairs, post_ids) -> dict[tuple, dict[str, int]]:
-    """{("n", need, occ) or ("p", post): {"confirmed": n, "waitlisted": m}}."""
+def _signups(
+    volunteer: Volunteer | None, pairs, post_ids
+) -> tuple[dict[tuple, dict[str, int]], dict[tuple, Mine]]:
+    """Live sign-ups of the listed opportunities, in one statement: ({key: {"confirmed": n,
+    "waitlisted": m}}, {key: the volunteer's own}); key ("n", need, occ) or ("p", post)."""
     counts: dict[tuple, dict[str, int]] = {}
-    live = (Assignment.source == "signup", Assignment.plan_id.is_(None))
+    mine: dict[tuple, Mine] = {}
+    if not pairs and not post_ids:
+        return counts, mine
+    targets = []
     if pairs:
-        need_ids = {n for n, _o in pairs}
-        occurrence_ids = {o for _n, o in pairs}
-        rows = db.session.execute(
-            select(Assignment.need_id, Assignment.occurrence_id, Assignment.status, func.count())
-            .where(
-                *live,
-                Assignment.need_id.in_(need_ids),
-                Assignment.occurrence_id.in_(occurrence_ids),
-                Assignment.status.in_(("confirmed", "waitlisted")),
+        targets.append(
+            and_(
+                Assignment.need_id.in_({n for n, _o in pairs}),
+                Assignment.occurrence_id.in_({o for _n, o in pairs}),
             )
-            .group_by(Assignment.need_id, Assignment.occurrence_id, Assignment.status)
         )
-        for need_id, occurrence_id, status, n in rows:
-            counts.setdefault(("n", need_id, occurrence_id), {})[status] = n
     if post_ids:
-        rows = db.session.execute(
-            select(Assignment.post_id, Assignment.status, func.count())
-            .where(
-                *live,
-                Assignment.post_id.in_(post_ids),
-                Assignment.status.in_(("confirmed", "waitlisted")),
-            )
-            .group_by(Assignment.post_id, Assignment.status)
+        targets.append(Assignment.post_id.in_(post_ids))
+    own_id = (
+        func.max(case((Assignment.volunteer_id == volunteer.id, Assignment.id)))
+        if volunteer is not None
+        else null()
+    )
+    rows = db.session.execute(
+        select(
+            Assignment.need_id,
+            Assignment.occurrence_id,
+            Assignment.post_id,
+            Assignment.status,
+            func.count(),
+            own_id,
         )
-        for post_id, status, n in rows:
-            counts.setdefault(("p", post_id), {})[status] = n
-    return counts
-
-
-def _mine(volunteer: Volunteer | None) -> dict[tuple, Assignment]:
-    if volunteer is None:
-        return {}
-    rows = db.session.scalars(
-        select(Assignment).where(
-            Assignment.volunteer_id == volunteer.id,
+        .where(
             Assignment.source == "signup",
             Assignment.plan_id.is_(None),
             Assignment.status.in_(("confirmed", "waitlisted")),
+            or_(*targets),
+        )
+        .group_by(
+            Assignment.need_id, Assignment.occurrence_id, Assignment.post_id, Assignment.status
         )
     )
-    out = {}
-    for a in rows:
-        key = ("p", a.post_id) if a.post_id else ("n", a.need_id, a.occurrence_id)
-        out[key] = a
-    return out
+    for need_id, occurrence_id, post_id, status, n, own in rows:
+        key = ("p", post_id) if post_id else ("n", need_id, occurrence_id)
+        counts.setdefault(key, {})[status] = n
+        if own is not None:
+            mine[key] = Mine(own, status)
+    return counts, mine
+
+
+def _waitlist_positions(mine: dict[tuple, Mine]) -> dict[int, int]:
+    """{assignment id: its place on its waitlist} for the volunteer's waitlisted sign-ups (first
+    come first served, as signups.waitlist), in one statement."""
+    waiting = {key: own for key, own in mine.items() if own.status == "waitlisted"}
+    if not waiting:
+        return {}
+    post_ids = {key[1] for key in waiting if key[0] == "p"}
+    need_keys = [key for key in waiting if key[0] == "n"]
+    targets = []
+    if post_ids:
+        targets.append(Assignment.post_id.in_(post_ids))
+    if need_keys:
+        targets.append(
+            and_(
+                Assignment.need_id.in_({key[1] for key in need_keys}),
+                Assignment.occurrence_id.in_({key[2] for key in need_keys}),
+            )
+        )
+    rows = db.session.execute(
+        select(Assignment.id, Assignment.need_id, Assignment.occurrence_id, Assignment.post_id)
+        .where(
+            Assignment.source == "signup",
+            Assignment.plan_id.is_(None),
+            Assignment.status == "waitlisted",
+            or_(*targets),
+        )
+        .order_by(Assignment.id)
+    )
+    seen: dict[tuple, int] = {}
+    positions = {}
+    for a_id, need_id, occurrence_id, post_id in rows:
+        key = ("p", post_id) if post_id else ("n", need_id, occurrence_id)
+        seen[key] = seen.get(key, 0) + 1
+        positions[a_id] = seen[key]
+    return positions
 
 
 def opportunities(
@@ -232,8 +277,7 @@ def opportunities(
     locale = str(get_locale())
     sessions = _session_rows(filters, first, last)
     posts = _post_rows(filters, first, last)
-    counts = _signup_counts([(n.id, o.id) for n, o in sessions], [p.id for p in posts])
-    mine = _mine(volunteer)
+    counts, mine = _signups(volunteer, [(n.id, o.id) for n, o in sessions], [p.id for p in posts])
     items: list[Opportunity] = []
     for need, occurrence in sessions:
         home = need.event.home
@@ -287,8 +331,17 @@ def opportunities(
     items.sort(key=lambda o: (o.starts_at, o.title))
     if volunteer is None:
         return items, []
-    mine_entries = commitments(
-        [volunteer.id], first - timedelta(days=7), last + timedelta(days=7), include_cancelled=False
+    positions = _waitlist_positions(mine)
+    # The volunteer's commitments are read only when something is left to check against them.
+    mine_entries = (
+        commitments(
+            [volunteer.id],
+            first - timedelta(days=7),
+            last + timedelta(days=7),
+            include_cancelled=False,
+        )
+        if any(item.mine is None for item in items)
+        else []
     )
     can, cannot = [], []
     for item in items:
@@ -296,7 +349,7 @@ def opportunities(
         item.travel_minutes = minutes_between(volunteer, target.lat, target.lon)
         if item.mine is not None:
             if item.mine.status == "waitlisted":
-                item.position = waitlist_position(item.mine)
+                item.position = positions.get(item.mine.id, 0)
             can.append(item)
             continue
         item.reasons = reasons_against(volunteer, target, mine_entries)
@@ -304,7 +357,32 @@ def opportunities(
     return can, cannot
 
 
-def filter_choices() -> tuple[list[Home], list[Skill]]:
-    homes = list(db.session.scalars(select(Home).order_by(Home.name)))
-    skills = list(db.session.scalars(select(Skill).order_by(Skill.code)))
-    return homes, skills
+@dataclass(frozen=True)
+class HomeChoice:
+    id: int
+    name: str
+
+
+def filter_choices(volunteer: Volunteer | None = None) -> tuple[list[HomeChoice], list[Skill]]:
+    """Homes and skills for the filters. The volunteer's own skills come in the same statement
+    and fill `volunteer.skills` (the eligibility rules read them: no query of their own)."""
+    homes = [HomeChoice(*row) for row in db.session.execute(_HOME_CHOICES)]
+    if volunteer is None:
+        return homes, list(db.session.scalars(select(Skill).order_by(Skill.code)))
+    rows = db.session.execute(
+        select(Skill, volunteer_skills.c.volunteer_id)
+        .outerjoin(
+            volunteer_skills,
+            and_(
+                volunteer_skills.c.skill_id == Skill.id,
+                volunteer_skills.c.volunteer_id == volunteer.id,
+            ),
+        )
+        .order_by(Skill.code)
+    ).all()
+    own = sorted((skill for skill, holder in rows if holder is not None), key=lambda s: s.id)
+    set_committed_value(volunteer, "skills", own)
+    return homes, [skill for skill, _holder in rows]
+
+
+_HOME_CHOICES = select(Home.id, Home.name).order_by(Home.name)

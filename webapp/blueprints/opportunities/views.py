@@ -24,8 +24,8 @@ bp = Blueprint("opportunities", __name__, url_prefix="/opportunities")
 def _list_page(status: int = 200, error: SignupError | None = None):
     filters = services.Filters.from_args(request.args)
     volunteer = profile_of(current_user)
+    homes, skills = services.filter_choices(volunteer)
     can, cannot = services.opportunities(volunteer, filters)
-    homes, skills = services.filter_choices()
     return render_page_or_partial(
         "opportunities/index.html",
         "opportunities/_list.html",

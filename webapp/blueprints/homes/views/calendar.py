@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from sqlalchemy.orm import joinedload
+
 from webapp.blueprints.homes import calendar
 from webapp.blueprints.homes.views import STAFF, bp
 from webapp.blueprints.homes.views.common import day_arg, home_or_404
 from webapp.htmx import render_page_or_partial
+from webapp.models import Home
 from webapp.security import role_required
 
 
 @bp.get("/<int:home_id>/week")
 @role_required(*STAFF)
 def week(home_id: int):
-    home = home_or_404(home_id)
+    # The week reads the home's opening hours: loaded with the home (a dozen rows).
+    home = home_or_404(home_id, joinedload(Home.opening_hours))
     view = calendar.week(home, day_arg(home))
     return render_page_or_partial("homes/week.html", "homes/_week.html", home=home, view=view)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from flask_login import current_user
+from sqlalchemy.orm.interfaces import ORMOption
 
 from webapp.blueprints.homes import availability as av
 from webapp.blueprints.homes import services
@@ -36,6 +37,6 @@ def day_arg(home: Home, name: str = "date") -> date:
     return date_arg(name, default=av.to_local_today(home))
 
 
-def home_or_404(home_id: int) -> Home:
+def home_or_404(home_id: int, *options: ORMOption) -> Home:
     """The home if the current user may see it, else 404."""
-    return services.home_for(current_user, home_id)
+    return services.home_for(current_user, home_id, *options)
