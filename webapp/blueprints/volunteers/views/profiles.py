@@ -129,7 +129,7 @@ def create():
 @bp.get("/me")
 @login_required
 def my_profile():
-    volunteer = services.profile_of(current_user)
+    volunteer = services.profile_of(current_user, for_page=True)
     if volunteer is None:
         return render_template("volunteers/no_profile.html")
     # The page itself, not a redirect to it: one request less on a phone.
@@ -139,7 +139,7 @@ def my_profile():
 @bp.get("/<int:volunteer_id>")
 @login_required
 def detail(volunteer_id: int):
-    volunteer = services.visible_volunteer(volunteer_id, current_user)
+    volunteer = services.visible_volunteer(volunteer_id, current_user, for_page=True)
     return detail_page(volunteer)
 
 
