@@ -27,8 +27,10 @@ from webapp.blueprints.volunteers.views import bp
 from webapp.blueprints.volunteers.views.common import current_locale, form_error
 from webapp.extensions import db
 from webapp.htmx import hx_redirect, is_fragment_request
+from webapp.labels import kind_label
 from webapp.models import Volunteer
 from webapp.models.accounts import COORDINATOR
+from webapp.models.volunteers import VOLUNTEER_KINDS
 from webapp.security import role_required
 
 
@@ -36,7 +38,12 @@ from webapp.security import role_required
 @role_required(COORDINATOR)
 def index():
     filters = listing.filters_from_args(request.args)
-    context = {"result": listing.search_volunteers(filters), "filters": filters}
+    context = {
+        "result": listing.search_volunteers(filters),
+        "filters": filters,
+        # Each kind translated once, not once per row.
+        "kind_labels": {code: kind_label(code) for code in VOLUNTEER_KINDS},
+    }
     if is_fragment_request():  # the table alone: the filter form's choices are not needed
         return render_template("volunteers/_table.html", **context)
     context.update(skills=services.all_skills(), teams=services.all_teams())
