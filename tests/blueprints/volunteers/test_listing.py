@@ -89,6 +89,16 @@ def test_sorting_and_paging(app):
     assert listing.search_volunteers(VolunteerFilters(page=99)).page == 1
 
 
+def test_counts_cover_every_page_and_a_page_past_the_end_shows_the_last(app):
+    for n in range(listing.PAGE_SIZE + 3):
+        factories.volunteer(name=f"志愿者{n:02d}", cleared=n % 2 == 0)
+    second = listing.search_volunteers(VolunteerFilters(page=2))
+    assert (second.total, second.cleared, second.page, second.pages) == (28, 14, 2, 2)
+    assert len(second.items) == 3
+    past = listing.search_volunteers(VolunteerFilters(page=9))
+    assert (past.total, past.cleared, past.page, past.items) == (28, 14, 2, second.items)
+
+
 def test_volunteer_query_counts_nothing_for_an_empty_database(app):
     result = listing.search_volunteers(VolunteerFilters())
     assert (result.total, result.cleared, result.pages, result.items) == (0, 0, 1, [])

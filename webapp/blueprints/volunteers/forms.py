@@ -32,8 +32,10 @@ class Form(FlaskForm):
     every request."""
 
 
-def _choices(labels: dict) -> list[tuple[str, object]]:
-    return list(labels.items())
+def _choices(labels: dict) -> list[tuple[str, str]]:
+    """Labels translated once here: a lazy label is translated again at every use, and a select
+    uses each option's label several times when it renders."""
+    return [(code, str(label)) for code, label in labels.items()]
 
 
 class ProfileForm(Form):
@@ -119,7 +121,7 @@ class WeeklySlotForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.weekday.choices = list(enumerate(WEEKDAY_LABELS))
+        self.weekday.choices = [(day, str(label)) for day, label in enumerate(WEEKDAY_LABELS)]
 
 
 class DateRangeForm(Form):

@@ -217,37 +217,55 @@ class VolunteerPage:
     skills: dict[int, list[Skill]] = field(default_factory=dict)
 
 
+def _cleared_case(vetting_status, expires_on, today: date):
+    cleared = and_(vetting_status == "cleared", or_(expires_on.is_(None), expires_on >= today))
+    return case((cleared, 1), else_=0)
+
+
+def _counts(query: Select, today: date) -> tuple[int, int]:
+    """How many volunteers match the filters, and how many of them are cleared today."""
+    sub = query.with_only_columns(Volunteer.id, Volunteer.vetting_status, Volunteer.expires_on)
+    sub = sub.subquery()
+    total, cleared = db.session.execute(
+        select(
+            func.count(),
+            func.coalesce(
+                func.sum(_cleared_case(sub.c.vetting_status, sub.c.expires_on, today)), 0
+            ),
+        ).select_from(sub)
+    ).one()
+    return total, int(cleared)
+
+
+def _page_rows(query: Select, filters: VolunteerFilters, page: int, today: date) -> list:
+    """One page of volunteers, each row with the totals over all matches (window functions): the
+    counts come with the page instead of in a statement of their own."""
+    cleared = _cleared_case(Volunteer.vetting_status, Volunteer.expires_on, today)
+    counted = query.add_columns(func.count().over(), func.sum(cleared).over())
+    return list(
+        db.session.execute(
+            counted.order_by(*_order(filters)).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+        )
+    )
+
+
 def search_volunteers(filters: VolunteerFilters, today: date | None = None) -> VolunteerPage:
     today = today or clock.today()
     query = filtered_query(filters, today)
-    sub = query.with_only_columns(Volunteer.id, Volunteer.vetting_status, Volunteer.expires_on)
-    sub = sub.subquery()
-    cleared_case = case(
-        (
-            and_(
-                sub.c.vetting_status == "cleared",
-                or_(sub.c.expires_on.is_(None), sub.c.expires_on >= today),
-            ),
-            1,
-        ),
-        else_=0,
-    )
-    total, cleared = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(cleared_case), 0)).select_from(sub)
-    ).one()
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(filters.page, pages)
-    items = list(
-        db.session.scalars(
-            query.order_by(*_order(filters)).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-        )
-    )
+    if filters.page == 1:  # the usual case: one statement; page 1 is never past the end
+        page, rows = 1, _page_rows(query, filters, 1, today)
+        total, cleared = (rows[0][1], int(rows[0][2])) if rows else (0, 0)
+    else:  # a later page may lie past the end (an old link): count first, then show the last
+        total, cleared = _counts(query, today)
+        page = min(filters.page, max(1, -(-total // PAGE_SIZE)))
+        rows = _page_rows(query, filters, page, today)
+    items = [row[0] for row in rows]
     return VolunteerPage(
         items=items,
         total=total,
-        cleared=int(cleared),
+        cleared=cleared,
         page=page,
-        pages=pages,
+        pages=max(1, -(-total // PAGE_SIZE)),
         teams=team_names_for([v.id for v in items]),
         skills=skills_for([v.id for v in items]),
     )

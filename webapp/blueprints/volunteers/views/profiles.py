@@ -27,8 +27,10 @@ from webapp.blueprints.volunteers.views import bp
 from webapp.blueprints.volunteers.views.common import current_locale, form_error
 from webapp.extensions import db
 from webapp.htmx import hx_redirect, is_fragment_request
+from webapp.labels import kind_label
 from webapp.models import Volunteer
 from webapp.models.accounts import COORDINATOR
+from webapp.models.volunteers import VOLUNTEER_KINDS
 from webapp.security import role_required
 
 
@@ -36,7 +38,12 @@ from webapp.security import role_required
 @role_required(COORDINATOR)
 def index():
     filters = listing.filters_from_args(request.args)
-    context = {"result": listing.search_volunteers(filters), "filters": filters}
+    context = {
+        "result": listing.search_volunteers(filters),
+        "filters": filters,
+        # Each kind translated once, not once per row.
+        "kind_labels": {code: kind_label(code) for code in VOLUNTEER_KINDS},
+    }
     if is_fragment_request():  # the table alone: the filter form's choices are not needed
         return render_template("volunteers/_table.html", **context)
     context.update(skills=services.all_skills(), teams=services.all_teams())
@@ -129,7 +136,7 @@ def create():
 @bp.get("/me")
 @login_required
 def my_profile():
-    volunteer = services.profile_of(current_user)
+    volunteer = services.profile_of(current_user, for_page=True)
     if volunteer is None:
         return render_template("volunteers/no_profile.html")
     # The page itself, not a redirect to it: one request less on a phone.
@@ -139,7 +146,7 @@ def my_profile():
 @bp.get("/<int:volunteer_id>")
 @login_required
 def detail(volunteer_id: int):
-    volunteer = services.visible_volunteer(volunteer_id, current_user)
+    volunteer = services.visible_volunteer(volunteer_id, current_user, for_page=True)
     return detail_page(volunteer)
 
 
