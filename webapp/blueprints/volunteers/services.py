@@ -47,13 +47,14 @@ def is_coordinator(user: User) -> bool:
     return bool(user and user.is_authenticated and user.has_role(COORDINATOR))
 
 
-# What the profile page shows of a volunteer, loaded with it in one statement instead of one lazy
-# load each. The collections hold a handful of rows each, so their joined product stays small.
+# What the profile page shows of a volunteer, loaded with it instead of one lazy load each: the
+# checker and the skills joined (one collection only, so rows do not multiply), the weekly times
+# and date ranges (which grow over the years) by their own selects.
 PAGE_LOADS = (
-    joinedload(Volunteer.skills),
-    joinedload(Volunteer.weekly_availability),
-    joinedload(Volunteer.date_ranges),
     joinedload(Volunteer.checked_by),
+    joinedload(Volunteer.skills),
+    selectinload(Volunteer.weekly_availability),
+    selectinload(Volunteer.date_ranges),
 )
 
 
