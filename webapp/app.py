@@ -17,7 +17,7 @@ from webapp.config import Config
 from webapp.extensions import babel, csrf, db, limiter, migrate
 from webapp.extensions import htmx as htmx_extension
 from webapp.headers import add_security_headers
-from webapp.i18n import LANGUAGE_NAMES, select_locale, select_timezone
+from webapp.i18n import LANGUAGE_NAMES, select_locale, select_timezone, template_gettext
 from webapp.inputs import SqlIntegerConverter, refuse_control_characters
 from webapp.labels import TEMPLATE_HELPERS
 from webapp.navigation import nav_items_for_current_user
@@ -185,6 +185,7 @@ def _register_template_helpers(app: Flask) -> None:
             "current_locale": locale,
             "html_lang": "zh-CN" if locale == "zh_CN" else locale,
             "language_names": LANGUAGE_NAMES,
+            **template_gettext(),
         }
 
     app.jinja_env.globals.update(TEMPLATE_HELPERS)
