@@ -50,3 +50,15 @@ def test_plain_text_templates_are_not_escaped(app):
             "{% endautoescape %}"
         )
     assert text == "Page <b> of 2"
+
+
+def test_each_request_speaks_the_language_chosen_last(client, auth):
+    user = factories.user(roles=("volunteer",))
+    auth.login(user.email)
+    for locale, log_out, label in (
+        ("en", "Log out", "My schedule"),
+        ("zh_CN", "退出登录", "我的日程"),
+    ):
+        client.post("/auth/language", data={"locale": locale})
+        page = client.get("/dashboard").get_data(as_text=True)
+        assert log_out in page and label in page  # template strings and lazy nav labels

@@ -17,7 +17,13 @@ from webapp.config import Config
 from webapp.extensions import babel, csrf, db, limiter, migrate
 from webapp.extensions import htmx as htmx_extension
 from webapp.headers import add_security_headers
-from webapp.i18n import LANGUAGE_NAMES, select_locale, select_timezone, template_gettext
+from webapp.i18n import (
+    LANGUAGE_NAMES,
+    babel_locale,
+    select_locale,
+    select_timezone,
+    template_gettext,
+)
 from webapp.inputs import SqlIntegerConverter, refuse_control_characters
 from webapp.labels import TEMPLATE_HELPERS
 from webapp.navigation import nav_items_for_current_user
@@ -51,7 +57,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True
     )
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    babel.init_app(app, locale_selector=babel_locale, timezone_selector=select_timezone)
     htmx_extension.init_app(app)
     limiter.init_app(app)
     init_login(app)
