@@ -34,11 +34,12 @@ def test_unknown_and_empty_codes(app):
 
 
 def test_a_clearance_reads_with_its_date_in_the_language_of_the_moment(app):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
+    from webapp import clock
     from webapp.models import Volunteer
 
-    volunteer = Volunteer(vetting_status="cleared", expires_on=date.today() + timedelta(days=30))
+    volunteer = Volunteer(vetting_status="cleared", expires_on=clock.today() + timedelta(days=30))
     with app.test_request_context("/", headers={"Accept-Language": "en"}):
         until = volunteer.expires_on.isoformat()
         assert labels.vetting_label(volunteer) == f"Cleared until {until}"
