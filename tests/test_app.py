@@ -46,3 +46,53 @@ def test_trusted_hosts_come_from_the_environment(monkeypatch):
     assert Config().TRUSTED_HOSTS == ["a.example", "b.example"]
     monkeypatch.delenv("TRUSTED_HOSTS")
     assert Config().TRUSTED_HOSTS is None
+
+
+def _postgresql_app(app):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only (DATABASE_URL)")
+    return create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+
+
+def test_a_connection_the_server_ended_is_replaced_before_use(app):
+    """Pre-ping without its round trip: an ended connection is seen on its socket."""
+    import select
+    import time
+
+    other = _postgresql_app(app)
+    with other.app_context():
+        engine = db.engine
+        with engine.connect() as conn:
+            ended = conn.execute(text("SELECT pg_backend_pid()")).scalar()
+            fd = conn.connection.dbapi_connection.fileno()
+    # ended by the server, as a restart does, while the connection waits in the pool
+    db.session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": ended})
+    with other.app_context():
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        deadline = time.monotonic() + 5
+        while not poller.poll(50):
+            assert time.monotonic() < deadline
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT pg_backend_pid()")).scalar() != ended
+        engine.dispose()
+
+
+def test_only_connections_that_sat_idle_are_pinged(app, monkeypatch):
+    import webapp.app
+
+    other = _postgresql_app(app)
+    with other.app_context():
+        engine = db.engine
+        pings = []
+        real_ping = engine.dialect.do_ping
+        monkeypatch.setattr(engine.dialect, "do_ping", lambda c: pings.append(c) or real_ping(c))
+        for _ in range(3):
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        assert pings == []  # busy: no round trip
+        monkeypatch.setattr(webapp.app, "PING_AFTER_IDLE_SECONDS", 0)
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        assert len(pings) == 1
+        engine.dispose()

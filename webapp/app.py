@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import select
+import time
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from sqlalchemy import Engine, event
+from sqlalchemy.exc import InvalidatePoolError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp import errors, htmx
@@ -13,7 +17,13 @@ from webapp.config import Config
 from webapp.extensions import babel, csrf, db, limiter, migrate
 from webapp.extensions import htmx as htmx_extension
 from webapp.headers import add_security_headers
-from webapp.i18n import LANGUAGE_NAMES, select_locale, select_timezone
+from webapp.i18n import (
+    LANGUAGE_NAMES,
+    babel_locale,
+    select_locale,
+    select_timezone,
+    template_gettext,
+)
 from webapp.inputs import SqlIntegerConverter, refuse_control_characters
 from webapp.labels import TEMPLATE_HELPERS
 from webapp.navigation import nav_items_for_current_user
@@ -35,16 +45,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault(
         "BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).parent / "translations")
     )
-    _tune_postgresql(app)
+    check_connections = _tune_postgresql(app)
     # Before any blueprint adds its rules: ids in URLs stop at the range of an SQL integer.
     app.url_map.converters["int"] = SqlIntegerConverter
 
     db.init_app(app)
+    if check_connections:
+        with app.app_context():
+            _check_connections_on_checkout(db.engine)
     migrate.init_app(
         app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True
     )
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    babel.init_app(app, locale_selector=babel_locale, timezone_selector=select_timezone)
     htmx_extension.init_app(app)
     limiter.init_app(app)
     init_login(app)
@@ -65,19 +78,65 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
-def _tune_postgresql(app: Flask) -> None:
+def _tune_postgresql(app: Flask) -> bool:
     """Switch PostgreSQL's JIT off for our connections. Our queries are short; when the planner's
     estimate is high (stale statistics after a bulk import), JIT compiling alone took 0.4 s of a
-    query that runs in 20 ms (measured on the volunteer list's date filter)."""
+    query that runs in 20 ms (measured on the volunteer list's date filter).
+
+    Returns whether the pool's pre-ping is to be replaced by _check_connections_on_checkout."""
     if not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
-        return
+        return False
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     connect_args = dict(options.get("connect_args") or {})
     connect_args["options"] = (connect_args.get("options", "") + " -c jit=off").strip()
     # A database host that does not answer must not hold a request (and a worker) for minutes.
     connect_args.setdefault("connect_timeout", 5)
     options["connect_args"] = connect_args
+    check_connections = bool(options.pop("pool_pre_ping", False))
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    return check_connections
+
+
+# A pooled connection that sat unused for this long is pinged before it is handed out.
+PING_AFTER_IDLE_SECONDS = 10.0
+
+
+def _check_connections_on_checkout(engine: Engine) -> None:
+    """Pre-ping, without its round trip on a busy server.
+
+    The pool's pre-ping costs a round trip to the database on every request. A connection that
+    the server has ended (a restart, a crash, a terminated backend) has something to read on its
+    socket (the server's farewell, or the end of the stream): that is checked locally, and only
+    then, or after the connection sat idle for a while, is it pinged. A failed ping invalidates
+    the pool, as pre-ping does, so the app recovers by itself after a database restart.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def note_checkin(dbapi_connection, record) -> None:
+        record.info["checked_in_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def check(dbapi_connection, record, proxy) -> None:
+        checked_in_at = record.info.get("checked_in_at")
+        if checked_in_at is None:  # connected just now
+            return
+        idle = time.monotonic() - checked_in_at
+        if idle < PING_AFTER_IDLE_SECONDS and not _has_input(dbapi_connection):
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            # The pool closes every connection made before now and checks out a new one.
+            raise InvalidatePoolError() from error
+
+
+def _has_input(dbapi_connection) -> bool:
+    """Whether the socket of an idle connection has something to read (or was closed)."""
+    if dbapi_connection.closed:
+        return True
+    poller = select.poll()
+    poller.register(dbapi_connection.fileno(), select.POLLIN)
+    return bool(poller.poll(0))
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -132,6 +191,7 @@ def _register_template_helpers(app: Flask) -> None:
             "current_locale": locale,
             "html_lang": "zh-CN" if locale == "zh_CN" else locale,
             "language_names": LANGUAGE_NAMES,
+            **template_gettext(),
         }
 
     app.jinja_env.globals.update(TEMPLATE_HELPERS)

@@ -57,7 +57,8 @@ class Config:
         self.SECRET_KEY = load_secret_key()
         self.SQLALCHEMY_DATABASE_URI = database_url()
         # pre_ping: a connection that died with a database restart is replaced, not used, so the
-        # app recovers by itself. hide_parameters: error messages and logs never carry values
+        # app recovers by itself (on PostgreSQL done without a round trip per request, see
+        # webapp.app._check_connections_on_checkout). hide_parameters: error messages and logs never carry values
         # (names, children's pseudonyms) from the statements that failed.
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
         self.REDIS_URL = os.environ.get("REDIS_URL") or None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
+from typing import Any
+
+from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 
 ROLE_LABELS = {
@@ -32,9 +34,43 @@ ROOM_KIND_LABELS = {
 }
 
 
+# The catalog of each language, and the label tables translated into it, made on first use.
+# str() of a lazy string looks the catalog up through Flask-Babel's context-locals (~15 µs); a
+# long list showed a few hundred labels. Only the language is looked up per label (it follows
+# the request and force_locale); the tables are fixed at import, the catalogs never change.
+_CATALOGS: dict[Any, Any] = {}
+_TRANSLATED: dict[tuple[int, Any], Any] = {}
+
+
+def _catalog() -> Any:
+    locale = get_locale()
+    catalog = _CATALOGS.get(locale)
+    if catalog is None:
+        catalog = _CATALOGS[locale] = get_translations()
+    return catalog
+
+
+def _(message: str, **variables: Any) -> str:
+    """flask_babel.gettext with the cheaper look-up of the catalog."""
+    text = _catalog().ugettext(message)
+    return text % variables if variables else text
+
+
+def _translated(labels: dict | tuple) -> Any:
+    key = (id(labels), get_locale())
+    table = _TRANSLATED.get(key)
+    if table is None:
+        if isinstance(labels, dict):
+            table = {code: str(label) for code, label in labels.items()}
+        else:
+            table = tuple(str(label) for label in labels)
+        _TRANSLATED[key] = table
+    return table
+
+
 def _label(labels: dict, code: str | None) -> str:
     """The translated label of a stored code; an unknown code shows as itself."""
-    return str(labels.get(code, code)) if code else ""
+    return _translated(labels).get(code, code) if code else ""
 
 
 def role_label(code: str) -> str:
@@ -54,7 +90,7 @@ def vetting_label(volunteer) -> str:
     status = volunteer.vetting_status
     if status == "cleared" and not volunteer.is_cleared():
         status = "expired"
-    label = str(VETTING_LABELS.get(status, status))
+    label = str(_translated(VETTING_LABELS).get(status, status))
     if status == "cleared" and volunteer.expires_on:
         return _("%(status)s until %(date)s", status=label, date=volunteer.expires_on.isoformat())
     return label
@@ -112,7 +148,7 @@ def occurrence_status_label(code: str) -> str:
 
 
 def weekday_label(index: int) -> str:
-    return str(WEEKDAY_LABELS[index])
+    return _translated(WEEKDAY_LABELS)[index]
 
 
 def format_moment(moment, tz: str | None = None) -> str:

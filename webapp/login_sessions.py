@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from flask import g, request
 from flask_login import login_user, logout_user
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import joinedload
 
 from webapp.extensions import db
@@ -60,16 +60,20 @@ def start(user: User, remember: bool = False) -> LoginSession:
     return record
 
 
+# One query for the session, its person and their roles: it runs on every request. Built once:
+# building it (and its cache key) anew took longer than running it.
+_LOAD = (
+    select(LoginSession)
+    .where(LoginSession.token_hash == bindparam("token_hash"))
+    .options(joinedload(LoginSession.user).joinedload(User.role_rows))
+)
+
+
 def load(token: str) -> User | None:
     """flask-login's user loader: the user of a live session with this token, else nobody."""
     if not token or len(token) > 100:
         return None
-    # One query for the session, its person and their roles: it runs on every request.
-    record = db.session.scalar(
-        select(LoginSession)
-        .where(LoginSession.token_hash == token_hash(token))
-        .options(joinedload(LoginSession.user).joinedload(User.role_rows))
-    )
+    record = db.session.scalar(_LOAD, {"token_hash": token_hash(token)})
     now = utcnow()
     if record is None or record.expires_at <= now or not record.user.active:
         return None

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from webapp.models.accounts import ADMIN, COORDINATOR, HOME_MANAGER, VOLUNTEER
-from webapp.security import can_open
+from webapp.security import user_can_open
 
 
 @dataclass(frozen=True)
@@ -36,8 +36,12 @@ NAV_ITEMS: list[NavItem] = [
 
 def nav_items_for_current_user() -> list[NavItem]:
     """Items the user's roles allow, leaving out features that are not installed."""
-    if not current_user.is_authenticated:
+    user = current_user._get_current_object()  # every page asks: one look-up, not 25
+    if not user.is_authenticated:
         return []
+    roles = user.roles
     return [
-        item for item in NAV_ITEMS if current_user.has_role(*item.roles) and can_open(item.endpoint)
+        item
+        for item in NAV_ITEMS
+        if not roles.isdisjoint(item.roles) and user_can_open(user, item.endpoint)
     ]
