@@ -12,7 +12,7 @@ from tests import factories
 from tests.conftest import AuthActions
 from webapp import login_sessions
 from webapp.extensions import db
-from webapp.models import LoginSession
+from webapp.models import LoginSession, UserRole
 from webapp.models.base import utcnow
 
 
@@ -154,3 +154,35 @@ def test_devices_are_named_as_people_know_them():
     iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Version/17.0 Safari/604.1"
     assert login_sessions.device_label(iphone) == "Safari · iPhone"
     assert login_sessions.device_label("") == ""
+
+
+def test_the_role_names_read_with_the_session_follow_changes_of_the_roles(app):
+    person = factories.user(roles=("volunteer", "home_manager"))
+    with app.test_request_context("/"):
+        login_sessions.start(person)
+        token = person.login_token
+        db.session.commit()
+        db.session.expunge_all()
+        user = login_sessions.load(token)
+        assert user.roles == {"volunteer", "home_manager"} and user.has_role("home_manager")
+        assert not user.has_role("coordinator")
+        user.set_roles({"volunteer", "coordinator"})
+        assert user.has_role("coordinator") and not user.has_role("home_manager")
+        user.use_role_names(["volunteer"])
+        user.role_rows.append(UserRole(role="admin"))
+        assert user.has_role("admin")
+        db.session.flush()
+        user.use_role_names(["volunteer"])
+        db.session.expire(user)
+        assert user.roles == {"volunteer", "coordinator", "admin"}
+
+
+def test_a_new_role_shows_on_the_next_request(app, admin_client):
+    person = factories.user(roles=("volunteer",))
+    device = app.test_client()
+    AuthActions(device).login(person.email)
+    assert device.get("/volunteers/").status_code == 403
+    admin_client.post(
+        f"/admin/users/{person.id}/roles", data={"roles": ["volunteer", "coordinator"]}
+    )
+    assert device.get("/volunteers/").status_code == 200

@@ -16,14 +16,15 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import NamedTuple
 
 from flask import g, request
 from flask_login import login_user, logout_user
-from sqlalchemy import bindparam, delete, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy.orm import lazyload
 
 from webapp.extensions import db
-from webapp.models import LoginSession, User
+from webapp.models import LoginSession, User, UserRole
 from webapp.models.base import utcnow
 
 REMEMBER_DAYS = 30
@@ -60,12 +61,36 @@ def start(user: User, remember: bool = False) -> LoginSession:
     return record
 
 
-# One query for the session, its person and their roles: it runs on every request. Built once:
-# building it (and its cache key) anew took longer than running it.
+class SessionRef(NamedTuple):
+    """The login session of this request, as far as the rest of the app needs it."""
+
+    id: int
+    user_id: int
+
+
+# One query for the session, its person and their role names: it runs on every request. The
+# session's own columns and the roles come as plain values (an ORM entity and a joined collection
+# cost more to load than the query takes to run); the person is a real User in the session. Built
+# once: building it (and its cache key) anew took longer than running it.
+_ROLE_NAMES = (
+    select(func.aggregate_strings(UserRole.role, " "))
+    .where(UserRole.user_id == User.id)
+    .correlate(User)
+    .scalar_subquery()
+)
 _LOAD = (
-    select(LoginSession)
+    select(
+        User,
+        LoginSession.id,
+        LoginSession.remember,
+        LoginSession.created_at,
+        LoginSession.last_seen_at,
+        LoginSession.expires_at,
+        _ROLE_NAMES,
+    )
+    .join(LoginSession, LoginSession.user_id == User.id)
     .where(LoginSession.token_hash == bindparam("token_hash"))
-    .options(joinedload(LoginSession.user).joinedload(User.role_rows))
+    .options(lazyload(User.role_rows))
 )
 
 
@@ -73,21 +98,28 @@ def load(token: str) -> User | None:
     """flask-login's user loader: the user of a live session with this token, else nobody."""
     if not token or len(token) > 100:
         return None
-    record = db.session.scalar(_LOAD, {"token_hash": token_hash(token)})
+    row = db.session.execute(_LOAD, {"token_hash": token_hash(token)}).first()
     now = utcnow()
-    if record is None or record.expires_at <= now or not record.user.active:
+    if row is None:
         return None
-    if now - record.last_seen_at >= TOUCH_EVERY:
-        record.last_seen_at = now
-        if not record.remember:
-            record.expires_at = min(now + IDLE, record.created_at + REMEMBER)
-    user = record.user
+    user, session_id, remember, created_at, last_seen_at, expires_at, role_names = row
+    if expires_at <= now or not user.active:
+        return None
+    if now - last_seen_at >= TOUCH_EVERY:
+        values = {"last_seen_at": now}
+        if not remember:
+            values["expires_at"] = min(now + IDLE, created_at + REMEMBER)
+        db.session.execute(
+            update(LoginSession).where(LoginSession.id == session_id).values(**values)
+        )
+    user.use_role_names(role_names.split() if role_names else ())
     user.login_token = token
-    g.login_session = record
+    g.login_session = SessionRef(session_id, user.id)
     return user
 
 
-def current() -> LoginSession | None:
+def current() -> LoginSession | SessionRef | None:
+    """The session of this request: its row when it began now, else its id and person."""
     return g.get("login_session")
 
 
@@ -95,7 +127,7 @@ def end_current() -> None:
     """Log out here: the session row goes, so its cookies are worth nothing from now on."""
     record = current()
     if record is not None:
-        db.session.delete(record)
+        db.session.execute(delete(LoginSession).where(LoginSession.id == record.id))
         db.session.flush()
         g.login_session = None
     logout_user()

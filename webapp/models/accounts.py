@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, func, select
+from sqlalchemy import ForeignKey, String, event, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -33,17 +34,29 @@ class User(UserMixin, NameKeyMixin, TimestampMixin, db.Model):
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
 
+    # The role names read with the login session (webapp.login_sessions), so that every request
+    # need not load the role rows as objects; forgotten as soon as the rows change or expire.
+    _role_names = None  # a plain attribute (a frozenset of names once read), not a column
+
+    def use_role_names(self, names: Iterable[str]) -> None:
+        self._role_names = frozenset(names)
+
     @property
     def roles(self) -> set[str]:
+        if self._role_names is not None:
+            return set(self._role_names)
         return {row.role for row in self.role_rows}
 
     def has_role(self, *roles: str) -> bool:
+        if self._role_names is not None:
+            return not self._role_names.isdisjoint(roles)
         return bool(self.roles.intersection(roles))
 
     def set_roles(self, roles: set[str]) -> None:
         unknown = set(roles) - set(ROLES)
         if unknown:
             raise ValueError(f"unknown roles: {sorted(unknown)}")
+        self._role_names = None
         keep = [row for row in self.role_rows if row.role in roles]
         present = {row.role for row in keep}
         self.role_rows = keep + [UserRole(role=r) for r in sorted(roles - present)]
@@ -68,6 +81,20 @@ class User(UserMixin, NameKeyMixin, TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
+
+
+@event.listens_for(User.role_rows, "append", propagate=True)
+@event.listens_for(User.role_rows, "remove", propagate=True)
+@event.listens_for(User.role_rows, "bulk_replace", propagate=True)
+def _forget_role_names(user: User, *args) -> None:
+    user._role_names = None
+
+
+@event.listens_for(User, "expire", propagate=True)
+@event.listens_for(User, "refresh", propagate=True)
+def _forget_role_names_on_reload(user: User | None, *args) -> None:
+    if user is not None:  # None: the object was already garbage-collected
+        user._role_names = None
 
 
 class UserRole(db.Model):
