@@ -66,6 +66,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from webapp import models  # noqa: F401  (registers every table with the metadata)
 
     _register_blueprints(app)
+    _drop_the_limiters_request_hook(app)
     _register_request_hooks(app)
     if app.config.get("PROXY_COUNT"):
         hops = app.config["PROXY_COUNT"]
@@ -161,6 +162,17 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(feeds_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(planning_bp)
+
+
+def _drop_the_limiters_request_hook(app: Flask) -> None:
+    """Our rate limits all sit on their views: @limiter.limit checks them as the view runs. The
+    limiter's hook before every request looks for default, application and blueprint limits,
+    which we have none of, and cost more than a cheap page's own work; it goes, unless such limits
+    are configured."""
+    manager = limiter.limit_manager
+    if manager.default_limits or manager.application_limits or manager._blueprint_limits:
+        return
+    app.before_request_funcs[None].remove(limiter._check_request_limit)
 
 
 def _register_request_hooks(app: Flask) -> None:
