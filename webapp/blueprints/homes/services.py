@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from flask import abort
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm.interfaces import ORMOption
 
 from webapp import audit
@@ -46,6 +46,16 @@ def visible_homes(user: User) -> list[Home]:
     return list(db.session.scalars(query))
 
 
+# A manager's home and the manager check in one statement (every page of a home asks); built
+# once: constructing the statement cost more than running it.
+_MANAGED_HOME = select(Home).where(
+    Home.id == bindparam("home_id"),
+    Home.id.in_(
+        select(home_managers.c.home_id).where(home_managers.c.user_id == bindparam("user_id"))
+    ),
+)
+
+
 def home_for(user: User, home_id: int, *options: ORMOption) -> Home:
     """The home if the user may see it; 404 otherwise (a home the user does not manage).
 
@@ -53,17 +63,8 @@ def home_for(user: User, home_id: int, *options: ORMOption) -> Home:
     if sees_all_homes(user):
         home = db.session.get(Home, home_id, options=options)
     else:
-        # A manager's home and the manager check in one statement (every page of a home asks).
-        home = db.session.scalar(
-            select(Home)
-            .where(
-                Home.id == home_id,
-                Home.id.in_(
-                    select(home_managers.c.home_id).where(home_managers.c.user_id == user.id)
-                ),
-            )
-            .options(*options)
-        )
+        query = _MANAGED_HOME.options(*options) if options else _MANAGED_HOME
+        home = db.session.scalar(query, {"home_id": home_id, "user_id": user.id})
     if home is None:
         abort(404)
     return home

@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import get_locale
-from sqlalchemy import and_, case, func, null, or_, select
+from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -130,55 +130,90 @@ def _utc(day: date) -> datetime:
     return datetime.combine(day, time(0), clock.CHINA).astimezone(UTC)
 
 
-def _session_rows(filters: Filters, first: date, last: date) -> list[tuple[Need, Occurrence]]:
-    query = (
-        select(Need, Occurrence)
-        .join(Occurrence, Occurrence.event_id == Need.event_id)
-        .join(Event, Event.id == Need.event_id)
-        .where(
-            Need.open_for_signup.is_(True),
-            Occurrence.status == "confirmed",
-            Occurrence.starts_at > utcnow(),
-            Occurrence.starts_at >= _utc(first),
-            Occurrence.starts_at < _utc(last + timedelta(days=1)),
-        )
-        .options(
-            # Many-to-one: joined into the one query (the list is read on every visit).
-            joinedload(Need.skill),
-            joinedload(Need.event).joinedload(Event.home),
-            joinedload(Occurrence.room),
-        )
-        .order_by(Occurrence.starts_at, Need.id)
-        .limit(MAX_ITEMS)
+# The list's two statements, built once (building them cost more than running them); the
+# filters, when given, add their conditions to a copy.
+_SESSION_ROWS = (
+    select(Need, Occurrence)
+    .join(Occurrence, Occurrence.event_id == Need.event_id)
+    .join(Event, Event.id == Need.event_id)
+    .where(
+        Need.open_for_signup.is_(True),
+        Occurrence.status == "confirmed",
+        Occurrence.starts_at > bindparam("now"),
+        Occurrence.starts_at >= bindparam("start"),
+        Occurrence.starts_at < bindparam("end"),
     )
+    .options(
+        # Many-to-one: joined into the one query (the list is read on every visit).
+        joinedload(Need.skill),
+        joinedload(Need.event).joinedload(Event.home),
+        joinedload(Occurrence.room),
+    )
+    .order_by(Occurrence.starts_at, Need.id)
+    .limit(MAX_ITEMS)
+)
+_POST_ROWS = (
+    select(Post)
+    .where(
+        Post.open_for_signup.is_(True),
+        Post.cancelled_at.is_(None),
+        Post.starts_on > bindparam("today"),
+        Post.ends_on >= bindparam("first"),
+        Post.starts_on <= bindparam("last"),
+    )
+    .options(joinedload(Post.home), selectinload(Post.skill_counts))
+    .order_by(Post.starts_on, Post.id)
+    .limit(MAX_ITEMS)
+)
+
+
+def _session_rows(filters: Filters, first: date, last: date) -> list[tuple[Need, Occurrence]]:
+    query = _SESSION_ROWS
     if filters.home_id:
         query = query.where(Event.home_id == filters.home_id)
     if filters.skill_id:
         query = query.where(Need.skill_id == filters.skill_id)
-    return [(need, occurrence) for need, occurrence in db.session.execute(query)]
+    params = {"now": utcnow(), "start": _utc(first), "end": _utc(last + timedelta(days=1))}
+    return [(need, occurrence) for need, occurrence in db.session.execute(query, params)]
 
 
 def _post_rows(filters: Filters, first: date, last: date) -> list[Post]:
-    query = (
-        select(Post)
-        .where(
-            Post.open_for_signup.is_(True),
-            Post.cancelled_at.is_(None),
-            Post.starts_on > clock.today(),
-            Post.ends_on >= first,
-            Post.starts_on <= last,
-        )
-        .options(joinedload(Post.home), selectinload(Post.skill_counts))
-        .order_by(Post.starts_on, Post.id)
-        .limit(MAX_ITEMS)
-    )
+    query = _POST_ROWS
     if filters.home_id:
         query = query.where(Post.home_id == filters.home_id)
     if filters.skill_id:
         query = query.where(
             Post.id.in_(select(PostSkill.post_id).where(PostSkill.skill_id == filters.skill_id))
         )
-    return list(db.session.scalars(query))
+    params = {"today": clock.today(), "first": first, "last": last}
+    return list(db.session.scalars(query, params))
+
+
+# Live sign-ups of listed opportunities, built once: an empty list of ids matches nothing, and
+# with no volunteer (None) no row is the volunteer's own.
+_SIGNUPS = (
+    select(
+        Assignment.need_id,
+        Assignment.occurrence_id,
+        Assignment.post_id,
+        Assignment.status,
+        func.count(),
+        func.max(case((Assignment.volunteer_id == bindparam("volunteer_id"), Assignment.id))),
+    )
+    .where(
+        Assignment.source == "signup",
+        Assignment.plan_id.is_(None),
+        Assignment.status.in_(("confirmed", "waitlisted")),
+        or_(
+            and_(
+                Assignment.need_id.in_(bindparam("need_ids", expanding=True)),
+                Assignment.occurrence_id.in_(bindparam("occurrence_ids", expanding=True)),
+            ),
+            Assignment.post_id.in_(bindparam("post_ids", expanding=True)),
+        ),
+    )
+    .group_by(Assignment.need_id, Assignment.occurrence_id, Assignment.post_id, Assignment.status)
+)
 
 
 def _signups(
@@ -190,39 +225,14 @@ def _signups(
     mine: dict[tuple, Mine] = {}
     if not pairs and not post_ids:
         return counts, mine
-    targets = []
-    if pairs:
-        targets.append(
-            and_(
-                Assignment.need_id.in_({n for n, _o in pairs}),
-                Assignment.occurrence_id.in_({o for _n, o in pairs}),
-            )
-        )
-    if post_ids:
-        targets.append(Assignment.post_id.in_(post_ids))
-    own_id = (
-        func.max(case((Assignment.volunteer_id == volunteer.id, Assignment.id)))
-        if volunteer is not None
-        else null()
-    )
     rows = db.session.execute(
-        select(
-            Assignment.need_id,
-            Assignment.occurrence_id,
-            Assignment.post_id,
-            Assignment.status,
-            func.count(),
-            own_id,
-        )
-        .where(
-            Assignment.source == "signup",
-            Assignment.plan_id.is_(None),
-            Assignment.status.in_(("confirmed", "waitlisted")),
-            or_(*targets),
-        )
-        .group_by(
-            Assignment.need_id, Assignment.occurrence_id, Assignment.post_id, Assignment.status
-        )
+        _SIGNUPS,
+        {
+            "volunteer_id": volunteer.id if volunteer is not None else None,
+            "need_ids": sorted({n for n, _o in pairs}),
+            "occurrence_ids": sorted({o for _n, o in pairs}),
+            "post_ids": list(post_ids),
+        },
     )
     for need_id, occurrence_id, post_id, status, n, own in rows:
         key = ("p", post_id) if post_id else ("n", need_id, occurrence_id)
