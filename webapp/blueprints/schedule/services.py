@@ -49,6 +49,12 @@ class Row:
     can_withdraw: bool
     weekly: bool  # a weekly tutoring assignment: withdrawing leaves all its dates
 
+    @property
+    def when(self) -> str:
+        """A session's start and end where it happens: "2026-07-06 (Saturday) 09:00–11:00"."""
+        e = self.entry
+        return f"{format_moment(e.starts_at, e.tz)}–{format_moment(e.ends_at, e.tz)[-5:]}"
+
 
 class _Person(NamedTuple):
     """A contact as contact_text() reads it."""
