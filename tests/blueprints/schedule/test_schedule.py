@@ -273,3 +273,48 @@ def test_volunteers_on_a_date_are_told_when_it_is_cancelled_or_moved_in_their_la
 
     assert subjects(chinese) == ["时间变更：绘本阅读会", "已取消：绘本阅读会"]
     assert subjects(english) == ["Moved: 绘本阅读会", "Cancelled: 绘本阅读会"]
+
+
+def test_the_schedule_shows_offers_both_ways_the_waitlist_team_calendars_and_one_feed_link(app):
+    from webapp.models import SwapOffer
+
+    volunteer = factories.volunteer_with_login(name="李秀兰")
+    colleague = factories.volunteer_with_login(name="王丽")
+    team = factories.team(name="竹林支教队", members=(volunteer,))
+    mine_need, mine_occurrence = factories.open_need(title="绘本阅读会")
+    mine = factories.assignment(volunteer, need_id=mine_need.id, occurrence_id=mine_occurrence.id)
+    theirs_need, theirs_occurrence = factories.open_need(title="周末手工课")
+    theirs = factories.assignment(
+        colleague, need_id=theirs_need.id, occurrence_id=theirs_occurrence.id
+    )
+    full_need, full_occurrence = factories.open_need(title="排队的活动")
+    waiting = factories.assignment(
+        volunteer, need_id=full_need.id, occurrence_id=full_occurrence.id, status="waitlisted"
+    )
+    db.session.add_all(
+        [
+            SwapOffer(
+                assignment_id=mine.id, from_volunteer_id=volunteer.id, to_volunteer_id=colleague.id
+            ),
+            SwapOffer(
+                assignment_id=theirs.id,
+                from_volunteer_id=colleague.id,
+                to_volunteer_id=volunteer.id,
+                note="家里有事",
+            ),
+        ]
+    )
+    db.session.commit()
+    offer_out, offer_in = db.session.query(SwapOffer).order_by(SwapOffer.id).all()
+    client = _login(app, volunteer)
+    page = client.get("/me/schedule", headers={"Accept-Language": "en"}).text
+    assert "王丽 asks whether you can take over:" in page and "周末手工课" in page
+    assert f"/me/swaps/{offer_in.id}/accept" in page and "家里有事" in page
+    assert "Offered to 王丽, waiting for an answer." in page
+    assert f"/me/swaps/{offer_out.id}/cancel" in page
+    assert "排队的活动" in page and "Number 1 on the waitlist" in page
+    assert f"/me/assignments/{waiting.id}/withdraw" in page
+    assert f'href="/feeds/teams/{team.id}">Calendar of 竹林支教队</a>' in page
+    link = page.split('id="feed-link"')[0].rsplit('href="', 1)[1]
+    again = client.get("/me/schedule").text
+    assert link in again  # the token is made once, then read

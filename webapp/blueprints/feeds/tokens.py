@@ -15,7 +15,7 @@ import re
 import secrets
 
 from flask import current_app
-from sqlalchemy import bindparam, select
+from sqlalchemy import ColumnElement, and_, bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from webapp.extensions import db
@@ -36,11 +36,14 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def active(kind: str, owner_id: int) -> CalendarToken | None:
+def active_condition(kind: str, owner_id) -> ColumnElement[bool]:
+    """The owner's active token (`owner_id`: a value or a bound parameter)."""
     column = getattr(CalendarToken, OWNER_COLUMNS[kind])
-    return db.session.scalar(
-        select(CalendarToken).where(column == owner_id, CalendarToken.revoked_at.is_(None))
-    )
+    return and_(column == owner_id, CalendarToken.revoked_at.is_(None))
+
+
+def active(kind: str, owner_id: int) -> CalendarToken | None:
+    return db.session.scalar(select(CalendarToken).where(active_condition(kind, owner_id)))
 
 
 def _new(kind: str, owner_id: int, actor: User | None) -> CalendarToken:
@@ -63,9 +66,14 @@ def _new(kind: str, owner_id: int, actor: User | None) -> CalendarToken:
     return row
 
 
-def ensure(kind: str, owner_id: int, actor: User | None) -> CalendarToken:
-    """The owner's active token, made on first use."""
-    row = active(kind, owner_id)
+_UNREAD = object()
+
+
+def ensure(kind: str, owner_id: int, actor: User | None, found=_UNREAD):
+    """The owner's active token, made on first use. `found`: the active token as the caller read
+    it already (anything with `nonce` and `token_hash`, see active_condition()), or None when it
+    found none: a page that reads it along with other things saves a round trip."""
+    row = active(kind, owner_id) if found is _UNREAD else found
     if row is None or token_of(row) is None:
         return rotate(kind, owner_id, actor)
     return row
@@ -80,7 +88,7 @@ def rotate(kind: str, owner_id: int, actor: User | None) -> CalendarToken:
     return _new(kind, owner_id, actor)
 
 
-def token_of(row: CalendarToken) -> str | None:
+def token_of(row) -> str | None:
     """The token of a row, or None when it can no longer be derived (SECRET_KEY changed)."""
     token = derive(row.nonce)
     return token if hmac.compare_digest(hash_token(token), row.token_hash) else None

@@ -10,7 +10,7 @@ stays in its plan). Both are told.
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 
 from webapp import audit
 from webapp.blueprints.homes.notify import in_language_of, notify
@@ -256,19 +256,25 @@ def accept(swap: SwapOffer, actor: User) -> Assignment:
     return taken
 
 
-def offers_for(volunteer: Volunteer) -> tuple[list[SwapOffer], list[SwapOffer]]:
-    """(pending offers to the volunteer, pending offers the volunteer made)."""
-    pending = db.session.scalars(
-        select(SwapOffer)
-        .where(
-            or_(
-                SwapOffer.to_volunteer_id == volunteer.id,
-                SwapOffer.from_volunteer_id == volunteer.id,
-            ),
-            SwapOffer.status == "pending",
-        )
-        .order_by(SwapOffer.id)
-    ).all()
+def pending_condition(volunteer_id) -> ColumnElement[bool]:
+    """Pending offers to or from the volunteer (`volunteer_id`: a value or a bound parameter)."""
+    return and_(
+        or_(SwapOffer.to_volunteer_id == volunteer_id, SwapOffer.from_volunteer_id == volunteer_id),
+        SwapOffer.status == "pending",
+    )
+
+
+def offers_for(
+    volunteer: Volunteer, offer_ids: list[int] | None = None
+) -> tuple[list[SwapOffer], list[SwapOffer]]:
+    """(pending offers to the volunteer, pending offers the volunteer made). `offer_ids`: the ids
+    of pending_condition()'s offers when the caller has read them already (none: no query)."""
+    if offer_ids == []:
+        return [], []
+    query = select(SwapOffer).where(pending_condition(volunteer.id)).order_by(SwapOffer.id)
+    if offer_ids is not None:
+        query = query.where(SwapOffer.id.in_(offer_ids))
+    pending = db.session.scalars(query).all()
     incoming = [o for o in pending if o.to_volunteer_id == volunteer.id]
     outgoing = [o for o in pending if o.from_volunteer_id == volunteer.id]
     return incoming, outgoing

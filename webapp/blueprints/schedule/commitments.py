@@ -358,8 +358,10 @@ def _sessions(ids, lo, hi, team_id) -> list[Commitment]:
                 out.append(_session(row[:width], *row[width : width + 2]))
             continue
         *core, plan_state, successor_at, withdrawn_at, swapped_in, weekday, p_start, p_end, _ = row
-        entry = _session(core, plan_state, successor_at)
-        local = entry.starts_at.astimezone(entry.zone)
+        # Every occurrence of the event comes: the assignment's weekday is checked before an
+        # entry is made (most rows of an event held on several weekdays are not its dates).
+        starts, tz = _aware(core[15]), core[26]
+        local = starts.astimezone(ZoneInfo(tz) if tz else clock.CHINA)
         if local.weekday() != weekday:
             continue
         if p_start is not None and not (p_start <= local.date() <= p_end):
@@ -367,8 +369,9 @@ def _sessions(ids, lo, hi, team_id) -> list[Commitment]:
         # A weekly assignment left (or taken over in a swap) part-way through the term: the
         # dates before stay with whoever served them.
         confirmed_at = core[6]
-        if swapped_in and confirmed_at and entry.starts_at < _aware(confirmed_at):
+        if swapped_in and confirmed_at and starts < _aware(confirmed_at):
             continue
+        entry = _session(core, plan_state, successor_at)
         if withdrawn_at and entry.starts_at < _aware(withdrawn_at) and core[17] == "confirmed":
             entry = replace(entry, cancelled=False)
         out.append(entry)

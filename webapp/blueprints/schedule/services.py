@@ -8,10 +8,12 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import String, bindparam, func, literal_column, null, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from webapp import clock
+from webapp.blueprints.feeds import tokens
+from webapp.blueprints.opportunities import swaps
 from webapp.blueprints.opportunities.eligibility import minutes_between
 from webapp.blueprints.opportunities.signups import contact_text, contacts_for
 from webapp.blueprints.schedule.commitments import Commitment, commitments
@@ -20,12 +22,15 @@ from webapp.extensions import db
 from webapp.labels import event_kind_label, format_moment
 from webapp.models import (
     Assignment,
+    CalendarToken,
     Event,
     Need,
     Plan,
     Post,
     Programme,
+    SwapOffer,
     Team,
+    TeamMember,
     User,
     Volunteer,
     home_managers,
@@ -43,6 +48,12 @@ class Row:
     travel_minutes: int | None
     can_withdraw: bool
     weekly: bool  # a weekly tutoring assignment: withdrawing leaves all its dates
+
+    @property
+    def when(self) -> str:
+        """A session's start and end where it happens: "2026-07-06 (Saturday) 09:00–11:00"."""
+        e = self.entry
+        return f"{format_moment(e.starts_at, e.tz)}–{format_moment(e.ends_at, e.tz)[-5:]}"
 
 
 class _Person(NamedTuple):
@@ -189,14 +200,79 @@ def schedule_of(
     return upcoming, past
 
 
-def waitlisted(volunteer: Volunteer) -> list[Assignment]:
-    return list(
-        db.session.scalars(
-            select(Assignment)
-            .where(Assignment.volunteer_id == volunteer.id, Assignment.status == "waitlisted")
-            .order_by(Assignment.id)
-        )
+class FeedToken(NamedTuple):
+    """The active feed token as tokens.token_of() and tokens.ensure() read it."""
+
+    nonce: str
+    token_hash: str
+
+
+class TeamLink(NamedTuple):
+    id: int
+    name: str
+
+
+@dataclass
+class Extras:
+    """The rest of the page: swap offers, waitlist, teams and the feed token."""
+
+    offer_ids: list[int]  # pending offers to or from the volunteer (swaps.offers_for() loads them)
+    waitlisted: list[Assignment]
+    teams: list[TeamLink]
+    token: FeedToken | None
+
+
+def _tagged(tag: str, id_column, text=None, text2=None, order=None):
+    """One part of _EXTRAS: (what, id, text, text2, ord)."""
+    return select(
+        literal_column(f"'{tag}'", String).label("what"),
+        id_column.label("id"),
+        (text if text is not None else null()).label("text"),
+        (text2 if text2 is not None else null()).label("text2"),
+        (order if order is not None else id_column).label("ord"),
     )
+
+
+# Four small reads of the page in one statement (each was a round trip and an ORM query of its
+# own); the waitlist is read as ids, and its assignments only when there are any.
+_VOLUNTEER_ID = bindparam("volunteer_id")
+_EXTRAS = union_all(
+    _tagged("team", Team.id, Team.name, order=TeamMember.id)
+    .join(TeamMember, TeamMember.team_id == Team.id)
+    .where(TeamMember.volunteer_id == _VOLUNTEER_ID),
+    _tagged("swap", SwapOffer.id).where(swaps.pending_condition(_VOLUNTEER_ID)),
+    _tagged("wait", Assignment.id).where(
+        Assignment.volunteer_id == _VOLUNTEER_ID, Assignment.status == "waitlisted"
+    ),
+    _tagged("token", CalendarToken.id, CalendarToken.nonce, CalendarToken.token_hash).where(
+        tokens.active_condition("volunteer", _VOLUNTEER_ID)
+    ),
+).order_by(literal_column("what"), literal_column("ord"))
+
+
+def extras(volunteer: Volunteer) -> Extras:
+    out = Extras([], [], [], None)
+    wait_ids = []
+    for what, id_, text, text2, _order in db.session.connection().execute(
+        _EXTRAS, {"volunteer_id": volunteer.id}
+    ):
+        if what == "team":
+            out.teams.append(TeamLink(id_, text))
+        elif what == "swap":
+            out.offer_ids.append(id_)
+        elif what == "wait":
+            wait_ids.append(id_)
+        else:
+            out.token = FeedToken(text, text2)
+    if wait_ids:
+        out.waitlisted = list(
+            db.session.scalars(
+                select(Assignment)
+                .where(Assignment.id.in_(wait_ids), Assignment.status == "waitlisted")
+                .order_by(Assignment.id)
+            )
+        )
+    return out
 
 
 # --- hours ------------------------------------------------------------------------------------

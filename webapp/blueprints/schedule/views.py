@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from webapp import clock
 from webapp.blueprints.feeds import ical, tokens
@@ -18,7 +17,6 @@ from webapp.blueprints.schedule.commitments import commitments
 from webapp.blueprints.volunteers.exporting import CSV_MIME, XLSX_MIME
 from webapp.blueprints.volunteers.services import profile_of
 from webapp.extensions import db
-from webapp.models import Team, TeamMember
 from webapp.models.accounts import VOLUNTEER
 from webapp.security import role_required
 
@@ -47,16 +45,17 @@ def _page(status: int = 200, error: SignupError | None = None):
     entries = commitments([volunteer.id])  # every date: the schedule and the hours read them
     cutoff = signups.cutoff_hours()
     upcoming, past = services.schedule_of(volunteer, cutoff, entries)
-    incoming, outgoing = swaps.offers_for(volunteer)
+    more = services.extras(volunteer)
+    incoming, outgoing = swaps.offers_for(volunteer, more.offer_ids)
     by_month, by_year = services.hours_summary(services.served(volunteer, entries=entries))
-    row = tokens.ensure("volunteer", volunteer.id, current_user)
+    row = tokens.ensure("volunteer", volunteer.id, current_user, more.token)
     return render_template(
         "schedule/index.html",
         volunteer=volunteer,
         upcoming=upcoming if request.args.get("all") == "1" else upcoming[:UPCOMING_SHOWN],
         upcoming_total=len(upcoming),
         past=past,
-        waitlisted=services.waitlisted(volunteer),
+        waitlisted=more.waitlisted,
         position=signups.waitlist_position,
         incoming=incoming,
         outgoing={s.assignment_id: s for s in outgoing},
@@ -66,12 +65,7 @@ def _page(status: int = 200, error: SignupError | None = None):
         cutoff_hours=cutoff,
         error=error,
         this_year=clock.today().year,
-        teams=db.session.execute(
-            select(Team.id, Team.name)
-            .join(TeamMember, TeamMember.team_id == Team.id)
-            .where(TeamMember.volunteer_id == volunteer.id)
-            .order_by(TeamMember.id)
-        ).all(),
+        teams=more.teams,
     ), status
 
 
