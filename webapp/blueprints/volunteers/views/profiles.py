@@ -39,7 +39,7 @@ from webapp.security import role_required
 def index():
     filters = listing.filters_from_args(request.args)
     context = {
-        "result": listing.search_volunteers(filters),
+        "result": listing.search_volunteers(filters, locale=current_locale()),
         "filters": filters,
         # Each kind translated once, not once per row.
         "kind_labels": {code: kind_label(code) for code in VOLUNTEER_KINDS},
