@@ -13,6 +13,7 @@ from tests import factories
 from webapp.blueprints.volunteers import availability, listing
 from webapp.blueprints.volunteers.listing import VolunteerFilters
 from webapp.extensions import db
+from webapp.inputs import SQL_INT_MAX
 from webapp.models import Skill, TeamMember, Volunteer
 
 pytestmark = pytest.mark.usefixtures("english_request")
@@ -166,3 +167,23 @@ def test_a_lapsed_clearance_shows_as_expired_on_the_list(app):
     result = listing.search_volunteers(VolunteerFilters())
     label, cleared = result.vetting[lapsed.id]
     assert not cleared and label == "Clearance expired"
+
+
+def test_the_largest_page_number_shows_the_last_page(app):
+    factories.volunteer()
+    result = listing.search_volunteers(VolunteerFilters(page=SQL_INT_MAX))
+    assert (result.page, result.total, len(result.items)) == (1, 1, 1)
+
+
+def test_filter_choices_list_skills_by_id_and_teams_by_name(app):
+    db.session.add_all(
+        [
+            Skill(code="zz_first", name_zh="第一", name_en="First"),
+            Skill(code="aa_second", name_zh="第二", name_en="Second"),
+        ]
+    )
+    second, first = factories.team(name="乙队"), factories.team(name="甲队")
+    skills, teams = listing.filter_choices("en")
+    assert skills[-2:] == [("zz_first", "First"), ("aa_second", "Second")]  # the newest skills
+    assert teams == [(first.id, "甲队"), (second.id, "乙队")]
+    assert listing.filter_choices("zh_CN")[0][-2:] == [("zz_first", "第一"), ("aa_second", "第二")]

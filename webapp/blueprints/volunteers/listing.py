@@ -432,6 +432,41 @@ def _skills_and_teams(
     return skills, teams
 
 
+@lru_cache(maxsize=2)
+def _choices_statement(english: bool) -> Select:
+    """Every skill (by id) and team (by name), for the filter form, in one statement."""
+    skills = select(
+        literal_column("0", Integer).label("part"),
+        literal("", String).label("key"),
+        literal("", String).label("key_name"),
+        _SKILLS.id.label("id"),
+        _SKILLS.code.label("code"),
+        (_SKILLS.name_en if english else _SKILLS.name_zh).label("label"),  # as Skill.label
+    )
+    teams = select(
+        literal_column("1", Integer),
+        _TEAMS.name_key,
+        _TEAMS.name,
+        _TEAMS.id,
+        literal("", String),
+        _TEAMS.name,
+    )
+    return union_all(skills, teams).order_by("part", "key", "key_name", "id")
+
+
+def filter_choices(locale: str | None) -> tuple[list[tuple[str, str]], list[tuple[int, str]]]:
+    """The filter form's skills (code, label) and teams (id, name)."""
+    skills: list[tuple[str, str]] = []
+    teams: list[tuple[int, str]] = []
+    statement = _choices_statement((locale or "").startswith("en"))
+    for part, _key, _key_name, id_, code, label in db.session.execute(statement):
+        if part == 0:
+            skills.append((code, label))
+        else:
+            teams.append((id_, label))
+    return skills, teams
+
+
 _TEAM_NAMES = (
     select(_MEMBERS.volunteer_id, _TEAMS.name)
     .join(Team.__table__, _TEAMS.id == _MEMBERS.team_id)
