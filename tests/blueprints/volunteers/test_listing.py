@@ -13,18 +13,24 @@ from tests import factories
 from webapp.blueprints.volunteers import availability, listing
 from webapp.blueprints.volunteers.listing import VolunteerFilters
 from webapp.extensions import db
-from webapp.models import Volunteer
+from webapp.inputs import SQL_INT_MAX
+from webapp.models import Skill, TeamMember, Volunteer
 
 pytestmark = pytest.mark.usefixtures("english_request")
+
+
+def _ids(result: listing.VolunteerPage) -> list[int]:
+    """The page's volunteers (its items are rows of the table's columns, not entities)."""
+    return [row.id for row in result.items]
 
 
 def test_search_matches_name_phone_place_and_skill(app):
     reader = factories.volunteer(name="张阅读", skills=("reading",), place_name="石门村")
     other = factories.volunteer(name="王数学", skills=("math",), phone="13700000001")
-    assert listing.search_volunteers(VolunteerFilters(q="张")).items == [reader]
-    assert listing.search_volunteers(VolunteerFilters(q="1370000")).items == [other]
-    assert listing.search_volunteers(VolunteerFilters(q="石门")).items == [reader]
-    assert listing.search_volunteers(VolunteerFilters(q="math")).items == [other]
+    assert _ids(listing.search_volunteers(VolunteerFilters(q="张"))) == [reader.id]
+    assert _ids(listing.search_volunteers(VolunteerFilters(q="1370000"))) == [other.id]
+    assert _ids(listing.search_volunteers(VolunteerFilters(q="石门"))) == [reader.id]
+    assert _ids(listing.search_volunteers(VolunteerFilters(q="math"))) == [other.id]
 
 
 def test_search_treats_percent_and_underscore_literally(app):
@@ -38,10 +44,10 @@ def test_filters_by_kind_team_skill_and_count_cleared(app):
     student = factories.volunteer(kind="college_student", cleared=False)
     team = factories.team(members=(student,))
     result = listing.search_volunteers(VolunteerFilters(kind="teacher"))
-    assert result.items == [teacher] and result.cleared == 1
-    assert listing.search_volunteers(VolunteerFilters(team=str(team.id))).items == [student]
-    assert listing.search_volunteers(VolunteerFilters(team="none")).items == [teacher]
-    assert listing.search_volunteers(VolunteerFilters(skill="math")).items == [teacher]
+    assert _ids(result) == [teacher.id] and result.cleared == 1
+    assert _ids(listing.search_volunteers(VolunteerFilters(team=str(team.id)))) == [student.id]
+    assert _ids(listing.search_volunteers(VolunteerFilters(team="none"))) == [teacher.id]
+    assert _ids(listing.search_volunteers(VolunteerFilters(skill="math"))) == [teacher.id]
     everyone = listing.search_volunteers(VolunteerFilters())
     assert (everyone.total, everyone.cleared) == (2, 1)
     assert everyone.teams[student.id] == team.name
@@ -129,3 +135,55 @@ def test_filters_survive_a_trip_through_the_query_string(filters):
 def test_date_filters_survive_a_trip_through_the_query_string(start, days):
     filters = VolunteerFilters(available_from=start, available_to=start + timedelta(days=days))
     assert listing.filters_from_args(filters.query_args()) == filters
+
+
+def test_a_page_shows_skills_by_id_in_the_language_and_teams_by_name(app):
+    db.session.add_all(
+        [
+            Skill(code="zz_second", name_zh="第二", name_en="Second"),
+            Skill(code="aa_third", name_zh="第三", name_en="Third"),
+        ]
+    )
+    db.session.flush()
+    member = factories.volunteer(skills=("aa_third", "zz_second"))
+    loner = factories.volunteer()
+    for name, programme in (("乙队", "2025"), ("甲队", "2026")):  # one team per programme
+        db.session.add(
+            TeamMember(team=factories.team(name=name), volunteer=member, programme=programme)
+        )
+    db.session.flush()
+    english = listing.search_volunteers(VolunteerFilters(), locale="en")
+    chinese = listing.search_volunteers(VolunteerFilters(), locale="zh_CN")
+    assert english.skills == {member.id: ["Second", "Third"]}
+    assert chinese.skills == {member.id: ["第二", "第三"]}
+    assert chinese.teams == {member.id: "甲队, 乙队"}
+    assert loner.id not in chinese.teams
+
+
+def test_a_lapsed_clearance_shows_as_expired_on_the_list(app):
+    lapsed = factories.volunteer(cleared=False, vetting_status="cleared")
+    lapsed.expires_on = date(2020, 1, 1)
+    db.session.commit()
+    result = listing.search_volunteers(VolunteerFilters())
+    label, cleared = result.vetting[lapsed.id]
+    assert not cleared and label == "Clearance expired"
+
+
+def test_the_largest_page_number_shows_the_last_page(app):
+    factories.volunteer()
+    result = listing.search_volunteers(VolunteerFilters(page=SQL_INT_MAX))
+    assert (result.page, result.total, len(result.items)) == (1, 1, 1)
+
+
+def test_filter_choices_list_skills_by_id_and_teams_by_name(app):
+    db.session.add_all(
+        [
+            Skill(code="zz_first", name_zh="第一", name_en="First"),
+            Skill(code="aa_second", name_zh="第二", name_en="Second"),
+        ]
+    )
+    second, first = factories.team(name="乙队"), factories.team(name="甲队")
+    skills, teams = listing.filter_choices("en")
+    assert skills[-2:] == [("zz_first", "First"), ("aa_second", "Second")]  # the newest skills
+    assert teams == [(first.id, "甲队"), (second.id, "乙队")]
+    assert listing.filter_choices("zh_CN")[0][-2:] == [("zz_first", "第一"), ("aa_second", "第二")]

@@ -71,8 +71,8 @@ def test_an_expired_clearance_does_not_count_as_cleared(app):
     assert not volunteer.is_cleared(TODAY)
     cleared = listing.search_volunteers(VolunteerFilters(vetting="cleared"), today=TODAY)
     expired = listing.search_volunteers(VolunteerFilters(vetting="expired"), today=TODAY)
-    assert volunteer not in cleared.items
-    assert volunteer in expired.items
+    assert volunteer.id not in {row.id for row in cleared.items}
+    assert volunteer.id in {row.id for row in expired.items}
 
 
 def test_clearance_dates_are_checked(app):

@@ -9,12 +9,31 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import Select, and_, case, exists, func, not_, or_, select
+from sqlalchemy import (
+    Date,
+    Integer,
+    Row,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal,
+    literal_column,
+    not_,
+    or_,
+    select,
+    union_all,
+)
 
 from webapp import clock
 from webapp.extensions import db
 from webapp.inputs import SQL_INT_MAX, parse_date
+from webapp.labels import vetting_label
 from webapp.models import (
     Skill,
     Team,
@@ -100,205 +119,367 @@ def filters_from_args(args: Mapping[str, str]) -> VolunteerFilters:
     )
 
 
+# The list's statements are built once per shape of the filters (which ones are set, the sort)
+# with bind parameters for their values: building a select on every request cost more than
+# running it. They name table columns, not mapped attributes, so that they run as plain Core
+# statements returning rows: the table shows a few columns and needs no Volunteer entities.
+_V = Volunteer.__table__.c
+_RANGES = VolunteerDateRange.__table__.c
+_WEEKLY = WeeklyAvailability.__table__.c
+_SKILLS = Skill.__table__.c
+_TEAMS = Team.__table__.c
+_MEMBERS = TeamMember.__table__.c
+_VOLUNTEER_SKILLS = volunteer_skills.c
+_TODAY = bindparam("today", type_=Date)
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def cleared_condition(today: date):
+def _cleared(columns, today):
+    """`columns`: the Volunteer entity or the table's columns."""
     return and_(
-        Volunteer.vetting_status == "cleared",
-        or_(Volunteer.expires_on.is_(None), Volunteer.expires_on >= today),
+        columns.vetting_status == "cleared",
+        or_(columns.expires_on.is_(None), columns.expires_on >= today),
     )
 
 
-def _vetting_condition(status: str, today: date):
+def cleared_condition(today: date):
+    return _cleared(Volunteer, today)
+
+
+def _vetting_condition(status: str):
     if status == "cleared":
-        return cleared_condition(today)
+        return _cleared(_V, _TODAY)
     if status == "expired":
-        lapsed = and_(Volunteer.vetting_status == "cleared", Volunteer.expires_on < today)
-        return or_(Volunteer.vetting_status == "expired", lapsed)
-    return Volunteer.vetting_status == status
+        lapsed = and_(_V.vetting_status == "cleared", _V.expires_on < _TODAY)
+        return or_(_V.vetting_status == "expired", lapsed)
+    return _V.vetting_status == status
 
 
-def _availability_condition(start: date, end: date):
+def _availability_condition(start, end):
     """Not away on any day of the range, and either available for all of it (a date range covers
     it) or, without date ranges of the "available" kind, someone with a weekly timetable."""
-    ranges = VolunteerDateRange
     away = exists().where(
-        ranges.volunteer_id == Volunteer.id,
-        ranges.kind == "away",
-        ranges.starts_on <= end,
-        ranges.ends_on >= start,
+        _RANGES.volunteer_id == _V.id,
+        _RANGES.kind == "away",
+        _RANGES.starts_on <= end,
+        _RANGES.ends_on >= start,
     )
     covering = exists().where(
-        ranges.volunteer_id == Volunteer.id,
-        ranges.kind == "available",
-        ranges.starts_on <= start,
-        ranges.ends_on >= end,
+        _RANGES.volunteer_id == _V.id,
+        _RANGES.kind == "available",
+        _RANGES.starts_on <= start,
+        _RANGES.ends_on >= end,
     )
-    any_available = exists().where(ranges.volunteer_id == Volunteer.id, ranges.kind == "available")
-    weekly = exists().where(WeeklyAvailability.volunteer_id == Volunteer.id)
+    any_available = exists().where(_RANGES.volunteer_id == _V.id, _RANGES.kind == "available")
+    weekly = exists().where(_WEEKLY.volunteer_id == _V.id)
     return and_(not_(away), or_(covering, and_(not_(any_available), weekly)))
 
 
-def filtered_query(filters: VolunteerFilters, today: date | None = None) -> Select:
-    today = today or clock.today()
-    query = select(Volunteer)
+def _shape(filters: VolunteerFilters) -> tuple:
+    """What the filters' WHERE clause looks like, apart from the values bound into it."""
+    return (
+        bool(filters.q),
+        bool(filters.kind),
+        filters.vetting,
+        filters.team if filters.team == "none" else bool(filters.team),
+        bool(filters.skill),
+        bool(filters.available_from and filters.available_to),
+    )
+
+
+def _values(filters: VolunteerFilters, today: date) -> dict:
+    """The values bound into the statements of the filters' shape."""
+    values: dict = {"today": today}
     if filters.q:
-        like = f"%{_escape_like(filters.q.lower())}%"
+        values["like"] = f"%{_escape_like(filters.q.lower())}%"
+    if filters.kind:
+        values["kind"] = filters.kind
+    if filters.team and filters.team != "none":
+        values["team_id"] = int(filters.team)
+    if filters.skill:
+        values["skill"] = filters.skill
+    if filters.available_from and filters.available_to:
+        values["start"], values["end"] = filters.available_from, filters.available_to
+    return values
+
+
+def _conditions(shape: tuple) -> list:
+    q, kind, vetting, team, skill, available = shape
+    conditions = []
+    if q:
+        like = bindparam("like", type_=String)
         skill_ids = (
-            select(volunteer_skills.c.volunteer_id)
-            .join(Skill, Skill.id == volunteer_skills.c.skill_id)
+            select(_VOLUNTEER_SKILLS.volunteer_id)
+            .join(Skill.__table__, _SKILLS.id == _VOLUNTEER_SKILLS.skill_id)
             .where(
                 or_(
-                    func.lower(Skill.name_zh).like(like, escape="\\"),
-                    func.lower(Skill.name_en).like(like, escape="\\"),
-                    func.lower(Skill.code).like(like, escape="\\"),
+                    func.lower(_SKILLS.name_zh).like(like, escape="\\"),
+                    func.lower(_SKILLS.name_en).like(like, escape="\\"),
+                    func.lower(_SKILLS.code).like(like, escape="\\"),
                 )
             )
         )
-        query = query.where(
+        conditions.append(
             or_(
-                func.lower(Volunteer.name).like(like, escape="\\"),
-                Volunteer.phone.like(like, escape="\\"),
-                func.lower(Volunteer.email).like(like, escape="\\"),
-                func.lower(Volunteer.place_name).like(like, escape="\\"),
-                Volunteer.id.in_(skill_ids),
+                func.lower(_V.name).like(like, escape="\\"),
+                _V.phone.like(like, escape="\\"),
+                func.lower(_V.email).like(like, escape="\\"),
+                func.lower(_V.place_name).like(like, escape="\\"),
+                _V.id.in_(skill_ids),
             )
         )
-    if filters.kind:
-        query = query.where(Volunteer.kind == filters.kind)
-    if filters.vetting:
-        query = query.where(_vetting_condition(filters.vetting, today))
-    if filters.team == "none":
-        query = query.where(~Volunteer.id.in_(select(TeamMember.volunteer_id)))
-    elif filters.team:
-        query = query.where(
-            Volunteer.id.in_(
-                select(TeamMember.volunteer_id).where(TeamMember.team_id == int(filters.team))
+    if kind:
+        conditions.append(_V.kind == bindparam("kind", type_=String))
+    if vetting:
+        conditions.append(_vetting_condition(vetting))
+    if team == "none":
+        conditions.append(~_V.id.in_(select(_MEMBERS.volunteer_id)))
+    elif team:
+        team_id = bindparam("team_id", type_=Integer)
+        conditions.append(
+            _V.id.in_(select(_MEMBERS.volunteer_id).where(_MEMBERS.team_id == team_id))
+        )
+    if skill:
+        conditions.append(
+            _V.id.in_(
+                select(_VOLUNTEER_SKILLS.volunteer_id)
+                .join(Skill.__table__, _SKILLS.id == _VOLUNTEER_SKILLS.skill_id)
+                .where(_SKILLS.code == bindparam("skill", type_=String))
             )
         )
-    if filters.skill:
-        query = query.where(
-            Volunteer.id.in_(
-                select(volunteer_skills.c.volunteer_id)
-                .join(Skill, Skill.id == volunteer_skills.c.skill_id)
-                .where(Skill.code == filters.skill)
-            )
-        )
-    if filters.available_from and filters.available_to:
-        query = query.where(_availability_condition(filters.available_from, filters.available_to))
-    return query
+    if available:
+        start, end = bindparam("start", type_=Date), bindparam("end", type_=Date)
+        conditions.append(_availability_condition(start, end))
+    return conditions
 
 
-def _order(filters: VolunteerFilters):
-    if filters.sort == "name":  # by pinyin (webapp/pinyin.py), then characters, then id
-        terms = Volunteer.by_name()
-        return [t.desc() for t in terms] if filters.direction == "desc" else list(terms)
+def filtered_query(filters: VolunteerFilters, today: date | None = None) -> Select:
+    """The volunteers matching the filters, as entities (for the export)."""
+    conditions = _conditions(_shape(filters))
+    return select(Volunteer).where(*conditions).params(_values(filters, today or clock.today()))
+
+
+def _order(sort: str, direction: str) -> list:
+    if sort == "name":  # by pinyin (webapp/pinyin.py), then characters, then id
+        terms = [_V[term.key] for term in Volunteer.by_name()]
+        return [t.desc() for t in terms] if direction == "desc" else terms
     column = {
-        "kind": Volunteer.kind,
-        "vetting": Volunteer.vetting_status,
-        "place": Volunteer.place_name,
-        "updated": Volunteer.updated_at,
-    }[filters.sort]
-    if filters.direction == "desc":
-        return [column.desc(), Volunteer.id.desc()]
-    return [column.asc(), Volunteer.id.asc()]
+        "kind": _V.kind,
+        "vetting": _V.vetting_status,
+        "place": _V.place_name,
+        "updated": _V.updated_at,
+    }[sort]
+    if direction == "desc":
+        return [column.desc(), _V.id.desc()]
+    return [column.asc(), _V.id.asc()]
+
+
+# What a row of the table shows.
+_ROW_COLUMNS = (
+    _V.id,
+    _V.name,
+    _V.name_key,
+    _V.kind,
+    _V.vetting_status,
+    _V.expires_on,
+    _V.place_name,
+    _V.phone,
+)
+
+
+@lru_cache(maxsize=256)
+def _page_statement(shape: tuple, sort: str, direction: str) -> Select:
+    """One page of rows, each with the totals over all matches (window functions): the counts
+    come with the page, not in a statement of their own. A page past the end (an old link)
+    shows the last one, still in the same statement."""
+    cleared = case((_cleared(_V, _TODAY), 1), else_=0)
+    matches = (
+        select(
+            *_ROW_COLUMNS,
+            func.row_number().over(order_by=_order(sort, direction)).label("number"),
+            func.count().over().label("total"),
+            func.sum(cleared).over().label("cleared"),
+        )
+        .where(*_conditions(shape))
+        .subquery()
+    )
+    offset = bindparam("offset", type_=Integer)
+    last = (matches.c.total - 1) // PAGE_SIZE * PAGE_SIZE  # the last page's offset
+    first = case((offset <= last, offset), else_=last)
+    return (
+        select(matches)
+        .where(matches.c.number > first, matches.c.number <= first + PAGE_SIZE)
+        .order_by(matches.c.number)
+    )
+
+
+@dataclass(frozen=True)
+class VettingState:
+    """What vetting_label and the badge read of a volunteer, for a row that is no entity."""
+
+    vetting_status: str
+    expires_on: date | None
+    is_cleared = Volunteer.is_cleared
 
 
 @dataclass
 class VolunteerPage:
-    items: list[Volunteer]
+    items: list[Row]
     total: int
     cleared: int
     page: int
     pages: int
     teams: dict[int, str] = field(default_factory=dict)
-    skills: dict[int, list[Skill]] = field(default_factory=dict)
+    skills: dict[int, list[str]] = field(default_factory=dict)  # the skills' labels
+    vetting: dict[int, tuple[str, bool]] = field(default_factory=dict)  # label, cleared today
 
 
-def _cleared_case(vetting_status, expires_on, today: date):
-    cleared = and_(vetting_status == "cleared", or_(expires_on.is_(None), expires_on >= today))
-    return case((cleared, 1), else_=0)
-
-
-def _counts(query: Select, today: date) -> tuple[int, int]:
-    """How many volunteers match the filters, and how many of them are cleared today."""
-    sub = query.with_only_columns(Volunteer.id, Volunteer.vetting_status, Volunteer.expires_on)
-    sub = sub.subquery()
-    total, cleared = db.session.execute(
-        select(
-            func.count(),
-            func.coalesce(
-                func.sum(_cleared_case(sub.c.vetting_status, sub.c.expires_on, today)), 0
-            ),
-        ).select_from(sub)
-    ).one()
-    return total, int(cleared)
-
-
-def _page_rows(query: Select, filters: VolunteerFilters, page: int, today: date) -> list:
-    """One page of volunteers, each row with the totals over all matches (window functions): the
-    counts come with the page instead of in a statement of their own."""
-    cleared = _cleared_case(Volunteer.vetting_status, Volunteer.expires_on, today)
-    counted = query.add_columns(func.count().over(), func.sum(cleared).over())
-    return list(
-        db.session.execute(
-            counted.order_by(*_order(filters)).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-        )
-    )
-
-
-def search_volunteers(filters: VolunteerFilters, today: date | None = None) -> VolunteerPage:
+def search_volunteers(
+    filters: VolunteerFilters, today: date | None = None, locale: str | None = None
+) -> VolunteerPage:
     today = today or clock.today()
-    query = filtered_query(filters, today)
-    if filters.page == 1:  # the usual case: one statement; page 1 is never past the end
-        page, rows = 1, _page_rows(query, filters, 1, today)
-        total, cleared = (rows[0][1], int(rows[0][2])) if rows else (0, 0)
-    else:  # a later page may lie past the end (an old link): count first, then show the last
-        total, cleared = _counts(query, today)
-        page = min(filters.page, max(1, -(-total // PAGE_SIZE)))
-        rows = _page_rows(query, filters, page, today)
-    items = [row[0] for row in rows]
+    shape, values = _shape(filters), _values(filters, today)
+    statement = _page_statement(shape, filters.sort, filters.direction)
+    # Pages past the end show the last one; an offset beyond any page stays a 32-bit integer.
+    offset = min(filters.page - 1, SQL_INT_MAX // PAGE_SIZE) * PAGE_SIZE
+    rows = db.session.execute(statement, {**values, "offset": offset}).all()
+    total, cleared = (rows[0].total, int(rows[0].cleared)) if rows else (0, 0)
+    page = (rows[0].number - 1) // PAGE_SIZE + 1 if rows else 1
+    skills, teams = _skills_and_teams([row.id for row in rows], locale)
     return VolunteerPage(
-        items=items,
+        items=rows,
         total=total,
         cleared=cleared,
         page=page,
         pages=max(1, -(-total // PAGE_SIZE)),
-        teams=team_names_for([v.id for v in items]),
-        skills=skills_for([v.id for v in items]),
+        teams=teams,
+        skills=skills,
+        vetting=_vetting_badges(rows),
     )
 
 
-def skills_for(volunteer_ids: Iterable[int]) -> dict[int, list[Skill]]:
-    """Each volunteer's skills, from the link table in one query: loading the relationship of
-    every row of a page cost the list a fifth of its time."""
-    ids = list(volunteer_ids)
-    if not ids:
-        return {}
-    skills: dict[int, list[Skill]] = {}
-    for volunteer_id, skill in db.session.execute(
-        select(volunteer_skills.c.volunteer_id, Skill)
-        .join(Skill, Skill.id == volunteer_skills.c.skill_id)
-        .where(volunteer_skills.c.volunteer_id.in_(ids))
-        .order_by(Skill.id)
+def _vetting_badges(rows: list[Row]) -> dict[int, tuple[str, bool]]:
+    """Each row's vetting label and whether it counts as cleared today, worked out once per
+    distinct status and expiry date (as the profile page shows them: vetting_label)."""
+    by_state: dict[tuple, tuple[str, bool]] = {}
+    badges = {}
+    for row in rows:
+        key = (row.vetting_status, row.expires_on)
+        badge = by_state.get(key)
+        if badge is None:
+            state = VettingState(*key)
+            badge = by_state[key] = (vetting_label(state), state.is_cleared())
+        badges[row.id] = badge
+    return badges
+
+
+_IDS = bindparam("ids", expanding=True)
+
+
+@lru_cache(maxsize=2)
+def _skills_and_teams_statement(english: bool) -> Select:
+    """The skills (by id) and teams (by name) of a page's volunteers in one statement."""
+    skill_name = _SKILLS.name_en if english else _SKILLS.name_zh  # as Skill.label
+    skills = (
+        select(
+            literal_column("0", Integer).label("part"),
+            _VOLUNTEER_SKILLS.volunteer_id.label("volunteer_id"),
+            literal("", String).label("key"),
+            literal("", String).label("key_name"),
+            _SKILLS.id.label("id"),
+            skill_name.label("label"),
+        )
+        .join(Skill.__table__, _SKILLS.id == _VOLUNTEER_SKILLS.skill_id)
+        .where(_VOLUNTEER_SKILLS.volunteer_id.in_(_IDS))
+    )
+    teams = (
+        select(
+            literal_column("1", Integer),
+            _MEMBERS.volunteer_id,
+            _TEAMS.name_key,
+            _TEAMS.name,
+            _TEAMS.id,
+            _TEAMS.name,
+        )
+        .join(Team.__table__, _TEAMS.id == _MEMBERS.team_id)
+        .where(_MEMBERS.volunteer_id.in_(_IDS))
+    )
+    # Team.by_name(): name_key, name, id; the skills' keys are empty, so they go by id.
+    return union_all(skills, teams).order_by("part", "key", "key_name", "id")
+
+
+def _skills_and_teams(
+    volunteer_ids: list[int], locale: str | None
+) -> tuple[dict[int, list[str]], dict[int, str]]:
+    """Each volunteer's skill labels, and team names joined by commas."""
+    skills: dict[int, list[str]] = {}
+    teams: dict[int, str] = {}
+    if not volunteer_ids:
+        return skills, teams
+    statement = _skills_and_teams_statement((locale or "").startswith("en"))
+    for part, volunteer_id, _key, _key_name, _id, label in db.session.execute(
+        statement, {"ids": volunteer_ids}
     ):
-        skills.setdefault(volunteer_id, []).append(skill)
-    return skills
+        if part == 0:
+            skills.setdefault(volunteer_id, []).append(label)
+        else:
+            teams[volunteer_id] = (
+                f"{teams[volunteer_id]}, {label}" if volunteer_id in teams else label
+            )
+    return skills, teams
+
+
+@lru_cache(maxsize=2)
+def _choices_statement(english: bool) -> Select:
+    """Every skill (by id) and team (by name), for the filter form, in one statement."""
+    skills = select(
+        literal_column("0", Integer).label("part"),
+        literal("", String).label("key"),
+        literal("", String).label("key_name"),
+        _SKILLS.id.label("id"),
+        _SKILLS.code.label("code"),
+        (_SKILLS.name_en if english else _SKILLS.name_zh).label("label"),  # as Skill.label
+    )
+    teams = select(
+        literal_column("1", Integer),
+        _TEAMS.name_key,
+        _TEAMS.name,
+        _TEAMS.id,
+        literal("", String),
+        _TEAMS.name,
+    )
+    return union_all(skills, teams).order_by("part", "key", "key_name", "id")
+
+
+def filter_choices(locale: str | None) -> tuple[list[tuple[str, str]], list[tuple[int, str]]]:
+    """The filter form's skills (code, label) and teams (id, name)."""
+    skills: list[tuple[str, str]] = []
+    teams: list[tuple[int, str]] = []
+    statement = _choices_statement((locale or "").startswith("en"))
+    for part, _key, _key_name, id_, code, label in db.session.execute(statement):
+        if part == 0:
+            skills.append((code, label))
+        else:
+            teams.append((id_, label))
+    return skills, teams
+
+
+_TEAM_NAMES = (
+    select(_MEMBERS.volunteer_id, _TEAMS.name)
+    .join(Team.__table__, _TEAMS.id == _MEMBERS.team_id)
+    .where(_MEMBERS.volunteer_id.in_(_IDS))
+    .order_by(*(_TEAMS[term.key] for term in Team.by_name()))
+)
 
 
 def team_names_for(volunteer_ids: Iterable[int]) -> dict[int, str]:
     ids = list(volunteer_ids)
     if not ids:
         return {}
-    rows = db.session.execute(
-        select(TeamMember.volunteer_id, Team.name)
-        .join(Team, Team.id == TeamMember.team_id)
-        .where(TeamMember.volunteer_id.in_(ids))
-        .order_by(*Team.by_name())
-    )
     names: dict[int, str] = {}
-    for volunteer_id, name in rows:
+    for volunteer_id, name in db.session.execute(_TEAM_NAMES, {"ids": ids}):
         names[volunteer_id] = f"{names[volunteer_id]}, {name}" if volunteer_id in names else name
     return names

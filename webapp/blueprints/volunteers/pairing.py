@@ -11,7 +11,7 @@ from datetime import date
 
 from flask import abort, current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -237,15 +237,17 @@ def visible_pairing(pairing_id: int, user: User) -> Pairing:
     return pairing
 
 
+# Built once: the profile page shows it on every visit.
+_PAIRINGS_OF = (
+    select(Pairing)
+    .where(Pairing.volunteer_id == bindparam("volunteer_id"))
+    .options(joinedload(Pairing.child).joinedload(Child.home))
+    .order_by(Pairing.ended_on.is_not(None), Pairing.started_on.desc())
+)
+
+
 def pairings_of(volunteer: Volunteer) -> list[Pairing]:
-    return list(
-        db.session.scalars(
-            select(Pairing)
-            .where(Pairing.volunteer_id == volunteer.id)
-            .options(joinedload(Pairing.child).joinedload(Child.home))
-            .order_by(Pairing.ended_on.is_not(None), Pairing.started_on.desc())
-        )
-    )
+    return list(db.session.scalars(_PAIRINGS_OF, {"volunteer_id": volunteer.id}))
 
 
 def add_care_log(

@@ -13,7 +13,7 @@ from datetime import date
 
 from flask import abort
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from webapp import audit
@@ -58,11 +58,17 @@ PAGE_LOADS = (
 )
 
 
+# A user's profile, built once: many pages start with it, and building the select (with its
+# loader options) on every call cost more than running it.
+_PROFILE = select(Volunteer).where(Volunteer.user_id == bindparam("user_id"))
+_PROFILE_FOR_PAGE = _PROFILE.options(*PAGE_LOADS)
+
+
 def profile_of(user: User, *, for_page: bool = False) -> Volunteer | None:
-    query = select(Volunteer).where(Volunteer.user_id == user.id)
     if for_page:
-        return db.session.execute(query.options(*PAGE_LOADS)).unique().scalar_one_or_none()
-    return db.session.scalar(query)
+        result = db.session.execute(_PROFILE_FOR_PAGE, {"user_id": user.id})
+        return result.unique().scalar_one_or_none()
+    return db.session.scalar(_PROFILE, {"user_id": user.id})
 
 
 def visible_volunteer(volunteer_id: int, user: User, *, for_page: bool = False) -> Volunteer:

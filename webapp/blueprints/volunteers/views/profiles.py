@@ -38,15 +38,17 @@ from webapp.security import role_required
 @role_required(COORDINATOR)
 def index():
     filters = listing.filters_from_args(request.args)
+    locale = current_locale()
     context = {
-        "result": listing.search_volunteers(filters),
+        "result": listing.search_volunteers(filters, locale=locale),
         "filters": filters,
         # Each kind translated once, not once per row.
         "kind_labels": {code: kind_label(code) for code in VOLUNTEER_KINDS},
     }
     if is_fragment_request():  # the table alone: the filter form's choices are not needed
         return render_template("volunteers/_table.html", **context)
-    context.update(skills=services.all_skills(), teams=services.all_teams())
+    skill_choices, team_choices = listing.filter_choices(locale)
+    context.update(skill_choices=skill_choices, team_choices=team_choices)
     return render_template("volunteers/index.html", **context)
 
 
