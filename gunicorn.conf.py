@@ -1,7 +1,7 @@
 """Gunicorn settings for `make serve`: Shouwang on a county's server.
 
 The environment decides: PORT (default 8000) and HOST (default 0.0.0.0); WEB_CONCURRENCY, the
-worker processes (default: two per core, plus one, one thread each); GUNICORN_CMD_ARGS for
+worker processes (default: one per core, plus one, one thread each); GUNICORN_CMD_ARGS for
 anything else, e.g. "--threads 4" (threads per worker), which overrides this file. SECRET_KEY is required. Put a TLS proxy (nginx, Caddy) in front; set PROXY_COUNT=1 so
 that the app sees the client's address and https (see README, "Serving a county").
 """
@@ -10,7 +10,10 @@ import multiprocessing
 import os
 
 bind = [f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"]
-workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
+# One worker per core plus one: our requests spend most of their time in Python, not waiting, and
+# the database usually shares the machine; measured with `make bench-web` on 2 cores, 3 workers
+# served 0.107 of the bare endpoint's rate where 5 (gunicorn's "2 x cores + 1") served 0.090.
+workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() + 1)
 # One thread per worker (gunicorn's sync worker): measured with `make bench-web` on 2 cores,
 # 5 sync workers served 35-95 % more of our pages per second than 5 workers x 2 threads, whose
 # threads mostly contend for the GIL. More threads: GUNICORN_CMD_ARGS="--threads 4".

@@ -359,7 +359,7 @@ def main() -> None:
         "database": "postgresql",
         "users": users,
         "server": {
-            "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY") or "default (2 x cores + 1)",
+            "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY") or "default (cores + 1)",
             "GUNICORN_CMD_ARGS": os.environ.get("GUNICORN_CMD_ARGS") or "",
         },
         "machine": {"cores": os.cpu_count(), "load_average_before": load_before},
