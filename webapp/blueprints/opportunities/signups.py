@@ -10,6 +10,7 @@ Services flush, never commit.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -304,9 +305,14 @@ def contacts_for(assignment: Assignment) -> list[User]:
                 .limit(2)
             )
         )
+    return unique_people(people)
+
+
+def unique_people(people: Iterable) -> list:
+    """Each person once, in the order first named (None, for nobody known, left out)."""
     seen, unique = set(), []
     for person in people:
-        if person.id not in seen:
+        if person is not None and person.id not in seen:
             seen.add(person.id)
             unique.append(person)
     return unique

@@ -15,7 +15,7 @@ from webapp import clock
 from webapp.blueprints.feeds import tokens
 from webapp.blueprints.opportunities import swaps
 from webapp.blueprints.opportunities.eligibility import minutes_between
-from webapp.blueprints.opportunities.signups import contact_text, contacts_for
+from webapp.blueprints.opportunities.signups import contact_text, contacts_for, unique_people
 from webapp.blueprints.schedule.commitments import Commitment, commitments
 from webapp.blueprints.volunteers.exporting import escape_cell, to_csv, to_xlsx
 from webapp.extensions import db
@@ -116,11 +116,7 @@ def _contacts_and_weekdays(assignment_ids: set[int]) -> dict[int, tuple[str, int
             people = [organiser, *managers, publisher, plan_creator, creator]
         else:
             people = [publisher, plan_creator, *managers, creator]
-        seen, unique = set(), []
-        for person in people:
-            if person is not None and person.id not in seen:
-                seen.add(person.id)
-                unique.append(person)
+        unique = unique_people(people)
         if unique:
             text = contact_text(unique)
         else:  # nobody known: contacts_for() names coordinators (rare: read the ORM way)
