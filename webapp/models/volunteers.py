@@ -53,8 +53,13 @@ class Skill(db.Model):
     name_zh: Mapped[str] = mapped_column(String(60), nullable=False)
     name_en: Mapped[str] = mapped_column(String(60), nullable=False)
 
+    @staticmethod
+    def name_field(locale: str | None) -> str:
+        """The column that names a skill in this language (queries that read labels use it)."""
+        return "name_en" if (locale or "").startswith("en") else "name_zh"
+
     def label(self, locale: str | None) -> str:
-        return self.name_en if (locale or "").startswith("en") else self.name_zh
+        return getattr(self, Skill.name_field(locale))
 
     def __repr__(self) -> str:
         return f"<Skill {self.code}>"

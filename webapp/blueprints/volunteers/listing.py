@@ -380,9 +380,9 @@ _IDS = bindparam("ids", expanding=True)
 
 
 @lru_cache(maxsize=2)
-def _skills_and_teams_statement(english: bool) -> Select:
+def _skills_and_teams_statement(name_field: str) -> Select:
     """The skills (by id) and teams (by name) of a page's volunteers in one statement."""
-    skill_name = _SKILLS.name_en if english else _SKILLS.name_zh  # as Skill.label
+    skill_name = _SKILLS[name_field]
     skills = (
         select(
             literal_column("0", Integer).label("part"),
@@ -419,21 +419,24 @@ def _skills_and_teams(
     teams: dict[int, str] = {}
     if not volunteer_ids:
         return skills, teams
-    statement = _skills_and_teams_statement((locale or "").startswith("en"))
+    statement = _skills_and_teams_statement(Skill.name_field(locale))
     for part, volunteer_id, _key, _key_name, _id, label in db.session.execute(
         statement, {"ids": volunteer_ids}
     ):
         if part == 0:
             skills.setdefault(volunteer_id, []).append(label)
         else:
-            teams[volunteer_id] = (
-                f"{teams[volunteer_id]}, {label}" if volunteer_id in teams else label
-            )
+            _add_team_name(teams, volunteer_id, label)
     return skills, teams
 
 
+def _add_team_name(names: dict[int, str], volunteer_id: int, name: str) -> None:
+    """A volunteer's teams as one text, comma-separated in the order read."""
+    names[volunteer_id] = f"{names[volunteer_id]}, {name}" if volunteer_id in names else name
+
+
 @lru_cache(maxsize=2)
-def _choices_statement(english: bool) -> Select:
+def _choices_statement(name_field: str) -> Select:
     """Every skill (by id) and team (by name), for the filter form, in one statement."""
     skills = select(
         literal_column("0", Integer).label("part"),
@@ -441,7 +444,7 @@ def _choices_statement(english: bool) -> Select:
         literal("", String).label("key_name"),
         _SKILLS.id.label("id"),
         _SKILLS.code.label("code"),
-        (_SKILLS.name_en if english else _SKILLS.name_zh).label("label"),  # as Skill.label
+        _SKILLS[name_field].label("label"),
     )
     teams = select(
         literal_column("1", Integer),
@@ -458,7 +461,7 @@ def filter_choices(locale: str | None) -> tuple[list[tuple[str, str]], list[tupl
     """The filter form's skills (code, label) and teams (id, name)."""
     skills: list[tuple[str, str]] = []
     teams: list[tuple[int, str]] = []
-    statement = _choices_statement((locale or "").startswith("en"))
+    statement = _choices_statement(Skill.name_field(locale))
     for part, _key, _key_name, id_, code, label in db.session.execute(statement):
         if part == 0:
             skills.append((code, label))
@@ -481,5 +484,5 @@ def team_names_for(volunteer_ids: Iterable[int]) -> dict[int, str]:
         return {}
     names: dict[int, str] = {}
     for volunteer_id, name in db.session.execute(_TEAM_NAMES, {"ids": ids}):
-        names[volunteer_id] = f"{names[volunteer_id]}, {name}" if volunteer_id in names else name
+        _add_team_name(names, volunteer_id, name)
     return names
