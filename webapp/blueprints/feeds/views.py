@@ -21,6 +21,7 @@ from flask_login import current_user
 
 from webapp.blueprints.feeds import ical, services, tokens
 from webapp.blueprints.homes.services import home_for
+from webapp.core.spreadsheets import content_disposition
 from webapp.extensions import db
 from webapp.models import Team
 from webapp.models.accounts import ADMIN, COORDINATOR, HOME_MANAGER, VOLUNTEER
@@ -85,7 +86,7 @@ def feed(token: str):
         return _headers(Response(status=304), tag, modified)
     response = Response(ical.build(name, events), mimetype="text/calendar")
     response.headers["Content-Type"] = ICAL_MIME
-    response.headers["Content-Disposition"] = 'inline; filename="shouwang.ics"'
+    response.headers["Content-Disposition"] = content_disposition("shouwang.ics", inline=True)
     return _headers(response, tag, modified)
 
 

@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm.interfaces import ORMOption
@@ -15,6 +14,7 @@ from webapp import audit
 from webapp.blueprints.homes import availability as av
 from webapp.blueprints.homes import booking, booking_changes
 from webapp.blueprints.homes.booking import BookingError
+from webapp.core.lookup import found_or_404, get_or_404
 from webapp.extensions import db
 from webapp.models import (
     CallSlot,
@@ -65,23 +65,15 @@ def home_for(user: User, home_id: int, *options: ORMOption) -> Home:
     else:
         query = _MANAGED_HOME.options(*options) if options else _MANAGED_HOME
         home = db.session.scalar(query, {"home_id": home_id, "user_id": user.id})
-    if home is None:
-        abort(404)
-    return home
+    return found_or_404(home)
 
 
 def room_of(home: Home, room_id: int) -> Room:
-    room = db.session.get(Room, room_id)
-    if room is None or room.home_id != home.id:
-        abort(404)
-    return room
+    return get_or_404(Room, room_id, belongs=lambda room: room.home_id == home.id)
 
 
 def occurrence_of(home: Home, occurrence_id: int) -> Occurrence:
-    occurrence = db.session.get(Occurrence, occurrence_id)
-    if occurrence is None or occurrence.room.home_id != home.id:
-        abort(404)
-    return occurrence
+    return get_or_404(Occurrence, occurrence_id, belongs=lambda o: o.room.home_id == home.id)
 
 
 def pending_approvals(home: Home) -> list[Occurrence]:
@@ -252,9 +244,7 @@ def add_opening_hours(
 
 
 def delete_opening_hours(home: Home, row_id: int) -> None:
-    row = db.session.get(OpeningHours, row_id)
-    if row is None or row.home_id != home.id:
-        abort(404)
+    row = get_or_404(OpeningHours, row_id, belongs=lambda row: row.home_id == home.id)
     home.opening_hours.remove(row)
     db.session.flush()
 
@@ -321,9 +311,7 @@ def add_closure(
 
 
 def delete_closure(home: Home, closure_id: int) -> None:
-    closure = db.session.get(Closure, closure_id)
-    if closure is None or closure.home_id != home.id:
-        abort(404)
+    closure = get_or_404(Closure, closure_id, belongs=lambda c: c.home_id == home.id)
     home.closures.remove(closure)
     db.session.flush()
 
@@ -401,9 +389,7 @@ def sign_up_child(
     child_id: int | None = None,
 ) -> CallSlot:
     """Sign a child up: one of the home's children, or initials or a pseudonym typed in."""
-    slot = db.session.get(CallSlot, slot_id)
-    if slot is None or slot.occurrence_id != occurrence.id:
-        abort(404)
+    slot = get_or_404(CallSlot, slot_id, belongs=lambda s: s.occurrence_id == occurrence.id)
     if child_id is not None:
         child = next((c for c in children_of(occurrence.room.home) if c.id == child_id), None)
         if child is None:
@@ -437,9 +423,7 @@ def sign_up_child(
 
 
 def clear_slot(occurrence: Occurrence, slot_id: int) -> CallSlot:
-    slot = db.session.get(CallSlot, slot_id)
-    if slot is None or slot.occurrence_id != occurrence.id:
-        abort(404)
+    slot = get_or_404(CallSlot, slot_id, belongs=lambda s: s.occurrence_id == occurrence.id)
     slot.child_label = None
     slot.signed_up_by_id = None
     db.session.flush()

@@ -25,7 +25,7 @@ NEXT_UP_WINDOW = timedelta(weeks=4)
 
 def _next_commitment(volunteer: Volunteer):
     """The volunteer's next confirmed commitment (from My schedule's reading), or None."""
-    from webapp.blueprints.schedule.commitments import commitments
+    from webapp.core.commitments import commitments
 
     now, today = clock.utcnow(), clock.today()
     # A weekly tutor has a whole term of dates: look at the next weeks first, and further only

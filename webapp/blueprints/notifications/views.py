@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from webapp.blueprints.auth.registration import RELATED_TYPE as REGISTRATION_TYPE
 from webapp.blueprints.notifications.delivery import SmtpSettings, retry_now
-from webapp.extensions import db
+from webapp.core.lookup import get_or_404
 from webapp.models import OutboxMessage
 from webapp.models.accounts import ADMIN, COORDINATOR
 from webapp.models.notifications import OUTBOX_STATUSES
@@ -60,7 +60,7 @@ def outbox():
 @bp.post("/outbox/<int:message_id>/retry")
 @role_required(ADMIN, COORDINATOR)
 def retry(message_id: int):
-    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    message = get_or_404(OutboxMessage, message_id)
     if message.status != "failed":
         abort(409, description=_("Only a failed message can be sent again."))
     retry_now(message)

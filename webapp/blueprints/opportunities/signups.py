@@ -21,12 +21,12 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from webapp.blueprints.homes.booking import serialise_writers
-from webapp.blueprints.homes.notify import in_language_of, notify
 from webapp.blueprints.opportunities.eligibility import Target, minutes_between, reasons_against
 from webapp.blueprints.planning import editing
 from webapp.blueprints.planning.errors import PlanningError
-from webapp.blueprints.schedule.commitments import Commitment, commitments
+from webapp.core.commitments import Commitment, commitments
+from webapp.core.locking import serialise_writers
+from webapp.core.outbox import in_language_of, notify
 from webapp.extensions import db
 from webapp.labels import format_moment
 from webapp.models import Assignment, Need, Occurrence, Post, Setting, User, Volunteer

@@ -21,8 +21,9 @@ from webapp.blueprints.volunteers.services import (
     is_coordinator,
     profile_of,
 )
+from webapp.core.locking import serialise_on
+from webapp.core.lookup import get_or_404
 from webapp.extensions import db
-from webapp.locking import serialise_on
 from webapp.models import CareLog, Child, Home, Pairing, User, Volunteer
 from webapp.models.children import AGE_BANDS, CARE_LOG_KINDS, UNDER_14_BANDS
 
@@ -108,10 +109,7 @@ def save_child(
 
 def get_child(child_id: int) -> Child:
     """A child whose data has not been erased, else 404."""
-    child = db.session.get(Child, child_id)
-    if child is None or child.erased_at is not None:
-        abort(404)
-    return child
+    return get_or_404(Child, child_id, belongs=lambda child: child.erased_at is None)
 
 
 # --- Pairings -----------------------------------------------------------------------------------
@@ -226,9 +224,7 @@ def end_pairing(pairing: Pairing, today: date | None = None) -> None:
 
 def visible_pairing(pairing_id: int, user: User) -> Pairing:
     """A coordinator sees every pairing; the paired volunteer sees their own; anyone else 404."""
-    pairing = db.session.get(Pairing, pairing_id)
-    if pairing is None:
-        abort(404)
+    pairing = get_or_404(Pairing, pairing_id)
     if is_coordinator(user):
         return pairing
     profile = profile_of(user)

@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from webapp import audit
+from webapp.core.lookup import get_or_404
 from webapp.extensions import db
 from webapp.models import (
     Place,
@@ -73,9 +74,7 @@ def profile_of(user: User, *, for_page: bool = False) -> Volunteer | None:
 
 def visible_volunteer(volunteer_id: int, user: User, *, for_page: bool = False) -> Volunteer:
     """A coordinator sees anyone; a volunteer only their own profile. Anything else is 404."""
-    volunteer = db.session.get(Volunteer, volunteer_id, options=PAGE_LOADS if for_page else ())
-    if volunteer is None:
-        abort(404)
+    volunteer = get_or_404(Volunteer, volunteer_id, *(PAGE_LOADS if for_page else ()))
     if is_coordinator(user) or (volunteer.user_id is not None and volunteer.user_id == user.id):
         return volunteer
     abort(404)

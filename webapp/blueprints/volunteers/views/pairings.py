@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, abort, flash, render_template, request, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -19,6 +19,8 @@ from webapp.blueprints.volunteers.forms import (
 from webapp.blueprints.volunteers.services import RuleError
 from webapp.blueprints.volunteers.views import bp
 from webapp.blueprints.volunteers.views.common import form_error
+from webapp.core.lookup import get_or_404
+from webapp.core.spreadsheets import attachment
 from webapp.extensions import db
 from webapp.htmx import hx_redirect, is_fragment_request
 from webapp.models import Home, Volunteer
@@ -86,11 +88,8 @@ def child_edit(child_id: int):
 @role_required(COORDINATOR)
 def child_export(child_id: int):
     data = children.export(pairing.get_child(child_id))
-    return Response(
-        json.dumps(data, ensure_ascii=False, indent=2),
-        mimetype="application/json",
-        headers={"Content-Disposition": f'attachment; filename="child-{child_id}.json"'},
-    )
+    body = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+    return attachment(body, "application/json", f"child-{child_id}.json")
 
 
 @bp.post("/children/<int:child_id>/erase")
@@ -120,7 +119,7 @@ def pairing_new():
     if request.method == "GET" and request.args.get("child_id", "").isdigit():
         form.child_id.data = int(request.args["child_id"])
     if form.validate_on_submit():
-        volunteer = db.session.get(Volunteer, form.volunteer_id.data) or abort(404)
+        volunteer = get_or_404(Volunteer, form.volunteer_id.data)
         child = pairing.get_child(form.child_id.data)
         try:
             created = pairing.pair(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, render_template, request, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -25,7 +25,8 @@ from webapp.blueprints.volunteers.forms import (
 from webapp.blueprints.volunteers.services import RuleError
 from webapp.blueprints.volunteers.views import bp
 from webapp.blueprints.volunteers.views.common import current_locale, form_error
-from webapp.extensions import db
+from webapp.core import spreadsheets
+from webapp.core.lookup import get_or_404
 from webapp.htmx import hx_redirect, is_fragment_request
 from webapp.labels import kind_label
 from webapp.models import Volunteer
@@ -61,16 +62,15 @@ def export(fmt: str):
     rows = exporting.export_rows(filters, current_locale())
     header = exporting.headers(exporting.EXPORT_KEYS)
     if fmt == "csv":
-        body, mime = exporting.to_csv(header, rows), exporting.CSV_MIME
+        body = spreadsheets.to_csv(header, rows)
     else:
-        body, mime = exporting.to_xlsx(header, rows), exporting.XLSX_MIME
+        body = spreadsheets.to_xlsx(header, rows, sheet=_("Volunteers"))
     day = clock.today().isoformat()
-    return Response(
+    return spreadsheets.attachment(
         body,
-        mimetype=mime,
-        headers=exporting.attachment(
-            f"volunteers-{day}.{fmt}", _("volunteers-%(day)s", day=day) + f".{fmt}"
-        ),
+        spreadsheets.SPREADSHEET_MIMES[fmt],
+        _("volunteers-%(day)s", day=day) + f".{fmt}",
+        fallback=f"volunteers-{day}.{fmt}",
     )
 
 
@@ -175,7 +175,7 @@ def detail_page(
 @role_required(COORDINATOR)
 def invite(volunteer_id: int):
     """A one-time sign-in link for a volunteer without an account (e.g. after an import)."""
-    volunteer = db.session.get(Volunteer, volunteer_id) or abort(404)
+    volunteer = get_or_404(Volunteer, volunteer_id)
     try:
         token, invitation = invitations.invite(volunteer, current_user)
     except AccountError as error:

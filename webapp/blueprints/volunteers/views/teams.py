@@ -13,7 +13,7 @@ from webapp.blueprints.volunteers.forms import (
 from webapp.blueprints.volunteers.services import RuleError
 from webapp.blueprints.volunteers.views import bp
 from webapp.blueprints.volunteers.views.common import form_error
-from webapp.extensions import db
+from webapp.core.lookup import get_or_404
 from webapp.htmx import hx_redirect
 from webapp.models import Team, Volunteer
 from webapp.models.accounts import COORDINATOR
@@ -61,14 +61,14 @@ def _team_page(team: Team, form=None, member_form=None, status=200):
 @bp.get("/teams/<int:team_id>")
 @role_required(COORDINATOR)
 def team_detail(team_id: int):
-    team = db.session.get(Team, team_id) or abort(404)
+    team = get_or_404(Team, team_id)
     return _team_page(team)
 
 
 @bp.post("/teams/<int:team_id>/edit")
 @role_required(COORDINATOR)
 def team_edit(team_id: int):
-    team = db.session.get(Team, team_id) or abort(404)
+    team = get_or_404(Team, team_id)
     form = TeamForm()
     if form.validate_on_submit():
         try:
@@ -107,7 +107,7 @@ def _other_teams_text(teams: list[Team]) -> str:
 @bp.get("/teams/<int:team_id>/candidates")
 @role_required(COORDINATOR)
 def team_candidates(team_id: int):
-    team = db.session.get(Team, team_id) or abort(404)
+    team = get_or_404(Team, team_id)
     found = team_rules.candidates(team, request.args.get("q", "")[:100])
     others = team_rules.other_teams(team, [v.id for v in found])
     return render_template(
@@ -121,10 +121,10 @@ def team_candidates(team_id: int):
 @bp.post("/teams/<int:team_id>/members")
 @role_required(COORDINATOR)
 def team_add_member(team_id: int):
-    team = db.session.get(Team, team_id) or abort(404)
+    team = get_or_404(Team, team_id)
     form = MemberForm()
     if form.validate_on_submit():
-        volunteer = db.session.get(Volunteer, form.volunteer_id.data) or abort(404)
+        volunteer = get_or_404(Volunteer, form.volunteer_id.data)
         try:
             team_rules.add_member(team, volunteer)
         except RuleError as error:
@@ -145,7 +145,7 @@ def team_add_member(team_id: int):
 @bp.post("/teams/<int:team_id>/members/<int:volunteer_id>/delete")
 @role_required(COORDINATOR)
 def team_remove_member(team_id: int, volunteer_id: int):
-    team = db.session.get(Team, team_id) or abort(404)
+    team = get_or_404(Team, team_id)
     team_rules.remove_member(team, volunteer_id)
     return _members_response(team)
 
@@ -153,7 +153,7 @@ def team_remove_member(team_id: int, volunteer_id: int):
 @bp.post("/teams/<int:team_id>/leader")
 @role_required(COORDINATOR)
 def team_leader(team_id: int):
-    team = db.session.get(Team, team_id) or abort(404)
+    team = get_or_404(Team, team_id)
     raw = request.form.get("leader_id", "")
     if not raw.isdigit():
         abort(400)
