@@ -33,7 +33,7 @@ def test_a_chinese_name_has_an_ascii_fallback_and_a_utf8_name():
 
 def test_quotes_and_backslashes_never_break_out_of_the_fallback():
     value = content_disposition('a"b\\c.csv')
-    assert value.startswith('attachment; filename="abc.csv"; filename*=UTF-8\'\'a%22b%5Cc.csv')
+    assert value.startswith("attachment; filename=\"abc.csv\"; filename*=UTF-8''a%22b%5Cc.csv")
 
 
 def test_a_feed_is_named_inline():
@@ -90,5 +90,8 @@ def test_csv_starts_with_a_bom_for_excel_and_keeps_chinese():
 def test_xlsx_has_the_named_sheet_a_header_and_the_rows(app):
     data = to_xlsx(["志愿者", "时长"], [["李秀兰", 2]], sheet="志愿服务时长")
     sheet = load_workbook(io.BytesIO(data))["志愿服务时长"]
-    assert [[c.value for c in row] for row in sheet.iter_rows()] == [["志愿者", "时长"], ["李秀兰", 2]]
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [
+        ["志愿者", "时长"],
+        ["李秀兰", 2],
+    ]
     assert sheet["A1"].font.bold

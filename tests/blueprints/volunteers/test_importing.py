@@ -273,7 +273,11 @@ def test_an_export_imports_back_as_updates_that_change_nothing(app, fmt, locale)
     with force_locale(locale):
         header = exporting.headers(EXPORT_KEYS)
         rows = list(exporting.export_rows(VolunteerFilters(), locale))
-        data = spreadsheets.to_csv(header, rows) if fmt == "csv" else spreadsheets.to_xlsx(header, rows, sheet="Volunteers")
+        data = (
+            spreadsheets.to_csv(header, rows)
+            if fmt == "csv"
+            else spreadsheets.to_xlsx(header, rows, sheet="Volunteers")
+        )
     analysis = importing.analyse(importing.read_table(f"export.{fmt}", data))
     assert [(r.action, r.errors) for r in analysis.rows] == [("update", {}), ("update", {})]
     importing.apply(analysis, coordinator)

@@ -90,11 +90,6 @@ def feed(token: str):
     return _headers(response, tag, modified)
 
 
-def feed_url(row) -> str | None:
-    token = tokens.token_of(row)
-    return url_for("feeds.feed", token=token, _external=True) if token else None
-
-
 # --- links of homes and teams -------------------------------------------------------------------
 
 
@@ -109,7 +104,7 @@ def home_link(home_id: int):
         about=_(
             "Public events of this home (no family video calls, no children's data). Share it with volunteers, schools and the village committee."
         ),
-        url=feed_url(row),
+        url=tokens.feed_url(row),
         rotate_url=url_for("feeds.rotate_home", home_id=home.id),
         back_url=url_for("homes.detail", home_id=home.id),
     )
@@ -140,7 +135,7 @@ def team_link(team_id: int):
         "feeds/link.html",
         title=_("Calendar of %(team)s", team=team.name),
         about=_("The posts this team is placed at."),
-        url=feed_url(row),
+        url=tokens.feed_url(row),
         rotate_url=url_for("feeds.rotate_team", team_id=team.id),
         back_url=url_for("main.dashboard"),
     )

@@ -9,7 +9,6 @@ from flask_login import current_user
 from webapp import clock
 from webapp.blueprints.feeds import ical, tokens
 from webapp.blueprints.feeds.services import from_commitment
-from webapp.blueprints.feeds.views import feed_url
 from webapp.blueprints.opportunities import signups, swaps
 from webapp.blueprints.opportunities.signups import SignupError
 from webapp.blueprints.schedule import changes, services
@@ -68,7 +67,7 @@ def _page(status: int = 200, error: SignupError | None = None):
         outgoing={s.assignment_id: s for s in outgoing},
         by_month=by_month,
         by_year=by_year,
-        feed_url=feed_url(row),
+        feed_url=tokens.feed_url(row),
         cutoff_hours=cutoff,
         error=error,
         this_year=clock.today().year,

@@ -112,4 +112,3 @@ def template_xlsx(locale: str | None) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
