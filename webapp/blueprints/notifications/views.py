@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from webapp.blueprints.auth.registration import RELATED_TYPE as REGISTRATION_TYPE
+from webapp.blueprints.notifications import commands
 from webapp.blueprints.notifications.delivery import SmtpSettings, retry_now
 from webapp.core.lookup import get_or_404
 from webapp.models import OutboxMessage
@@ -24,7 +25,10 @@ from webapp.models.notifications import OUTBOX_STATUSES
 from webapp.pagination import paginate
 from webapp.security import role_required
 
-bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+# cli_group=None: its flask commands keep top-level names (`flask --app webapp.app send-outbox`).
+bp = Blueprint("notifications", __name__, url_prefix="/notifications", cli_group=None)
+bp.cli.add_command(commands.send_outbox_command)
+bp.cli.add_command(commands.send_reminders_command)
 # Messages whose link lets the reader act as the addressee (finishing a registration): staff see
 # that they exist and whether they went out, never their text.
 PRIVATE_TYPES = frozenset({REGISTRATION_TYPE})

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-bp = Blueprint("volunteers", __name__, url_prefix="/volunteers")
+# cli_group=None: its flask commands keep top-level names (`flask --app webapp.app import-volunteers FILE`).
+bp = Blueprint("volunteers", __name__, url_prefix="/volunteers", cli_group=None)
 
 # The view modules register their routes on bp when imported.
+from webapp.blueprints.volunteers import commands  # noqa: E402
 from webapp.blueprints.volunteers.views import (  # noqa: E402, F401
     availability,
     common,
@@ -17,3 +19,5 @@ from webapp.blueprints.volunteers.views import (  # noqa: E402, F401
     teams,
     vetting,
 )
+
+bp.cli.add_command(commands.import_volunteers)
