@@ -164,7 +164,7 @@ def test_a_consent_date_off_the_calendar_is_422(coordinator_client):
         "guardian_consent": "y",
         "consent_on": "0001-01-01",
     }
-    assert coordinator_client.post("/volunteers/children/new", data=data).status_code == 422
+    assert coordinator_client.post("/children/new", data=data).status_code == 422
     assert db.session.scalar(select(func.count()).select_from(Child)) == 0
 
 

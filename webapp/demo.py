@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 import webapp.blueprints.homes.demo as homes_demo
 import webapp.blueprints.planning.demo as planning_demo
 from webapp import clock
+from webapp.blueprints.children.demo import load_demo_pairings
 from webapp.blueprints.opportunities.demo import load_demo_opportunities
-from webapp.blueprints.volunteers.demo import load_demo_pairings
 from webapp.core.demo_county import DEMO_ACCOUNTS, DEMO_MARKER, demo_loaded, next_summer
 from webapp.extensions import db
 from webapp.models import (

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from webapp import clock
-from webapp.blueprints.volunteers.pairing import DutyStatus, duty_statuses
+from webapp.blueprints.children.pairing import DutyStatus, duty_statuses
 from webapp.core.commitments import Commitment, commitments
 from webapp.core.outbox import in_language_of, notify
 from webapp.extensions import db

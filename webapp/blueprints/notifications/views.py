@@ -25,7 +25,7 @@ from webapp.models.notifications import OUTBOX_STATUSES
 from webapp.pagination import paginate
 from webapp.security import role_required
 
-# cli_group=None: its flask commands keep top-level names (`flask --app webapp.app send-outbox`).
+# cli_group=None: its commands keep top-level names (`flask --app webapp.app send-outbox`).
 bp = Blueprint("notifications", __name__, url_prefix="/notifications", cli_group=None)
 bp.cli.add_command(commands.send_outbox_command)
 bp.cli.add_command(commands.send_reminders_command)

@@ -20,6 +20,8 @@ from webapp import audit
 from webapp.core.lookup import get_or_404
 from webapp.extensions import db
 from webapp.models import (
+    Child,
+    Pairing,
     Place,
     Skill,
     Team,
@@ -218,3 +220,16 @@ def add_skill(code: str, name_zh: str, name_en: str) -> Skill:
     db.session.flush()
     audit.record("skill.create", "skill", skill.id, after={"code": code})
     return skill
+
+
+# The children paired with a volunteer, for their profile page; built once (every visit reads it).
+_PAIRINGS_OF = (
+    select(Pairing)
+    .where(Pairing.volunteer_id == bindparam("volunteer_id"))
+    .options(joinedload(Pairing.child).joinedload(Child.home))
+    .order_by(Pairing.ended_on.is_not(None), Pairing.started_on.desc())
+)
+
+
+def pairings_of(volunteer: Volunteer) -> list[Pairing]:
+    return list(db.session.scalars(_PAIRINGS_OF, {"volunteer_id": volunteer.id}))

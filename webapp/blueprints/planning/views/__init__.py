@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-# cli_group=None: its flask commands keep top-level names (`flask --app webapp.app solve 3`).
+# cli_group=None: its commands keep top-level names (`flask --app webapp.app solve`).
 bp = Blueprint("planning", __name__, url_prefix="/planning", cli_group=None)
 
 # The view modules register their routes on bp when imported.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-# cli_group=None: its flask commands keep top-level names (`flask --app webapp.app import-volunteers FILE`).
+# cli_group=None: its commands keep top-level names (`flask --app webapp.app import-volunteers`).
 bp = Blueprint("volunteers", __name__, url_prefix="/volunteers", cli_group=None)
 
 # The view modules register their routes on bp when imported.
@@ -14,7 +14,6 @@ from webapp.blueprints.volunteers.views import (  # noqa: E402, F401
     availability,
     common,
     imports,
-    pairings,
     profiles,
     teams,
     vetting,

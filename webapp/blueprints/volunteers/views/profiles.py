@@ -13,7 +13,6 @@ from webapp.blueprints.volunteers import (
     availability,
     exporting,
     listing,
-    pairing,
     services,
     vetting,
 )
@@ -24,9 +23,10 @@ from webapp.blueprints.volunteers.forms import (
 )
 from webapp.blueprints.volunteers.services import RuleError
 from webapp.blueprints.volunteers.views import bp
-from webapp.blueprints.volunteers.views.common import current_locale, form_error
+from webapp.blueprints.volunteers.views.common import current_locale
 from webapp.core import spreadsheets
 from webapp.core.lookup import get_or_404
+from webapp.fields import form_error
 from webapp.htmx import hx_redirect, is_fragment_request
 from webapp.labels import kind_label
 from webapp.models import Volunteer
@@ -165,7 +165,7 @@ def detail_page(
         slot_form=slot_form or WeeklySlotForm(formdata=None),
         range_form=range_form or DateRangeForm(formdata=None),
         teams=listing.team_names_for([volunteer.id]).get(volunteer.id, ""),
-        pairings=pairing.pairings_of(volunteer),
+        pairings=services.pairings_of(volunteer),
         is_coordinator=coordinator,
         history=vetting.vetting_history(volunteer) if coordinator else [],
     ), status

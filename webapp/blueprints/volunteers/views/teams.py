@@ -12,8 +12,8 @@ from webapp.blueprints.volunteers.forms import (
 )
 from webapp.blueprints.volunteers.services import RuleError
 from webapp.blueprints.volunteers.views import bp
-from webapp.blueprints.volunteers.views.common import form_error
 from webapp.core.lookup import get_or_404
+from webapp.fields import form_error
 from webapp.htmx import hx_redirect
 from webapp.models import Team, Volunteer
 from webapp.models.accounts import COORDINATOR

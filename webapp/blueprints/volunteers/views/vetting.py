@@ -19,8 +19,8 @@ from webapp.blueprints.volunteers.vetting import (
     set_vetting,
 )
 from webapp.blueprints.volunteers.views import bp
-from webapp.blueprints.volunteers.views.common import form_error
 from webapp.core.lookup import get_or_404
+from webapp.fields import form_error
 from webapp.htmx import hx_redirect
 from webapp.models import Volunteer
 from webapp.models.accounts import COORDINATOR
