@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from webapp import audit, clock
+from webapp.blueprints.volunteers.list_filters import cleared_condition
 from webapp.blueprints.volunteers.services import (
     RuleError,
     is_coordinator,
@@ -48,8 +49,6 @@ def max_children() -> int:
 def pairable_volunteers(today: date | None = None) -> list[Volunteer]:
     """Surrogate parents who are cleared today."""
     today = today or clock.today()
-    from webapp.blueprints.volunteers.listing import cleared_condition
-
     return list(
         db.session.scalars(
             select(Volunteer)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
@@ -17,13 +15,11 @@ from webapp.blueprints.homes.booking import BookingError
 from webapp.core.lookup import found_or_404, get_or_404
 from webapp.extensions import db
 from webapp.models import (
-    CallSlot,
     Closure,
     Event,
     Home,
     Need,
     Occurrence,
-    OpeningHours,
     Place,
     Room,
     User,
@@ -165,96 +161,6 @@ def add_room(
     return room
 
 
-# --- opening hours -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Timetable:
-    """Opening-hours rows sharing one validity, as a week table."""
-
-    valid_from: date | None
-    valid_to: date | None
-    label: str
-    rows: list[OpeningHours]
-
-    def on(self, weekday: int) -> list[OpeningHours]:
-        return [row for row in self.rows if row.weekday == weekday]
-
-
-def timetables(home: Home) -> list[Timetable]:
-    groups: dict[tuple, list[OpeningHours]] = {}
-    for row in home.opening_hours:
-        groups.setdefault((row.valid_from, row.valid_to), []).append(row)
-    result = []
-    for (valid_from, valid_to), rows in groups.items():
-        rows.sort(key=lambda r: (r.weekday, r.start_minute))
-        label = next((r.label for r in rows if r.label), "")
-        result.append(Timetable(valid_from, valid_to, label, rows))
-    result.sort(key=lambda t: (t.valid_from or date.min, t.valid_to or date.max))
-    return result
-
-
-def add_opening_hours(
-    home: Home,
-    weekdays: list[int],
-    start_minute: int,
-    end_minute: int,
-    valid_from: date | None,
-    valid_to: date | None,
-    label: str = "",
-) -> list[OpeningHours]:
-    """Add one period on each chosen weekday; refuses overlaps within the same timetable."""
-    if end_minute <= start_minute:
-        raise BookingError(_("Closing time must be after opening time."), field="end")
-    if valid_from and valid_to and valid_to < valid_from:
-        raise BookingError(_("“Valid to” is before “valid from”."), field="valid_to")
-    if not weekdays:
-        raise BookingError(_("Choose at least one weekday."), field="weekdays")
-    added = []
-    for weekday in sorted(set(weekdays)):
-        for row in home.opening_hours:
-            same_table = (row.valid_from, row.valid_to) == (valid_from, valid_to)
-            if (
-                same_table
-                and row.weekday == weekday
-                and row.start_minute < end_minute
-                and start_minute < row.end_minute
-            ):
-                raise BookingError(
-                    _(
-                        "%(day)s already has opening hours %(hours)s in this timetable.",
-                        day=_weekday(weekday),
-                        hours=f"{av.hhmm(row.start_minute)}–{av.hhmm(row.end_minute)}",
-                    ),
-                    status=409,
-                    field="start",
-                )
-        row = OpeningHours(
-            weekday=weekday,
-            start_minute=start_minute,
-            end_minute=end_minute,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            label=label.strip(),
-        )
-        home.opening_hours.append(row)
-        added.append(row)
-    db.session.flush()
-    return added
-
-
-def delete_opening_hours(home: Home, row_id: int) -> None:
-    row = get_or_404(OpeningHours, row_id, belongs=lambda row: row.home_id == home.id)
-    home.opening_hours.remove(row)
-    db.session.flush()
-
-
-def _weekday(index: int) -> str:
-    from webapp.labels import weekday_label
-
-    return weekday_label(index)
-
-
 # --- closures and closing rooms -----------------------------------------------------------
 
 
@@ -362,72 +268,6 @@ def update_room(
         },
     )
     return affected
-
-
-# --- video-call sign-up -------------------------------------------------------------------
-
-
-# Initials or a pseudonym: up to 8 letters (Chinese or Latin, dots allowed), no digits or spaces,
-# so that a full name with a phone number cannot be typed in (children's data stays minimal).
-CHILD_LABEL = re.compile(r"^[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z.·]{0,7}$")
-
-
-def children_of(home) -> list:
-    """The children registered at a home (pseudonyms only), for the video-call sign-up."""
-    from webapp.models import Child
-
-    return list(
-        db.session.scalars(select(Child).where(Child.home_id == home.id).order_by(Child.pseudonym))
-    )
-
-
-def sign_up_child(
-    occurrence: Occurrence,
-    slot_id: int,
-    child_label: str,
-    actor: User,
-    child_id: int | None = None,
-) -> CallSlot:
-    """Sign a child up: one of the home's children, or initials or a pseudonym typed in."""
-    slot = get_or_404(CallSlot, slot_id, belongs=lambda s: s.occurrence_id == occurrence.id)
-    if child_id is not None:
-        child = next((c for c in children_of(occurrence.room.home) if c.id == child_id), None)
-        if child is None:
-            raise BookingError(_("Choose a child of this home."), field="child_id")
-        label = child.pseudonym
-    else:
-        label = (child_label or "").strip()
-        if not CHILD_LABEL.match(label):
-            raise BookingError(
-                _(
-                    "Enter only initials or a pseudonym: up to 8 letters, no digits or spaces "
-                    "(no full name, no phone number)."
-                ),
-                field="child_label",
-            )
-    if occurrence.status != "confirmed":
-        raise BookingError(_("Children can sign up only for confirmed sessions."), status=409)
-    # Conditional update: two people taking the last slot at once cannot both get it.
-    from sqlalchemy import update
-
-    result = db.session.execute(
-        update(CallSlot)
-        .where(CallSlot.id == slot.id, CallSlot.child_label.is_(None))
-        .values(child_label=label, signed_up_by_id=actor.id)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        raise BookingError(_("This slot has just been taken. Choose another one."), status=409)
-    db.session.refresh(slot)
-    return slot
-
-
-def clear_slot(occurrence: Occurrence, slot_id: int) -> CallSlot:
-    slot = get_or_404(CallSlot, slot_id, belongs=lambda s: s.occurrence_id == occurrence.id)
-    slot.child_label = None
-    slot.signed_up_by_id = None
-    db.session.flush()
-    return slot
 
 
 def events_of(home: Home) -> list[Event]:

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from webapp import clock
 from webapp.blueprints.children.pairing import duty_statuses
-from webapp.blueprints.volunteers.listing import cleared_condition
+from webapp.blueprints.volunteers.list_filters import cleared_condition
 from webapp.blueprints.volunteers.vetting import expiring_clearances
 from webapp.extensions import db
 from webapp.models import Home, Occurrence, Room, SwapOffer, Team, User, Volunteer

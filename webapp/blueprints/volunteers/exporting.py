@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from webapp.blueprints.volunteers import columns
 from webapp.blueprints.volunteers.columns import EXPORT_KEYS, IMPORT_KEYS
-from webapp.blueprints.volunteers.listing import VolunteerFilters, filtered_query
+from webapp.blueprints.volunteers.list_filters import VolunteerFilters, filtered_query
 from webapp.blueprints.volunteers.services import all_skills
 from webapp.core.spreadsheets import escape_cell, to_csv
 from webapp.extensions import db

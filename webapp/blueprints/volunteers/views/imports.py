@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from webapp.blueprints.volunteers import columns, exporting, importing
+from webapp.blueprints.volunteers import columns, exporting, import_files, importing
 from webapp.blueprints.volunteers.forms import (
     ImportForm,
 )
@@ -29,12 +29,12 @@ def import_upload():
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            data = upload.read(importing.MAX_BYTES + 1)
+            data = upload.read(import_files.MAX_BYTES + 1)
         finally:
             upload.close()  # large uploads are spooled to a temporary file
         try:
-            table = importing.read_table(upload.filename or "", data)
-        except importing.ImportFileError as error:
+            table = import_files.read_table(upload.filename or "", data)
+        except import_files.ImportFileError as error:
             form.file.errors = [*form.file.errors, error.message]
         else:
             pending = importing.store_pending(table, upload.filename or "", current_user)

@@ -12,6 +12,7 @@ from webapp.blueprints.auth.services import AccountError
 from webapp.blueprints.volunteers import (
     availability,
     exporting,
+    list_filters,
     listing,
     services,
     vetting,
@@ -38,7 +39,7 @@ from webapp.security import role_required
 @bp.get("/")
 @role_required(COORDINATOR)
 def index():
-    filters = listing.filters_from_args(request.args)
+    filters = list_filters.filters_from_args(request.args)
     locale = current_locale()
     context = {
         "result": listing.search_volunteers(filters, locale=locale),
@@ -58,7 +59,7 @@ def index():
 def export(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
-    filters = listing.filters_from_args(request.args)
+    filters = list_filters.filters_from_args(request.args)
     rows = exporting.export_rows(filters, current_locale())
     header = exporting.headers(exporting.EXPORT_KEYS)
     if fmt == "csv":
