@@ -15,6 +15,7 @@ from webapp.blueprints.volunteers.views import bp
 from webapp.core.lookup import get_or_404
 from webapp.fields import form_error
 from webapp.htmx import hx_redirect
+from webapp.inputs import parse_id
 from webapp.models import Team, Volunteer
 from webapp.models.accounts import COORDINATOR
 from webapp.security import role_required
@@ -154,11 +155,11 @@ def team_remove_member(team_id: int, volunteer_id: int):
 @role_required(COORDINATOR)
 def team_leader(team_id: int):
     team = get_or_404(Team, team_id)
-    raw = request.form.get("leader_id", "")
-    if not raw.isdigit():
+    leader_id = parse_id(request.form.get("leader_id"))
+    if leader_id is None:
         abort(400)
     try:
-        team_rules.set_leader(team, int(raw))
+        team_rules.set_leader(team, leader_id)
     except RuleError as error:
         abort(409, description=error.message)
     return _members_response(team)
