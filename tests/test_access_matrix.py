@@ -52,7 +52,7 @@ OPPORTUNITIES = rule(
 THIS_TEAM = rule(NO, anonymous=LOGIN, volunteer=OK, other_volunteer=GONE, coordinator=OK, admin=OK)
 # An old address that moved: a permanent redirect for everyone (it confirms nothing); the new
 # address decides who may see the page.
-MOVED = dict(rule(OK))
+MOVED = rule(OK)
 
 RULES: dict[str, dict[str, str]] = {
     # main

@@ -86,4 +86,5 @@ def post_uid(volunteer_id: int, post_id: int) -> str:
 
 
 def aware(moment: datetime) -> datetime:
+    """A stored time as an aware UTC datetime (SQLite hands back naive ones)."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
