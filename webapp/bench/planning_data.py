@@ -40,11 +40,15 @@ from webapp.models import (
     programme_volunteers,
     volunteer_skills,
 )
+from webapp.scheduling import Location
+from webapp.scheduling.generate import summer_posts
 
 PREFIX = "BENCH-planning"
 DOMAIN = "planning.bench.invalid"
 PHONE_PREFIX = "102"
 SKILLS = ("chinese", "math", "english", "counselling", "art", "music", "pe", "reading")
+POST_SKILLS = ("english", "counselling", "art", "pe", "math")  # the engine generator's, as codes
+BLANK_POST = {"address": "", "open_for_signup": False, "sequence": 0, "notes": ""}
 CHINA = ZoneInfo("Asia/Shanghai")
 
 
@@ -257,7 +261,8 @@ def seed_term(volunteers: int = 1000, slots: int = 500, seed: int = 1) -> Progra
 
 def seed_summer(volunteers: int = 200, posts: int = 30, weeks: int = 2, seed: int = 1) -> Programme:
     """A summer shaped like the engine's benchmark instance: ``posts`` village posts over
-    ``weeks`` weeks, teams of three to six (60 % of the volunteers) and single volunteers."""
+    ``weeks`` weeks (the engine generator's ``summer_posts``), teams of three to six (60 % of
+    the volunteers) and single volunteers."""
     rng = random.Random(seed)
     cleanup()
     skills = _skill_ids()
@@ -273,40 +278,23 @@ def seed_summer(volunteers: int = 200, posts: int = 30, weeks: int = 2, seed: in
     )
     db.session.add(programme)
     db.session.flush()
-    post_rows, post_skills = [], []
-    for i in range(posts):
-        week = i % weeks
-        start = summer + timedelta(days=7 * week + rng.choice((0, 1)))
-        length = rng.choice((6, 7, 7, 13)) if week + 1 < weeks else rng.choice((6, 7))
-        beds = rng.choice((6, 8, 10, 12))
-        lo = rng.choice((3, 4, 5))
-        hi = min(beds, lo + rng.choice((3, 4, 6)))
-        lat, lon = _near(rng, rng.choice(towns), 0.05)
-        post_rows.append(
-            {
-                "programme_id": programme.id,
-                "name": f"{PREFIX} 点 {i}",
-                "address": "",
-                "lat": lat,
-                "lon": lon,
-                "starts_on": start,
-                "ends_on": min(start + timedelta(days=length), programme.ends_on),
-                "beds": beds,
-                "min_headcount": lo,
-                "preferred_headcount": hi - 1,
-                "max_headcount": hi,
-                "need_leader": True,
-                "need_cleared_adult": True,
-                "vetting_required": True,
-                "max_travel_minutes": 240,
-                "open_for_signup": False,
-                "sequence": 0,
-                "notes": "",
-            }
-        )
-        post_skills.append(
-            rng.sample(("english", "counselling", "art", "pe", "math"), rng.choice((1, 2)))
-        )
+    spots = [Location(lat, lon) for lat, lon in towns]
+    made = summer_posts(rng, spots, posts, weeks, summer, POST_SKILLS)
+    same = ("beds", "min_headcount", "preferred_headcount", "max_headcount", "need_leader")
+    same += ("need_cleared_adult", "vetting_required", "max_travel_minutes")
+    post_rows = [
+        {name: getattr(p, name) for name in same}
+        | BLANK_POST
+        | {
+            "programme_id": programme.id,
+            "name": f"{PREFIX} 点 {i}",
+            "lat": p.location.lat,
+            "lon": p.location.lon,
+            "starts_on": p.dates.start,
+            "ends_on": min(p.dates.end, programme.ends_on),
+        }
+        for i, p in enumerate(made)
+    ]
     db.session.execute(insert(Post), post_rows)
     post_ids = list(
         db.session.scalars(
@@ -316,9 +304,9 @@ def seed_summer(volunteers: int = 200, posts: int = 30, weeks: int = 2, seed: in
     db.session.execute(
         insert(PostSkill),
         [
-            {"post_id": pid, "skill_id": skills[code], "count": 1}
-            for pid, codes in zip(post_ids, post_skills, strict=True)
-            for code in codes
+            {"post_id": pid, "skill_id": skills[code], "count": n}
+            for pid, p in zip(post_ids, made, strict=True)
+            for code, n in p.skill_counts
         ],
     )
 

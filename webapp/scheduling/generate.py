@@ -118,6 +118,46 @@ def tutoring_instance(volunteers: int = 1000, slots: int = 500, seed: int = 1) -
     return TutoringProblem(tuple(vols), tuple(slot_list))
 
 
+POST_SKILLS = ("英语", "心理辅导", "美术", "体育", "数学")
+
+
+def summer_posts(
+    rng: random.Random,
+    towns: list[Location],
+    posts: int,
+    weeks: int,
+    summer: date,
+    skills: tuple[str, ...] = POST_SKILLS,
+) -> list[Post]:
+    """``posts`` village posts over ``weeks`` weeks from ``summer`` on, near the towns: a week
+    or two each, 6-12 beds, 3-5 people at least, one or two of ``skills`` wanted once each.
+    Also the database benchmark's posts (webapp/bench/planning_data.py), with its own skills."""
+    out = []
+    for i in range(posts):
+        week = i % weeks
+        start = summer + timedelta(days=7 * week + rng.choice((0, 1)))
+        length = rng.choice((6, 7, 7, 13)) if week + 1 < weeks else rng.choice((6, 7))
+        beds = rng.choice((6, 8, 10, 12))
+        lo = rng.choice((3, 4, 5))
+        hi = min(beds, lo + rng.choice((3, 4, 6)))
+        wanted = tuple((s, 1) for s in rng.sample(skills, rng.choice((1, 2))))
+        out.append(
+            Post(
+                f"post{i}",
+                DateRange(start, start + timedelta(days=length)),
+                lo,
+                hi,
+                beds,
+                _near(rng, rng.choice(towns), 0.05),
+                preferred_headcount=hi - 1,
+                skill_counts=wanted,
+                max_travel_minutes=240,
+                name=f"驻点{i}",
+            )
+        )
+    return out
+
+
 def posts_instance(
     volunteers: int = 200, posts: int = 30, weeks: int = 2, seed: int = 1
 ) -> PostsProblem:
@@ -128,32 +168,7 @@ def posts_instance(
         for i in range(4)
     ]
     summer = date(2025, 7, 7)
-    post_list = []
-    for i in range(posts):
-        week = i % weeks
-        start = summer + timedelta(days=7 * week + rng.choice((0, 1)))
-        length = rng.choice((6, 7, 7, 13)) if week + 1 < weeks else rng.choice((6, 7))
-        beds = rng.choice((6, 8, 10, 12))
-        lo = rng.choice((3, 4, 5))
-        hi = min(beds, lo + rng.choice((3, 4, 6)))
-        skills = tuple(
-            (s, 1)
-            for s in rng.sample(("英语", "心理辅导", "美术", "体育", "数学"), rng.choice((1, 2)))
-        )
-        post_list.append(
-            Post(
-                f"post{i}",
-                DateRange(start, start + timedelta(days=length)),
-                lo,
-                hi,
-                beds,
-                _near(rng, rng.choice(towns), 0.05),
-                preferred_headcount=hi - 1,
-                skill_counts=skills,
-                max_travel_minutes=240,
-                name=f"驻点{i}",
-            )
-        )
+    post_list = summer_posts(rng, towns, posts, weeks, summer)
     vols, teams = [], []
     i = 0
     in_teams = int(volunteers * 0.6)
