@@ -3,7 +3,7 @@
 * ``unfilled``: for each need (or post requirement) still short after the solve, the funnel of
   candidates (all -> cleared -> skill -> available -> within travel -> not excluded -> free at that
   time -> below weekly load) with counts, and the blocking reason: the first stage at which fewer
-  candidates remain than the need asks for.
+  candidates remain than the need asks for. The stages are the rules of rules.py, in their order.
 * ``conflicts``: when hard rules cannot all hold, rebuild the model with one enforcement literal
   per rule instance, solve under those assumptions and read
   ``sufficient_assumptions_for_infeasibility``; shrink that core by deletion so the coordinator

@@ -285,7 +285,7 @@ class Heartbeat(threading.Thread):
         self._last_objective: float | None = None
 
     def record(self, progress: adapter.Progress) -> None:
-        """The engine's progress callback (called from CP-SAT's threads)."""
+        """The adapter's progress callback (called from the solver's threads)."""
         with self._lock:
             if progress.objective is not None:
                 self._last_objective = progress.objective
