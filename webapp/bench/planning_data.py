@@ -40,8 +40,7 @@ from webapp.models import (
     programme_volunteers,
     volunteer_skills,
 )
-from webapp.scheduling import Location
-from webapp.scheduling.generate import summer_posts
+from webapp.scheduling.generate import near, places, summer_posts
 
 PREFIX = "BENCH-planning"
 DOMAIN = "planning.bench.invalid"
@@ -50,20 +49,13 @@ SKILLS = ("chinese", "math", "english", "counselling", "art", "music", "pe", "re
 POST_SKILLS = ("english", "counselling", "art", "pe", "math")  # the engine generator's, as codes
 BLANK_POST = {"address": "", "open_for_signup": False, "sequence": 0, "notes": ""}
 CHINA = ZoneInfo("Asia/Shanghai")
+COUNTY = (26.58, 107.52)  # the made-up places of the engine's generator, around here
 
 
 def _skill_ids() -> dict[str, int]:
     from webapp.demo import ensure_default_skills
 
     return {code: s.id for code, s in ensure_default_skills().items()}
-
-
-def _townships(rng: random.Random, n: int) -> list[tuple[float, float]]:
-    return [(26.58 + rng.uniform(-0.25, 0.25), 107.52 + rng.uniform(-0.3, 0.3)) for _ in range(n)]
-
-
-def _near(rng: random.Random, spot: tuple[float, float], spread: float) -> tuple[float, float]:
-    return spot[0] + rng.uniform(-spread, spread), spot[1] + rng.uniform(-spread, spread)
 
 
 def _volunteer_row(rng: random.Random, i: int, tag: str, kind: str, spot, **fields) -> dict:
@@ -75,8 +67,8 @@ def _volunteer_row(rng: random.Random, i: int, tag: str, kind: str, spot, **fiel
         "phone": f"{PHONE_PREFIX}{tag}{i:07d}"[:20],
         "email": f"{tag}{i}@{DOMAIN}",
         "place_name": "bench",
-        "lat": spot[0],
-        "lon": spot[1],
+        "lat": spot.lat,
+        "lon": spot.lon,
         "transport_mode": "bus",
         "max_travel_minutes": 60,
         "max_sessions_per_week": 2,
@@ -121,12 +113,12 @@ def seed_term(volunteers: int = 1000, slots: int = 500, seed: int = 1) -> Progra
     rng = random.Random(seed)
     cleanup()
     skills = _skill_ids()
-    towns = _townships(rng, 18)
+    towns = places(rng, 18, COUNTY)
     first = clock.today() + timedelta(days=7 - clock.today().weekday())  # next Monday
     homes = []
     for h in range(max(1, slots // 4)):
-        lat, lon = _near(rng, rng.choice(towns), 0.03)
-        homes.append(Home(name=f"{PREFIX} 之家 {h}", lat=lat, lon=lon))
+        spot = near(rng, rng.choice(towns), 0.03)
+        homes.append(Home(name=f"{PREFIX} 之家 {h}", lat=spot.lat, lon=spot.lon))
     db.session.add_all(homes)
     db.session.flush()
     # Series with one or two needs each, until the needs make ``slots`` engine slots.
@@ -216,7 +208,7 @@ def seed_term(volunteers: int = 1000, slots: int = 500, seed: int = 1) -> Progra
                 i,
                 "t",
                 "community",
-                _near(rng, rng.choice(towns), 0.05),
+                near(rng, rng.choice(towns), 0.05),
                 transport_mode=rng.choice(("walk", "bicycle", "ebike", "bus", "bus", "car")),
                 max_travel_minutes=rng.choice((30, 45, 60, 90)),
                 max_sessions_per_week=rng.choice((1, 1, 2, 2, 3)),
@@ -266,8 +258,8 @@ def seed_summer(volunteers: int = 200, posts: int = 30, weeks: int = 2, seed: in
     rng = random.Random(seed)
     cleanup()
     skills = _skill_ids()
-    towns = _townships(rng, 12)
-    colleges = [(26.3 + rng.uniform(-0.1, 0.1), 107.2 + rng.uniform(-0.1, 0.1)) for _ in range(4)]
+    towns = places(rng, 12, COUNTY)
+    colleges = places(rng, 4, (26.3, 107.2), (0.1, 0.1))
     summer = clock.today() + timedelta(days=60 - clock.today().weekday())
     programme = Programme(
         kind="summer",
@@ -278,8 +270,7 @@ def seed_summer(volunteers: int = 200, posts: int = 30, weeks: int = 2, seed: in
     )
     db.session.add(programme)
     db.session.flush()
-    spots = [Location(lat, lon) for lat, lon in towns]
-    made = summer_posts(rng, spots, posts, weeks, summer, POST_SKILLS)
+    made = summer_posts(rng, towns, posts, weeks, summer, POST_SKILLS)
     same = ("beds", "min_headcount", "preferred_headcount", "max_headcount", "need_leader")
     same += ("need_cleared_adult", "vetting_required", "max_travel_minutes")
     post_rows = [
@@ -332,7 +323,7 @@ def seed_summer(volunteers: int = 200, posts: int = 30, weeks: int = 2, seed: in
                     i,
                     "s",
                     "college_student",
-                    _near(rng, colleges[college], 0.01),
+                    near(rng, colleges[college], 0.01),
                     cleared_share=0.95,
                     max_travel_minutes=300,
                     max_posts=2,
@@ -349,7 +340,7 @@ def seed_summer(volunteers: int = 200, posts: int = 30, weeks: int = 2, seed: in
                 i,
                 "s",
                 "community",
-                _near(rng, rng.choice(towns + colleges), 0.05),
+                near(rng, rng.choice(towns + colleges), 0.05),
                 cleared_share=0.9,
                 transport_mode=rng.choice(("bus", "car")),
                 max_travel_minutes=rng.choice((120, 180, 240)),
