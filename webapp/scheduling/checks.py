@@ -22,6 +22,7 @@ from .rules import (
     coverage_requirements,
     load_breaches,
     over_capacity,
+    over_max,
 )
 
 
@@ -90,7 +91,7 @@ def tutoring_violations(
         count[s.id, a.skill] += 1
     for (s_id, skill), n in count.items():
         need = next(x for x in ctx.slots[s_id].needs if x.skill == skill)
-        if n > need.max:
+        if over_max(need, n):
             found.add(
                 "max",
                 f"slot {s_id} {skill}: {n} > max {need.max}",

@@ -18,8 +18,8 @@ from .rules import (
     TutoringContext,
     Week,
     coverage_requirements,
-    need_full,
     over_capacity,
+    over_max,
     post_busy,
 )
 
@@ -48,7 +48,7 @@ def greedy_tutoring(problem: TutoringProblem) -> Plan:
     out: list[Assignment] = []
 
     def fits(v, s, need) -> bool:
-        return not need_full(need, filled[s.id, need.skill]) and week.block(v, s) is None
+        return not over_max(need, filled[s.id, need.skill] + 1) and week.block(v, s) is None
 
     def take(v, s, need) -> None:
         week.add(v, s)

@@ -193,9 +193,9 @@ class Week:
         return None
 
 
-def need_full(need: Need, people: int) -> bool:
-    """Rule "max headcount": ``people`` on the need already take every place it has."""
-    return people >= need.max
+def over_max(need: Need, people: int) -> bool:
+    """Rule "max headcount": more people on the need than it takes."""
+    return people > need.max
 
 
 # --------------------------------------------------------------------------- summer posts
