@@ -38,10 +38,6 @@ BLUEPRINT_ORDER = (
 TOP = ("demo", "worker", "cli", "app")
 PACKAGES = ("core", "models", "scheduling", "bench")
 MAX_LINES = 450
-# Over the limit and being split on another branch (engine-rules: the scheduling package and the
-# planning benchmark's data). test_known_long_modules_are_still_long fails once they are split:
-# then remove them here.
-KNOWN_LONG = {"webapp/scheduling/domain.py", "webapp/bench/planning_data.py"}
 
 
 @dataclass(frozen=True)
@@ -212,11 +208,11 @@ def line_counts(root: Path) -> dict[str, int]:
     }
 
 
-def long_modules(root: Path, known: set[str] = frozenset()) -> list[str]:
+def long_modules(root: Path) -> list[str]:
     return [
         f"{path}: {lines} lines (at most {MAX_LINES})"
         for path, lines in sorted(line_counts(root).items())
-        if lines > MAX_LINES and path not in known
+        if lines > MAX_LINES
     ]
 
 
@@ -250,14 +246,8 @@ def test_the_app_never_imports_the_benchmarks():
 
 
 def test_no_module_is_over_450_lines():
-    found = long_modules(ROOT, KNOWN_LONG)
+    found = long_modules(ROOT)
     assert found == [], "\n".join(found)
-
-
-def test_known_long_modules_are_still_long():
-    counts = line_counts(ROOT)
-    stale = sorted(path for path in KNOWN_LONG if counts.get(path, 0) <= MAX_LINES)
-    assert stale == [], f"split now: remove {stale} from KNOWN_LONG"
 
 
 def test_every_blueprint_has_its_place_in_the_declared_order():

@@ -51,7 +51,13 @@ def test_only_the_planning_adapter_knows_both_the_database_and_the_engine():
         )
 
     def knows_engine(names: set[str]) -> bool:
-        return any(n == "webapp.scheduling" or n.startswith("webapp.scheduling.") for n in names)
+        # The made-up counties of the engine's benchmarks are data, not the engine: the database
+        # benchmark seeds the same county from them (webapp/bench/planning_data.py).
+        return any(
+            n == "webapp.scheduling"
+            or (n.startswith("webapp.scheduling.") and n != "webapp.scheduling.generate")
+            for n in names
+        )
 
     both = [
         str(path.relative_to(WEBAPP))

@@ -122,8 +122,8 @@ def term_load(programme_id: int, repeats: int = 3) -> dict:
     return {
         "bench": "term-load",
         "database": db.engine.url.get_backend_name(),
-        "volunteers": len(built.problem.volunteers),
-        "slots": len(built.problem.slots),
+        "volunteers": len(built.volunteer_ids),
+        "slots": len(built.targets),
         "seconds_median": round(statistics.median(times), 3),
         "seconds_max": round(max(times), 3),
         "goal": "< 3 s",
@@ -137,12 +137,12 @@ def _thousand_assignment_plan(programme_id: int) -> tuple[Plan, dict]:
     programme = db.session.get(Programme, programme_id)
     built = adapter.build(programme)
     started = time.perf_counter()
-    result = adapter.solve_built(built, {"time_limit": 60})
+    outcome = adapter.solve_programme(built, {"time_limit": 60})
     solved = time.perf_counter() - started
-    plan = adapter.store(built, result, programme)
+    plan = adapter.save_proposal(built, programme)
     db.session.commit()
-    have = len(result.assignments)
-    volunteers = [v.id for v in built.problem.volunteers]
+    have = outcome.summary.assignments
+    volunteers = built.volunteer_ids
     targets = list(built.targets.values())
     extra = []
     for i in range(max(0, 1000 - have)):
@@ -151,7 +151,7 @@ def _thousand_assignment_plan(programme_id: int) -> tuple[Plan, dict]:
             {
                 "plan_id": plan.id,
                 "programme_id": programme_id,
-                "volunteer_id": int(volunteers[(i * 7) % len(volunteers)][1:]),
+                "volunteer_id": volunteers[(i * 7) % len(volunteers)],
                 "need_id": t.need_id,
                 "weekday": t.weekday,
                 "status": "proposed",
@@ -167,9 +167,9 @@ def _thousand_assignment_plan(programme_id: int) -> tuple[Plan, dict]:
         db.session.execute(insert(Assignment), extra)
         db.session.commit()
     info = {
-        "solver_status": result.status,
+        "solver_status": outcome.status,
         "solver_seconds": round(solved, 2),
-        "solver_gap": result.gap,
+        "solver_gap": outcome.gap,
         "solved_assignments": have,
         "assignments": have + len(extra),
     }

@@ -40,26 +40,22 @@ from webapp.models import (
     programme_volunteers,
     volunteer_skills,
 )
+from webapp.scheduling.generate import near, places, summer_posts
 
 PREFIX = "BENCH-planning"
 DOMAIN = "planning.bench.invalid"
 PHONE_PREFIX = "102"
 SKILLS = ("chinese", "math", "english", "counselling", "art", "music", "pe", "reading")
+POST_SKILLS = ("english", "counselling", "art", "pe", "math")  # the engine generator's, as codes
+BLANK_POST = {"address": "", "open_for_signup": False, "sequence": 0, "notes": ""}
 CHINA = ZoneInfo("Asia/Shanghai")
+COUNTY = (26.58, 107.52)  # the made-up places of the engine's generator, around here
 
 
 def _skill_ids() -> dict[str, int]:
     from webapp.demo import ensure_default_skills
 
     return {code: s.id for code, s in ensure_default_skills().items()}
-
-
-def _townships(rng: random.Random, n: int) -> list[tuple[float, float]]:
-    return [(26.58 + rng.uniform(-0.25, 0.25), 107.52 + rng.uniform(-0.3, 0.3)) for _ in range(n)]
-
-
-def _near(rng: random.Random, spot: tuple[float, float], spread: float) -> tuple[float, float]:
-    return spot[0] + rng.uniform(-spread, spread), spot[1] + rng.uniform(-spread, spread)
 
 
 def _volunteer_row(rng: random.Random, i: int, tag: str, kind: str, spot, **fields) -> dict:
@@ -71,8 +67,8 @@ def _volunteer_row(rng: random.Random, i: int, tag: str, kind: str, spot, **fiel
         "phone": f"{PHONE_PREFIX}{tag}{i:07d}"[:20],
         "email": f"{tag}{i}@{DOMAIN}",
         "place_name": "bench",
-        "lat": spot[0],
-        "lon": spot[1],
+        "lat": spot.lat,
+        "lon": spot.lon,
         "transport_mode": "bus",
         "max_travel_minutes": 60,
         "max_sessions_per_week": 2,
@@ -117,12 +113,12 @@ def seed_term(volunteers: int = 1000, slots: int = 500, seed: int = 1) -> Progra
     rng = random.Random(seed)
     cleanup()
     skills = _skill_ids()
-    towns = _townships(rng, 18)
+    towns = places(rng, 18, COUNTY)
     first = clock.today() + timedelta(days=7 - clock.today().weekday())  # next Monday
     homes = []
     for h in range(max(1, slots // 4)):
-        lat, lon = _near(rng, rng.choice(towns), 0.03)
-        homes.append(Home(name=f"{PREFIX} 之家 {h}", lat=lat, lon=lon))
+        spot = near(rng, rng.choice(towns), 0.03)
+        homes.append(Home(name=f"{PREFIX} 之家 {h}", lat=spot.lat, lon=spot.lon))
     db.session.add_all(homes)
     db.session.flush()
     # Series with one or two needs each, until the needs make ``slots`` engine slots.
@@ -212,7 +208,7 @@ def seed_term(volunteers: int = 1000, slots: int = 500, seed: int = 1) -> Progra
                 i,
                 "t",
                 "community",
-                _near(rng, rng.choice(towns), 0.05),
+                near(rng, rng.choice(towns), 0.05),
                 transport_mode=rng.choice(("walk", "bicycle", "ebike", "bus", "bus", "car")),
                 max_travel_minutes=rng.choice((30, 45, 60, 90)),
                 max_sessions_per_week=rng.choice((1, 1, 2, 2, 3)),
@@ -257,12 +253,13 @@ def seed_term(volunteers: int = 1000, slots: int = 500, seed: int = 1) -> Progra
 
 def seed_summer(volunteers: int = 200, posts: int = 30, weeks: int = 2, seed: int = 1) -> Programme:
     """A summer shaped like the engine's benchmark instance: ``posts`` village posts over
-    ``weeks`` weeks, teams of three to six (60 % of the volunteers) and single volunteers."""
+    ``weeks`` weeks (the engine generator's ``summer_posts``), teams of three to six (60 % of
+    the volunteers) and single volunteers."""
     rng = random.Random(seed)
     cleanup()
     skills = _skill_ids()
-    towns = _townships(rng, 12)
-    colleges = [(26.3 + rng.uniform(-0.1, 0.1), 107.2 + rng.uniform(-0.1, 0.1)) for _ in range(4)]
+    towns = places(rng, 12, COUNTY)
+    colleges = places(rng, 4, (26.3, 107.2), (0.1, 0.1))
     summer = clock.today() + timedelta(days=60 - clock.today().weekday())
     programme = Programme(
         kind="summer",
@@ -273,40 +270,22 @@ def seed_summer(volunteers: int = 200, posts: int = 30, weeks: int = 2, seed: in
     )
     db.session.add(programme)
     db.session.flush()
-    post_rows, post_skills = [], []
-    for i in range(posts):
-        week = i % weeks
-        start = summer + timedelta(days=7 * week + rng.choice((0, 1)))
-        length = rng.choice((6, 7, 7, 13)) if week + 1 < weeks else rng.choice((6, 7))
-        beds = rng.choice((6, 8, 10, 12))
-        lo = rng.choice((3, 4, 5))
-        hi = min(beds, lo + rng.choice((3, 4, 6)))
-        lat, lon = _near(rng, rng.choice(towns), 0.05)
-        post_rows.append(
-            {
-                "programme_id": programme.id,
-                "name": f"{PREFIX} 点 {i}",
-                "address": "",
-                "lat": lat,
-                "lon": lon,
-                "starts_on": start,
-                "ends_on": min(start + timedelta(days=length), programme.ends_on),
-                "beds": beds,
-                "min_headcount": lo,
-                "preferred_headcount": hi - 1,
-                "max_headcount": hi,
-                "need_leader": True,
-                "need_cleared_adult": True,
-                "vetting_required": True,
-                "max_travel_minutes": 240,
-                "open_for_signup": False,
-                "sequence": 0,
-                "notes": "",
-            }
-        )
-        post_skills.append(
-            rng.sample(("english", "counselling", "art", "pe", "math"), rng.choice((1, 2)))
-        )
+    made = summer_posts(rng, towns, posts, weeks, summer, POST_SKILLS)
+    same = ("beds", "min_headcount", "preferred_headcount", "max_headcount", "need_leader")
+    same += ("need_cleared_adult", "vetting_required", "max_travel_minutes")
+    post_rows = [
+        {name: getattr(p, name) for name in same}
+        | BLANK_POST
+        | {
+            "programme_id": programme.id,
+            "name": f"{PREFIX} 点 {i}",
+            "lat": p.location.lat,
+            "lon": p.location.lon,
+            "starts_on": p.dates.start,
+            "ends_on": min(p.dates.end, programme.ends_on),
+        }
+        for i, p in enumerate(made)
+    ]
     db.session.execute(insert(Post), post_rows)
     post_ids = list(
         db.session.scalars(
@@ -316,9 +295,9 @@ def seed_summer(volunteers: int = 200, posts: int = 30, weeks: int = 2, seed: in
     db.session.execute(
         insert(PostSkill),
         [
-            {"post_id": pid, "skill_id": skills[code], "count": 1}
-            for pid, codes in zip(post_ids, post_skills, strict=True)
-            for code in codes
+            {"post_id": pid, "skill_id": skills[code], "count": n}
+            for pid, p in zip(post_ids, made, strict=True)
+            for code, n in p.skill_counts
         ],
     )
 
@@ -344,7 +323,7 @@ def seed_summer(volunteers: int = 200, posts: int = 30, weeks: int = 2, seed: in
                     i,
                     "s",
                     "college_student",
-                    _near(rng, colleges[college], 0.01),
+                    near(rng, colleges[college], 0.01),
                     cleared_share=0.95,
                     max_travel_minutes=300,
                     max_posts=2,
@@ -361,7 +340,7 @@ def seed_summer(volunteers: int = 200, posts: int = 30, weeks: int = 2, seed: in
                 i,
                 "s",
                 "community",
-                _near(rng, rng.choice(towns + colleges), 0.05),
+                near(rng, rng.choice(towns + colleges), 0.05),
                 cleared_share=0.9,
                 transport_mode=rng.choice(("bus", "car")),
                 max_travel_minutes=rng.choice((120, 180, 240)),

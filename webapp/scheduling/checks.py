@@ -1,27 +1,29 @@
-"""An independent checker and evaluator for plans.
+"""The checker and evaluator for plans.
 
-Written separately from the CP-SAT models (it reads only the domain objects and travel.py), so
-that tests and benchmarks can confirm that a plan respects every hard rule and that the objective
-CP-SAT reports is what the plan really costs. The greedy baseline is scored with it too.
+It reads the same rule definitions as the models, the funnel and the greedy baseline (rules.py),
+but not the CP-SAT models themselves, so that tests and benchmarks can confirm that a plan
+respects every hard rule and that the objective CP-SAT reports is what the plan really costs.
+The greedy baseline is scored with it too.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from .domain import Assignment, PostsProblem, TutoringProblem
-from .travel import travel_minutes
-
-
-def _tutoring_travel(problem: TutoringProblem, v, s) -> int:
-    m = problem.travel_minutes or {}
-    if (v.id, s.id) in m:
-        return m[v.id, s.id]
-    if (v.id, s.home_id) in m:
-        return m[v.id, s.home_id]
-    return travel_minutes(v.home, s.location, v.transport)
+from .rules import (
+    POST_RULES,
+    TUTORING_RULES,
+    PostsContext,
+    Rule,
+    TutoringContext,
+    coverage_requirements,
+    load_breaches,
+    over_capacity,
+    over_max,
+)
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,37 @@ class Violation:
     message: str
 
 
+class _Found(list):
+    """The violations found so far."""
+
+    def add(self, key: str, message: str, **params: object) -> None:
+        self.append(Violation(key, params, message))
+
+    def known(self, ctx, targets: dict, assignments: Sequence[Assignment], kind: str) -> Iterator:
+        """(assignment, volunteer, target) for each assignment whose volunteer and target the
+        problem knows; an ``unknown`` violation for each other one."""
+        for a in assignments:
+            v, t = ctx.volunteers.get(a.volunteer_id), targets.get(a.target_id)
+            if v is None or t is None:
+                self.add(
+                    "unknown",
+                    f"unknown volunteer/{kind} in {a}",
+                    volunteer=a.volunteer_id,
+                    target=a.target_id,
+                    known_volunteer=v is not None,
+                )
+                continue
+            yield a, v, t
+
+    def broken(self, rules: Sequence[Rule], ctx, a: Assignment, where: dict, *target) -> None:
+        """A violation for every candidate rule the assignment breaks."""
+        v = ctx.volunteers[a.volunteer_id]
+        for rule in rules:
+            if not rule.holds(ctx, v, *target):
+                details = rule.details(ctx, v, *target) if rule.details else {}
+                self.add(rule.check_key, f"{a}: {rule.message}", **where, **details)
+
+
 def check_tutoring(problem: TutoringProblem, assignments: Sequence[Assignment]) -> list[str]:
     """Every hard-rule violation, as short English strings (empty list = plan is valid)."""
     return [v.message for v in tutoring_violations(problem, assignments)]
@@ -43,55 +76,23 @@ def tutoring_violations(
     problem: TutoringProblem, assignments: Sequence[Assignment]
 ) -> list[Violation]:
     """Every hard-rule violation of a tutoring plan, structured (empty list = plan is valid)."""
-    vols = {v.id: v for v in problem.volunteers}
-    slots = {s.id: s for s in problem.slots}
-    forbidden = {(f.volunteer_id, f.target_id) for f in problem.forbidden}
-    bad: list[Violation] = []
-
-    def add(key: str, message: str, **params: object) -> None:
-        bad.append(Violation(key, params, message))
-
+    ctx = TutoringContext(problem)
+    found = _Found()
     per_vol: dict[str, list[Assignment]] = defaultdict(list)
     count: Counter[tuple[str, str]] = Counter()
-    for a in assignments:
-        v, s = vols.get(a.volunteer_id), slots.get(a.target_id)
-        if v is None or s is None:
-            add(
-                "unknown",
-                f"unknown volunteer/slot in {a}",
-                volunteer=a.volunteer_id,
-                target=a.target_id,
-                known_volunteer=v is not None,
-            )
-            continue
+    for a, v, s in found.known(ctx, ctx.slots, assignments, "slot"):
         need = next((n for n in s.needs if n.skill == a.skill), None)
         where = {"volunteer": v.id, "slot": s.id, "skill": a.skill}
         if need is None:
-            add("no_need", f"{a}: slot has no such need", **where)
+            found.add("no_need", f"{a}: slot has no such need", **where)
             continue
-        if need.vetting_required and not v.cleared_through(s.last_date):
-            add("cleared", f"{a}: not cleared", **where)
-        if a.skill not in v.skills:
-            add("skill", f"{a}: lacks skill", **where)
-        if s.id in v.unavailable_targets or (
-            v.availability is not None
-            and not any(
-                w.weekday == s.weekday and w.start <= s.start and s.end <= w.end
-                for w in v.availability
-            )
-        ):
-            add("available", f"{a}: not available", **where)
-        minutes = _tutoring_travel(problem, v, s)
-        if minutes > v.max_travel_minutes:
-            add("travel", f"{a}: too far", **where, minutes=minutes, limit=v.max_travel_minutes)
-        if (v.id, s.id) in forbidden or (v.id, s.home_id) in forbidden:
-            add("forbidden", f"{a}: forbidden pair", **where)
+        found.broken(TUTORING_RULES, ctx, a, where, s, need)
         per_vol[v.id].append(a)
         count[s.id, a.skill] += 1
     for (s_id, skill), n in count.items():
-        need = next(x for x in slots[s_id].needs if x.skill == skill)
-        if n > need.max:
-            add(
+        need = next(x for x in ctx.slots[s_id].needs if x.skill == skill)
+        if over_max(need, n):
+            found.add(
                 "max",
                 f"slot {s_id} {skill}: {n} > max {need.max}",
                 slot=s_id,
@@ -103,7 +104,7 @@ def tutoring_violations(
         for s in problem.slots:
             for need in s.needs:
                 if count[s.id, need.skill] < need.min:
-                    add(
+                    found.add(
                         "min",
                         f"slot {s.id} {need.skill}: below hard minimum",
                         slot=s.id,
@@ -112,64 +113,43 @@ def tutoring_violations(
                         min=need.min,
                     )
     for v_id, items in per_vol.items():
-        v = vols[v_id]
-        used = [slots[a.target_id] for a in items]
+        v = ctx.volunteers[v_id]
+        used = [ctx.slots[a.target_id] for a in items]
         if len({s.id for s in used}) < len(used):
-            add("one_need", f"volunteer {v_id}: two needs in one slot", volunteer=v_id)
+            found.add("one_need", f"volunteer {v_id}: two needs in one slot", volunteer=v_id)
         for i, a in enumerate(used):
             for b in used[i + 1 :]:
-                if a.weekday != b.weekday or a.id == b.id:
-                    continue
-                gap = 0
-                if problem.rules.travel_between_slots and a.home_id != b.home_id:
-                    gap = travel_minutes(a.location, b.location, v.transport)
-                if a.start < b.end + gap and b.start < a.end + gap:
-                    add(
+                if ctx.conflict(v, a, b):
+                    found.add(
                         "overlap",
                         f"volunteer {v_id}: slots {a.id} and {b.id} overlap",
                         volunteer=v_id,
                         slot=a.id,
                         other=b.id,
                     )
-        if len(items) > v.max_sessions_per_week:
-            add(
-                "sessions",
-                f"volunteer {v_id}: too many sessions",
-                volunteer=v_id,
-                count=len(items),
-                limit=v.max_sessions_per_week,
+        minutes = sum(ctx.load(v, s) for s in used)
+        for key, params in load_breaches(v, len(items), minutes):
+            message = (
+                f"volunteer {v_id}: too many sessions"
+                if key == "sessions"
+                else f"volunteer {v_id}: {minutes} min > weekly budget"
             )
-        minutes = 0
-        for s in used:
-            pl = problem.pair_load or {}
-            minutes += (
-                pl[v_id, s.id]
-                if (v_id, s.id) in pl
-                else (s.end - s.start + 2 * _tutoring_travel(problem, v, s))
-            )
-        if minutes > v.max_minutes_per_week:
-            add(
-                "minutes",
-                f"volunteer {v_id}: {minutes} min > weekly budget",
-                volunteer=v_id,
-                minutes=minutes,
-                limit=v.max_minutes_per_week,
-            )
+            found.add(key, message, volunteer=v_id, **params)
     chosen = {(a.volunteer_id, a.target_id) for a in assignments}
     chosen3 = {(a.volunteer_id, a.target_id, a.skill) for a in assignments}
     for p in problem.pins:
         key = (p.volunteer_id, p.target_id)
         if (p.skill is None and key not in chosen) or (p.skill and (*key, p.skill) not in chosen3):
-            add("pin", f"pin {p} not kept", volunteer=p.volunteer_id, slot=p.target_id)
-    return bad
+            found.add("pin", f"pin {p} not kept", volunteer=p.volunteer_id, slot=p.target_id)
+    return list(found)
 
 
 def evaluate_tutoring(
     problem: TutoringProblem, assignments: Sequence[Assignment]
 ) -> dict[str, int]:
     """Raw value of every objective term (same definitions as docs/scheduling.md)."""
-    vols = {v.id: v for v in problem.volunteers}
-    slots = {s.id: s for s in problem.slots}
+    ctx = TutoringContext(problem)
+    vols, slots = ctx.volunteers, ctx.slots
     count: Counter[tuple[str, str]] = Counter((a.target_id, a.skill) for a in assignments)
     pairs = {(a.volunteer_id, a.target_id) for a in assignments}
     triples = pairs | {(a.volunteer_id, a.target_id, a.skill) for a in assignments}
@@ -205,7 +185,7 @@ def evaluate_tutoring(
     for a in assignments:
         v, s = vols[a.volunteer_id], slots[a.target_id]
         terms["pair_cost"] += (problem.pair_cost or {}).get((v.id, s.id), 0)
-        terms["travel"] += 2 * _tutoring_travel(problem, v, s)
+        terms["travel"] += 2 * ctx.travel(v, s)
         terms["preference"] += int(bool(v.preferred_homes) and s.home_id not in v.preferred_homes)
         terms["preference"] += int(bool(v.preferred_skills) and a.skill not in v.preferred_skills)
         sessions[v.id] += 1
@@ -218,13 +198,6 @@ def weighted_total(problem: TutoringProblem | PostsProblem, terms: dict[str, int
     return sum(getattr(w, name) * value for name, value in terms.items())
 
 
-def _post_travel(problem: PostsProblem, v, p) -> int:
-    m = problem.travel_minutes or {}
-    if (v.id, p.id) in m:
-        return m[v.id, p.id]
-    return travel_minutes(v.home, p.location, v.transport)
-
-
 def check_posts(problem: PostsProblem, assignments: Sequence[Assignment]) -> list[str]:
     """Every hard-rule violation of a summer-posts plan (empty list = valid)."""
     return [v.message for v in posts_violations(problem, assignments)]
@@ -232,59 +205,22 @@ def check_posts(problem: PostsProblem, assignments: Sequence[Assignment]) -> lis
 
 def posts_violations(problem: PostsProblem, assignments: Sequence[Assignment]) -> list[Violation]:
     """Every hard-rule violation of a summer-posts plan, structured (empty list = valid)."""
-    vols = {v.id: v for v in problem.volunteers}
-    posts = {p.id: p for p in problem.posts}
-    team_of = {m: t for t in problem.teams for m in t.member_ids}
-    forbidden = {(f.volunteer_id, f.target_id) for f in problem.forbidden}
-    bad: list[Violation] = []
-
-    def add(key: str, message: str, **params: object) -> None:
-        bad.append(Violation(key, params, message))
-
+    ctx = PostsContext(problem)
+    found = _Found()
     by_post: dict[str, list[str]] = defaultdict(list)
     by_vol: dict[str, list[str]] = defaultdict(list)
-    for a in assignments:
-        v, p = vols.get(a.volunteer_id), posts.get(a.target_id)
-        if v is None or p is None:
-            add(
-                "unknown",
-                f"unknown volunteer/post in {a}",
-                volunteer=a.volunteer_id,
-                target=a.target_id,
-                known_volunteer=v is not None,
-            )
-            continue
+    for a, v, p in found.known(ctx, ctx.posts, assignments, "post"):
         by_post[p.id].append(v.id)
         by_vol[v.id].append(p.id)
-        where = {"volunteer": v.id, "post": p.id}
-        if p.vetting_required and not v.cleared_through(p.dates.end):
-            add("cleared", f"{a}: not cleared", **where)
-        if p.id in v.unavailable_targets or (
-            v.available_dates is not None
-            and not any(
-                d.start <= p.dates.start and p.dates.end <= d.end for d in v.available_dates
-            )
-        ):
-            add("available", f"{a}: not available", **where)
-        limit = (
-            v.max_travel_minutes
-            if p.max_travel_minutes is None
-            else min(v.max_travel_minutes, p.max_travel_minutes)
-        )
-        minutes = _post_travel(problem, v, p)
-        if minutes > limit:
-            add("travel", f"{a}: too far", **where, minutes=minutes, limit=limit)
-        t = team_of.get(v.id)
-        if (v.id, p.id) in forbidden or (t is not None and (t.id, p.id) in forbidden):
-            add("forbidden", f"{a}: forbidden pair", **where)
+        found.broken(POST_RULES, ctx, a, {"volunteer": v.id, "post": p.id}, p)
     for t in problem.teams:
         placed = [set(by_vol.get(m, [])) for m in t.member_ids]
         if any(x != placed[0] for x in placed):
-            add("team_split", f"team {t.id} split", team=t.id)
+            found.add("team_split", f"team {t.id} split", team=t.id)
     for p_id, people in by_post.items():
-        p = posts[p_id]
-        if len(people) > p.capacity:
-            add(
+        p = ctx.posts[p_id]
+        if over_capacity(p, len(people)):
+            found.add(
                 "capacity",
                 f"post {p_id}: {len(people)} > capacity {p.capacity}",
                 post=p_id,
@@ -292,15 +228,12 @@ def posts_violations(problem: PostsProblem, assignments: Sequence[Assignment]) -
                 capacity=p.capacity,
             )
         if len(set(people)) < len(people):
-            add("twice", f"post {p_id}: a person twice", post=p_id)
+            found.add("twice", f"post {p_id}: a person twice", post=p_id)
     for v_id, ps in by_vol.items():
-        v = vols[v_id]
-        limit = v.max_posts
-        t = team_of.get(v_id)
-        if t is not None:
-            limit = min(vols[m].max_posts for m in t.member_ids)
+        unit = ctx.unit_of_volunteer(v_id)
+        limit = unit.max_posts if unit is not None else ctx.volunteers[v_id].max_posts
         if len(ps) > limit:
-            add(
+            found.add(
                 "max_posts",
                 f"volunteer {v_id}: more than {limit} posts",
                 volunteer=v_id,
@@ -309,8 +242,8 @@ def posts_violations(problem: PostsProblem, assignments: Sequence[Assignment]) -
             )
         for i, a in enumerate(ps):
             for b in ps[i + 1 :]:
-                if posts[a].dates.overlaps(posts[b].dates):
-                    add(
+                if ctx.posts[a].dates.overlaps(ctx.posts[b].dates):
+                    found.add(
                         "overlap",
                         f"volunteer {v_id}: posts {a} and {b} overlap",
                         volunteer=v_id,
@@ -319,9 +252,9 @@ def posts_violations(problem: PostsProblem, assignments: Sequence[Assignment]) -
                     )
     if problem.rules.hard_minimums:
         for p in problem.posts:
-            for name, short in _post_shortfalls(problem, p, by_post.get(p.id, []), vols).items():
+            for name, short in _post_shortfalls(ctx, p, by_post.get(p.id, [])).items():
                 if short > 0:
-                    add(
+                    found.add(
                         "min",
                         f"post {p.id}: {name} below hard minimum",
                         post=p.id,
@@ -331,26 +264,22 @@ def posts_violations(problem: PostsProblem, assignments: Sequence[Assignment]) -
         members = [m for t in problem.teams if t.id == pin.volunteer_id for m in t.member_ids]
         for m in members or [pin.volunteer_id]:
             if pin.target_id not in by_vol.get(m, []):
-                add("pin", f"pin {pin} not kept", volunteer=pin.volunteer_id, post=pin.target_id)
-    return bad
+                found.add(
+                    "pin", f"pin {pin} not kept", volunteer=pin.volunteer_id, post=pin.target_id
+                )
+    return list(found)
 
 
-def _post_shortfalls(problem: PostsProblem, p, people: list[str], vols) -> dict[str, int]:
-    out = {"headcount": max(0, p.min_headcount - len(people))}
-    for skill, n in p.skill_counts:
-        out[f"skill:{skill}"] = max(0, n - sum(skill in vols[x].skills for x in people))
-    if p.need_leader:
-        out["leader"] = max(0, 1 - sum(vols[x].is_leader for x in people))
-    if p.need_cleared_adult:
-        out["cleared_adult"] = max(
-            0, 1 - sum(vols[x].cleared_through(p.dates.end) and vols[x].is_adult for x in people)
-        )
-    return out
+def _post_shortfalls(ctx: PostsContext, p, people: list[str]) -> dict[str, int]:
+    """People missing for each coverage requirement of the post."""
+    present = [ctx.volunteers[x] for x in people]
+    return {r.name: max(0, r.count - r.of_people(present, p)) for r in coverage_requirements(p)}
 
 
 def evaluate_posts(problem: PostsProblem, assignments: Sequence[Assignment]) -> dict[str, int]:
-    vols = {v.id: v for v in problem.volunteers}
-    posts = {p.id: p for p in problem.posts}
+    """Raw value of every objective term (same definitions as docs/scheduling.md)."""
+    ctx = PostsContext(problem)
+    vols, posts = ctx.volunteers, ctx.posts
     team_of = {m: t for t in problem.teams for m in t.member_ids}
     by_post: dict[str, list[str]] = defaultdict(list)
     for a in assignments:
@@ -361,7 +290,7 @@ def evaluate_posts(problem: PostsProblem, assignments: Sequence[Assignment]) -> 
     for p in problem.posts:
         people = by_post.get(p.id, [])
         if not problem.rules.hard_minimums:
-            terms["unfilled_min"] += sum(_post_shortfalls(problem, p, people, vols).values())
+            terms["unfilled_min"] += sum(_post_shortfalls(ctx, p, people).values())
         short_pref = max(0, p.preferred_count - len(people))
         if p.preferred_count > p.min_headcount:
             terms["unfilled_preferred"] += short_pref
@@ -376,7 +305,7 @@ def evaluate_posts(problem: PostsProblem, assignments: Sequence[Assignment]) -> 
     )
     for a in assignments:
         v, p = vols[a.volunteer_id], posts[a.target_id]
-        terms["travel"] += _post_travel(problem, v, p)
+        terms["travel"] += ctx.travel(v, p)
         t = team_of.get(v.id)
         prefs = t.preferred_posts if t is not None else v.preferred_posts
         terms["preference"] += int(bool(prefs) and p.id not in prefs)

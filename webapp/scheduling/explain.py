@@ -3,7 +3,7 @@
 * ``unfilled``: for each need (or post requirement) still short after the solve, the funnel of
   candidates (all -> cleared -> skill -> available -> within travel -> not excluded -> free at that
   time -> below weekly load) with counts, and the blocking reason: the first stage at which fewer
-  candidates remain than the need asks for.
+  candidates remain than the need asks for. The stages are the rules of rules.py, in their order.
 * ``conflicts``: when hard rules cannot all hold, rebuild the model with one enforcement literal
   per rule instance, solve under those assumptions and read
   ``sufficient_assumptions_for_infeasibility``; shrink that core by deletion so the coordinator
@@ -27,8 +27,18 @@ from .domain import (
     TutoringProblem,
     ValidationError,
 )
-from .posts import PostsContext, Unit, build_posts_model, coverage_requirements
-from .tutoring import TutoringContext, build_tutoring_model
+from .posts import build_posts_model
+from .rules import (
+    POST_RULES,
+    TUTORING_RULES,
+    PostsContext,
+    TutoringContext,
+    Week,
+    coverage_requirements,
+    post_busy,
+    who_counts,
+)
+from .tutoring import build_tutoring_model
 
 STAGE_TEXT = {
     "all": ("全部志愿者", "volunteers in all"),
@@ -92,6 +102,17 @@ def _blocking(funnel: list[tuple[str, int]], needed: int) -> str:
 # --------------------------------------------------------------------------- unfilled: tutoring
 
 
+def _count_down(reasons: Counter[str], stages: list[str]) -> list[tuple[str, int]]:
+    """The funnel: everyone, then how many remain after each stage in turn (``reasons`` holds
+    how many people each stage stops first, and ``pass`` those it does not)."""
+    remaining = sum(reasons.values())
+    funnel = [("all", remaining)]
+    for stage in stages:
+        remaining -= reasons[stage]
+        funnel.append((stage, remaining))
+    return funnel
+
+
 def tutoring_funnel(
     problem: TutoringProblem,
     assignments: Sequence[Assignment],
@@ -103,37 +124,18 @@ def tutoring_funnel(
     ctx = ctx or TutoringContext(problem)
     s = ctx.slots[slot_id]
     need = next(n for n in s.needs if n.skill == skill)
-    booked: dict[str, list[str]] = defaultdict(list)
-    minutes: Counter[str] = Counter()
-    for a in assignments:
-        booked[a.volunteer_id].append(a.target_id)
-        minutes[a.volunteer_id] += ctx.load(ctx.volunteers[a.volunteer_id], ctx.slots[a.target_id])
-    counts = Counter()
+    week = Week(ctx, assignments)
+    filling = {a.volunteer_id for a in assignments if (a.target_id, a.skill) == (slot_id, skill)}
+    reasons: Counter[str] = Counter()
     for v in problem.volunteers:
-        if slot_id in booked[v.id] and any(
-            a.volunteer_id == v.id and a.skill == skill and a.target_id == slot_id
-            for a in assignments
-        ):
+        if v.id in filling:
             continue  # already filling this need: not a candidate for the missing seat
-        reason = ctx.static_block(v, s, need)
-        if reason is None:
-            if s.id in booked[v.id] or any(ctx.conflict(v, ctx.slots[o], s) for o in booked[v.id]):
-                reason = "free"
-            elif (
-                len(booked[v.id]) + 1 > v.max_sessions_per_week
-                or minutes[v.id] + ctx.load(v, s) > v.max_minutes_per_week
-            ):
-                reason = "load"
-        counts[reason or "pass"] += 1
-    stages = ["cleared", "skill", "available", "travel", "allowed", "free", "load"]
+        reason = ctx.static_block(v, s, need) or week.block(v, s)
+        reasons[reason or "pass"] += 1
+    stages = [r.key for r in TUTORING_RULES] + ["free", "load"]
     if not need.vetting_required:
         stages.remove("cleared")
-    remaining = sum(counts.values())
-    funnel = [("all", remaining)]
-    for st in stages:
-        remaining -= counts[st]
-        funnel.append((st, remaining))
-    return funnel
+    return _count_down(reasons, stages)
 
 
 def unfilled(
@@ -196,43 +198,26 @@ def posts_funnel(
     """People (not units) after each stage, for one coverage requirement of one post."""
     ctx = ctx or PostsContext(problem)
     p = ctx.posts[post_id]
+    counts = who_counts(requirement)
     where: dict[str, list[str]] = defaultdict(list)
     for a in assignments:
         where[a.volunteer_id].append(a.target_id)
-    counts = Counter()
+    reasons: Counter[str] = Counter()
     for v in problem.volunteers:
         if post_id in where[v.id]:
             continue
         u = ctx.unit_of_volunteer(v.id)
-        if requirement.startswith("skill:"):
-            ok = requirement[6:] in v.skills
-        elif requirement == "leader":
-            ok = v.is_leader
-        elif requirement == "cleared_adult":
-            ok = v.is_adult and v.cleared_through(p.dates.end)
-        else:
-            ok = True
-        reason = None if ok else "qualified"
+        reason = None if counts(v, p) else "qualified"
         reason = reason or ctx.member_block(v, p)
-        if reason is None and u is not None:
-            team_reason = ctx.static_block(u, p)
-            if team_reason is not None:
-                reason = "size"
-        if reason is None and (
-            len(where[v.id]) >= (u.max_posts if u else v.max_posts)
-            or any(ctx.posts[o].dates.overlaps(p.dates) for o in where[v.id])
-        ):
+        if reason is None and u is not None and ctx.static_block(u, p) is not None:
+            reason = "size"  # a team-mate (or the team's size) keeps the whole team out
+        if reason is None and post_busy(ctx, where[v.id], u.max_posts if u else v.max_posts, p):
             reason = "free"
-        counts[reason or "pass"] += 1
-    stages = ["qualified", "cleared", "available", "travel", "allowed", "size", "free"]
+        reasons[reason or "pass"] += 1
+    stages = ["qualified"] + [r.key for r in POST_RULES] + ["size", "free"]
     if requirement == "headcount":
         stages.remove("qualified")
-    remaining = sum(counts.values())
-    funnel = [("all", remaining)]
-    for st in stages:
-        remaining -= counts[st]
-        funnel.append((st, remaining))
-    return funnel
+    return _count_down(reasons, stages)
 
 
 REQ_TEXT = {
@@ -258,8 +243,9 @@ def _unfilled_posts(
         people[a.target_id].append(a.volunteer_id)
     out = []
     for p in problem.posts:
-        for req, count, contrib in coverage_requirements(p):
-            have = sum(contrib(Unit(x, (vols[x],), None, frozenset())) for x in people[p.id])
+        for r in coverage_requirements(p):
+            req, count = r.name, r.count
+            have = r.of_people([vols[x] for x in people[p.id]], p)
             if have >= count:
                 continue
             funnel = posts_funnel(problem, assignments, p.id, req, ctx)

@@ -28,21 +28,35 @@ SKILLS = ("语文", "数学", "英语", "阅读", "美术", "体育", "心理辅
 MODES = ("walk", "bike", "ebike", "bus", "bus", "car")
 
 
-def _townships(rng: random.Random, n: int) -> list[Location]:
+COUNTY = (28.5, 109.5)  # where the made-up county lies (lat, lon)
+
+
+def places(
+    rng: random.Random,
+    n: int,
+    around: tuple[float, float] = COUNTY,
+    spread: tuple[float, float] = (0.25, 0.3),
+    name: str = "镇",
+) -> list[Location]:
+    """``n`` made-up places around a point: a county's townships, the colleges near its seat."""
     return [
-        Location(28.5 + rng.uniform(-0.25, 0.25), 109.5 + rng.uniform(-0.3, 0.3), f"镇{i}")
+        Location(
+            around[0] + rng.uniform(-spread[0], spread[0]),
+            around[1] + rng.uniform(-spread[1], spread[1]),
+            f"{name}{i}",
+        )
         for i in range(n)
     ]
 
 
-def _near(rng: random.Random, loc: Location, spread: float = 0.03) -> Location:
+def near(rng: random.Random, loc: Location, spread: float = 0.03) -> Location:
     return Location(loc.lat + rng.uniform(-spread, spread), loc.lon + rng.uniform(-spread, spread))
 
 
 def tutoring_instance(volunteers: int = 1000, slots: int = 500, seed: int = 1) -> TutoringProblem:
     rng = random.Random(seed)
-    towns = _townships(rng, 18)
-    homes = [(f"home{i}", _near(rng, rng.choice(towns))) for i in range(max(1, slots // 4))]
+    towns = places(rng, 18)
+    homes = [(f"home{i}", near(rng, rng.choice(towns))) for i in range(max(1, slots // 4))]
     slot_list = []
     for i in range(slots):
         home_id, loc = rng.choice(homes)
@@ -76,7 +90,7 @@ def tutoring_instance(volunteers: int = 1000, slots: int = 500, seed: int = 1) -
         )
     vols = []
     for i in range(volunteers):
-        base = _near(rng, rng.choice(towns), 0.05)
+        base = near(rng, rng.choice(towns), 0.05)
         windows = []
         for d in rng.sample(range(7), rng.choice((1, 2, 3))):
             windows.append(
@@ -118,17 +132,21 @@ def tutoring_instance(volunteers: int = 1000, slots: int = 500, seed: int = 1) -
     return TutoringProblem(tuple(vols), tuple(slot_list))
 
 
-def posts_instance(
-    volunteers: int = 200, posts: int = 30, weeks: int = 2, seed: int = 1
-) -> PostsProblem:
-    rng = random.Random(seed)
-    towns = _townships(rng, 12)
-    colleges = [
-        Location(28.2 + rng.uniform(-0.1, 0.1), 109.2 + rng.uniform(-0.1, 0.1), f"学院{i}")
-        for i in range(4)
-    ]
-    summer = date(2025, 7, 7)
-    post_list = []
+POST_SKILLS = ("英语", "心理辅导", "美术", "体育", "数学")
+
+
+def summer_posts(
+    rng: random.Random,
+    towns: list[Location],
+    posts: int,
+    weeks: int,
+    summer: date,
+    skills: tuple[str, ...] = POST_SKILLS,
+) -> list[Post]:
+    """``posts`` village posts over ``weeks`` weeks from ``summer`` on, near the towns: a week
+    or two each, 6-12 beds, 3-5 people at least, one or two of ``skills`` wanted once each.
+    Also the database benchmark's posts (webapp/bench/planning_data.py), with its own skills."""
+    out = []
     for i in range(posts):
         week = i % weeks
         start = summer + timedelta(days=7 * week + rng.choice((0, 1)))
@@ -136,24 +154,32 @@ def posts_instance(
         beds = rng.choice((6, 8, 10, 12))
         lo = rng.choice((3, 4, 5))
         hi = min(beds, lo + rng.choice((3, 4, 6)))
-        skills = tuple(
-            (s, 1)
-            for s in rng.sample(("英语", "心理辅导", "美术", "体育", "数学"), rng.choice((1, 2)))
-        )
-        post_list.append(
+        wanted = tuple((s, 1) for s in rng.sample(skills, rng.choice((1, 2))))
+        out.append(
             Post(
                 f"post{i}",
                 DateRange(start, start + timedelta(days=length)),
                 lo,
                 hi,
                 beds,
-                _near(rng, rng.choice(towns), 0.05),
+                near(rng, rng.choice(towns), 0.05),
                 preferred_headcount=hi - 1,
-                skill_counts=skills,
+                skill_counts=wanted,
                 max_travel_minutes=240,
                 name=f"驻点{i}",
             )
         )
+    return out
+
+
+def posts_instance(
+    volunteers: int = 200, posts: int = 30, weeks: int = 2, seed: int = 1
+) -> PostsProblem:
+    rng = random.Random(seed)
+    towns = places(rng, 12)
+    colleges = places(rng, 4, (28.2, 109.2), (0.1, 0.1), "学院")
+    summer = date(2025, 7, 7)
+    post_list = summer_posts(rng, towns, posts, weeks, summer)
     vols, teams = [], []
     i = 0
     in_teams = int(volunteers * 0.6)
@@ -175,7 +201,7 @@ def posts_instance(
                     f"队员{i}",
                     frozenset(rng.sample(SKILLS + ("英语",), rng.choice((1, 2)))),
                     cleared=rng.random() < 0.95,
-                    home=_near(rng, college, 0.01),
+                    home=near(rng, college, 0.01),
                     transport="bus",
                     max_travel_minutes=300,
                     available_dates=(span,),
@@ -205,7 +231,7 @@ def posts_instance(
                 f"志愿者{i}",
                 frozenset(rng.sample(SKILLS, rng.choice((1, 2)))),
                 cleared=rng.random() < 0.9,
-                home=_near(rng, rng.choice(towns + colleges), 0.05),
+                home=near(rng, rng.choice(towns + colleges), 0.05),
                 transport=rng.choice(("bus", "car")),
                 max_travel_minutes=rng.choice((120, 180, 240)),
                 available_dates=(span,),

@@ -1,8 +1,9 @@
 """Greedy baseline: most constrained need first, nearest feasible volunteer.
 
 Used three ways: as the benchmark baseline CP-SAT must beat, as a solution hint for CP-SAT, and as
-a fallback a coordinator can use if the solver is unavailable. It respects every hard rule (checked
-by checks.py in the tests) but optimises nothing beyond its greedy order.
+a fallback a coordinator can use if the solver is unavailable. It places someone only where every
+rule of rules.py still holds (the rules checks.py checks) but optimises nothing beyond its greedy
+order.
 """
 
 from __future__ import annotations
@@ -12,8 +13,15 @@ from collections import defaultdict
 
 from .checks import evaluate_posts, evaluate_tutoring, weighted_total
 from .domain import Assignment, Plan, PostsProblem, TermValue, TutoringProblem
-from .posts import PostsContext
-from .tutoring import TutoringContext
+from .rules import (
+    PostsContext,
+    TutoringContext,
+    Week,
+    coverage_requirements,
+    over_capacity,
+    over_max,
+    post_busy,
+)
 
 
 def _plan(problem, assignments: list[Assignment], terms: dict[str, int], started: float) -> Plan:
@@ -35,23 +43,15 @@ def _plan(problem, assignments: list[Assignment], terms: dict[str, int], started
 def greedy_tutoring(problem: TutoringProblem) -> Plan:
     started = time.monotonic()
     ctx = TutoringContext(problem)
-    booked: dict[str, list[str]] = defaultdict(list)  # volunteer -> slot ids
-    minutes: dict[str, int] = defaultdict(int)
+    week = Week(ctx)
     filled: dict[tuple[str, str], int] = defaultdict(int)
     out: list[Assignment] = []
 
     def fits(v, s, need) -> bool:
-        if s.id in booked[v.id] or len(booked[v.id]) >= v.max_sessions_per_week:
-            return False
-        if minutes[v.id] + ctx.load(v, s) > v.max_minutes_per_week:
-            return False
-        if filled[s.id, need.skill] >= need.max:
-            return False
-        return not any(ctx.conflict(v, ctx.slots[o], s) for o in booked[v.id])
+        return not over_max(need, filled[s.id, need.skill] + 1) and week.block(v, s) is None
 
     def take(v, s, need) -> None:
-        booked[v.id].append(s.id)
-        minutes[v.id] += ctx.load(v, s)
+        week.add(v, s)
         filled[s.id, need.skill] += 1
         out.append(Assignment(v.id, s.id, need.skill))
 
@@ -103,9 +103,9 @@ def greedy_posts(problem: PostsProblem) -> Plan:
     chosen: dict[str, list[str]] = defaultdict(list)  # post -> units
 
     def fits(u, p) -> bool:
-        if heads[p.id] + u.size > p.capacity or len(placed[u.id]) >= u.max_posts:
-            return False
-        return not any(ctx.posts[o].dates.overlaps(p.dates) for o in placed[u.id])
+        return not over_capacity(p, heads[p.id] + u.size) and not post_busy(
+            ctx, placed[u.id], u.max_posts, p
+        )
 
     def take(u, p) -> None:
         placed[u.id].append(p.id)
@@ -125,29 +125,15 @@ def greedy_posts(problem: PostsProblem) -> Plan:
         for p in problem.posts
     }
 
-    def missing(p) -> dict[str, int]:
+    def missing(p) -> list:
         units = [ctx.units[x] for x in chosen[p.id]]
-        out = {"head": p.min_headcount - sum(u.size for u in units)}
-        for skill, n in p.skill_counts:
-            out["skill:" + skill] = n - sum(u.skill_count(skill) for u in units)
-        if p.need_leader:
-            out["leader"] = 1 - sum(u.leaders for u in units)
-        if p.need_cleared_adult:
-            out["adult"] = 1 - sum(u.cleared_adults(p) for u in units)
-        return {k: v for k, v in out.items() if v > 0}
+        return [
+            r for r in coverage_requirements(p) if sum(r.of_unit(u, p) for u in units) < r.count
+        ]
 
-    def helps(u, p, gaps: dict[str, int]) -> int:
-        score = 0
-        for k in gaps:
-            if k == "head":
-                score += 1
-            elif k == "leader":
-                score += 3 * (u.leaders > 0)
-            elif k == "adult":
-                score += 3 * (u.cleared_adults(p) > 0)
-            else:
-                score += 3 * (u.skill_count(k[6:]) > 0)
-        return score
+    def helps(u, p, gaps: list) -> int:
+        # A body counts once; someone who brings a skill, a leader or a cleared adult, thrice.
+        return sum(1 if r.name == "headcount" else 3 * (r.of_unit(u, p) > 0) for r in gaps)
 
     order = sorted(
         problem.posts, key=lambda p: (len(candidates[p.id]) / max(1, p.min_headcount), p.id)

@@ -4,9 +4,9 @@ A *unit* is a team (placed whole) or a volunteer who is in no team. Decision: ``
 u is stationed at post p. Because the decision is per unit, a team can never be split: that is the
 formulation, not a constraint that could be violated.
 
-Hard rules: static eligibility (vetting, dates, travel limit, forbidden, team fits the post),
-capacity (min(max headcount, beds)), one post at a time (date overlap), a cap on posts per unit,
-pins; coverage (min headcount, skill counts, a leader, a cleared adult) is hard only with
+Hard rules: the candidate rules of rules.py (vetting, dates, travel limit, forbidden, team fits
+the post), capacity (min(max headcount, beds)), one post at a time (date overlap), a cap on posts
+per unit, pins; coverage (min headcount, skill counts, a leader, a cleared adult) is hard only with
 ``rules.hard_minimums``, otherwise the most expensive objective term.
 Terms: unfilled_min, unfilled_preferred, change, continuity, travel, preference, cohort,
 balance.
@@ -16,111 +16,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from .domain import Assignment, Post, PostsProblem, Volunteer
+from .domain import Assignment, PostsProblem
 from .objective import RuleBook, Terms, shortfall
-from .travel import travel_minutes
+from .rules import PostsContext, coverage_requirements, over_capacity
 from .tutoring import BuiltModel
-
-STATIC_STAGES = ("cleared", "available", "travel", "allowed", "size")
-
-
-@dataclass(frozen=True)
-class Unit:
-    id: str
-    members: tuple[Volunteer, ...]
-    team_id: str | None
-    preferred_posts: frozenset[str]
-
-    @property
-    def size(self) -> int:
-        return len(self.members)
-
-    @property
-    def member_ids(self) -> tuple[str, ...]:
-        return tuple(m.id for m in self.members)
-
-    @property
-    def max_posts(self) -> int:
-        return min(m.max_posts for m in self.members)
-
-    @property
-    def leaders(self) -> int:
-        return sum(m.is_leader for m in self.members)
-
-    def cleared_adults(self, p: Post) -> int:
-        """Members who are adults and cleared through the post's last date."""
-        return sum(m.is_adult and m.cleared_through(p.dates.end) for m in self.members)
-
-    def skill_count(self, skill: str) -> int:
-        return sum(skill in m.skills for m in self.members)
-
-
-class PostsContext:
-    def __init__(self, problem: PostsProblem) -> None:
-        self.problem = problem
-        self.volunteers = {v.id: v for v in problem.volunteers}
-        self.posts = {p.id: p for p in problem.posts}
-        self.forbidden = {(f.volunteer_id, f.target_id) for f in problem.forbidden}
-        in_team = set()
-        units: dict[str, Unit] = {}
-        for t in problem.teams:
-            units[t.id] = Unit(
-                t.id, tuple(self.volunteers[m] for m in t.member_ids), t.id, t.preferred_posts
-            )
-            in_team |= set(t.member_ids)
-        for v in problem.volunteers:
-            if v.id not in in_team:
-                units[v.id] = Unit(v.id, (v,), None, v.preferred_posts)
-        self.units = units
-        self._unit_of = {m.id: u for u in units.values() for m in u.members}
-        self._travel: dict[tuple[str, str], int] = {}
-
-    def unit_of_volunteer(self, volunteer_id: str) -> Unit | None:
-        return self._unit_of.get(volunteer_id)
-
-    def travel(self, v: Volunteer, p: Post) -> int:
-        key = (v.id, p.id)
-        t = self._travel.get(key)
-        if t is None:
-            m = self.problem.travel_minutes or {}
-            t = m[key] if key in m else travel_minutes(v.home, p.location, v.transport)
-            self._travel[key] = t
-        return t
-
-    def unit_travel(self, u: Unit, p: Post) -> int:
-        return sum(self.travel(m, p) for m in u.members)
-
-    def member_block(self, v: Volunteer, p: Post) -> str | None:
-        if p.vetting_required and not v.cleared_through(p.dates.end):
-            return "cleared"
-        if p.id in v.unavailable_targets or (
-            v.available_dates is not None and not any(d.covers(p.dates) for d in v.available_dates)
-        ):
-            return "available"
-        limit = v.max_travel_minutes
-        if p.max_travel_minutes is not None:
-            limit = min(limit, p.max_travel_minutes)
-        if self.travel(v, p) > limit:
-            return "travel"
-        if (v.id, p.id) in self.forbidden:
-            return "allowed"
-        return None
-
-    def static_block(self, u: Unit, p: Post) -> str | None:
-        """First rule that keeps the whole unit out of post p (one member is enough)."""
-        for m in u.members:
-            reason = self.member_block(m, p)
-            if reason is not None:
-                return reason
-        if (u.id, p.id) in self.forbidden:
-            return "allowed"
-        if u.size > p.capacity:
-            return "size"
-        return None
 
 
 def build_posts_model(problem: PostsProblem, explain: bool = False) -> BuiltModel:
@@ -196,7 +98,7 @@ def add_capacity(built: BuiltModel, ctx: PostsContext, by_post: dict[str, list[s
     for p_id, units in by_post.items():
         p = ctx.posts[p_id]
         sizes = [ctx.units[u].size for u in units]
-        if sum(sizes) > p.capacity:
+        if over_capacity(p, sum(sizes)):
             ct = built.model.add(
                 sum(s * built.assign[u, p_id, ""] for s, u in zip(sizes, units, strict=True))
                 <= p.capacity
@@ -230,30 +132,16 @@ def add_max_posts(built: BuiltModel, ctx: PostsContext, by_unit: dict[str, list[
             built.rules.enforce(ct, "max_posts", unit=u_id, count=cap)
 
 
-def coverage_requirements(p: Post) -> list[tuple[str, int, Callable]]:
-    """(name, count, unit -> contribution) for each coverage requirement of a post."""
-    reqs: list[tuple[str, int, Callable]] = []
-    if p.min_headcount > 0:
-        reqs.append(("headcount", p.min_headcount, lambda u: u.size))
-    for skill, n in p.skill_counts:
-        if n > 0:
-            reqs.append((f"skill:{skill}", n, lambda u, s=skill: u.skill_count(s)))
-    if p.need_leader:
-        reqs.append(("leader", 1, lambda u: u.leaders))
-    if p.need_cleared_adult:
-        reqs.append(("cleared_adult", 1, lambda u: u.cleared_adults(p)))
-    return reqs
-
-
 def add_coverage(built: BuiltModel, ctx: PostsContext, by_post: dict[str, list[str]]) -> None:
     problem, model, w = ctx.problem, built.model, ctx.problem.weights
     for p in problem.posts:
         units = by_post.get(p.id, [])
-        for name, count, contrib in coverage_requirements(p):
+        for req in coverage_requirements(p):
+            name, count = req.name, req.count
             have = sum(
-                contrib(ctx.units[u]) * built.assign[u, p.id, ""]
+                req.of_unit(ctx.units[u], p) * built.assign[u, p.id, ""]
                 for u in units
-                if contrib(ctx.units[u])
+                if req.of_unit(ctx.units[u], p)
             )
             if problem.rules.hard_minimums:
                 ct = model.add(have >= count)

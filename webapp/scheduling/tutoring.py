@@ -1,8 +1,8 @@
 """Model 1: weekly tutoring in term time.
 
 Decision: ``assign[v, s, k]`` = volunteer v fills need k (a skill) of slot s. Variables exist only
-for candidates that pass the static rules (vetting, skill, availability, travel limit, forbidden
-pairs); a pinned candidate that fails one of them still gets a variable, fixed to 0 by that named
+for candidates that pass the candidate rules of rules.py (vetting, skill, availability, travel
+limit, forbidden pairs); a pinned candidate that fails one of them still gets a variable, fixed to 0 by that named
 rule, so that an impossible pin is reported as a conflict instead of silently dropped.
 
 Hard rules (one function each): one need per volunteer per slot, no overlapping slots (counting
@@ -20,84 +20,9 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from .domain import Assignment, Need, Slot, TutoringProblem, Volunteer
+from .domain import Assignment, TutoringProblem
 from .objective import RuleBook, Terms, convex_count_cost, shortfall
-from .travel import travel_minutes
-
-# Funnel stages, in the order a coordinator reads them (see explain.py).
-STATIC_STAGES = ("cleared", "skill", "available", "travel", "allowed")
-
-
-class TutoringContext:
-    """Precomputed lookups shared by the model, the greedy baseline, the checker and explain."""
-
-    def __init__(self, problem: TutoringProblem) -> None:
-        self.problem = problem
-        self.volunteers = {v.id: v for v in problem.volunteers}
-        self.slots = {s.id: s for s in problem.slots}
-        self.forbidden = {(f.volunteer_id, f.target_id) for f in problem.forbidden}
-        self._travel: dict[tuple[str, str], int] = {}
-        self._home_travel: dict[tuple[str, str, str], int] = {}
-        self.home_loc = {s.home_id: s.location for s in problem.slots}
-
-    def travel(self, v: Volunteer, s: Slot) -> int:
-        """One-way minutes from the volunteer's base to the slot's home."""
-        key = (v.id, s.id)
-        t = self._travel.get(key)
-        if t is None:
-            override = self.problem.travel_minutes
-            if override is not None and key in override:
-                t = override[key]
-            elif override is not None and (v.id, s.home_id) in override:
-                t = override[v.id, s.home_id]
-            else:
-                t = travel_minutes(v.home, s.location, v.transport)
-            self._travel[key] = t
-        return t
-
-    def load(self, v: Volunteer, s: Slot) -> int:
-        """Weekly minutes one assignment costs: the session plus the round trip."""
-        if self.problem.pair_load is not None and (v.id, s.id) in self.problem.pair_load:
-            return self.problem.pair_load[v.id, s.id]
-        return s.duration + 2 * self.travel(v, s)
-
-    def pair_cost(self, v: Volunteer, s: Slot) -> int:
-        pc = self.problem.pair_cost
-        return 0 if pc is None else pc.get((v.id, s.id), 0)
-
-    def between_homes(self, v: Volunteer, a: Slot, b: Slot) -> int:
-        if a.home_id == b.home_id or not self.problem.rules.travel_between_slots:
-            return 0
-        key = (v.transport, *sorted((a.home_id, b.home_id)))
-        t = self._home_travel.get(key)
-        if t is None:
-            t = travel_minutes(a.location, b.location, v.transport)
-            self._home_travel[key] = t
-        return t
-
-    def conflict(self, v: Volunteer, a: Slot, b: Slot) -> bool:
-        """Same volunteer cannot do both: same day and overlapping once travel is counted."""
-        if a.id == b.id or a.weekday != b.weekday:
-            return False
-        gap = self.between_homes(v, a, b)
-        return a.start < b.end + gap and b.start < a.end + gap
-
-    def static_block(self, v: Volunteer, s: Slot, need: Need) -> str | None:
-        """First static rule that keeps v out of (s, need), or None if v is a candidate."""
-        if need.vetting_required and not v.cleared_through(s.last_date):
-            return "cleared"
-        if need.skill not in v.skills:
-            return "skill"
-        if s.id in v.unavailable_targets or (
-            v.availability is not None
-            and not any(w.covers(s.weekday, s.start, s.end) for w in v.availability)
-        ):
-            return "available"
-        if self.travel(v, s) > v.max_travel_minutes:
-            return "travel"
-        if (v.id, s.id) in self.forbidden or (v.id, s.home_id) in self.forbidden:
-            return "allowed"
-        return None
+from .rules import TutoringContext
 
 
 @dataclass

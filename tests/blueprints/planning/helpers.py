@@ -79,8 +79,8 @@ def proposal(programme):
     from webapp.blueprints.planning import adapter
 
     built = adapter.build(programme)
-    result = adapter.solve_built(built, FAST)
-    plan = adapter.store(built, result, programme)
+    adapter.solve_programme(built, FAST)
+    plan = adapter.save_proposal(built, programme)
     programme.state = "proposed"
     db.session.commit()
     return plan

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import ast
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
 from tests import factories
 from tests.blueprints.planning.helpers import FAST, available, next_weekday, summer, term
 from webapp.blueprints.planning import adapter, ids
+from webapp.blueprints.planning.adapter import results, shared
 from webapp.extensions import db
 from webapp.models import Assignment, ForbiddenPair, Plan, VolunteerDateRange
 
 
 def _solve(programme, **kw):
     built = adapter.build(programme, **kw)
-    result = adapter.solve_built(built, FAST)
+    result = results.solve_built(built, FAST)
     assert result.status == "optimal"
     return built, result
 
@@ -120,26 +123,62 @@ def test_away_on_most_dates_of_a_slot_means_unavailable_for_it(app):
 def test_stored_rows_name_exactly_the_engine_targets(app):
     programme, event, people = term(volunteers=2, weekdays=(1, 3))
     built, result = _solve(programme)
-    plan = adapter.store(built, result, programme)
+    plan = results.store(built, result, programme)
     db.session.commit()
     rows = db.session.query(Assignment).filter_by(plan_id=plan.id).all()
     assert len(rows) == len(result.assignments) == 2
-    assert {adapter.engine_assignment(r) for r in rows} == set(result.assignments)
+    assert {shared.engine_assignment(r) for r in rows} == set(result.assignments)
     assert all(r.need_id == event.needs[0].id and r.weekday in (1, 3) for r in rows)
     assert all(r.travel_minutes == 0 for r in rows)  # everyone lives at the home
-    assert adapter.summary(built, result.assignments) == {"needed": 2, "filled": 2, "unfilled": 0}
+    seats = adapter.solve_programme(built, FAST).summary
+    assert (seats.needed, seats.filled, seats.unfilled, seats.assignments) == (2, 2, 0, 2)
+
+
+def test_a_summary_counts_seats_below_minimum_and_below_preferred_apart():
+    seats = adapter.summarise(
+        [("a", 2, 3), ("b", 1, 2), ("c", 1, 1), ("d", 0, 0)], {"a": 1, "b": 1, "c": 4}
+    )
+    assert (seats.targets, seats.assignments, seats.needed, seats.filled) == (4, 6, 4, 3)
+    assert (seats.unfilled, seats.below_minimum, seats.below_preferred) == (1, 1, 1)
+
+
+def test_engine_objects_never_travel_past_the_adapter():
+    """DESIGN.md: the rest of the app uses the adapter's planning side only (its ``__all__``):
+    no submodule of the adapter, no engine-side helper, no ``built.problem``."""
+    root = Path(adapter.__file__).resolve().parents[3]
+    allowed = set(adapter.__all__)
+    offenders = []
+    for path in root.rglob("*.py"):
+        rel = path.relative_to(root)
+        if rel.parts[:3] == ("blueprints", "planning", "adapter"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                "webapp.blueprints.planning.adapter"
+            ):
+                if node.module != "webapp.blueprints.planning.adapter" or any(
+                    a.name not in allowed for a in node.names
+                ):
+                    offenders.append(f"{rel}:{node.lineno}")
+            elif isinstance(node, ast.Attribute):
+                base = node.value
+                if isinstance(base, ast.Name) and base.id == "adapter" and node.attr not in allowed:
+                    offenders.append(f"{rel}:{node.lineno} adapter.{node.attr}")
+                if node.attr == "problem" and isinstance(base, ast.Name) and base.id == "built":
+                    offenders.append(f"{rel}:{node.lineno} built.problem")
+    assert offenders == []
 
 
 def test_pins_from_a_proposal_are_kept_and_keep_their_source(app):
     programme, event, people = term(volunteers=2, weekdays=(1,))
     built, result = _solve(programme)
-    plan = adapter.store(built, result, programme)
+    plan = results.store(built, result, programme)
     (row,) = plan.assignments
     other = next(p for p in people if p.id != row.volunteer_id)
     row.volunteer_id, row.pinned, row.source = other.id, True, "manual"
     db.session.commit()
     built, result = _solve(programme, pins_from=plan)
-    again = adapter.store(built, result, programme)
+    again = results.store(built, result, programme)
     assert [(a.volunteer_id, a.pinned, a.source) for a in again.assignments] == [
         (other.id, True, "manual")
     ]
@@ -166,7 +205,7 @@ def test_teams_are_placed_whole_with_their_leader(app):
     leaders = {v.id for v in built.problem.volunteers if v.is_leader}
     assert leaders == {ids.volunteer_id(team.leader_id)}
     assert {a.team_id for a in result.assignments} == {engine_team.id}
-    plan = adapter.store(built, result, programme)
+    plan = results.store(built, result, programme)
     assert {(a.team_id, a.post_id) for a in plan.assignments} == {(team.id, posts[0].id)}
     assert result.term("unfilled_min") == 0
 
@@ -201,7 +240,7 @@ def test_companions_and_preferences_outside_the_programme_are_dropped(app):
 def test_continuity_with_last_terms_published_plan(app):
     programme, event, people = term(volunteers=2, weekdays=(1,))
     built, result = _solve(programme)
-    old = adapter.store(built, result, programme)
+    old = results.store(built, result, programme)
     old.state = "published"
     for a in old.assignments:
         a.status = "confirmed"
@@ -216,14 +255,14 @@ def test_continuity_with_last_terms_published_plan(app):
     built = adapter.build(nxt)
     (target,) = built.targets
     assert built.volunteers[ids.volunteer_id(kept.volunteer_id)].last_targets == {target}
-    result = adapter.solve_built(built, FAST)
+    result = results.solve_built(built, FAST)
     assert [a.volunteer_id for a in result.assignments] == [ids.volunteer_id(kept.volunteer_id)]
 
 
 def test_replan_keeps_the_published_plan_and_keeps_the_withdrawn_off(app):
     programme, posts, people, _ = summer(posts=2, singles=3)
     built, result = _solve(programme)
-    plan = adapter.store(built, result, programme)
+    plan = results.store(built, result, programme)
     plan.state = "published"
     for a in plan.assignments:
         a.status = "confirmed"
@@ -232,11 +271,11 @@ def test_replan_keeps_the_published_plan_and_keeps_the_withdrawn_off(app):
     db.session.commit()
     built = adapter.build(programme, base=plan)
     assert (gone.volunteer_id, ids.post_id(gone.post_id)) in built.withdrawn
-    result = adapter.solve_built(built, FAST)
+    result = results.solve_built(built, FAST)
     assert (ids.volunteer_id(gone.volunteer_id), ids.post_id(gone.post_id)) not in {
         (a.volunteer_id, a.target_id) for a in result.assignments
     }
-    new = adapter.store(built, result, programme)
+    new = results.store(built, result, programme)
     assert new.base_plan_id == plan.id
     assert new.diff["withdrawn"] == [[gone.volunteer_id, ids.post_id(gone.post_id)]]
     kept = {(a.volunteer_id, a.post_id) for a in plan.assignments if a.status == "confirmed"}
@@ -246,7 +285,7 @@ def test_replan_keeps_the_published_plan_and_keeps_the_withdrawn_off(app):
 def test_a_withdrawn_team_member_leaves_the_team_not_the_team_the_post(app):
     programme, posts, people, team = summer(posts=1, singles=0, team_size=3)
     built, result = _solve(programme)
-    plan = adapter.store(built, result, programme)
+    plan = results.store(built, result, programme)
     plan.state = "published"
     for a in plan.assignments:
         a.status = "confirmed"
@@ -257,7 +296,7 @@ def test_a_withdrawn_team_member_leaves_the_team_not_the_team_the_post(app):
     (engine_team,) = built.problem.teams
     assert ids.volunteer_id(member.volunteer_id) not in engine_team.member_ids
     assert not built.problem.forbidden  # the team is not kept off its post
-    result = adapter.solve_built(built, FAST)
+    result = results.solve_built(built, FAST)
     assert result.diff is not None and result.diff.moved == () and result.diff.added == ()
 
 
@@ -286,11 +325,11 @@ def test_a_team_larger_than_every_post_is_named(app):
 def test_checking_a_plan_against_current_data(app):
     programme, event, people = term(volunteers=1, weekdays=(1,))
     built, result = _solve(programme)
-    plan = adapter.store(built, result, programme)
+    plan = results.store(built, result, programme)
     db.session.commit()
     people[0].vetting_status = "expired"
     db.session.commit()
     built = adapter.build(programme)
-    rows = [adapter.engine_assignment(a) for a in db.session.get(Plan, plan.id).assignments]
-    assert [v.key for v in adapter.check(built, rows)] == ["cleared"]
+    rows = [shared.engine_assignment(a) for a in db.session.get(Plan, plan.id).assignments]
+    assert [v.key for v in results.check(built, rows)] == ["cleared"]
     available(people[0])  # unchanged data otherwise

@@ -14,6 +14,7 @@ from tests import factories
 from tests.blueprints.planning.helpers import next_weekday
 from webapp.blueprints.homes import availability as av
 from webapp.blueprints.planning import adapter
+from webapp.blueprints.planning.adapter import results, shared
 from webapp.extensions import db
 from webapp.models import (
     Assignment,
@@ -152,15 +153,15 @@ def _stored(programme: Programme):
         built = adapter.build(programme)
     except adapter.NothingToPlan:
         return None
-    result = adapter.solve_built(built, PARAMS)
+    result = results.solve_built(built, PARAMS)
     if result.status not in ("optimal", "feasible"):
         return None
-    plan = adapter.store(built, result, programme)
+    plan = results.store(built, result, programme)
     db.session.commit()
     event(f"{len(plan.assignments) > 0 and 'some' or 'no'} assignments")
     rows = list(db.session.scalars(select(Assignment).where(Assignment.plan_id == plan.id)))
     rebuilt = adapter.build(db.session.get(Programme, programme.id))
-    return rows, rebuilt.problem, [adapter.engine_assignment(a) for a in rows]
+    return rows, rebuilt.problem, [shared.engine_assignment(a) for a in rows]
 
 
 @PROPERTY

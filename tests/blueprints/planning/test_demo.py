@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from webapp import clock
 from webapp.blueprints.planning import adapter, ids
+from webapp.blueprints.planning.adapter import results
 from webapp.demo import load_demo_county, next_summer
 from webapp.extensions import db
 from webapp.models import Assignment, Event, Home, Need, Plan, Programme, Volunteer
@@ -64,7 +65,7 @@ def test_the_summer_shows_an_unreachable_post_and_a_clearance_ending_mid_summer(
         if v.expires_on and summer.starts_on < v.expires_on < summer.ends_on
     ]
     assert len(mid) == 1
-    result = adapter.solve_built(built, {"time_limit": 20, "deterministic_time": 10})
+    result = results.solve_built(built, {"time_limit": 20, "deterministic_time": 10})
     assert result.status == "optimal"
     remote = next(p for p in summer.posts if p.name == "远山村教学点")
     reasons = {

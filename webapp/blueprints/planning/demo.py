@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from webapp.blueprints.homes import booking
 from webapp.blueprints.homes.booking import BookingError, BookingRequest, NeedSpec
-from webapp.blueprints.planning import adapter, publishing
+from webapp.blueprints.planning import adapter, publishing, runs
 from webapp.core.demo_county import next_summer
 from webapp.extensions import db
 from webapp.models import (
@@ -153,7 +153,7 @@ def _solve_and_publish(programme: Programme, coordinator: User) -> None:
     """A real solve, in this session (the seed has not committed yet), then publish."""
     parameters = {"time_limit": 10, "deterministic_time": 3.0, "seed": 7}
     run = SolveRun(
-        programme_id=programme.id,
+        programme=programme,
         kind="solve",
         status="running",
         parameters={**parameters, "previous_state": "draft"},
@@ -163,16 +163,9 @@ def _solve_and_publish(programme: Programme, coordinator: User) -> None:
         worker="seed",
     )
     db.session.add(run)
+    programme.state = "solving"
     built = adapter.build(programme)
-    result = adapter.solve_built(built, parameters)
-    plan = adapter.store(built, result, programme)
-    counts = adapter.summary(built, result.assignments)
-    run.plan_id, run.engine_status = plan.id, result.status
-    run.objective, run.bound, run.gap = result.objective, result.best_bound, result.gap
-    run.seconds, run.status, run.finished_at = round(result.wall_seconds, 3), "done", utcnow()
-    run.needed, run.filled, run.unfilled = counts["needed"], counts["filled"], counts["unfilled"]
-    programme.state = "proposed"
-    db.session.flush()
+    plan = runs.finish_with(run, built, adapter.solve_programme(built, parameters))
     publishing.publish(plan, coordinator)
 
 

@@ -121,12 +121,8 @@ def _build(plan: Plan) -> adapter.Built:
         raise PlanningError(nothing_to_plan_message(nothing.reason), 409) from None
 
 
-def _refuse_new_violations(plan: Plan, built: adapter.Built, before, after) -> None:
-    def key(v) -> tuple:
-        return (v.key, tuple(sorted((k, str(x)) for k, x in v.params.items())))
-
-    known = {key(v) for v in adapter.check(built, before)}
-    new = [v for v in adapter.check(built, after) if key(v) not in known]
+def _refuse(plan: Plan, new: list[adapter.Violation]) -> None:
+    """A hand change that breaks a rule the plan kept: 422 with each rule in words."""
     if not new:
         return
     targets = plans.load_targets(plan, with_people=False)
@@ -158,12 +154,9 @@ def move(row: Assignment, target: str, user: User) -> list[Assignment]:
         raise PlanningError(_("Already there."), field="target")
     moving = unit_rows(row)
     built = _build(plan)
-    current = [adapter.engine_assignment(r) for r in _rows_for(plan)]
-    leaving = {(ids.volunteer_id(r.volunteer_id), plans.target_of(r)) for r in moving}
-    kept = [a for a in current if (a.volunteer_id, a.target_id) not in leaving]
     team = row.team_id if ref.kind == "post" else None
-    arriving = [adapter.planned(built, r.volunteer_id, target, team) for r in moving]
-    _refuse_new_violations(plan, built, current, kept + arriving)
+    arriving = [(r.volunteer_id, target, team) for r in moving]
+    _refuse(plan, adapter.new_violations(built, _rows_for(plan), moving, arriving))
     before = plans.target_of(row)
     for r in moving:
         r.post_id = ref.id if ref.kind == "post" else None
@@ -194,28 +187,23 @@ def add(plan: Plan, target: str, unit: str, user: User) -> list[Assignment]:
     except ValueError:
         raise PlanningError(_("Choose a volunteer or a team."), field="unit") from None
     if who.kind == "team" and ref.kind == "post":
-        members = next((t.member_ids for t in built.problem.teams if t.id == unit), None)
-        people = [ids.db_id(m, "volunteer") for m in members or ()]
-        team = who.id
+        people, team = built.team_members(who.id) or [], who.id
     elif who.kind == "volunteer":
         people, team = [who.id], None
-        in_team = next(
-            (t for t in getattr(built.problem, "teams", ()) if unit in t.member_ids), None
-        )
-        if in_team is not None and ref.kind == "post":
+        if built.in_a_team(who.id) and ref.kind == "post":
             raise PlanningError(
                 _("%(name)s comes with a team: add the team.", name=_name_of(plan, unit)),
                 field="unit",
             )
     else:
         people, team = [], None
-    if not people or any(ids.volunteer_id(p) not in built.volunteers for p in people):
+    if not people or not set(people) <= set(built.volunteer_ids):
         raise PlanningError(_("Choose someone who takes part in this programme."), field="unit")
-    current = [adapter.engine_assignment(r) for r in _rows_for(plan)]
-    arriving = [adapter.planned(built, p, target, team) for p in people]
-    if set(arriving) & set(current):
+    current = _rows_for(plan)
+    if {(r.volunteer_id, plans.target_of(r)) for r in current} & {(p, target) for p in people}:
         raise PlanningError(_("Already there."), field="unit")
-    _refuse_new_violations(plan, built, current, current + arriving)
+    arriving = [(p, target, team) for p in people]
+    _refuse(plan, adapter.new_violations(built, current, arriving=arriving))
     rows = [
         Assignment(
             plan=plan,

@@ -37,6 +37,17 @@ def slot_id(need_id: int, weekday: int) -> str:
     return f"n{need_id}w{weekday}"
 
 
+def target_id(post: int | None, need: int | None, weekday: int | None) -> str:
+    """The engine target of a stored assignment's columns: its post, or its need and weekday."""
+    return post_id(post) if post is not None else slot_id(need, weekday or 0)
+
+
+def target_of(row: object) -> str:
+    """The engine target of anything with ``post_id``, ``need_id`` and ``weekday`` (a stored
+    assignment, a forbidden pair)."""
+    return target_id(row.post_id, row.need_id, row.weekday)
+
+
 @dataclass(frozen=True)
 class Ref:
     """What an engine id names: kind is volunteer | team | post | home | slot."""

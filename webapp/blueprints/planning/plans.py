@@ -16,11 +16,12 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from webapp.blueprints.homes.availability import hhmm
-from webapp.blueprints.planning import ids
+from webapp.blueprints.planning import adapter, ids
 from webapp.core.lookup import get_or_404
 from webapp.extensions import db
 from webapp.labels import weekday_label
 from webapp.models import Assignment, Event, Need, Plan, Post, Skill, Team, Volunteer
+from webapp.pagination import Page, page_of, page_of_groups
 
 
 def plan_or_404(plan_id: int) -> Plan:
@@ -32,10 +33,8 @@ def assignment_or_404(assignment_id: int) -> Assignment:
     return get_or_404(Assignment, assignment_id, belongs=lambda row: row.plan_id is not None)
 
 
-def target_of(row: Assignment) -> str:
-    if row.post_id is not None:
-        return ids.post_id(row.post_id)
-    return ids.slot_id(row.need_id, row.weekday or 0)
+# The engine target of a stored assignment; defined once, in ids.py (the adapter uses it too).
+target_of = ids.target_of
 
 
 @dataclass
@@ -178,10 +177,60 @@ def fill_counts(plan: Plan) -> dict[str, tuple[int, int]]:
     )
     out: dict[str, tuple[int, int]] = {}
     for post_id, need_id, weekday, have, total in rows:
-        key = ids.post_id(post_id) if post_id is not None else ids.slot_id(need_id, weekday or 0)
+        key = ids.target_id(post_id, need_id, weekday)
         before = out.get(key, (0, 0))
         out[key] = (before[0] + int(have or 0), before[1] + total)
     return out
+
+
+PAGE_TARGETS = 60
+PAGE_ROWS = 200
+
+
+@dataclass
+class Review:
+    """One page of the plan review: board columns or table rows, the targets on the page (with
+    their people and explanations), the paging and the whole plan's summary."""
+
+    page: Page
+    targets: dict[str, Target]
+    columns: list[Target]
+    rows: list[tuple[Target, Assignment]]
+    summary: adapter.Summary
+
+
+def summary(plan: Plan, counts: dict[str, tuple[int, int]] | None = None) -> adapter.Summary:
+    """The plan's seats, counted as the adapter counts a solve's (withdrawn people left out)."""
+    counts = fill_counts(plan) if counts is None else counts
+    return adapter.summarise(
+        ((t["id"], t.get("min", 0), t.get("preferred", t.get("min", 0))) for t in plan.targets),
+        {tid: have for tid, (have, _rows) in counts.items()},
+    )
+
+
+def review(plan: Plan, *, table: bool, home: str, short: bool, page: int) -> Review:
+    """The targets of one page, filtered by home and to those short of people. Only those are
+    described and given their people; totals come from one grouped count, so that the page
+    stays quick on a county-sized plan."""
+    counts = fill_counts(plan)
+    shown = [
+        t
+        for t in plan.targets
+        if (not home or str(t.get("home")) == home)
+        and (not short or counts.get(t["id"], (0, 0))[0] < t.get("preferred", t.get("min", 0)))
+    ]
+    first_row = 0
+    if table:
+        sizes = [counts.get(t["id"], (0, 0))[1] for t in shown]
+        paged, first_row = page_of_groups(shown, sizes, page, PAGE_ROWS)
+    else:
+        paged = page_of(shown, page, PAGE_TARGETS)
+    targets = load_targets(plan, only={t["id"] for t in paged.items})
+    ordered = [targets[t["id"]] for t in paged.items if t["id"] in targets]
+    rows = [(t, a) for t in ordered for a in t.people][first_row : first_row + PAGE_ROWS]
+    return Review(
+        paged, targets, [] if table else ordered, rows if table else [], summary(plan, counts)
+    )
 
 
 def describe_targets(specs: dict[str, dict]) -> dict[str, Target]:

@@ -47,7 +47,7 @@ def check_current(plan: Plan) -> list[str]:
             .options(selectinload(Assignment.need))
         )
     )
-    found = adapter.check(built, [adapter.engine_assignment(r) for r in rows])
+    found = adapter.violations(built, rows)
     if not found:
         return []
     targets = plans.load_targets(plan, with_people=False)

@@ -207,44 +207,50 @@ def _execute(app: Flask, run_id: int) -> None:
     beat = Heartbeat(app, run.id)
     beat.start()
     try:
-        result = adapter.solve_built(built, run.parameters, beat.record, beat.stop_requested.is_set)
+        outcome = adapter.solve_programme(
+            built, run.parameters, beat.record, beat.stop_requested.is_set
+        )
     finally:
         beat.finish()
     db.session.refresh(run)
     if run.status != "running":  # the sweep gave up on us meanwhile: keep its verdict
         return
+    run.progress = beat.samples()
+    finish_with(run, built, outcome)
+    db.session.commit()
+
+
+def finish_with(run: SolveRun, built: adapter.Built, outcome: adapter.Outcome) -> Plan | None:
+    """End a run with what the solve gave: the proposal (the programme's other proposals are
+    discarded), the figures, or why there is no plan (flushed, not committed)."""
+    programme = run.programme
     plan = None
-    if result.status in ("optimal", "feasible"):
-        plan = adapter.store(built, result, programme)
+    if outcome.has_plan:
+        plan = adapter.save_proposal(built, programme)
         for old in db.session.scalars(
             select(Plan).where(
                 Plan.programme_id == programme.id, Plan.state == "proposed", Plan.id != plan.id
             )
         ):
             old.state = "discarded"
-        counts = adapter.summary(built, result.assignments)
-        run.needed, run.filled, run.unfilled = (
-            counts["needed"],
-            counts["filled"],
-            counts["unfilled"],
-        )
+        seats = outcome.summary
+        run.needed, run.filled, run.unfilled = seats.needed, seats.filled, seats.unfilled
         audit.record(
             "plan.proposed",
             "plan",
             plan.id,
-            after={"run": run.id, "assignments": len(result.assignments), "status": result.status},
+            after={"run": run.id, "assignments": seats.assignments, "status": outcome.status},
             actor_id=run.requested_by_id,
         )
     run.plan_id = plan.id if plan is not None else None
-    run.engine_status = result.status
-    run.objective, run.bound, run.gap = result.objective, result.best_bound, result.gap
-    run.seconds = round(result.wall_seconds, 3)
-    run.progress = beat.samples()
-    if result.status not in ("optimal", "feasible") and result.explanations:
-        run.error = "engine|" + "; ".join(e.text.get("en", e.key) for e in result.explanations)
-    status = "cancelled" if run.cancel_requested else "done"
-    _finish(run, status, plan_made=plan is not None)
-    db.session.commit()
+    run.engine_status = outcome.status
+    run.objective, run.bound, run.gap = outcome.objective, outcome.bound, outcome.gap
+    run.seconds = round(outcome.seconds, 3)
+    if outcome.failure:
+        run.error = "engine|" + outcome.failure
+    _finish(run, "cancelled" if run.cancel_requested else "done", plan_made=plan is not None)
+    db.session.flush()
+    return plan
 
 
 def _finish(run: SolveRun, status: str, plan_made: bool = False) -> None:
@@ -279,7 +285,7 @@ class Heartbeat(threading.Thread):
         self._last_objective: float | None = None
 
     def record(self, progress: adapter.Progress) -> None:
-        """The engine's progress callback (called from CP-SAT's threads)."""
+        """The adapter's progress callback (called from the solver's threads)."""
         with self._lock:
             if progress.objective is not None:
                 self._last_objective = progress.objective

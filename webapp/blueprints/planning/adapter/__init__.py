@@ -33,16 +33,26 @@ import dataclasses
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from webapp.blueprints.planning import ids
+from webapp.blueprints.planning.adapter.outcome import (
+    Outcome,
+    Progress,
+    Summary,
+    Violation,
+    new_violations,
+    save_proposal,
+    solve_programme,
+    summarise,
+    violations,
+)
 from webapp.blueprints.planning.adapter.posts import build_posts
-from webapp.blueprints.planning.adapter.results import check, solve_built, store, summary, travel
+from webapp.blueprints.planning.adapter.results import travel
 from webapp.blueprints.planning.adapter.shared import (
     Built,
     NothingToPlan,
     Target,
     engine_assignment,
     minutes_between_places,
-    planned,
-    target_of,
 )
 from webapp.blueprints.planning.adapter.tutoring import build_tutoring
 from webapp.extensions import db
@@ -55,27 +65,26 @@ from webapp.scheduling import (
     validate_posts,
     validate_tutoring,
 )
-from webapp.scheduling import Progress as EngineProgress
-from webapp.scheduling.checks import Violation
 
+# The planning side: what the rest of the app may use. The engine-side helpers (solve_built,
+# store, check, engine_assignment, planned) live in the submodules, for the adapter and its tests.
 __all__ = [
     "Built",
     "NothingToPlan",
+    "Outcome",
     "Progress",
+    "Summary",
     "Target",
     "Violation",
     "build",
-    "check",
-    "engine_assignment",
     "minutes_between_places",
-    "planned",
-    "solve_built",
-    "store",
-    "summary",
+    "new_violations",
+    "save_proposal",
+    "solve_programme",
+    "summarise",
     "travel",
+    "violations",
 ]
-
-Progress = EngineProgress
 
 
 def build(
@@ -91,7 +100,7 @@ def build(
     of a re-plan (kept where possible; its withdrawals keep people off their targets).
     """
     withdrawn_rows, kept_rows = _base_rows(base)
-    withdrawn = tuple((a.volunteer_id, target_of(a)) for a in withdrawn_rows)
+    withdrawn = tuple((a.volunteer_id, ids.target_of(a)) for a in withdrawn_rows)
     if programme.kind == "tutoring":
         built = build_tutoring(programme, withdrawn)
     else:

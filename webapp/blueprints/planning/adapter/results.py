@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import date
 
@@ -138,16 +137,6 @@ def travel(built: Built, volunteer: int, target: str) -> int | None:
     if v is None or t is None:
         return None
     return travel_minutes(v.home, t.location, v.transport)
-
-
-def summary(built: Built, assignments: Sequence[EngineAssignment]) -> dict[str, int]:
-    """Seats: ``needed`` (sum of minimum headcounts), ``filled`` (of those), ``unfilled``."""
-    have: dict[str, int] = defaultdict(int)
-    for a in assignments:
-        have[a.target_id] += 1
-    needed = sum(t.minimum for t in built.targets.values())
-    filled = sum(min(t.minimum, have[t.id]) for t in built.targets.values())
-    return {"needed": needed, "filled": filled, "unfilled": needed - filled}
 
 
 def check(built: Built, assignments: Sequence[EngineAssignment]) -> list[Violation]:

@@ -30,6 +30,7 @@ from webapp.scheduling import (
     PostsProblem,
     TutoringProblem,
 )
+from webapp.scheduling import Plan as EnginePlan
 from webapp.scheduling import Volunteer as EngineVolunteer
 from webapp.scheduling.travel import travel_minutes
 
@@ -68,6 +69,10 @@ class Target:
 
 @dataclass
 class Built:
+    """The engine's side of one programme: its problem, its targets (planning terms) and, after
+    ``solve_programme``, the engine's plan. Outside the adapter only ``targets``, ``notes`` and
+    the methods below are read; the engine objects stay in here."""
+
     programme_id: int
     kind: str
     problem: TutoringProblem | PostsProblem
@@ -77,21 +82,33 @@ class Built:
     withdrawn: tuple[tuple[int, str], ...] = ()  # (volunteer db id, target id) of the base plan
     pinned: dict[tuple[int, str], str] = field(default_factory=dict)  # (v, target) -> source
     notes: list[tuple[str, dict]] = field(default_factory=list)
+    result: EnginePlan | None = None
 
     @property
     def volunteers(self) -> dict[str, EngineVolunteer]:
         return {v.id: v for v in self.problem.volunteers}
 
+    @property
+    def volunteer_ids(self) -> list[int]:
+        """The volunteers (database ids) the engine may place, in the problem's order."""
+        return [ids.db_id(v.id, "volunteer") for v in self.problem.volunteers]
 
-def target_of(row: Assignment) -> str:
-    if row.post_id is not None:
-        return ids.post_id(row.post_id)
-    return ids.slot_id(row.need_id, row.weekday if row.weekday is not None else 0)
+    def team_members(self, team: int) -> list[int] | None:
+        """The members of a team taking part (database ids); None when it does not take part."""
+        for t in getattr(self.problem, "teams", ()):
+            if t.id == ids.team_id(team):
+                return [ids.db_id(m, "volunteer") for m in t.member_ids]
+        return None
+
+    def in_a_team(self, volunteer: int) -> bool:
+        """The volunteer comes with a team (and so is placed with it, never alone)."""
+        vid = ids.volunteer_id(volunteer)
+        return any(vid in t.member_ids for t in getattr(self.problem, "teams", ()))
 
 
 def engine_assignment(row: Assignment) -> EngineAssignment:
     """A stored assignment as the engine writes it (tutoring: with the slot's one skill)."""
-    target = target_of(row)
+    target = ids.target_of(row)
     team = ids.team_id(row.team_id) if row.team_id is not None and row.post_id else None
     skill = None
     if row.need_id is not None:

@@ -21,16 +21,6 @@ from webapp.models import Home
 from webapp.models.accounts import COORDINATOR
 from webapp.security import role_required
 
-PAGE_TARGETS = 60
-PAGE_ROWS = 200
-
-
-def _page_number() -> int:
-    try:
-        return max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        return 1
-
 
 def _rendered(plan, targets, names) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
@@ -42,52 +32,15 @@ def _rendered(plan, targets, names) -> dict[str, list[str]]:
 @bp.get("/plans/<int:plan_id>")
 @role_required(COORDINATOR)
 def plan(plan_id: int):
-    """The review page. Only the targets on screen are described and given their people; the
-    totals come from one grouped count, so the page stays quick on a county-sized plan."""
+    """The review page: one page of the board (targets) or of the table (people)."""
     plan = plans.plan_or_404(plan_id)
     programme = plan.programme
-    counts = plans.fill_counts(plan)
-    specs = plan.targets
     view = "table" if request.args.get("view") == "table" else "board"
     home = request.args.get("home", "")
     short = request.args.get("short") == "1"
-
-    def have(spec: dict) -> int:
-        return counts.get(spec["id"], (0, 0))[0]
-
-    shown = [
-        s
-        for s in specs
-        if (not home or str(s.get("home")) == home)
-        and (not short or have(s) < s.get("preferred", s.get("min", 0)))
-    ]
-    page = _page_number()
-    if view == "board":
-        pages = max(1, -(-len(shown) // PAGE_TARGETS))
-        page = min(page, pages)
-        on_page = shown[(page - 1) * PAGE_TARGETS : page * PAGE_TARGETS]
-        first_row = 0
-    else:
-        total = sum(counts.get(s["id"], (0, 0))[1] for s in shown)
-        pages = max(1, -(-total // PAGE_ROWS))
-        page = min(page, pages)
-        start, seen, on_page, first_row = (page - 1) * PAGE_ROWS, 0, [], 0
-        for s in shown:  # the targets whose rows fall on this page, and where the page starts
-            rows_here = counts.get(s["id"], (0, 0))[1]
-            if seen + rows_here > start and seen < start + PAGE_ROWS:
-                if not on_page:
-                    first_row = start - seen
-                on_page.append(s)
-            seen += rows_here
-    targets = plans.load_targets(plan, only={s["id"] for s in on_page})
-    ordered = [targets[s["id"]] for s in on_page if s["id"] in targets]
-    names = plans.names_for(plan, targets, locale())
-    columns, rows = [], []
-    if view == "board":
-        columns = ordered
-    else:
-        every = [(t, a) for t in ordered for a in t.people]
-        rows = every[first_row : first_row + PAGE_ROWS]
+    page = request.args.get("page", 1, type=int)
+    shown = plans.review(plan, table=view == "table", home=home, short=short, page=page)
+    names = plans.names_for(plan, shown.targets, locale())
     published = svc.published_plan(programme.id)
     base = plan.base_plan if plan.base_plan_id else None
     compare = base or (published if plan.state == "proposed" and published else None)
@@ -96,15 +49,15 @@ def plan(plan_id: int):
         "plan": plan,
         "programme": programme,
         "view": view,
-        "columns": columns,
-        "rows": rows,
-        "page": page,
-        "pages": pages,
+        "columns": shown.columns,
+        "rows": shown.rows,
+        "page": shown.page.page,
+        "pages": shown.page.pages,
         "filters": {"view": view, "home": home, "short": "1" if short else ""},
-        "homes": _homes(specs),
-        "explained": _rendered(plan, targets, names),
+        "homes": _homes(plan.targets),
+        "explained": _rendered(plan, shown.targets, names),
         "general": general,
-        "totals": _totals(specs, counts),
+        "totals": shown.summary,
         "diff": plans.diff_against(compare, plan) if compare is not None else None,
         "compare": compare,
         "published": published,
@@ -122,20 +75,6 @@ def _homes(specs: list[dict]) -> list[tuple[int, str]]:
         return []
     rows = db.session.execute(select(Home.id, Home.name).where(Home.id.in_(home_ids)))
     return sorted(((hid, name) for hid, name in rows), key=lambda x: x[1])
-
-
-def _totals(specs: list[dict], counts: dict[str, tuple[int, int]]) -> dict[str, int]:
-    have = {s["id"]: counts.get(s["id"], (0, 0))[0] for s in specs}
-    minimum = {s["id"]: s.get("min", 0) for s in specs}
-    preferred = {s["id"]: s.get("preferred", s.get("min", 0)) for s in specs}
-    return {
-        "targets": len(specs),
-        "assignments": sum(n for n, _rows in counts.values()),
-        "needed": sum(minimum.values()),
-        "filled": sum(min(have[t], minimum[t]) for t in have),
-        "below_minimum": sum(have[t] < minimum[t] for t in have),
-        "below_preferred": sum(minimum[t] <= have[t] < preferred[t] for t in have),
-    }
 
 
 def _column(plan, target_id: str):
@@ -272,21 +211,11 @@ def publish(plan_id: int):
     except PlanningError as error:
         return refused(error)
     flash(_("Published: the assignments are confirmed."), "success")
-    if told.told:
-        flash(
-            ngettext(
-                "%(num)s volunteer was told.", "%(num)s volunteers were told.", len(told.told)
-            ),
-            "success",
-        )
-    if told.not_told:
-        flash(
-            _(
-                "Could not be told (no account to send to): %(names)s. Tell them yourself.",
-                names="、".join(told.not_told),
-            ),
-            "warning",
-        )
+    n = len(told.told)
+    _flash_told(
+        ngettext("%(num)s volunteer was told.", "%(num)s volunteers were told.", n) if n else "",
+        told,
+    )
     return _back(plan)
 
 
@@ -314,12 +243,19 @@ def message(plan_id: int):
         )
     except PlanningError as error:
         return refused(error)
-    flash(
+    _flash_told(
         ngettext(
             "Message sent to %(num)s person.", "Message sent to %(num)s people.", len(told.told)
         ),
-        "success",
+        told,
     )
+    return _back(plan, target)
+
+
+def _flash_told(said: str, told: publishing.Told) -> None:
+    """Who was told (``said``, when there is something to say), then who could not be."""
+    if said:
+        flash(said, "success")
     if told.not_told:
         flash(
             _(
@@ -328,4 +264,3 @@ def message(plan_id: int):
             ),
             "warning",
         )
-    return _back(plan, target)
