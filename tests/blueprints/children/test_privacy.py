@@ -102,7 +102,7 @@ def test_erasing_keeps_the_counts_and_nothing_personal(coordinator_client, paire
     assert pairing.ended_on is not None
     assert db.session.scalar(select(func.count()).select_from(CareLog)) == 1
     assert db.session.scalar(select(CareLog.note)) == ""
-    page = coordinator_client.get("/volunteers/pairings").get_data(as_text=True)
+    page = coordinator_client.get("/children/").get_data(as_text=True)
     assert PSEUDONYM not in page
     assert coordinator_client.get(f"/children/{child_id}/edit").status_code == 404
     assert coordinator_client.get(f"/children/{child_id}/export.json").status_code == 404
