@@ -80,11 +80,12 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 
 # Benchmarks print JSON lines. The list/import figures use the database in DATABASE_URL (the goal
-# is stated for PostgreSQL); the bench migrates it first and removes what it creates.
+# is stated for PostgreSQL); the bench migrates it first and removes what it creates. The
+# benchmarks are modules, not commands of the app (nothing the app imports imports them).
 bench: install-dev db-upgrade
-	$(FLASK) bench-volunteers
-	$(FLASK) bench-feeds
-	$(FLASK) bench-planning
+	$(PY) -m webapp.bench.volunteers
+	$(PY) -m webapp.bench.feeds
+	$(PY) -m webapp.bench.planning
 	$(PY) -m webapp.scheduling.bench all
 
 # The served app under load (locust, headless, bounded): `make serve` against the PostgreSQL

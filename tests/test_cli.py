@@ -1,3 +1,6 @@
+import os
+
+import pytest
 from sqlalchemy import func, select
 
 from tests import factories
@@ -39,3 +42,49 @@ def test_create_admin_grants_the_role_to_an_existing_user(runner):
     runner.invoke(args=["create-admin", "teacher@example.org"])
     db.session.expire_all()
     assert User.by_email("teacher@example.org").roles == {"coordinator", "admin"}
+
+
+# Each feature registers its commands on its blueprint (cli_group=None keeps the names top-level);
+# cli.py keeps the app-wide ones.
+COMMANDS_BY_HOME = {
+    "app": {"seed-demo", "create-admin", "worker"},
+    "volunteers": {"import-volunteers"},
+    "planning": {"programmes", "solve"},
+    "notifications": {"send-outbox", "send-reminders"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(set().union(*COMMANDS_BY_HOME.values())))
+def test_every_command_answers_under_its_top_level_name(runner, name):
+    result = runner.invoke(args=[name, "--help"])
+    assert result.exit_code == 0, result.output
+    assert f" {name} [OPTIONS]" in result.output.splitlines()[0]
+
+
+def test_each_blueprint_registers_its_own_commands(app):
+    for home, names in COMMANDS_BY_HOME.items():
+        if home != "app":
+            assert set(app.blueprints[home].cli.commands) == names
+
+
+def test_the_benchmarks_are_not_commands_of_the_app(runner):
+    listed = runner.invoke(args=["--help"]).output
+    assert "seed-demo" in listed and "bench-" not in listed
+
+
+@pytest.mark.parametrize("module", ["volunteers", "feeds", "planning"])
+def test_each_benchmark_runs_as_a_module(module, tmp_path):
+    import subprocess
+    import sys
+
+    env = {**os.environ, "SHOUWANG_INSTANCE": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-m", f"webapp.bench.{module}", "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Usage:" in result.stdout and "--help" in result.stdout

@@ -164,7 +164,7 @@ def test_a_consent_date_off_the_calendar_is_422(coordinator_client):
         "guardian_consent": "y",
         "consent_on": "0001-01-01",
     }
-    assert coordinator_client.post("/volunteers/children/new", data=data).status_code == 422
+    assert coordinator_client.post("/children/new", data=data).status_code == 422
     assert db.session.scalar(select(func.count()).select_from(Child)) == 0
 
 
@@ -257,7 +257,9 @@ def test_imported_cells_lose_control_characters(coordinator_client):
     assert db.session.scalar(select(Volunteer.name)) == "王丽"
 
 
-@pytest.mark.parametrize("raw", ["²", "١٢", "-1", "1.5", " ", "", None, "99999999999", "2147483648"])
+@pytest.mark.parametrize(
+    "raw", ["²", "١٢", "-1", "1.5", " ", "", None, "99999999999", "2147483648"]
+)
 def test_parse_id_refuses_what_is_not_a_small_ascii_number(raw):
     assert inputs.parse_id(raw) is None
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from tests import factories
 from tests.blueprints.notifications.smtp_server import smtp_server
 from webapp import clock
-from webapp.blueprints.homes.notify import notify
+from webapp.core.outbox import notify
 from webapp.extensions import db
 from webapp.models import OutboxMessage
 from webapp.periodic import PERIODIC_JOBS, run_job

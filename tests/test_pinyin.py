@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from tests import factories
 from webapp.blueprints.auth import registration
-from webapp.blueprints.volunteers import importing
+from webapp.blueprints.volunteers import import_files, importing
 from webapp.demo import load_demo_county
 from webapp.extensions import db
 from webapp.models import Home, Team, User, Volunteer
@@ -83,7 +83,7 @@ def test_every_write_path_keeps_the_key(app, client, coordinator_client):
         )
     finish = {"password": "a-long-password", "confirm": "a-long-password"}
     assert client.post(f"/auth/register/{link}", data=finish).status_code in (302, 303)
-    table = importing.read_table("v.csv", "姓名,类型,手机号\n仇导入,教师,13500000003\n".encode())
+    table = import_files.read_table("v.csv", "姓名,类型,手机号\n仇导入,教师,13500000003\n".encode())
     importing.apply(importing.analyse(table), coordinator_client.user)
     volunteer = factories.volunteer(name="旧名字")
     volunteer.name = "单新名"  # an edit through the ORM

@@ -143,6 +143,8 @@ def _has_input(dbapi_connection) -> bool:
 def _register_blueprints(app: Flask) -> None:
     from webapp.blueprints.admin.views import bp as admin_bp
     from webapp.blueprints.auth.views import bp as auth_bp
+    from webapp.blueprints.children.views import bp as children_bp
+    from webapp.blueprints.children.views.moved import old as children_moved_bp
     from webapp.blueprints.feeds.views import bp as feeds_bp
     from webapp.blueprints.homes.views import bp as homes_bp
     from webapp.blueprints.main.views import bp as main_bp
@@ -156,6 +158,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(volunteers_bp)
+    app.register_blueprint(children_bp)
+    app.register_blueprint(children_moved_bp)
     app.register_blueprint(homes_bp)
     app.register_blueprint(opportunities_bp)
     app.register_blueprint(schedule_bp)

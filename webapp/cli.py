@@ -1,4 +1,9 @@
-"""`flask --app webapp.app ...` commands."""
+"""The app-wide `flask --app webapp.app ...` commands: seed-demo, create-admin and worker.
+
+Features register their own commands on their blueprint (`bp.cli`, with cli_group=None so that
+the names stay top-level: programmes, solve, import-volunteers, send-outbox, send-reminders).
+The benchmarks are not commands of the app: `python -m webapp.bench.volunteers` and friends.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,8 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from webapp.bench.feeds import bench_feeds
-from webapp.bench.planning import bench_planning
-from webapp.bench.volunteers import bench_volunteers
-from webapp.blueprints.notifications.commands import send_outbox_command, send_reminders_command
-from webapp.blueprints.planning.commands import list_programmes, solve_programme
-from webapp.blueprints.volunteers.commands import import_volunteers
 from webapp.extensions import db
+from webapp.worker import worker
 
 
 @click.command("seed-demo")
@@ -81,15 +81,4 @@ def create_admin(email: str, name: str, password: str | None) -> None:
 def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_admin)
-    app.cli.add_command(bench_volunteers)
-    app.cli.add_command(bench_feeds)
-    app.cli.add_command(import_volunteers)
-    app.cli.add_command(send_outbox_command)
-    app.cli.add_command(send_reminders_command)
-    app.cli.add_command(bench_planning)
-    app.cli.add_command(list_programmes)
-    app.cli.add_command(solve_programme)
-
-    from webapp.worker import worker
-
     app.cli.add_command(worker)

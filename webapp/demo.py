@@ -16,8 +16,9 @@ from sqlalchemy import func, select
 import webapp.blueprints.homes.demo as homes_demo
 import webapp.blueprints.planning.demo as planning_demo
 from webapp import clock
+from webapp.blueprints.children.demo import load_demo_pairings
 from webapp.blueprints.opportunities.demo import load_demo_opportunities
-from webapp.blueprints.volunteers.demo import load_demo_pairings
+from webapp.core.demo_county import DEMO_ACCOUNTS, DEMO_MARKER, demo_loaded, next_summer
 from webapp.extensions import db
 from webapp.models import (
     Home,
@@ -32,18 +33,9 @@ from webapp.models import (
     VolunteerDateRange,
     WeeklyAvailability,
 )
-from webapp.models.accounts import ADMIN, COORDINATOR, HOME_MANAGER, VOLUNTEER
 from webapp.security import hash_password
 
-DEMO_MARKER = "demo_county_loaded"
 SEED = 20260701
-
-DEMO_ACCOUNTS = [
-    ("admin@example.org", "管理员 陈静", {ADMIN}),
-    ("coordinator@example.org", "县协调员 周明", {COORDINATOR}),
-    ("manager@example.org", "之家管理员 吴老师", {HOME_MANAGER}),
-    ("volunteer@example.org", "李秀兰", {VOLUNTEER}),
-]
 
 DEFAULT_SKILLS = [
     ("chinese", "语文", "Chinese"),
@@ -104,26 +96,6 @@ class SeedResult:
     volunteers: int = 0
     homes: int = 0
     teams: int = 0
-
-
-def next_summer(today: date) -> tuple[date, date]:
-    """The summer the demo plans for (the homes' summer timetable, the students' availability
-    and the summer programme all use it): this year's until June, else next year's."""
-    year = today.year if today.month < 7 else today.year + 1
-    return date(year, 7, 10), date(year, 8, 25)
-
-
-def demo_loaded() -> bool:
-    return Setting.get(DEMO_MARKER) == "1"
-
-
-def demo_logins_visible() -> list[tuple[str, str]]:
-    """The demo log-ins for the login page, only while the demo county is loaded."""
-    from webapp.labels import role_label
-
-    if not demo_loaded():
-        return []
-    return [(email, role_label(next(iter(roles)))) for email, _name, roles in DEMO_ACCOUNTS]
 
 
 def ensure_default_skills() -> dict[str, Skill]:

@@ -1,4 +1,5 @@
-"""Form fields shared by several features.
+"""Forms and form fields shared by several features: the base Form, label choices, the date
+and number fields, and attaching a broken rule's message to its field.
 
 Every form uses the date and number fields below instead of WTForms' own (a test checks it):
 they refuse what the database or date arithmetic cannot take, with a message, so a form with
@@ -10,6 +11,7 @@ from __future__ import annotations
 import math
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import DateField as _DateField
 from wtforms import FloatField as _FloatField
 from wtforms import IntegerField as _IntegerField
@@ -17,6 +19,29 @@ from wtforms import SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.inputs import DATE_RANGE_MESSAGE, SQL_INT_MAX, in_date_range
+
+REQUIRED = _l("This field is required.")
+
+
+class Form(FlaskForm):
+    """Our forms. Control characters and NUL never reach them: webapp.inputs refuses them for
+    every request."""
+
+
+def label_choices(labels: dict) -> list[tuple[str, str]]:
+    """Labels translated once here: a lazy label is translated again at every use, and a select
+    uses each option's label several times when it renders."""
+    return [(code, str(label)) for code, label in labels.items()]
+
+
+def form_error(form: FlaskForm, error) -> None:
+    """Attach a broken rule's message (`error.message`) to its field (`error.field`), or to the
+    form when it names none, for the 422 re-render."""
+    target = getattr(form, error.field or "", None)
+    if target is not None:
+        target.errors = [*target.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
 
 
 class CheckboxListField(SelectMultipleField):

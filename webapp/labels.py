@@ -177,7 +177,7 @@ TEMPLATE_HELPERS = {
 }
 
 
-# --- Volunteers, availability, pairing (the volunteers blueprint) -------------------------------
+# --- Volunteers, availability (the volunteers blueprint), children and pairing (children) -------
 TRANSPORT_LABELS = {
     "walk": _l("On foot"),
     "bicycle": _l("Bicycle"),

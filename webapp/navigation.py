@@ -23,7 +23,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("planning.index", _l("Planning"), (COORDINATOR,)),
     NavItem("volunteers.index", _l("Volunteers"), (COORDINATOR,)),
     NavItem("volunteers.teams", _l("Teams"), (COORDINATOR,)),
-    NavItem("volunteers.pairings", _l("Pairings"), (COORDINATOR,)),
+    NavItem("children.index", _l("Pairings"), (COORDINATOR,)),
     NavItem("homes.index", _l("Children's homes"), (COORDINATOR, HOME_MANAGER)),
     NavItem("opportunities.index", _l("Opportunities"), (VOLUNTEER,)),
     NavItem("schedule.index", _l("My schedule"), (VOLUNTEER,)),

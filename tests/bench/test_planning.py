@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from tests import factories
 from tests.blueprints.planning.helpers import term
+from webapp.bench.planning import bench_planning
 from webapp.extensions import db
 from webapp.models import Home, Plan, Programme, SolveRun, User, Volunteer
 
@@ -22,8 +23,8 @@ def test_bench_planning_prints_every_measurement_and_cleans_up(app, runner):
     programme_id = programme.id
     kept = {m.__name__: _count(m) for m in (Home, Volunteer, Programme, Plan, SolveRun, User)}
     result = runner.invoke(
+        bench_planning,
         args=[
-            "bench-planning",
             "--volunteers",
             "40",
             "--slots",
@@ -31,7 +32,7 @@ def test_bench_planning_prints_every_measurement_and_cleans_up(app, runner):
             "--requests",
             "2",
             "--skip-demo",
-        ]
+        ],
     )
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in result.output.strip().splitlines()]

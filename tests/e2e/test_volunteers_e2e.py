@@ -91,7 +91,7 @@ def test_coordinator_pairs_a_surrogate_parent_who_then_logs_a_contact(browser_lo
     child = factories.child(pseudonym="小草", age_band="6_to_9")
 
     browser_login("coord-pair@example.org")
-    page.goto("/volunteers/pairings/new")
+    page.goto("/children/pairings/new")
     page.select_option("#volunteer_id", str(parent.id))
     page.select_option("#child_id", str(child.id))
     page.click("#pairing-form button[type=submit]")

@@ -1,5 +1,20 @@
 """Benchmarks that need the web app or the database (`make bench` runs them; JSON lines out).
 
-They live outside the blueprints so that no blueprint imports the app factory. The pure solver
-benchmarks are in webapp.scheduling.bench.
+They sit above the app: they import the factory, and nothing of the app imports them (the
+benchmarks are not flask commands). Each runs as a module in an app built from the environment:
+`python -m webapp.bench.volunteers`, `python -m webapp.bench.feeds`, `python -m
+webapp.bench.planning` (options: `--help`). The pure solver benchmarks are in
+webapp.scheduling.bench.
 """
+
+from __future__ import annotations
+
+import click
+
+
+def run_as_script(command: click.Command) -> None:
+    """Run a benchmark's click command inside an app made from the environment (DATABASE_URL)."""
+    from webapp.app import create_app
+
+    with create_app().app_context():
+        command.main(standalone_mode=True)

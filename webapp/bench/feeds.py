@@ -1,6 +1,6 @@
 """Benchmark of the private calendar feed on the database in DATABASE_URL.
 
-`flask --app webapp.app bench-feeds`: makes a home, a volunteer with 200 confirmed sign-ups (200
+`python -m webapp.bench.feeds`: makes a home, a volunteer with 200 confirmed sign-ups (200
 events in the feed) and a feed token, then times through the real app (test client, full request
 handling): the full 200-event feed, and conditional GETs answered 304. Prints JSON lines and
 removes everything it created, also after a failure.
@@ -19,6 +19,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import delete, insert, select
 
 from webapp import clock
+from webapp.bench import run_as_script
 from webapp.blueprints.feeds import tokens
 from webapp.extensions import db
 from webapp.models import Assignment, CalendarToken, Event, Home, Need, Occurrence, Room, Volunteer
@@ -199,3 +200,7 @@ def run(events: int, full_requests: int, conditional_requests: int) -> None:
 def bench_feeds(events: int, full_requests: int, conditional_requests: int) -> None:
     """Time the private calendar feed: full 200-event answers and conditional GETs (304)."""
     run(events, full_requests, conditional_requests)
+
+
+if __name__ == "__main__":
+    run_as_script(bench_feeds)

@@ -1,4 +1,4 @@
-"""Benchmark of planning: `flask --app webapp.app bench-planning` (part of `make bench`).
+"""Benchmark of planning: `python -m webapp.bench.planning` (part of `make bench`).
 
 Prints one JSON line per measurement:
 
@@ -29,7 +29,7 @@ from flask.cli import with_appcontext
 from flask.testing import FlaskClient
 from sqlalchemy import delete, insert, select
 
-from webapp.bench import planning_data
+from webapp.bench import planning_data, run_as_script
 from webapp.extensions import db
 from webapp.models import Assignment, AuditLog, Plan, Programme, SolveRun, User, UserRole
 from webapp.models.base import utcnow
@@ -312,3 +312,7 @@ def bench_planning(volunteers: int, slots: int, requests: int, skip_demo: bool) 
         _emit(progress_poll(client, programme_id, requests * 2))
     finally:
         cleanup()
+
+
+if __name__ == "__main__":
+    run_as_script(bench_planning)

@@ -1,6 +1,6 @@
 """Benchmark of the volunteer list and import on the database in DATABASE_URL.
 
-`flask --app webapp.app bench-volunteers` (or `python -m webapp.bench.volunteers`):
+`python -m webapp.bench.volunteers` (part of `make bench`):
 creates 10,000 volunteers marked with a reserved e-mail domain, times the list page through the
 real app (logged in as a coordinator, many filter/sort/search variants), then times an import of
 5,000 rows (upload + preview + confirm). Prints one JSON line per measurement and removes
@@ -22,6 +22,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import delete, insert, select
 
 from webapp import clock
+from webapp.bench import run_as_script
 from webapp.extensions import db
 from webapp.models import (
     AuditLog,
@@ -303,7 +304,4 @@ def bench_volunteers(volunteers: int, import_rows: int, requests: int, seed: int
 
 
 if __name__ == "__main__":
-    from webapp.app import create_app
-
-    with create_app().app_context():
-        bench_volunteers.main(standalone_mode=True)
+    run_as_script(bench_volunteers)

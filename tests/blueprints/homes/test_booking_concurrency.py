@@ -237,7 +237,7 @@ class SignUp:
         return occurrence, self.slot_id, f"童{chr(65 + i)}", db.session.get(User, self.user_id)
 
     def act(self, prepared):
-        from webapp.blueprints.homes.services import sign_up_child
+        from webapp.blueprints.homes.call_slots import sign_up_child
 
         sign_up_child(*prepared)
 

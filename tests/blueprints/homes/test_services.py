@@ -32,17 +32,6 @@ def test_needs_between_lists_each_need_of_each_confirmed_occurrence(home, manage
     ]
 
 
-def test_timetables_group_rows_by_validity(home):
-    from datetime import date
-
-    factories.opening_hours(
-        home, (0,), "09:00", "12:00", date(2027, 7, 1), date(2027, 8, 31), "暑期"
-    )
-    tables = services.timetables(home)
-    assert [t.label for t in tables] == ["", "暑期"]
-    assert [r.start_minute for r in tables[1].on(0)] == [9 * 60]
-
-
 def test_visible_homes_for_a_manager_are_their_own(app, manager, home):
     factories.home()
     assert [h.id for h in services.visible_homes(manager)] == [home.id]

@@ -69,7 +69,7 @@ def test_volunteer_dashboard_shows_paired_children_and_overdue_duties(volunteer_
     factories.care_log(pairing=fine, kind="visit", happened_on=clock.today() - timedelta(days=5))
     factories.pairing(child=factories.child(pseudonym="别人的孩子"))  # another volunteer's
     body = volunteer_client.get("/dashboard").get_data(as_text=True)
-    assert f'href="/volunteers/pairings/{overdue.id}"' in body
+    assert f'href="/children/pairings/{overdue.id}"' in body
     assert "小雨" in body and "小林" in body and "别人的孩子" not in body
     assert "谈心逾期：60 天" in body and "按时" in body
 
@@ -105,7 +105,7 @@ def test_volunteer_dashboard_counts_the_swap_offers_waiting_for_them(volunteer_c
 def test_coordinator_dashboard_counts_overdue_pairings_with_a_link(coordinator_client):
     factories.pairing()  # started 60 days ago, no talk yet
     body = coordinator_client.get("/dashboard").get_data(as_text=True)
-    assert 'href="/volunteers/pairings">1</a>' in body
+    assert 'href="/children/">1</a>' in body
 
 
 def test_a_user_without_any_role_is_told_what_to_do_next(app, client, auth):

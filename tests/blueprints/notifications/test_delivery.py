@@ -10,9 +10,9 @@ from sqlalchemy import select, update
 
 from tests import factories
 from tests.blueprints.notifications.smtp_server import free_port, smtp_server
-from webapp.blueprints.homes.notify import notify
 from webapp.blueprints.notifications import delivery
 from webapp.clock import utcnow
+from webapp.core.outbox import notify
 from webapp.extensions import db
 from webapp.models import OutboxMessage
 

@@ -139,7 +139,7 @@ def test_withdrawing_from_a_published_plan_tells_the_coordinator(app):
 
 def test_a_weekly_assignment_left_mid_term_keeps_the_dates_served(app):
     from tests.blueprints.feeds.test_feeds import _plan_with_weekly_tutoring
-    from webapp.blueprints.schedule.commitments import commitments
+    from webapp.core.commitments import commitments
 
     volunteer = factories.volunteer_with_login()
     home, need, occurrences, programme, plan = _plan_with_weekly_tutoring(volunteer)

@@ -60,7 +60,7 @@ def test_the_schedule_reads_its_contacts_without_a_query_per_assignment(app, cou
 def test_the_schedule_names_the_same_contacts_as_contacts_for(app):
     """The page reads contacts as plain columns; they are the people contacts_for() names, in its
     order: organiser and home managers, plan publisher and programme creator, post home managers."""
-    from webapp.blueprints.opportunities.signups import contact_text, contacts_for
+    from webapp.blueprints.opportunities.contacts import contact_text, contacts_for
     from webapp.blueprints.schedule.services import _contacts_and_weekdays
 
     factories.user(roles=("coordinator",), name="县协调员 周明")  # the fallback

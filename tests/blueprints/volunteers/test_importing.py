@@ -14,13 +14,14 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from tests import factories
-from webapp.blueprints.volunteers import exporting, importing
+from webapp.blueprints.volunteers import exporting, import_cells, import_files, importing
 from webapp.blueprints.volunteers.columns import EXPORT_KEYS
-from webapp.blueprints.volunteers.importing import COLUMNS, ImportFileError
-from webapp.blueprints.volunteers.listing import VolunteerFilters
+from webapp.blueprints.volunteers.import_cells import COLUMNS
+from webapp.blueprints.volunteers.import_files import ImportFileError
+from webapp.blueprints.volunteers.list_filters import VolunteerFilters
 from webapp.blueprints.volunteers.services import PROFILE_FIELDS
+from webapp.core import spreadsheets
 from webapp.extensions import db
-from webapp.inputs import xml_safe
 from webapp.models import Volunteer, VolunteerDateRange
 
 HEADER = "name,kind,phone,email,skills,available_from,available_to\n"
@@ -45,7 +46,7 @@ def xlsx_bytes(rows: list[list]) -> bytes:
 def test_csv_in_utf8_with_bom_utf8_without_bom_and_gbk_read_the_same(app):
     text = HEADER + "王丽,代理家长,13800000001,,阅读,,\n"
     tables = [
-        importing.read_table("a.csv", data)
+        import_files.read_table("a.csv", data)
         for data in (
             text.encode("utf-8-sig"),
             text.encode("utf-8"),
@@ -63,7 +64,7 @@ def test_xlsx_is_read_with_dates_and_numbers_as_text(app):
             ["李明", "大学生", 13800000002, 26.5, 107.4, date(2026, 7, 1), date(2026, 8, 1)],
         ]
     )
-    table = importing.read_table("people.xlsx", data)
+    table = import_files.read_table("people.xlsx", data)
     assert table.columns == [
         "name",
         "kind",
@@ -91,24 +92,24 @@ def test_xlsx_is_read_with_dates_and_numbers_as_text(app):
 )
 def test_unreadable_files_get_a_clear_message(app, data, message):
     with pytest.raises(ImportFileError) as error:
-        importing.read_table("x.csv", data)
+        import_files.read_table("x.csv", data)
     assert message in error.value.message
 
 
 def test_files_over_10_mb_are_refused(app):
     with pytest.raises(ImportFileError) as error:
-        importing.read_table("big.csv", b"a" * (importing.MAX_BYTES + 1))
+        import_files.read_table("big.csv", b"a" * (import_files.MAX_BYTES + 1))
     assert "10 MB" in error.value.message
 
 
 def test_a_broken_xlsx_is_refused(app):
     with pytest.raises(ImportFileError):
-        importing.read_table("broken.xlsx", b"PK\x03\x04 not really a zip")
+        import_files.read_table("broken.xlsx", b"PK\x03\x04 not really a zip")
 
 
 def test_wrong_headers_name_the_unknown_and_missing_columns(app):
     with pytest.raises(ImportFileError) as error:
-        importing.read_table("x.csv", b"fullname,kind,phone\nx,teacher,13800000000\n")
+        import_files.read_table("x.csv", b"fullname,kind,phone\nx,teacher,13800000000\n")
     assert "fullname" in error.value.message and "name" in error.value.message
 
 
@@ -118,20 +119,20 @@ def test_wrong_headers_name_the_unknown_and_missing_columns(app):
 @given(st.text(max_size=30))
 def test_cell_parsing_never_crashes_and_flags_every_formula(_app, text):
     with _app.test_request_context(headers={"Accept-Language": "en"}):
-        cells = {c: text for c in importing.COLUMNS}
+        cells = {c: text for c in import_cells.COLUMNS}
         skills = {"reading": None}
-        values, errors = importing.parse_cells(cells, skills)  # type: ignore[arg-type]
-    assert set(values) | set(errors) <= set(importing.COLUMNS)
-    if importing.looks_like_formula(text):
-        assert set(errors) == set(importing.COLUMNS)
+        values, errors = import_cells.parse_cells(cells, skills)  # type: ignore[arg-type]
+    assert set(values) | set(errors) <= set(import_cells.COLUMNS)
+    if import_cells.looks_like_formula(text):
+        assert set(errors) == set(import_cells.COLUMNS)
         assert values == {}
 
 
 @given(st.sampled_from("=+-@"), st.text(min_size=1, max_size=20))
 def test_cells_starting_like_a_formula_are_errors_unless_a_plain_number(_app, first, rest):
     text = first + rest
-    expected = not importing.PLAIN_NUMBER.match(text)
-    assert importing.looks_like_formula(text) == expected
+    expected = not import_cells.PLAIN_NUMBER.match(text)
+    assert import_cells.looks_like_formula(text) == expected
 
 
 @given(st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 1, 1)))
@@ -142,11 +143,11 @@ def test_dates_are_read_in_the_usual_chinese_spellings(day):
         day.strftime("%Y.%m.%d"),
         f"{day.year}年{day.month}月{day.day}日",
     ):
-        assert importing.parse_date(text) == day
+        assert import_cells.parse_date(text) == day
 
 
 def analyse_csv(text: str):
-    return importing.analyse(importing.read_table("x.csv", text.encode("utf-8")))
+    return importing.analyse(import_files.read_table("x.csv", text.encode("utf-8")))
 
 
 def test_each_bad_cell_gets_its_own_reason(app):
@@ -219,24 +220,17 @@ def test_apply_refuses_an_analysis_with_errors(app):
 # --- Export -------------------------------------------------------------------------------------
 
 
-@given(st.text(max_size=20))
-def test_escaped_cells_never_start_like_a_formula(text):
-    escaped = exporting.escape_cell(text)
-    assert not escaped.startswith(("=", "+", "-", "@", "\t", "\r"))
-    assert escaped.endswith(xml_safe(text))  # characters XML forbids are dropped, nothing else
-
-
 def test_export_escapes_formula_cells_in_csv_and_xlsx(app):
     factories.volunteer(name="=cmd|' /C calc'!A0", notes="@SUM(1)", skills=("math",))
     rows = list(exporting.export_rows(VolunteerFilters(), "en"))
     header = exporting.headers(EXPORT_KEYS)
-    csv_text = exporting.to_csv(header, rows).decode("utf-8-sig")
+    csv_text = spreadsheets.to_csv(header, rows).decode("utf-8-sig")
     parsed = list(csv.reader(io.StringIO(csv_text)))
     assert parsed[0][:3] == ["Name", "Kind", "Mobile phone"]
     record = dict(zip(parsed[0], parsed[1], strict=True))
     assert record["Name"].startswith("'=") and record["Notes"] == "'@SUM(1)"
     assert record["Subjects and skills"] == "Mathematics"
-    workbook = load_workbook(io.BytesIO(exporting.to_xlsx(header, rows)))
+    workbook = load_workbook(io.BytesIO(spreadsheets.to_xlsx(header, rows, sheet="Volunteers")))
     cells = [c.value for c in workbook.active[2]]
     assert cells[0].startswith("'=")
 
@@ -280,8 +274,12 @@ def test_an_export_imports_back_as_updates_that_change_nothing(app, fmt, locale)
     with force_locale(locale):
         header = exporting.headers(EXPORT_KEYS)
         rows = list(exporting.export_rows(VolunteerFilters(), locale))
-        data = exporting.to_csv(header, rows) if fmt == "csv" else exporting.to_xlsx(header, rows)
-    analysis = importing.analyse(importing.read_table(f"export.{fmt}", data))
+        data = (
+            spreadsheets.to_csv(header, rows)
+            if fmt == "csv"
+            else spreadsheets.to_xlsx(header, rows, sheet="Volunteers")
+        )
+    analysis = importing.analyse(import_files.read_table(f"export.{fmt}", data))
     assert [(r.action, r.errors) for r in analysis.rows] == [("update", {}), ("update", {})]
     importing.apply(analysis, coordinator)
     db.session.commit()
@@ -327,10 +325,10 @@ def test_the_templates_example_row_is_never_imported(app):
     with force_locale("zh_CN"):
         template = exporting.template_csv("zh_CN")
     with pytest.raises(ImportFileError) as error:
-        importing.read_table("template.csv", template)
+        import_files.read_table("template.csv", template)
     assert "example" in error.value.message
     filled = template + "李四,教师,13800000081,,,,,,,,,,,,\n".encode()
-    table = importing.read_table("filled.csv", filled)
+    table = import_files.read_table("filled.csv", filled)
     assert [n for n, _cells in table.rows] == [3] and table.skipped == [2]
 
 

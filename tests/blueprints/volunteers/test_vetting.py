@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from tests import factories
 from webapp.blueprints.volunteers import listing, vetting
-from webapp.blueprints.volunteers.listing import VolunteerFilters
+from webapp.blueprints.volunteers.list_filters import VolunteerFilters
 from webapp.blueprints.volunteers.services import RuleError
 from webapp.extensions import db
 from webapp.models import AuditLog

@@ -14,7 +14,7 @@ from tests import factories
 from tests.conftest import csrf_token_from
 from webapp import clock
 from webapp.extensions import db
-from webapp.models import AuditLog, CareLog, Child, Pairing, PendingImport, Team, Volunteer
+from webapp.models import AuditLog, PendingImport, Team, Volunteer
 
 HTMX = {"HX-Request": "true"}
 
@@ -39,7 +39,6 @@ def test_volunteer_cannot_open_the_volunteer_list_gets_403(volunteer_client):
     assert volunteer_client.get("/volunteers/").status_code == 403
     assert volunteer_client.get("/volunteers/export.csv").status_code == 403
     assert volunteer_client.get("/volunteers/import").status_code == 403
-    assert volunteer_client.get("/volunteers/pairings").status_code == 403
 
 
 def test_volunteer_cannot_read_another_volunteers_profile_gets_404(volunteer_client):
@@ -68,8 +67,6 @@ def test_unknown_ids_give_404(coordinator_client):
         "/volunteers/9999",
         "/volunteers/9999/vetting",
         "/volunteers/teams/9999",
-        "/volunteers/pairings/9999",
-        "/volunteers/children/9999/edit",
         "/volunteers/import/not-a-token",
         "/volunteers/export.pdf",
     ):
@@ -518,116 +515,11 @@ def test_htmx_post_without_csrf_token_is_refused(coordinator_client, csrf_enable
     assert ok.status_code == 200
 
 
-# --- Pairing ------------------------------------------------------------------------------------
-
-
-def test_child_form_needs_a_consent_date_when_consent_is_given(coordinator_client):
-    home = factories.home()
-    response = coordinator_client.post(
-        "/volunteers/children/new",
-        data={
-            "pseudonym": "X.Y.",
-            "age_band": "6_to_9",
-            "home_id": home.id,
-            "guardian_consent": "y",
-        },
-    )
-    assert response.status_code == 422
-    assert count(Child) == 0
-    ok = coordinator_client.post(
-        "/volunteers/children/new",
-        data={
-            "pseudonym": "X.Y.",
-            "age_band": "6_to_9",
-            "home_id": home.id,
-            "guardian_consent": "y",
-            "consent_on": (clock.today() - timedelta(days=1)).isoformat(),
-        },
-    )
-    assert ok.status_code == 303 and count(Child) == 1
-
-
-def test_pairing_a_child_under_14_without_consent_is_refused(coordinator_client):
-    parent = factories.volunteer(kind="surrogate_parent")
-    child = factories.child(age_band="10_to_13", consent=False)
-    response = coordinator_client.post(
-        "/volunteers/pairings/new",
-        data={"volunteer_id": parent.id, "child_id": child.id, "weekly_talk": "y"},
-    )
-    assert response.status_code == 422
-    assert "consent" in response.get_data(as_text=True) or "同意" in response.get_data(as_text=True)
-    assert count(Pairing) == 0
-
-
-def test_coordinator_pairs_and_the_volunteer_logs_a_contact(coordinator_client, volunteer_client):
-    parent = factories.volunteer(kind="surrogate_parent", user=volunteer_client.user)
-    child = factories.child(pseudonym="小明")
-    response = coordinator_client.post(
-        "/volunteers/pairings/new",
-        data={
-            "volunteer_id": parent.id,
-            "child_id": child.id,
-            "weekly_talk": "y",
-            "monthly_visit": "y",
-        },
-    )
-    assert response.status_code == 303
-    pairing_url = response.headers["Location"]
-    assert "小明" in volunteer_client.get(pairing_url).get_data(as_text=True)
-    logged = volunteer_client.post(
-        pairing_url + "/logs",
-        data={"happened_on": clock.today().isoformat(), "kind": "talk", "note": "聊了学习"},
-        headers=HTMX,
-    )
-    assert logged.status_code == 200 and "聊了学习" in logged.get_data(as_text=True)
-    future = volunteer_client.post(
-        pairing_url + "/logs",
-        data={"happened_on": (clock.today() + timedelta(days=2)).isoformat(), "kind": "talk"},
-        headers=HTMX,
-    )
-    assert future.status_code == 422
-    assert count(CareLog) == 1
-
-
-def test_child_records_are_hidden_from_other_volunteers(volunteer_client):
-    factories.volunteer(user=volunteer_client.user, kind="surrogate_parent")
-    someone_elses = factories.pairing()
-    assert volunteer_client.get(f"/volunteers/pairings/{someone_elses.id}").status_code == 404
-    response = volunteer_client.post(
-        f"/volunteers/pairings/{someone_elses.id}/logs",
-        data={"happened_on": clock.today().isoformat(), "kind": "talk"},
-    )
-    assert response.status_code == 404
-    assert (
-        volunteer_client.get(f"/volunteers/children/{someone_elses.child_id}/edit").status_code
-        == 403
-    )
-
-
-def test_pairings_page_shows_overdue_duties(coordinator_client):
-    late = factories.pairing(started_on=clock.today() - timedelta(days=60))
-    factories.care_log(pairing=late, kind="talk", happened_on=clock.today() - timedelta(days=20))
-    html = coordinator_client.get("/volunteers/pairings").get_data(as_text=True)
-    assert late.child.pseudonym in html and "badge error" in html
-
-
-def test_ending_a_pairing_stops_new_logs(coordinator_client):
-    found = factories.pairing()
-    assert coordinator_client.post(f"/volunteers/pairings/{found.id}/end").status_code == 303
-    again = coordinator_client.post(f"/volunteers/pairings/{found.id}/end")
-    assert again.status_code == 409
-    log = coordinator_client.post(
-        f"/volunteers/pairings/{found.id}/logs",
-        data={"happened_on": clock.today().isoformat(), "kind": "talk"},
-    )
-    assert log.status_code == 422
-
-
 def test_navigation_lists_the_volunteer_pages_by_role(coordinator_client, volunteer_client):
     coordinator_nav = coordinator_client.get("/dashboard").get_data(as_text=True)
-    assert "/volunteers/teams" in coordinator_nav and "/volunteers/pairings" in coordinator_nav
+    assert "/volunteers/teams" in coordinator_nav and 'href="/children/"' in coordinator_nav
     volunteer_nav = volunteer_client.get("/dashboard").get_data(as_text=True)
-    assert "/volunteers/me" in volunteer_nav and "/volunteers/pairings" not in volunteer_nav
+    assert "/volunteers/me" in volunteer_nav and 'href="/children/"' not in volunteer_nav
 
 
 def test_coordinator_sees_the_vetting_history_in_shanghai_time(coordinator_client):
@@ -717,7 +609,6 @@ def test_nul_characters_are_refused_and_nan_is_422_never_a_500(coordinator_clien
 def test_volunteer_gets_403_on_every_coordinator_page(volunteer_client):
     own_profile(volunteer_client)
     team = factories.team()
-    found = factories.pairing()
     for method, url in (
         ("get", "/volunteers/new"),
         ("get", "/volunteers/expiring"),
@@ -726,9 +617,6 @@ def test_volunteer_gets_403_on_every_coordinator_page(volunteer_client):
         ("get", f"/volunteers/teams/{team.id}"),
         ("post", f"/volunteers/teams/{team.id}/members"),
         ("get", "/volunteers/import/template.csv"),
-        ("get", "/volunteers/children/new"),
-        ("get", "/volunteers/pairings/new"),
-        ("post", f"/volunteers/pairings/{found.id}/end"),
     ):
         assert getattr(volunteer_client, method)(url).status_code == 403, url
 

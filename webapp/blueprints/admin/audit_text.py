@@ -231,8 +231,8 @@ class _Names:
             "team": ("volunteers.team_detail", {"team_id": object_id}, (COORDINATOR,)),
             "home": ("homes.detail", {"home_id": object_id}, (ADMIN, COORDINATOR)),
             "room": ("homes.detail", {"home_id": getattr(obj, "home_id", 0)}, (ADMIN, COORDINATOR)),
-            "child": ("volunteers.child_edit", {"child_id": object_id}, (COORDINATOR,)),
-            "pairing": ("volunteers.pairing_detail", {"pairing_id": object_id}, (COORDINATOR,)),
+            "child": ("children.child_edit", {"child_id": object_id}, (COORDINATOR,)),
+            "pairing": ("children.pairing_detail", {"pairing_id": object_id}, (COORDINATOR,)),
             "programme": ("planning.programme", {"programme_id": object_id}, (COORDINATOR,)),
             "plan": ("planning.plan", {"plan_id": object_id}, (COORDINATOR,)),
         }.get(kind)

@@ -12,7 +12,7 @@ from webapp.blueprints.admin.services import (
     search_users,
 )
 from webapp.blueprints.auth.services import AccountError, set_roles
-from webapp.extensions import db
+from webapp.core.lookup import get_or_404
 from webapp.htmx import is_fragment_request
 from webapp.models import ROLES, User
 from webapp.models.accounts import ADMIN
@@ -39,7 +39,7 @@ def users():
 @bp.post("/users/<int:user_id>/roles")
 @role_required(ADMIN)
 def update_roles(user_id: int):
-    user = db.session.get(User, user_id) or abort(404)
+    user = get_or_404(User, user_id)
     chosen = set(request.form.getlist("roles"))
     if not chosen <= set(ROLES):
         abort(400, description=_("Unknown role."))

@@ -23,8 +23,9 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from webapp.blueprints.auth.services import email_taken
+from webapp.core.outbox import EMAIL, Address, notify_address
 from webapp.extensions import db
-from webapp.models import OutboxMessage, Volunteer
+from webapp.models import Volunteer
 
 VALID_FOR_SECONDS = 24 * 3600
 # Outbox messages with links that let their reader act as the addressee: never shown to staff.
@@ -68,15 +69,7 @@ def read_token(token: str) -> Registration | None:
 
 
 def _queue(to_address: str, subject: str, body: str) -> None:
-    db.session.add(
-        OutboxMessage(
-            to_address=to_address,
-            subject=subject[:200],
-            body=body,
-            related_type=RELATED_TYPE,
-            status="pending",
-        )
-    )
+    notify_address(Address(EMAIL, to_address), subject, body, RELATED_TYPE)
 
 
 def request_registration(registration: Registration) -> None:

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from webapp import audit, login_sessions
+from webapp.core.locking import serialise_writers
 from webapp.extensions import db
-from webapp.locking import serialise_writers
 from webapp.models import User, Volunteer
 from webapp.models.accounts import VOLUNTEER
 from webapp.models.base import utcnow

@@ -25,6 +25,7 @@ from webapp.blueprints.auth.forms import (
     LoginForm,
     RegisterForm,
 )
+from webapp.core.demo_county import demo_logins_visible
 from webapp.extensions import limiter
 from webapp.htmx import hx_redirect
 from webapp.i18n import select_locale
@@ -51,18 +52,12 @@ def _register_email_key() -> str:
     return "register-email:" + hashlib.sha256(email.encode()).hexdigest()
 
 
-def _demo_accounts() -> list[str]:
-    from webapp.demo import demo_logins_visible
-
-    return demo_logins_visible()
-
-
 def _too_many_attempts(form: LoginForm, seconds: int):
     """The form again, with how long to wait: the person can try once the time has passed."""
     form.password.errors.append(
         _("Too many failed attempts from here. Wait %(num)d seconds, then try again.", num=seconds)
     )
-    page = render_template("auth/login.html", form=form, demo_logins=_demo_accounts())
+    page = render_template("auth/login.html", form=form, demo_logins=demo_logins_visible())
     return page, 429, {"Retry-After": str(seconds)}
 
 
@@ -89,7 +84,7 @@ def login():
         throttle.record_failure(address, email)
         form.password.errors.append(_("E-mail or password is wrong."))
     status = 422 if form.errors else 200
-    return render_template("auth/login.html", form=form, demo_logins=_demo_accounts()), status
+    return render_template("auth/login.html", form=form, demo_logins=demo_logins_visible()), status
 
 
 @bp.route("/register", methods=["GET", "POST"])

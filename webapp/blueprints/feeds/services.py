@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, select
 
 from webapp import clock
 from webapp.blueprints.feeds.ical import FeedEvent
-from webapp.blueprints.schedule.commitments import UID_DOMAIN, Commitment, commitments
+from webapp.core.commitments import UID_DOMAIN, Commitment, commitments
 from webapp.extensions import db
 from webapp.labels import event_kind_label
 from webapp.models import CalendarToken, Event, Home, Occurrence, Room, Team, User, Volunteer

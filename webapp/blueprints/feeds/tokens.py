@@ -14,7 +14,7 @@ import hmac
 import re
 import secrets
 
-from flask import current_app
+from flask import current_app, url_for
 from sqlalchemy import ColumnElement, and_, bindparam, select
 from sqlalchemy.exc import IntegrityError
 
@@ -92,6 +92,12 @@ def token_of(row) -> str | None:
     """The token of a row, or None when it can no longer be derived (SECRET_KEY changed)."""
     token = derive(row.nonce)
     return token if hmac.compare_digest(hash_token(token), row.token_hash) else None
+
+
+def feed_url(row) -> str | None:
+    """The feed's address for the owner's page (calendar apps subscribe to it)."""
+    token = token_of(row)
+    return url_for("feeds.feed", token=token, _external=True) if token else None
 
 
 def presented_hash(token: str) -> str | None:

@@ -21,6 +21,7 @@ from flask_login import current_user
 
 from webapp.blueprints.feeds import ical, services, tokens
 from webapp.blueprints.homes.services import home_for
+from webapp.core.spreadsheets import content_disposition
 from webapp.extensions import db
 from webapp.models import Team
 from webapp.models.accounts import ADMIN, COORDINATOR, HOME_MANAGER, VOLUNTEER
@@ -85,13 +86,8 @@ def feed(token: str):
         return _headers(Response(status=304), tag, modified)
     response = Response(ical.build(name, events), mimetype="text/calendar")
     response.headers["Content-Type"] = ICAL_MIME
-    response.headers["Content-Disposition"] = 'inline; filename="shouwang.ics"'
+    response.headers["Content-Disposition"] = content_disposition("shouwang.ics", inline=True)
     return _headers(response, tag, modified)
-
-
-def feed_url(row) -> str | None:
-    token = tokens.token_of(row)
-    return url_for("feeds.feed", token=token, _external=True) if token else None
 
 
 # --- links of homes and teams -------------------------------------------------------------------
@@ -108,7 +104,7 @@ def home_link(home_id: int):
         about=_(
             "Public events of this home (no family video calls, no children's data). Share it with volunteers, schools and the village committee."
         ),
-        url=feed_url(row),
+        url=tokens.feed_url(row),
         rotate_url=url_for("feeds.rotate_home", home_id=home.id),
         back_url=url_for("homes.detail", home_id=home.id),
     )
@@ -139,7 +135,7 @@ def team_link(team_id: int):
         "feeds/link.html",
         title=_("Calendar of %(team)s", team=team.name),
         about=_("The posts this team is placed at."),
-        url=feed_url(row),
+        url=tokens.feed_url(row),
         rotate_url=url_for("feeds.rotate_team", team_id=team.id),
         back_url=url_for("main.dashboard"),
     )

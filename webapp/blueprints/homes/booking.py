@@ -19,10 +19,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from webapp.blueprints.homes import availability as av
-from webapp.blueprints.homes.notify import in_language_of, notify
 from webapp.blueprints.homes.recurrence import MAX_OCCURRENCES, RecurrenceError, expand
+from webapp.core.locking import serialise_writers
+from webapp.core.outbox import in_language_of, notify
 from webapp.extensions import db
-from webapp.locking import serialise_writers
 from webapp.models import CallSlot, Event, Home, Need, Occurrence, Room, User, home_managers
 from webapp.models.accounts import ADMIN
 from webapp.models.base import utcnow

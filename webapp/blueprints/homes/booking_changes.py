@@ -2,7 +2,8 @@
 
 The same guards as booking (webapp.blueprints.homes.booking): the writers' lock, the clash check
 with its clear message, and the database's refusal of overlaps as the last word. The organiser
-and the volunteers committed to a date are told.
+is told here; a cancelled or moved date is also signalled (webapp/core/signals.py) with the
+volunteers committed to it, whom the schedule blueprint tells.
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ from webapp.blueprints.homes.booking import (
     status_label,
     tell_organiser,
 )
-from webapp.blueprints.homes.notify import in_language_of, notify
-from webapp.blueprints.schedule.changes import committed_to, tell_cancelled, tell_moved
+from webapp.core import signals
+from webapp.core.commitments import committed_to
+from webapp.core.locking import serialise_writers
+from webapp.core.outbox import in_language_of, notify
 from webapp.extensions import db
-from webapp.locking import serialise_writers
 from webapp.models import Event, Occurrence, User
 from webapp.models.base import utcnow
 from webapp.models.events import ACTIVE_STATUSES
@@ -142,7 +144,7 @@ def cancel(occurrence: Occurrence, actor: User, reason: str = "") -> Occurrence:
             ),
         ),
     )
-    tell_cancelled(occurrence, volunteers, reason)
+    signals.occurrence_cancelled.send(occurrence, volunteer_ids=volunteers, reason=reason)
     db.session.flush()
     return occurrence
 
@@ -153,7 +155,8 @@ def cancel_series(event: Event, actor: User, reason: str = "") -> list[Occurrenc
     cancelled = []
     for occurrence in event.occurrences:
         if occurrence.status in ACTIVE_STATUSES and occurrence.starts_at >= now:
-            tell_cancelled(occurrence, committed_to(occurrence), reason)
+            volunteers = committed_to(occurrence)  # before the status changes
+            signals.occurrence_cancelled.send(occurrence, volunteer_ids=volunteers, reason=reason)
             occurrence.status = "cancelled"
             occurrence.sequence += 1
             occurrence.note = reason[:200]
@@ -221,5 +224,5 @@ def move(
             _("This booking was moved: %(booking)s.", booking=describe(occurrence)),
         ),
     )
-    tell_moved(occurrence, volunteers)
+    signals.occurrence_moved.send(occurrence, volunteer_ids=volunteers)
     return occurrence

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from webapp.blueprints.homes import booking
 from webapp.blueprints.homes.booking import BookingError, BookingRequest, NeedSpec
+from webapp.core.demo_county import next_summer
 from webapp.extensions import db
 from webapp.models import Closure, Home, OpeningHours, Skill, User
 
@@ -32,8 +33,6 @@ def load_demo_homes(homes: list[Home], manager: User, coordinator: User, today: 
 
 
 def _load(homes: list[Home], manager: User, coordinator: User, today: date) -> None:
-    from webapp.demo import next_summer
-
     summer_start, summer_end = next_summer(today)
     for home in homes:
         for weekdays, start, end in TERM:

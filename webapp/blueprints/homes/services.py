@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm.interfaces import ORMOption
@@ -15,15 +12,14 @@ from webapp import audit
 from webapp.blueprints.homes import availability as av
 from webapp.blueprints.homes import booking, booking_changes
 from webapp.blueprints.homes.booking import BookingError
+from webapp.core.lookup import found_or_404, get_or_404
 from webapp.extensions import db
 from webapp.models import (
-    CallSlot,
     Closure,
     Event,
     Home,
     Need,
     Occurrence,
-    OpeningHours,
     Place,
     Room,
     User,
@@ -65,23 +61,15 @@ def home_for(user: User, home_id: int, *options: ORMOption) -> Home:
     else:
         query = _MANAGED_HOME.options(*options) if options else _MANAGED_HOME
         home = db.session.scalar(query, {"home_id": home_id, "user_id": user.id})
-    if home is None:
-        abort(404)
-    return home
+    return found_or_404(home)
 
 
 def room_of(home: Home, room_id: int) -> Room:
-    room = db.session.get(Room, room_id)
-    if room is None or room.home_id != home.id:
-        abort(404)
-    return room
+    return get_or_404(Room, room_id, belongs=lambda room: room.home_id == home.id)
 
 
 def occurrence_of(home: Home, occurrence_id: int) -> Occurrence:
-    occurrence = db.session.get(Occurrence, occurrence_id)
-    if occurrence is None or occurrence.room.home_id != home.id:
-        abort(404)
-    return occurrence
+    return get_or_404(Occurrence, occurrence_id, belongs=lambda o: o.room.home_id == home.id)
 
 
 def pending_approvals(home: Home) -> list[Occurrence]:
@@ -173,98 +161,6 @@ def add_room(
     return room
 
 
-# --- opening hours -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Timetable:
-    """Opening-hours rows sharing one validity, as a week table."""
-
-    valid_from: date | None
-    valid_to: date | None
-    label: str
-    rows: list[OpeningHours]
-
-    def on(self, weekday: int) -> list[OpeningHours]:
-        return [row for row in self.rows if row.weekday == weekday]
-
-
-def timetables(home: Home) -> list[Timetable]:
-    groups: dict[tuple, list[OpeningHours]] = {}
-    for row in home.opening_hours:
-        groups.setdefault((row.valid_from, row.valid_to), []).append(row)
-    result = []
-    for (valid_from, valid_to), rows in groups.items():
-        rows.sort(key=lambda r: (r.weekday, r.start_minute))
-        label = next((r.label for r in rows if r.label), "")
-        result.append(Timetable(valid_from, valid_to, label, rows))
-    result.sort(key=lambda t: (t.valid_from or date.min, t.valid_to or date.max))
-    return result
-
-
-def add_opening_hours(
-    home: Home,
-    weekdays: list[int],
-    start_minute: int,
-    end_minute: int,
-    valid_from: date | None,
-    valid_to: date | None,
-    label: str = "",
-) -> list[OpeningHours]:
-    """Add one period on each chosen weekday; refuses overlaps within the same timetable."""
-    if end_minute <= start_minute:
-        raise BookingError(_("Closing time must be after opening time."), field="end")
-    if valid_from and valid_to and valid_to < valid_from:
-        raise BookingError(_("“Valid to” is before “valid from”."), field="valid_to")
-    if not weekdays:
-        raise BookingError(_("Choose at least one weekday."), field="weekdays")
-    added = []
-    for weekday in sorted(set(weekdays)):
-        for row in home.opening_hours:
-            same_table = (row.valid_from, row.valid_to) == (valid_from, valid_to)
-            if (
-                same_table
-                and row.weekday == weekday
-                and row.start_minute < end_minute
-                and start_minute < row.end_minute
-            ):
-                raise BookingError(
-                    _(
-                        "%(day)s already has opening hours %(hours)s in this timetable.",
-                        day=_weekday(weekday),
-                        hours=f"{av.hhmm(row.start_minute)}–{av.hhmm(row.end_minute)}",
-                    ),
-                    status=409,
-                    field="start",
-                )
-        row = OpeningHours(
-            weekday=weekday,
-            start_minute=start_minute,
-            end_minute=end_minute,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            label=label.strip(),
-        )
-        home.opening_hours.append(row)
-        added.append(row)
-    db.session.flush()
-    return added
-
-
-def delete_opening_hours(home: Home, row_id: int) -> None:
-    row = db.session.get(OpeningHours, row_id)
-    if row is None or row.home_id != home.id:
-        abort(404)
-    home.opening_hours.remove(row)
-    db.session.flush()
-
-
-def _weekday(index: int) -> str:
-    from webapp.labels import weekday_label
-
-    return weekday_label(index)
-
-
 # --- closures and closing rooms -----------------------------------------------------------
 
 
@@ -321,9 +217,7 @@ def add_closure(
 
 
 def delete_closure(home: Home, closure_id: int) -> None:
-    closure = db.session.get(Closure, closure_id)
-    if closure is None or closure.home_id != home.id:
-        abort(404)
+    closure = get_or_404(Closure, closure_id, belongs=lambda c: c.home_id == home.id)
     home.closures.remove(closure)
     db.session.flush()
 
@@ -374,76 +268,6 @@ def update_room(
         },
     )
     return affected
-
-
-# --- video-call sign-up -------------------------------------------------------------------
-
-
-# Initials or a pseudonym: up to 8 letters (Chinese or Latin, dots allowed), no digits or spaces,
-# so that a full name with a phone number cannot be typed in (children's data stays minimal).
-CHILD_LABEL = re.compile(r"^[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z.·]{0,7}$")
-
-
-def children_of(home) -> list:
-    """The children registered at a home (pseudonyms only), for the video-call sign-up."""
-    from webapp.models import Child
-
-    return list(
-        db.session.scalars(select(Child).where(Child.home_id == home.id).order_by(Child.pseudonym))
-    )
-
-
-def sign_up_child(
-    occurrence: Occurrence,
-    slot_id: int,
-    child_label: str,
-    actor: User,
-    child_id: int | None = None,
-) -> CallSlot:
-    """Sign a child up: one of the home's children, or initials or a pseudonym typed in."""
-    slot = db.session.get(CallSlot, slot_id)
-    if slot is None or slot.occurrence_id != occurrence.id:
-        abort(404)
-    if child_id is not None:
-        child = next((c for c in children_of(occurrence.room.home) if c.id == child_id), None)
-        if child is None:
-            raise BookingError(_("Choose a child of this home."), field="child_id")
-        label = child.pseudonym
-    else:
-        label = (child_label or "").strip()
-        if not CHILD_LABEL.match(label):
-            raise BookingError(
-                _(
-                    "Enter only initials or a pseudonym: up to 8 letters, no digits or spaces "
-                    "(no full name, no phone number)."
-                ),
-                field="child_label",
-            )
-    if occurrence.status != "confirmed":
-        raise BookingError(_("Children can sign up only for confirmed sessions."), status=409)
-    # Conditional update: two people taking the last slot at once cannot both get it.
-    from sqlalchemy import update
-
-    result = db.session.execute(
-        update(CallSlot)
-        .where(CallSlot.id == slot.id, CallSlot.child_label.is_(None))
-        .values(child_label=label, signed_up_by_id=actor.id)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        raise BookingError(_("This slot has just been taken. Choose another one."), status=409)
-    db.session.refresh(slot)
-    return slot
-
-
-def clear_slot(occurrence: Occurrence, slot_id: int) -> CallSlot:
-    slot = db.session.get(CallSlot, slot_id)
-    if slot is None or slot.occurrence_id != occurrence.id:
-        abort(404)
-    slot.child_label = None
-    slot.signed_up_by_id = None
-    db.session.flush()
-    return slot
 
 
 def events_of(home: Home) -> list[Event]:

@@ -7,8 +7,8 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from webapp import clock
-from webapp.blueprints.volunteers.listing import cleared_condition
-from webapp.blueprints.volunteers.pairing import duty_statuses
+from webapp.blueprints.children.pairing import duty_statuses
+from webapp.blueprints.volunteers.list_filters import cleared_condition
 from webapp.blueprints.volunteers.vetting import expiring_clearances
 from webapp.extensions import db
 from webapp.models import Home, Occurrence, Room, SwapOffer, Team, User, Volunteer
@@ -25,7 +25,7 @@ NEXT_UP_WINDOW = timedelta(weeks=4)
 
 def _next_commitment(volunteer: Volunteer):
     """The volunteer's next confirmed commitment (from My schedule's reading), or None."""
-    from webapp.blueprints.schedule.commitments import commitments
+    from webapp.core.commitments import commitments
 
     now, today = clock.utcnow(), clock.today()
     # A weekly tutor has a whole term of dates: look at the next weeks first, and further only

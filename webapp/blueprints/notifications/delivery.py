@@ -31,7 +31,7 @@ from email.utils import format_datetime, parseaddr
 from flask import current_app
 from sqlalchemy import or_, select, update
 
-from webapp.blueprints.homes.booking import serialise_writers
+from webapp.core.locking import serialise_writers
 from webapp.extensions import db
 from webapp.models import OutboxMessage
 from webapp.models.base import utcnow

@@ -20,9 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from webapp import clock
-from webapp.blueprints.homes.notify import in_language_of, notify
-from webapp.blueprints.schedule.commitments import Commitment, commitments
-from webapp.blueprints.volunteers.pairing import DutyStatus, duty_statuses
+from webapp.blueprints.children.pairing import DutyStatus, duty_statuses
+from webapp.core.commitments import Commitment, commitments
+from webapp.core.outbox import in_language_of, notify
 from webapp.extensions import db
 from webapp.labels import format_moment
 from webapp.models import SentReminder, User, Volunteer

@@ -16,15 +16,19 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from webapp.blueprints.auth.registration import RELATED_TYPE as REGISTRATION_TYPE
+from webapp.blueprints.notifications import commands
 from webapp.blueprints.notifications.delivery import SmtpSettings, retry_now
-from webapp.extensions import db
+from webapp.core.lookup import get_or_404
 from webapp.models import OutboxMessage
 from webapp.models.accounts import ADMIN, COORDINATOR
 from webapp.models.notifications import OUTBOX_STATUSES
 from webapp.pagination import paginate
 from webapp.security import role_required
 
-bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+# cli_group=None: its commands keep top-level names (`flask --app webapp.app send-outbox`).
+bp = Blueprint("notifications", __name__, url_prefix="/notifications", cli_group=None)
+bp.cli.add_command(commands.send_outbox_command)
+bp.cli.add_command(commands.send_reminders_command)
 # Messages whose link lets the reader act as the addressee (finishing a registration): staff see
 # that they exist and whether they went out, never their text.
 PRIVATE_TYPES = frozenset({REGISTRATION_TYPE})
@@ -60,7 +64,7 @@ def outbox():
 @bp.post("/outbox/<int:message_id>/retry")
 @role_required(ADMIN, COORDINATOR)
 def retry(message_id: int):
-    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    message = get_or_404(OutboxMessage, message_id)
     if message.status != "failed":
         abort(409, description=_("Only a failed message can be sent again."))
     retry_now(message)

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 
 from webapp import clock
 from webapp.blueprints.planning.adapter import minutes_between_places
-from webapp.blueprints.schedule.commitments import Commitment, commitments
+from webapp.core.commitments import Commitment, commitments
 from webapp.labels import weekday_label
 from webapp.models import Volunteer
 

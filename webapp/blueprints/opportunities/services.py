@@ -20,7 +20,7 @@ from webapp.blueprints.opportunities.signups import (
     post_target,
     session_target,
 )
-from webapp.blueprints.schedule.commitments import commitments
+from webapp.core.commitments import commitments
 from webapp.extensions import db
 from webapp.inputs import parse_date, parse_id
 from webapp.models import (

@@ -10,7 +10,6 @@ Services flush, never commit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -21,16 +20,16 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from webapp.blueprints.homes.booking import serialise_writers
-from webapp.blueprints.homes.notify import in_language_of, notify
+from webapp.blueprints.opportunities.contacts import contact_text, contacts_for
 from webapp.blueprints.opportunities.eligibility import Target, minutes_between, reasons_against
 from webapp.blueprints.planning import editing
 from webapp.blueprints.planning.errors import PlanningError
-from webapp.blueprints.schedule.commitments import Commitment, commitments
+from webapp.core.commitments import Commitment, commitments
+from webapp.core.locking import serialise_writers
+from webapp.core.outbox import in_language_of, notify
 from webapp.extensions import db
 from webapp.labels import format_moment
 from webapp.models import Assignment, Need, Occurrence, Post, Setting, User, Volunteer
-from webapp.models.accounts import COORDINATOR, UserRole
 from webapp.models.base import utcnow
 
 DEFAULT_CUTOFF_HOURS = 24
@@ -277,51 +276,6 @@ def upcoming_entries(assignment: Assignment) -> list[Commitment]:
         for c in commitments([assignment.volunteer_id], include_cancelled=False)
         if c.assignment_id == assignment.id and c.starts_at > now
     ]
-
-
-def contacts_for(assignment: Assignment) -> list[User]:
-    """Whom to ask about an assignment: the event's organiser and the home's managers, or the
-    coordinator who made or published the plan; any coordinator when nobody else is known."""
-    people: list[User] = []
-    if assignment.need is not None:
-        event = assignment.need.event
-        people += [event.organiser] if event.organiser else []
-        people += list(event.home.managers)
-    if assignment.plan is not None:
-        people += [
-            u for u in (assignment.plan.published_by, assignment.plan.programme.created_by) if u
-        ]
-    if assignment.post is not None and assignment.post.home is not None:
-        people += list(assignment.post.home.managers)
-    if assignment.programme is not None and assignment.programme.created_by:
-        people.append(assignment.programme.created_by)
-    if not people:
-        people = list(
-            db.session.scalars(
-                select(User)
-                .join(UserRole, UserRole.user_id == User.id)
-                .where(UserRole.role == COORDINATOR, User.active.is_(True))
-                .order_by(User.id)
-                .limit(2)
-            )
-        )
-    return unique_people(people)
-
-
-def unique_people(people: Iterable) -> list:
-    """Each person once, in the order first named (None, for nobody known, left out)."""
-    seen, unique = set(), []
-    for person in people:
-        if person is not None and person.id not in seen:
-            seen.add(person.id)
-            unique.append(person)
-    return unique
-
-
-def contact_text(people: list[User]) -> str:
-    if not people:
-        return _("a coordinator")
-    return "、".join(f"{p.name} ({p.email})" for p in people)
 
 
 def withdraw(assignment: Assignment, actor: User) -> list[Assignment]:

@@ -13,7 +13,6 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 
 from webapp import audit
-from webapp.blueprints.homes.notify import in_language_of, notify
 from webapp.blueprints.opportunities.eligibility import Target, reasons_against
 from webapp.blueprints.opportunities.signups import (
     SignupError,
@@ -22,6 +21,7 @@ from webapp.blueprints.opportunities.signups import (
     session_target,
     upcoming_entries,
 )
+from webapp.core.outbox import in_language_of, notify
 from webapp.extensions import db
 from webapp.labels import format_moment
 from webapp.models import Assignment, Need, Occurrence, Post, SwapOffer, User, Volunteer

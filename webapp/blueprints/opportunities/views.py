@@ -12,6 +12,7 @@ from webapp.blueprints.opportunities.signups import SignupError
 from webapp.blueprints.planning.errors import PlanningError
 from webapp.blueprints.planning.posts import set_need_signup
 from webapp.blueprints.volunteers.services import profile_of
+from webapp.core.lookup import get_or_404
 from webapp.extensions import db
 from webapp.htmx import render_page_or_partial
 from webapp.models import Need
@@ -126,7 +127,7 @@ def _opened(need: Need):
 @bp.post("/needs/<int:need_id>/open")
 @role_required(ADMIN, COORDINATOR, HOME_MANAGER)
 def open_need(need_id: int):
-    need = db.session.get(Need, need_id) or abort(404)
+    need = get_or_404(Need, need_id)
     home_for(current_user, need.event.home_id)  # 404 for a home the user does not run
     return _opened(need)
 

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from webapp.blueprints.homes import booking
 from webapp.blueprints.homes.booking import BookingError, BookingRequest, NeedSpec
 from webapp.blueprints.planning import adapter, publishing, runs
+from webapp.core.demo_county import next_summer
 from webapp.extensions import db
 from webapp.models import (
     Home,
@@ -70,8 +71,6 @@ def load_demo_planning(
 
 
 def _load(homes, volunteers, teams, coordinator, today: date) -> None:
-    from webapp.demo import next_summer
-
     monday = today - timedelta(days=today.weekday())
     this_term = (monday, monday + timedelta(weeks=TERM_WEEKS, days=-1))
     next_term = (this_term[1] + timedelta(days=1), this_term[1] + timedelta(weeks=TERM_WEEKS))

@@ -13,8 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from webapp.blueprints.planning.runs import TIME_LIMITS
-from webapp.blueprints.volunteers.forms import REQUIRED, Form
-from webapp.fields import CheckboxListField, DateField, FloatField, IntegerField
+from webapp.fields import REQUIRED, CheckboxListField, DateField, FloatField, Form, IntegerField
 from webapp.labels import VOLUNTEER_KIND_LABELS
 
 KIND_LABELS = {"tutoring": _l("Term tutoring"), "summer": _l("Summer posts")}

@@ -11,13 +11,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from webapp.blueprints.homes.availability import hhmm
 from webapp.blueprints.planning import adapter, ids
+from webapp.core.lookup import get_or_404
 from webapp.extensions import db
 from webapp.labels import weekday_label
 from webapp.models import Assignment, Event, Need, Plan, Post, Skill, Team, Volunteer
@@ -25,17 +25,12 @@ from webapp.pagination import Page, page_of, page_of_groups
 
 
 def plan_or_404(plan_id: int) -> Plan:
-    plan = db.session.get(Plan, plan_id)
-    if plan is None:
-        abort(404)
-    return plan
+    return get_or_404(Plan, plan_id)
 
 
 def assignment_or_404(assignment_id: int) -> Assignment:
-    row = db.session.get(Assignment, assignment_id)
-    if row is None or row.plan_id is None:
-        abort(404)
-    return row
+    """A row of a plan (a volunteer's own sign-up is no plan's to edit)."""
+    return get_or_404(Assignment, assignment_id, belongs=lambda row: row.plan_id is not None)
 
 
 # The engine target of a stored assignment; defined once, in ids.py (the adapter uses it too).

@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from webapp import audit
 from webapp.blueprints.planning.errors import PlanningError, nothing_to_plan_message
+from webapp.core.lookup import found_or_404, get_or_404
 from webapp.extensions import db
 from webapp.models import (
     Event,
@@ -39,25 +39,17 @@ MAX_DAYS = 400
 
 
 def programme_or_404(programme_id: int) -> Programme:
-    programme = db.session.get(Programme, programme_id)
-    if programme is None:
-        abort(404)
-    return programme
+    return get_or_404(Programme, programme_id)
 
 
 def need_or_404(programme: Programme, need_id: int) -> Need:
     """A volunteer need of an event at one of the programme's homes."""
-    need = db.session.get(Need, need_id)
-    if need is None or need.event.home_id not in {h.id for h in programme.homes}:
-        abort(404)
-    return need
+    homes = {h.id for h in programme.homes}
+    return get_or_404(Need, need_id, belongs=lambda need: need.event.home_id in homes)
 
 
 def post_or_404(programme: Programme, post_id: int) -> Post:
-    post = db.session.get(Post, post_id)
-    if post is None or post.programme_id != programme.id:
-        abort(404)
-    return post
+    return get_or_404(Post, post_id, belongs=lambda post: post.programme_id == programme.id)
 
 
 @dataclass
@@ -234,9 +226,7 @@ def add_volunteers_by_kind(programme: Programme, kind: str, cleared_only: bool) 
 
 
 def remove_volunteer(programme: Programme, volunteer_id: int) -> None:
-    volunteer = next((v for v in programme.volunteers if v.id == volunteer_id), None)
-    if volunteer is None:
-        abort(404)
+    volunteer = found_or_404(next((v for v in programme.volunteers if v.id == volunteer_id), None))
     programme.volunteers.remove(volunteer)
     db.session.flush()
     audit.record(

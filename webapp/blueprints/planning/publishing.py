@@ -18,9 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from webapp import audit
-from webapp.blueprints.homes.notify import in_language_of, notify
 from webapp.blueprints.planning import adapter, editing, explaining, plans, programmes, runs
 from webapp.blueprints.planning.errors import PlanningError, nothing_to_plan_message
+from webapp.core.outbox import in_language_of, notify
 from webapp.extensions import db
 from webapp.models import Assignment, Plan, User, Volunteer
 from webapp.models.base import utcnow

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from webapp.blueprints.planning import plans
-from webapp.blueprints.volunteers.exporting import escape_cell, to_csv, to_xlsx
+from webapp.core.spreadsheets import escape_cell, to_csv, to_xlsx
 from webapp.extensions import db
 from webapp.labels import kind_label
 from webapp.models import Plan, Team, Volunteer

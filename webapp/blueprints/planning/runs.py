@@ -28,9 +28,9 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from webapp import audit
-from webapp.blueprints.homes.booking import serialise_writers
 from webapp.blueprints.planning import adapter, dispatch, programmes
 from webapp.blueprints.planning.errors import PlanningError, nothing_to_plan_message
+from webapp.core.locking import serialise_writers
 from webapp.extensions import db
 from webapp.models import Plan, Programme, SolveRun, User
 from webapp.models.base import utcnow

@@ -1,37 +1,40 @@
 """Telling the volunteers committed to a date when it is cancelled or moved (their calendar feeds
-show the change by themselves; this is the message in their inbox)."""
+show the change by themselves; this is the message in their inbox).
+
+Homes sends the signals (webapp/core/signals.py) with the volunteers committed just before the
+change; the receivers here are connected when the schedule blueprint joins an app.
+"""
 
 from __future__ import annotations
-
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from webapp.blueprints.homes.notify import in_language_of, notify
-from webapp.blueprints.schedule.commitments import commitments
+from webapp.core import signals
+from webapp.core.outbox import in_language_of, notify
 from webapp.extensions import db
 from webapp.labels import format_moment
 from webapp.models import Occurrence, Volunteer
 
 
-def committed_to(occurrence: Occurrence) -> list[Volunteer]:
-    """Volunteers with a confirmed commitment on this date (sign-ups and published plans)."""
-    home = occurrence.room.home
-    day = occurrence.starts_at.astimezone(ZoneInfo(home.timezone)).date()
-    ids = {
-        e.volunteer_id
-        for e in commitments(None, day, day, include_cancelled=False)
-        if e.occurrence_id == occurrence.id
-    }
-    if not ids:
+def connect_receivers() -> None:
+    """Hear the signals this blueprint reacts to (connecting twice changes nothing)."""
+    signals.occurrence_cancelled.connect(tell_cancelled)
+    signals.occurrence_moved.connect(tell_moved)
+
+
+def _people(volunteer_ids: list[int]) -> list[Volunteer]:
+    """The volunteers, in the order given (the order their messages are written in)."""
+    if not volunteer_ids:
         return []
-    return list(db.session.scalars(select(Volunteer).where(Volunteer.id.in_(ids))))
+    rows = db.session.scalars(select(Volunteer).where(Volunteer.id.in_(volunteer_ids)))
+    found = {volunteer.id: volunteer for volunteer in rows}
+    return [found[i] for i in volunteer_ids if i in found]
 
 
-def tell_cancelled(occurrence: Occurrence, people: list[Volunteer], reason: str = "") -> None:
+def tell_cancelled(occurrence: Occurrence, *, volunteer_ids: list[int], reason: str = "") -> None:
     home = occurrence.room.home
-    for volunteer in people:
+    for volunteer in _people(volunteer_ids):
         with in_language_of(volunteer.user):
             notify(
                 volunteer.user,
@@ -48,9 +51,9 @@ def tell_cancelled(occurrence: Occurrence, people: list[Volunteer], reason: str 
             )
 
 
-def tell_moved(occurrence: Occurrence, people: list[Volunteer]) -> None:
+def tell_moved(occurrence: Occurrence, *, volunteer_ids: list[int]) -> None:
     home = occurrence.room.home
-    for volunteer in people:
+    for volunteer in _people(volunteer_ids):
         with in_language_of(volunteer.user):
             notify(
                 volunteer.user,

@@ -14,10 +14,10 @@ from sqlalchemy.orm import aliased
 from webapp import clock
 from webapp.blueprints.feeds import tokens
 from webapp.blueprints.opportunities import swaps
+from webapp.blueprints.opportunities.contacts import contact_text, contacts_for, unique_people
 from webapp.blueprints.opportunities.eligibility import minutes_between
-from webapp.blueprints.opportunities.signups import contact_text, contacts_for, unique_people
-from webapp.blueprints.schedule.commitments import Commitment, commitments
-from webapp.blueprints.volunteers.exporting import escape_cell, to_csv, to_xlsx
+from webapp.core.commitments import Commitment, commitments
+from webapp.core.spreadsheets import escape_cell, to_csv, to_xlsx
 from webapp.extensions import db
 from webapp.labels import event_kind_label, format_moment
 from webapp.models import (

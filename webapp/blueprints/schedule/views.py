@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp import clock
 from webapp.blueprints.feeds import ical, tokens
 from webapp.blueprints.feeds.services import from_commitment
-from webapp.blueprints.feeds.views import feed_url
 from webapp.blueprints.opportunities import signups, swaps
 from webapp.blueprints.opportunities.signups import SignupError
-from webapp.blueprints.schedule import services
-from webapp.blueprints.schedule.commitments import commitments
-from webapp.blueprints.volunteers.exporting import CSV_MIME, XLSX_MIME
+from webapp.blueprints.schedule import changes, services
 from webapp.blueprints.volunteers.services import profile_of
+from webapp.core.commitments import commitments
+from webapp.core.lookup import found_or_404
+from webapp.core.spreadsheets import SPREADSHEET_MIMES, attachment
 from webapp.extensions import db
 from webapp.models.accounts import VOLUNTEER
 from webapp.security import role_required
 
 bp = Blueprint("schedule", __name__, url_prefix="/me")
+
+
+@bp.record_once
+def _hear_other_features(state) -> None:
+    """Connect this blueprint's receivers of webapp/core/signals.py when it joins an app."""
+    changes.connect_receivers()
 
 
 def _volunteer():
@@ -61,7 +67,7 @@ def _page(status: int = 200, error: SignupError | None = None):
         outgoing={s.assignment_id: s for s in outgoing},
         by_month=by_month,
         by_year=by_year,
-        feed_url=feed_url(row),
+        feed_url=tokens.feed_url(row),
         cutoff_hours=cutoff,
         error=error,
         this_year=clock.today().year,
@@ -158,12 +164,7 @@ def hours(fmt: str):
     if year is not None and not 2000 <= year <= 2100:
         year = None
     body = services.hours_export(volunteer, fmt, year)
-    name = f"volunteer-hours-{year or 'all'}.{fmt}"
-    return Response(
-        body,
-        mimetype=CSV_MIME if fmt == "csv" else XLSX_MIME,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return attachment(body, SPREADSHEET_MIMES[fmt], f"volunteer-hours-{year or 'all'}.{fmt}")
 
 
 @bp.get("/schedule/<string:key>.ics")
@@ -171,19 +172,7 @@ def hours(fmt: str):
 def event_ics(key: str):
     """One commitment as a calendar file (key: "o12-n3" for a session date, "p7" for a post)."""
     volunteer = _volunteer()
-    entry = next(
-        (e for e in commitments([volunteer.id]) if e.key == key),
-        None,
-    )
-    if entry is None:
-        abort(404)
+    entry = found_or_404(next((e for e in commitments([volunteer.id]) if e.key == key), None))
     event = from_commitment(entry)
     body = ical.build(entry.title, [event])
-    return Response(
-        body,
-        mimetype="text/calendar",
-        headers={
-            "Content-Type": "text/calendar; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="shouwang-{key}.ics"',
-        },
-    )
+    return attachment(body, "text/calendar", f"shouwang-{key}.ics")

@@ -1,1 +1,2 @@
-"""Volunteers, teams, vetting, availability, import/export and surrogate-parent pairing."""
+"""Volunteers: profiles, teams, vetting, availability, import and export (children and pairings:
+the children blueprint)."""

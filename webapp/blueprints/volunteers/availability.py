@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from flask import abort
 from flask_babel import gettext as _
 
 from webapp.blueprints.volunteers.services import RuleError
+from webapp.core.lookup import found_or_404
 from webapp.extensions import db
 from webapp.models import Volunteer, VolunteerDateRange, WeeklyAvailability
 from webapp.models.volunteers import DATE_RANGE_KINDS
@@ -71,9 +71,7 @@ def add_weekly_slot(
 
 
 def remove_weekly_slot(volunteer: Volunteer, slot_id: int) -> None:
-    slot = next((s for s in volunteer.weekly_availability if s.id == slot_id), None)
-    if slot is None:
-        abort(404)
+    slot = found_or_404(next((s for s in volunteer.weekly_availability if s.id == slot_id), None))
     volunteer.weekly_availability.remove(slot)
     db.session.flush()
 
@@ -109,9 +107,7 @@ def add_date_range(
 
 
 def remove_date_range(volunteer: Volunteer, range_id: int) -> None:
-    row = next((r for r in volunteer.date_ranges if r.id == range_id), None)
-    if row is None:
-        abort(404)
+    row = found_or_404(next((r for r in volunteer.date_ranges if r.id == range_id), None))
     volunteer.date_ranges.remove(row)
     db.session.flush()
 

@@ -24,15 +24,15 @@ def import_volunteers(path: Path, actor_email: str, dry_run: bool) -> None:
 
 
 def _import(path: Path, actor_email: str, dry_run: bool) -> None:
-    from webapp.blueprints.volunteers import importing
+    from webapp.blueprints.volunteers import import_files, importing
     from webapp.models import User
 
     actor = User.by_email(actor_email)
     if actor is None or not actor.has_role("coordinator"):
         raise click.BadParameter("no coordinator with this e-mail", param_hint="--as")
     try:
-        table = importing.read_table(path.name, path.read_bytes())
-    except importing.ImportFileError as error:
+        table = import_files.read_table(path.name, path.read_bytes())
+    except import_files.ImportFileError as error:
         raise click.ClickException(error.message) from error
     analysis = importing.analyse(table)
     for row in analysis.rows:

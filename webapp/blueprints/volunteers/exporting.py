@@ -1,39 +1,25 @@
 """Exporting the filtered volunteer list, and the import template, as CSV or XLSX.
 
 Headers and coded values are in the user's language (columns.py), and the columns are the import's
-plus the vetting ones, so an export can be edited and imported again in either language. Cells
-that a spreadsheet would run as a formula (=, +, -, @ first) are prefixed with a single quote.
+plus the vetting ones, so an export can be edited and imported again in either language. The
+files themselves are written by webapp/core/spreadsheets.py (formula-safe cells, BOM, names).
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Iterator
-from urllib.parse import quote
 
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from webapp.blueprints.volunteers import columns
 from webapp.blueprints.volunteers.columns import EXPORT_KEYS, IMPORT_KEYS
-from webapp.blueprints.volunteers.listing import VolunteerFilters, filtered_query
+from webapp.blueprints.volunteers.list_filters import VolunteerFilters, filtered_query
 from webapp.blueprints.volunteers.services import all_skills
+from webapp.core.spreadsheets import escape_cell, to_csv
 from webapp.extensions import db
-from webapp.inputs import xml_safe
 from webapp.models import Volunteer
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# Flask adds "; charset=utf-8" to text types itself.
-CSV_MIME = "text/csv"
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def escape_cell(value) -> str:
-    """Text for a spreadsheet cell that can never be read as a formula, nor break the file:
-    characters XML forbids are dropped, whatever is stored (old rows, other tools)."""
-    text = "" if value is None else xml_safe(str(value))
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def headers(keys: Iterable[str]) -> list[str]:
@@ -77,37 +63,6 @@ def export_rows(filters: VolunteerFilters, locale: str | None = None) -> Iterato
     )
     for volunteer in db.session.scalars(query):
         yield volunteer_row(volunteer, locale)
-
-
-def to_csv(header: Iterable[str], rows: Iterable[list[str]]) -> bytes:
-    """UTF-8 with a BOM, so that Excel in a Chinese locale opens it correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(list(header))
-    writer.writerows(rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def to_xlsx(header: Iterable[str], rows: Iterable[list[str]], sheet: str | None = None) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet(sheet or _("Volunteers"))
-    worksheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    titles = []
-    for text in header:
-        cell = WriteOnlyCell(worksheet, value=xml_safe(str(text)))
-        cell.font = bold
-        titles.append(cell)
-    worksheet.append(titles)
-    for row in rows:
-        worksheet.append([xml_safe(cell) if isinstance(cell, str) else cell for cell in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def _example(locale: str | None) -> list[str]:
@@ -157,11 +112,3 @@ def template_xlsx(locale: str | None) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def attachment(fallback: str, filename: str) -> dict[str, str]:
-    """Content-Disposition for a download named in the user's language (RFC 6266 filename*),
-    with a plain ASCII name for old clients."""
-    return {
-        "Content-Disposition": f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
-    }

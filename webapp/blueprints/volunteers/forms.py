@@ -1,10 +1,8 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
-    BooleanField,
     SelectField,
     StringField,
     TextAreaField,
@@ -12,10 +10,16 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
-from webapp.fields import CheckboxListField, DateField, FloatField, IntegerField
+from webapp.fields import (
+    REQUIRED,
+    CheckboxListField,
+    DateField,
+    FloatField,
+    Form,
+    IntegerField,
+    label_choices,
+)
 from webapp.labels import (
-    AGE_BAND_LABELS,
-    CARE_LOG_KIND_LABELS,
     DATE_RANGE_KIND_LABELS,
     GENDER_LABELS,
     TRANSPORT_LABELS,
@@ -24,24 +28,11 @@ from webapp.labels import (
     WEEKDAY_LABELS,
 )
 
-REQUIRED = _l("This field is required.")
-
-
-class Form(FlaskForm):
-    """Our forms. Control characters and NUL never reach them: webapp.inputs refuses them for
-    every request."""
-
-
-def _choices(labels: dict) -> list[tuple[str, str]]:
-    """Labels translated once here: a lazy label is translated again at every use, and a select
-    uses each option's label several times when it renders."""
-    return [(code, str(label)) for code, label in labels.items()]
-
 
 class ProfileForm(Form):
     kind = SelectField(
         _l("Kind"),
-        choices=lambda: _choices(VOLUNTEER_KIND_LABELS),
+        choices=lambda: label_choices(VOLUNTEER_KIND_LABELS),
         validators=[InputRequired(REQUIRED)],
     )
     name = StringField(_l("Name"), validators=[InputRequired(REQUIRED), Length(max=100)])
@@ -80,7 +71,7 @@ class ProfileForm(Form):
     )
     transport_mode = SelectField(
         _l("Transport"),
-        choices=lambda: _choices(TRANSPORT_LABELS),
+        choices=lambda: label_choices(TRANSPORT_LABELS),
         validators=[InputRequired(REQUIRED)],
     )
     max_travel_minutes = IntegerField(
@@ -100,7 +91,7 @@ class ProfileForm(Form):
         self.skills.choices = list(skill_choices)
         self.township_id.choices = [("", _l("— choose —"))] + list(township_choices)
         self.village_id.choices = [("", _l("— choose a township first —"))]
-        self.gender.choices = [("", _l("Not given"))] + _choices(GENDER_LABELS)
+        self.gender.choices = [("", _l("Not given"))] + label_choices(GENDER_LABELS)
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
@@ -127,7 +118,7 @@ class WeeklySlotForm(Form):
 class DateRangeForm(Form):
     kind = SelectField(
         _l("Kind"),
-        choices=lambda: _choices(DATE_RANGE_KIND_LABELS),
+        choices=lambda: label_choices(DATE_RANGE_KIND_LABELS),
         validators=[InputRequired(REQUIRED)],
     )
     starts_on = DateField(_l("From"), validators=[InputRequired(_l("Enter a date."))])
@@ -136,7 +127,9 @@ class DateRangeForm(Form):
 
 class VettingForm(Form):
     status = SelectField(
-        _l("Status"), choices=lambda: _choices(VETTING_LABELS), validators=[InputRequired(REQUIRED)]
+        _l("Status"),
+        choices=lambda: label_choices(VETTING_LABELS),
+        validators=[InputRequired(REQUIRED)],
     )
     cleared_on = DateField(_l("Cleared on"), validators=[Optional()])
     expires_on = DateField(_l("Expires on (default: two years later)"), validators=[Optional()])
@@ -160,46 +153,6 @@ class TeamForm(Form):
 
 class MemberForm(Form):
     volunteer_id = IntegerField(_l("Volunteer"), validators=[InputRequired(REQUIRED)])
-
-
-class ChildForm(Form):
-    pseudonym = StringField(
-        _l("Pseudonym or initials"),
-        validators=[InputRequired(REQUIRED), Length(max=20)],
-        description=_l("No real name, photo, ID number or address."),
-    )
-    age_band = SelectField(
-        _l("Age band"),
-        choices=lambda: _choices(AGE_BAND_LABELS),
-        validators=[InputRequired(REQUIRED)],
-    )
-    home_id = SelectField(
-        _l("Children's home"), choices=[], coerce=int, validators=[InputRequired(REQUIRED)]
-    )
-    guardian_consent = BooleanField(_l("Guardian consent given"))
-    consent_on = DateField(_l("Consent date"), validators=[Optional()])
-
-
-class PairingForm(Form):
-    volunteer_id = SelectField(
-        _l("Surrogate parent"), choices=[], coerce=int, validators=[InputRequired(REQUIRED)]
-    )
-    child_id = SelectField(
-        _l("Child"), choices=[], coerce=int, validators=[InputRequired(REQUIRED)]
-    )
-    started_on = DateField(_l("Start"), validators=[Optional()])
-    weekly_talk = BooleanField(_l("Weekly talk (每周谈心)"), default=True)
-    monthly_visit = BooleanField(_l("Monthly home visit (每月家访)"), default=True)
-
-
-class CareLogForm(Form):
-    happened_on = DateField(_l("Date"), validators=[InputRequired(_l("Enter a date."))])
-    kind = SelectField(
-        _l("Contact"),
-        choices=lambda: _choices(CARE_LOG_KIND_LABELS),
-        validators=[InputRequired(REQUIRED)],
-    )
-    note = StringField(_l("One-line note"), validators=[Optional(), Length(max=200)])
 
 
 class ImportForm(Form):

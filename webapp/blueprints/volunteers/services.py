@@ -17,9 +17,12 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from webapp import audit
+from webapp.core.lookup import get_or_404
 from webapp.extensions import db
 from webapp.inputs import parse_id
 from webapp.models import (
+    Child,
+    Pairing,
     Place,
     Skill,
     Team,
@@ -74,9 +77,7 @@ def profile_of(user: User, *, for_page: bool = False) -> Volunteer | None:
 
 def visible_volunteer(volunteer_id: int, user: User, *, for_page: bool = False) -> Volunteer:
     """A coordinator sees anyone; a volunteer only their own profile. Anything else is 404."""
-    volunteer = db.session.get(Volunteer, volunteer_id, options=PAGE_LOADS if for_page else ())
-    if volunteer is None:
-        abort(404)
+    volunteer = get_or_404(Volunteer, volunteer_id, *(PAGE_LOADS if for_page else ()))
     if is_coordinator(user) or (volunteer.user_id is not None and volunteer.user_id == user.id):
         return volunteer
     abort(404)
@@ -220,3 +221,16 @@ def add_skill(code: str, name_zh: str, name_en: str) -> Skill:
     db.session.flush()
     audit.record("skill.create", "skill", skill.id, after={"code": code})
     return skill
+
+
+# The children paired with a volunteer, for their profile page; built once (every visit reads it).
+_PAIRINGS_OF = (
+    select(Pairing)
+    .where(Pairing.volunteer_id == bindparam("volunteer_id"))
+    .options(joinedload(Pairing.child).joinedload(Child.home))
+    .order_by(Pairing.ended_on.is_not(None), Pairing.started_on.desc())
+)
+
+
+def pairings_of(volunteer: Volunteer) -> list[Pairing]:
+    return list(db.session.scalars(_PAIRINGS_OF, {"volunteer_id": volunteer.id}))

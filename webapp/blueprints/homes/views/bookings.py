@@ -13,7 +13,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from webapp.blueprints.homes import availability as av
-from webapp.blueprints.homes import booking, booking_changes, services
+from webapp.blueprints.homes import booking, booking_changes, call_slots, services
 from webapp.blueprints.homes.booking import BookingError, BookingRequest, NeedSpec
 from webapp.blueprints.homes.forms import (
     BookingForm,
@@ -232,7 +232,7 @@ def _occurrence_page(home, item, move_form, status=200):
 def _slot_form(home: Home) -> SlotForm:
     form = SlotForm()
     form.child_id.choices = [SelectChoice("", _("— type below —"))] + [
-        SelectChoice(str(c.id), c.pseudonym) for c in services.children_of(home)
+        SelectChoice(str(c.id), c.pseudonym) for c in call_slots.children_of(home)
     ]
     return form
 
@@ -367,7 +367,7 @@ def sign_up(home_id: int, occurrence_id: int, slot_id: int):
         abort(422, description=_("Choose a child or enter initials or a pseudonym."))
     raw_id = form.child_id.data or ""
     try:
-        services.sign_up_child(
+        call_slots.sign_up_child(
             item,
             slot_id,
             form.child_label.data or "",
@@ -385,7 +385,7 @@ def sign_up(home_id: int, occurrence_id: int, slot_id: int):
 def clear_slot(home_id: int, occurrence_id: int, slot_id: int):
     home = home_or_404(home_id)
     item = services.occurrence_of(home, occurrence_id)
-    services.clear_slot(item, slot_id)
+    call_slots.clear_slot(item, slot_id)
     flash(_("Slot freed."), "success")
     return _back_to(home, item)
 

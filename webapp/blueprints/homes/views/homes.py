@@ -8,7 +8,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from webapp.blueprints.homes import availability as av
-from webapp.blueprints.homes import services
+from webapp.blueprints.homes import opening_hours, services
 from webapp.blueprints.homes.booking import BookingError
 from webapp.blueprints.homes.forms import (
     HomeForm,
@@ -125,7 +125,7 @@ def _detail_page(home: Home, room_form: NewRoomForm, status: int = 200):
     return render_template(
         "homes/detail.html",
         home=home,
-        timetables=services.timetables(home),
+        timetables=opening_hours.timetables(home),
         pending=services.pending_approvals(home),
         room_forms={
             room.id: RoomForm(formdata=None, obj=room, prefix=f"room{room.id}")

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from webapp.blueprints.homes import services
+from webapp.blueprints.homes import opening_hours, services
 from webapp.blueprints.homes.booking import BookingError
 from webapp.blueprints.homes.forms import (
     ClosureForm,
@@ -28,7 +28,7 @@ def hours(home_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            services.add_opening_hours(
+            opening_hours.add_opening_hours(
                 home,
                 form.weekdays.data or [],
                 minutes_of(form.start.data),
@@ -46,7 +46,7 @@ def hours(home_id: int):
     elif request.method == "POST":
         status = 422
     return render_template(
-        "homes/hours.html", home=home, form=form, timetables=services.timetables(home)
+        "homes/hours.html", home=home, form=form, timetables=opening_hours.timetables(home)
     ), status
 
 
@@ -54,7 +54,7 @@ def hours(home_id: int):
 @role_required(*STAFF)
 def delete_hours(home_id: int, row_id: int):
     home = home_or_404(home_id)
-    services.delete_opening_hours(home, row_id)
+    opening_hours.delete_opening_hours(home, row_id)
     flash(_("Opening hours removed."), "success")
     return hx_redirect(url_for("homes.hours", home_id=home.id))
 

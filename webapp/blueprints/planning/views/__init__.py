@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-bp = Blueprint("planning", __name__, url_prefix="/planning")
+# cli_group=None: its commands keep top-level names (`flask --app webapp.app solve`).
+bp = Blueprint("planning", __name__, url_prefix="/planning", cli_group=None)
 
 # The view modules register their routes on bp when imported.
+from webapp.blueprints.planning import commands  # noqa: E402
 from webapp.blueprints.planning.views import (  # noqa: E402, F401
     common,
     exports,
@@ -16,3 +18,6 @@ from webapp.blueprints.planning.views import (  # noqa: E402, F401
     review,
     runs,
 )
+
+bp.cli.add_command(commands.list_programmes)
+bp.cli.add_command(commands.solve_programme)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request
+from flask import abort, render_template, request
 
 from webapp.blueprints.planning import plans, rosters
 from webapp.blueprints.planning.views import bp
-from webapp.blueprints.volunteers.exporting import CSV_MIME, XLSX_MIME
+from webapp.core.spreadsheets import SPREADSHEET_MIMES, attachment
 from webapp.inputs import parse_id
 from webapp.models.accounts import COORDINATOR
 from webapp.security import role_required
@@ -19,12 +19,7 @@ def export(plan_id: int, fmt: str):
         abort(404)
     plan = plans.plan_or_404(plan_id)
     body = rosters.export(plan, fmt)
-    name = f"plan-{plan.id}.{fmt}"
-    return Response(
-        body,
-        mimetype=XLSX_MIME if fmt == "xlsx" else CSV_MIME,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return attachment(body, SPREADSHEET_MIMES[fmt], f"plan-{plan.id}.{fmt}")
 
 
 @bp.get("/plans/<int:plan_id>/roster")

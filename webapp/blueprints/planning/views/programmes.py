@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, render_template, request, url_for
+from flask import flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -15,6 +15,7 @@ from webapp.blueprints.planning.errors import PlanningError
 from webapp.blueprints.planning.forms import AddByKindForm, ProgrammeForm, SolveForm, TeamsForm
 from webapp.blueprints.planning.views import bp
 from webapp.blueprints.planning.views.common import refused, signup_switched
+from webapp.core.lookup import get_or_404
 from webapp.extensions import db
 from webapp.htmx import hx_redirect, render_page_or_partial
 from webapp.models import Home, SolveRun, Volunteer
@@ -162,8 +163,7 @@ def add_volunteer(programme_id: int):
         volunteer_id = int(request.form.get("volunteer_id", ""))
     except ValueError:
         return refused(PlanningError(_("Choose a volunteer.")))
-    if db.session.get(Volunteer, volunteer_id) is None:
-        abort(404)
+    get_or_404(Volunteer, volunteer_id)
     svc.add_volunteers(programme, [volunteer_id])
     flash(_("Volunteer added."), "success")
     return hx_redirect(url_for("planning.programme", programme_id=programme.id) + "#participants")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, render_template, request, url_for
+from flask import flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,7 +13,7 @@ from webapp.blueprints.planning import runs as run_svc
 from webapp.blueprints.planning.errors import PlanningError
 from webapp.blueprints.planning.views import bp
 from webapp.blueprints.planning.views.common import refused
-from webapp.extensions import db
+from webapp.core.lookup import get_or_404
 from webapp.htmx import STOP_POLLING, hx_redirect, is_fragment_request
 from webapp.models import SolveRun
 from webapp.models.accounts import COORDINATOR
@@ -89,10 +89,7 @@ def resolve(plan_id: int):
 
 
 def _run_or_404(run_id: int) -> SolveRun:
-    run = db.session.get(SolveRun, run_id)
-    if run is None:
-        abort(404)
-    return run
+    return get_or_404(SolveRun, run_id)
 
 
 def _progress_context(run: SolveRun) -> dict:

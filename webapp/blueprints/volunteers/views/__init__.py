@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-bp = Blueprint("volunteers", __name__, url_prefix="/volunteers")
+# cli_group=None: its commands keep top-level names (`flask --app webapp.app import-volunteers`).
+bp = Blueprint("volunteers", __name__, url_prefix="/volunteers", cli_group=None)
 
 # The view modules register their routes on bp when imported.
+from webapp.blueprints.volunteers import commands  # noqa: E402
 from webapp.blueprints.volunteers.views import (  # noqa: E402, F401
     availability,
     common,
     imports,
-    pairings,
     profiles,
     teams,
     vetting,
 )
+
+bp.cli.add_command(commands.import_volunteers)

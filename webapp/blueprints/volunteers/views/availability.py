@@ -12,8 +12,8 @@ from webapp.blueprints.volunteers.forms import (
 )
 from webapp.blueprints.volunteers.services import RuleError
 from webapp.blueprints.volunteers.views import bp
-from webapp.blueprints.volunteers.views.common import form_error
 from webapp.blueprints.volunteers.views.profiles import detail_page
+from webapp.fields import form_error
 from webapp.htmx import hx_redirect, is_fragment_request
 
 

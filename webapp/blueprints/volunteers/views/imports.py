@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, render_template, url_for
+from flask import abort, flash, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from webapp.blueprints.volunteers import columns, exporting, importing
+from webapp.blueprints.volunteers import columns, exporting, import_files, importing
 from webapp.blueprints.volunteers.forms import (
     ImportForm,
 )
 from webapp.blueprints.volunteers.views import bp
 from webapp.blueprints.volunteers.views.common import current_locale
+from webapp.core import spreadsheets
+from webapp.core.locking import serialise_on
+from webapp.core.lookup import found_or_404
 from webapp.extensions import db
 from webapp.htmx import hx_redirect
-from webapp.locking import serialise_on
 from webapp.models.accounts import COORDINATOR
 from webapp.security import role_required
 
@@ -27,12 +29,12 @@ def import_upload():
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            data = upload.read(importing.MAX_BYTES + 1)
+            data = upload.read(import_files.MAX_BYTES + 1)
         finally:
             upload.close()  # large uploads are spooled to a temporary file
         try:
-            table = importing.read_table(upload.filename or "", data)
-        except importing.ImportFileError as error:
+            table = import_files.read_table(upload.filename or "", data)
+        except import_files.ImportFileError as error:
             form.file.errors = [*form.file.errors, error.message]
         else:
             pending = importing.store_pending(table, upload.filename or "", current_user)
@@ -45,25 +47,21 @@ def import_upload():
 @role_required(COORDINATOR)
 def import_template(fmt: str):
     if fmt == "csv":
-        body, mime = exporting.template_csv(current_locale()), exporting.CSV_MIME
+        body = exporting.template_csv(current_locale())
     elif fmt == "xlsx":
-        body, mime = exporting.template_xlsx(current_locale()), exporting.XLSX_MIME
+        body = exporting.template_xlsx(current_locale())
     else:
         abort(404)
-    return Response(
+    return spreadsheets.attachment(
         body,
-        mimetype=mime,
-        headers=exporting.attachment(
-            f"volunteers-template.{fmt}", _("volunteers-import-template") + f".{fmt}"
-        ),
+        spreadsheets.SPREADSHEET_MIMES[fmt],
+        _("volunteers-import-template") + f".{fmt}",
+        fallback=f"volunteers-template.{fmt}",
     )
 
 
 def _pending_or_404(token: str):
-    pending = importing.load_pending(token, current_user)
-    if pending is None:
-        abort(404)
-    return pending
+    return found_or_404(importing.load_pending(token, current_user))
 
 
 def _preview(pending, analysis, status=200, message=None):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, render_template, request, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -12,8 +12,8 @@ from webapp.blueprints.auth.services import AccountError
 from webapp.blueprints.volunteers import (
     availability,
     exporting,
+    list_filters,
     listing,
-    pairing,
     services,
     vetting,
 )
@@ -24,8 +24,10 @@ from webapp.blueprints.volunteers.forms import (
 )
 from webapp.blueprints.volunteers.services import RuleError
 from webapp.blueprints.volunteers.views import bp
-from webapp.blueprints.volunteers.views.common import current_locale, form_error
-from webapp.extensions import db
+from webapp.blueprints.volunteers.views.common import current_locale
+from webapp.core import spreadsheets
+from webapp.core.lookup import get_or_404
+from webapp.fields import form_error
 from webapp.htmx import hx_redirect, is_fragment_request
 from webapp.labels import kind_label
 from webapp.models import Volunteer
@@ -37,7 +39,7 @@ from webapp.security import role_required
 @bp.get("/")
 @role_required(COORDINATOR)
 def index():
-    filters = listing.filters_from_args(request.args)
+    filters = list_filters.filters_from_args(request.args)
     locale = current_locale()
     context = {
         "result": listing.search_volunteers(filters, locale=locale),
@@ -57,20 +59,19 @@ def index():
 def export(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
-    filters = listing.filters_from_args(request.args)
+    filters = list_filters.filters_from_args(request.args)
     rows = exporting.export_rows(filters, current_locale())
     header = exporting.headers(exporting.EXPORT_KEYS)
     if fmt == "csv":
-        body, mime = exporting.to_csv(header, rows), exporting.CSV_MIME
+        body = spreadsheets.to_csv(header, rows)
     else:
-        body, mime = exporting.to_xlsx(header, rows), exporting.XLSX_MIME
+        body = spreadsheets.to_xlsx(header, rows, sheet=_("Volunteers"))
     day = clock.today().isoformat()
-    return Response(
+    return spreadsheets.attachment(
         body,
-        mimetype=mime,
-        headers=exporting.attachment(
-            f"volunteers-{day}.{fmt}", _("volunteers-%(day)s", day=day) + f".{fmt}"
-        ),
+        spreadsheets.SPREADSHEET_MIMES[fmt],
+        _("volunteers-%(day)s", day=day) + f".{fmt}",
+        fallback=f"volunteers-{day}.{fmt}",
     )
 
 
@@ -165,7 +166,7 @@ def detail_page(
         slot_form=slot_form or WeeklySlotForm(formdata=None),
         range_form=range_form or DateRangeForm(formdata=None),
         teams=listing.team_names_for([volunteer.id]).get(volunteer.id, ""),
-        pairings=pairing.pairings_of(volunteer),
+        pairings=services.pairings_of(volunteer),
         is_coordinator=coordinator,
         history=vetting.vetting_history(volunteer) if coordinator else [],
     ), status
@@ -175,7 +176,7 @@ def detail_page(
 @role_required(COORDINATOR)
 def invite(volunteer_id: int):
     """A one-time sign-in link for a volunteer without an account (e.g. after an import)."""
-    volunteer = db.session.get(Volunteer, volunteer_id) or abort(404)
+    volunteer = get_or_404(Volunteer, volunteer_id)
     try:
         token, invitation = invitations.invite(volunteer, current_user)
     except AccountError as error:

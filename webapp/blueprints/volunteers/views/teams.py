@@ -12,8 +12,8 @@ from webapp.blueprints.volunteers.forms import (
 )
 from webapp.blueprints.volunteers.services import RuleError
 from webapp.blueprints.volunteers.views import bp
-from webapp.blueprints.volunteers.views.common import form_error
-from webapp.extensions import db
+from webapp.core.lookup import get_or_404
+from webapp.fields import form_error
 from webapp.htmx import hx_redirect
 from webapp.inputs import parse_id
 from webapp.models import Team, Volunteer
@@ -62,14 +62,14 @@ def _team_page(team: Team, form=None, member_form=None, status=200):
 @bp.get("/teams/<int:team_id>")
 @role_required(COORDINATOR)
 def team_detail(team_id: int):
-    team = db.session.get(Team, team_id) or abort(404)
+    team = get_or_404(Team, team_id)
     return _team_page(team)
 
 
 @bp.post("/teams/<int:team_id>/edit")
 @role_required(COORDINATOR)
 def team_edit(team_id: int):
-    team = db.session.get(Team, team_id) or abort(404)
+    team = get_or_404(Team, team_id)
     form = TeamForm()
     if form.validate_on_submit():
         try:
@@ -108,7 +108,7 @@ def _other_teams_text(teams: list[Team]) -> str:
 @bp.get("/teams/<int:team_id>/candidates")
 @role_required(COORDINATOR)
 def team_candidates(team_id: int):
-    team = db.session.get(Team, team_id) or abort(404)
+    team = get_or_404(Team, team_id)
     found = team_rules.candidates(team, request.args.get("q", "")[:100])
     others = team_rules.other_teams(team, [v.id for v in found])
     return render_template(
@@ -122,10 +122,10 @@ def team_candidates(team_id: int):
 @bp.post("/teams/<int:team_id>/members")
 @role_required(COORDINATOR)
 def team_add_member(team_id: int):
-    team = db.session.get(Team, team_id) or abort(404)
+    team = get_or_404(Team, team_id)
     form = MemberForm()
     if form.validate_on_submit():
-        volunteer = db.session.get(Volunteer, form.volunteer_id.data) or abort(404)
+        volunteer = get_or_404(Volunteer, form.volunteer_id.data)
         try:
             team_rules.add_member(team, volunteer)
         except RuleError as error:
@@ -146,7 +146,7 @@ def team_add_member(team_id: int):
 @bp.post("/teams/<int:team_id>/members/<int:volunteer_id>/delete")
 @role_required(COORDINATOR)
 def team_remove_member(team_id: int, volunteer_id: int):
-    team = db.session.get(Team, team_id) or abort(404)
+    team = get_or_404(Team, team_id)
     team_rules.remove_member(team, volunteer_id)
     return _members_response(team)
 
@@ -154,7 +154,7 @@ def team_remove_member(team_id: int, volunteer_id: int):
 @bp.post("/teams/<int:team_id>/leader")
 @role_required(COORDINATOR)
 def team_leader(team_id: int):
-    team = db.session.get(Team, team_id) or abort(404)
+    team = get_or_404(Team, team_id)
     leader_id = parse_id(request.form.get("leader_id"))
     if leader_id is None:
         abort(400)

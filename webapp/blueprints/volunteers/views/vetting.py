@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, render_template, request, url_for
+from flask import flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -19,8 +19,8 @@ from webapp.blueprints.volunteers.vetting import (
     set_vetting,
 )
 from webapp.blueprints.volunteers.views import bp
-from webapp.blueprints.volunteers.views.common import form_error
-from webapp.extensions import db
+from webapp.core.lookup import get_or_404
+from webapp.fields import form_error
 from webapp.htmx import hx_redirect
 from webapp.models import Volunteer
 from webapp.models.accounts import COORDINATOR
@@ -30,7 +30,7 @@ from webapp.security import role_required
 @bp.route("/<int:volunteer_id>/vetting", methods=["GET", "POST"])
 @role_required(COORDINATOR)
 def vetting(volunteer_id: int):
-    volunteer = db.session.get(Volunteer, volunteer_id) or abort(404)
+    volunteer = get_or_404(Volunteer, volunteer_id)
     form = VettingForm(
         data=None
         if request.method == "POST"

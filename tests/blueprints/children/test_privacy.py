@@ -46,9 +46,7 @@ def _views(child_id: int) -> list[AuditLog]:
 
 
 def test_reading_a_childs_record_is_audited_with_who_read_it(coordinator_client, paired):
-    assert (
-        coordinator_client.get(f"/volunteers/children/{paired['child_id']}/edit").status_code == 200
-    )
+    assert coordinator_client.get(f"/children/{paired['child_id']}/edit").status_code == 200
     (entry,) = _views(paired["child_id"])
     assert entry.actor_id == coordinator_client.user.id and entry.after == {"via": "record"}
 
@@ -56,19 +54,19 @@ def test_reading_a_childs_record_is_audited_with_who_read_it(coordinator_client,
 def test_the_paired_volunteer_reading_the_pairing_is_audited_too(app, paired):
     client = app.test_client()
     AuthActions(client).login(paired["person"].email)
-    assert client.get(f"/volunteers/pairings/{paired['pairing_id']}").status_code == 200
+    assert client.get(f"/children/pairings/{paired['pairing_id']}").status_code == 200
     (entry,) = _views(paired["child_id"])
     assert entry.actor_id == paired["person"].id
     assert entry.after == {"via": "pairing", "pairing_id": paired["pairing_id"]}
 
 
 def test_a_refused_reading_is_not_logged_as_a_reading(volunteer_client, paired):
-    assert volunteer_client.get(f"/volunteers/pairings/{paired['pairing_id']}").status_code == 404
+    assert volunteer_client.get(f"/children/pairings/{paired['pairing_id']}").status_code == 404
     assert _views(paired["child_id"]) == []
 
 
 def test_a_coordinator_exports_everything_about_one_child(coordinator_client, paired):
-    response = coordinator_client.get(f"/volunteers/children/{paired['child_id']}/export.json")
+    response = coordinator_client.get(f"/children/{paired['child_id']}/export.json")
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
     data = json.loads(response.data)
@@ -84,18 +82,16 @@ def test_a_coordinator_exports_everything_about_one_child(coordinator_client, pa
 def test_only_coordinators_export_or_erase(request, paired, who):
     client = request.getfixturevalue(who)
     child_id = paired["child_id"]
-    assert client.get(f"/volunteers/children/{child_id}/export.json").status_code == 403
-    erase = client.post(f"/volunteers/children/{child_id}/erase", data={"confirm": "erase"})
+    assert client.get(f"/children/{child_id}/export.json").status_code == 403
+    erase = client.post(f"/children/{child_id}/erase", data={"confirm": "erase"})
     assert erase.status_code == 403
 
 
 def test_erasing_keeps_the_counts_and_nothing_personal(coordinator_client, paired):
     child_id = paired["child_id"]
-    unconfirmed = coordinator_client.post(f"/volunteers/children/{child_id}/erase")
+    unconfirmed = coordinator_client.post(f"/children/{child_id}/erase")
     assert unconfirmed.status_code == 422
-    response = coordinator_client.post(
-        f"/volunteers/children/{child_id}/erase", data={"confirm": "erase"}
-    )
+    response = coordinator_client.post(f"/children/{child_id}/erase", data={"confirm": "erase"})
     assert response.status_code == 303
     db.session.expire_all()
     child = db.session.get(Child, child_id)
@@ -106,20 +102,20 @@ def test_erasing_keeps_the_counts_and_nothing_personal(coordinator_client, paire
     assert pairing.ended_on is not None
     assert db.session.scalar(select(func.count()).select_from(CareLog)) == 1
     assert db.session.scalar(select(CareLog.note)) == ""
-    page = coordinator_client.get("/volunteers/pairings").get_data(as_text=True)
+    page = coordinator_client.get("/children/").get_data(as_text=True)
     assert PSEUDONYM not in page
-    assert coordinator_client.get(f"/volunteers/children/{child_id}/edit").status_code == 404
-    assert coordinator_client.get(f"/volunteers/children/{child_id}/export.json").status_code == 404
+    assert coordinator_client.get(f"/children/{child_id}/edit").status_code == 404
+    assert coordinator_client.get(f"/children/{child_id}/export.json").status_code == 404
     erased = select(AuditLog.after).where(AuditLog.action == "child.erase")
     assert db.session.scalar(erased) == {"pairings_ended": 1, "notes_cleared": 1}
 
 
 def test_an_erased_child_cannot_be_paired_again(coordinator_client, paired):
     child_id = paired["child_id"]
-    coordinator_client.post(f"/volunteers/children/{child_id}/erase", data={"confirm": "erase"})
+    coordinator_client.post(f"/children/{child_id}/erase", data={"confirm": "erase"})
     other = factories.volunteer(kind="surrogate_parent")
     response = coordinator_client.post(
-        "/volunteers/pairings/new", data={"volunteer_id": other.id, "child_id": child_id}
+        "/children/pairings/new", data={"volunteer_id": other.id, "child_id": child_id}
     )
     assert response.status_code == 422
 
@@ -200,21 +196,21 @@ def test_the_audit_log_and_the_logs_never_hold_childrens_data(
     home_id = str(db.session.get(Child, child_id).home_id)
     volunteer = AuthActions(app.test_client())
     volunteer.login(paired["person"].email)
-    coordinator_client.get(f"/volunteers/children/{child_id}/edit")
+    coordinator_client.get(f"/children/{child_id}/edit")
     coordinator_client.post(
-        f"/volunteers/children/{child_id}/edit",
+        f"/children/{child_id}/edit",
         data={"pseudonym": PSEUDONYM + "2", "age_band": "6_to_9", "home_id": home_id},
     )
-    coordinator_client.get(f"/volunteers/children/{child_id}/export.json")
+    coordinator_client.get(f"/children/{child_id}/export.json")
     other = factories.volunteer(kind="surrogate_parent")
     coordinator_client.post(  # refused by the one-active-pairing rule
-        "/volunteers/pairings/new", data={"volunteer_id": other.id, "child_id": child_id}
+        "/children/pairings/new", data={"volunteer_id": other.id, "child_id": child_id}
     )
     coordinator_client.post(
-        f"/volunteers/pairings/{paired['pairing_id']}/logs",
+        f"/children/pairings/{paired['pairing_id']}/logs",
         data={"happened_on": "2000-01-01", "kind": "talk", "note": NOTE},
     )
-    coordinator_client.post(f"/volunteers/children/{child_id}/erase", data={"confirm": "erase"})
+    coordinator_client.post(f"/children/{child_id}/erase", data={"confirm": "erase"})
     details = " ".join(
         json.dumps([row.before, row.after], ensure_ascii=False)
         for row in db.session.scalars(select(AuditLog))

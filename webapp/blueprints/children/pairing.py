@@ -1,6 +1,6 @@
-"""Surrogate-parent pairing (代理家长结对): children, pairings, contact duties and the care log.
+"""Surrogate-parent pairing (代理家长结对): pairings, contact duties and the care log.
 
-Child records are visible only to coordinators and to the volunteer paired with the child.
+A pairing is visible only to coordinators and to the volunteer paired with the child.
 """
 
 from __future__ import annotations
@@ -11,20 +11,22 @@ from datetime import date
 
 from flask import abort, current_app
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from webapp import audit, clock
+from webapp.blueprints.volunteers.list_filters import cleared_condition
 from webapp.blueprints.volunteers.services import (
     RuleError,
     is_coordinator,
     profile_of,
 )
+from webapp.core.locking import serialise_on
+from webapp.core.lookup import get_or_404
 from webapp.extensions import db
-from webapp.locking import serialise_on
-from webapp.models import CareLog, Child, Home, Pairing, User, Volunteer
-from webapp.models.children import AGE_BANDS, CARE_LOG_KINDS, UNDER_14_BANDS
+from webapp.models import CareLog, Child, Pairing, User, Volunteer
+from webapp.models.children import CARE_LOG_KINDS
 
 DEFAULT_MAX_CHILDREN = 3
 TALK_OVERDUE_DAYS = 10
@@ -41,87 +43,12 @@ def max_children() -> int:
         return DEFAULT_MAX_CHILDREN
 
 
-# --- Children -----------------------------------------------------------------------------------
-
-
-def list_children() -> list[Child]:
-    return list(
-        db.session.scalars(
-            select(Child)
-            .where(Child.erased_at.is_(None))
-            .options(selectinload(Child.home), selectinload(Child.pairings))
-            .order_by(Child.home_id, Child.pseudonym)
-        )
-    )
-
-
-def save_child(
-    child: Child | None,
-    *,
-    pseudonym: str,
-    age_band: str,
-    home_id: int,
-    guardian_consent: bool,
-    consent_on: date | None,
-    today: date | None = None,
-) -> Child:
-    today = today or clock.today()
-    pseudonym = pseudonym.strip()
-    if not pseudonym:
-        raise RuleError("pseudonym", _("Enter a pseudonym or initials."))
-    if age_band not in AGE_BANDS:
-        raise RuleError("age_band", _("Choose an age band."))
-    if db.session.get(Home, home_id) is None:
-        raise RuleError("home_id", _("Choose a children's home."))
-    if guardian_consent and consent_on is None:
-        raise RuleError("consent_on", _("Enter the date the guardian gave consent."))
-    if consent_on and consent_on > today:
-        raise RuleError("consent_on", _("The consent date cannot be in the future."))
-    if not guardian_consent:
-        consent_on = None
-    creating = child is None
-    if creating:
-        child = Child(pseudonym=pseudonym, age_band=age_band, home_id=home_id)
-        db.session.add(child)
-    active = child.active_pairing if not creating else None
-    if active and age_band in UNDER_14_BANDS and not guardian_consent:
-        raise RuleError(
-            "guardian_consent",
-            _("This child is paired; a child under 14 needs recorded guardian consent."),
-        )
-    child.pseudonym, child.age_band, child.home_id = pseudonym, age_band, home_id
-    child.guardian_consent, child.consent_on = guardian_consent, consent_on
-    db.session.flush()
-    audit.record(
-        "child.create" if creating else "child.update",
-        "child",
-        child.id,
-        after={
-            "age_band": age_band,
-            "home_id": home_id,
-            "consent": guardian_consent,
-            "consent_on": consent_on.isoformat() if consent_on else None,
-        },
-    )
-    return child
-
-
-def get_child(child_id: int) -> Child:
-    """A child whose data has not been erased, else 404."""
-    child = db.session.get(Child, child_id)
-    if child is None or child.erased_at is not None:
-        abort(404)
-    return child
-
-
 # --- Pairings -----------------------------------------------------------------------------------
 
 
 def pairable_volunteers(today: date | None = None) -> list[Volunteer]:
     """Surrogate parents who are cleared today."""
     today = today or clock.today()
-    from webapp.blueprints.volunteers.listing import cleared_condition
-
     return list(
         db.session.scalars(
             select(Volunteer)
@@ -226,28 +153,13 @@ def end_pairing(pairing: Pairing, today: date | None = None) -> None:
 
 def visible_pairing(pairing_id: int, user: User) -> Pairing:
     """A coordinator sees every pairing; the paired volunteer sees their own; anyone else 404."""
-    pairing = db.session.get(Pairing, pairing_id)
-    if pairing is None:
-        abort(404)
+    pairing = get_or_404(Pairing, pairing_id)
     if is_coordinator(user):
         return pairing
     profile = profile_of(user)
     if profile is None or pairing.volunteer_id != profile.id:
         abort(404)
     return pairing
-
-
-# Built once: the profile page shows it on every visit.
-_PAIRINGS_OF = (
-    select(Pairing)
-    .where(Pairing.volunteer_id == bindparam("volunteer_id"))
-    .options(joinedload(Pairing.child).joinedload(Child.home))
-    .order_by(Pairing.ended_on.is_not(None), Pairing.started_on.desc())
-)
-
-
-def pairings_of(volunteer: Volunteer) -> list[Pairing]:
-    return list(db.session.scalars(_PAIRINGS_OF, {"volunteer_id": volunteer.id}))
 
 
 def add_care_log(

@@ -1,0 +1,12 @@
+"""Children: thin views, one module per sub-feature. Services hold the rules; the request
+commits once (see app.py). The pages lived under /volunteers/ before; moved.py answers there
+with permanent redirects."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("children", __name__, url_prefix="/children")
+
+# The view modules register their routes on bp when imported.
+from webapp.blueprints.children.views import pairings, records  # noqa: E402, F401
