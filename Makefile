@@ -7,7 +7,7 @@ PYBABEL := $(VENV)/bin/pybabel
 TRANSLATIONS := webapp/translations
 PORT ?= 5000
 
-.PHONY: run serve test lint bench bench-web install install-dev translations compile-translations chromium db-upgrade clean
+.PHONY: run serve test lint bench bench-web install install-dev translations compile-translations static chromium db-upgrade clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -26,12 +26,20 @@ $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-run
 	$(PY) -m pip install --quiet -e '.[bench]'
 	touch $@
 
-install: $(VENV)/.installed-run compile-translations
+install: $(VENV)/.installed-run compile-translations static
 
-install-dev: $(VENV)/.installed-dev compile-translations
+install-dev: $(VENV)/.installed-dev compile-translations static
 
 compile-translations: $(VENV)/.installed-run
 	$(PYBABEL) -q compile -d $(TRANSLATIONS)
+
+# Static files under content-hashed names with gzip and brotli copies (webapp/assets.py), rebuilt
+# when a file under webapp/static changes.
+STATIC_SOURCES := $(shell find webapp/static -type f -not -name '.*')
+build/static/manifest.json: $(STATIC_SOURCES) webapp/assets.py $(VENV)/.installed-run
+	$(PY) -m webapp.assets
+
+static: build/static/manifest.json
 
 # After changing UI strings: extract them, merge into the catalogs, then translate the new entries.
 translations: $(VENV)/.installed-run
@@ -89,8 +97,8 @@ bench: install-dev db-upgrade
 
 # The served app under load (locust, headless, bounded): `make serve` against the PostgreSQL
 # database in DATABASE_URL, and a bare Flask app served the same way; prints JSON. About 5 minutes.
-bench-web: $(VENV)/.installed-bench compile-translations
+bench-web: $(VENV)/.installed-bench compile-translations static
 	$(PY) -m webapp.bench.web
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts build

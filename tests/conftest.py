@@ -63,10 +63,21 @@ class FreshContextClient(FlaskClient):
 
 
 @pytest.fixture(scope="session")
-def _app(database_url, tmp_path_factory) -> Iterator[Flask]:
+def static_build(tmp_path_factory) -> Path:
+    """The static files built from the sources as they are now (hashed names, .gz, .br)."""
+    from webapp import assets
+
+    folder = tmp_path_factory.mktemp("build") / "static"
+    assets.build(target=folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def _app(database_url, tmp_path_factory, static_build) -> Iterator[Flask]:
     os.environ.setdefault("SHOUWANG_INSTANCE", str(tmp_path_factory.mktemp("instance")))
     app = create_app(
         {
+            "STATIC_BUILD_DIR": str(static_build),
             "TESTING": True,
             "SECRET_KEY": "test-secret-key-not-for-production",
             "SQLALCHEMY_DATABASE_URI": database_url,
