@@ -51,13 +51,14 @@ db-upgrade: install
 	$(FLASK) db upgrade
 
 # Local demo over plain http on 127.0.0.1, so the session cookie cannot be marked Secure here.
+# Werkzeug's development server (`flask run`'s), keeping connections alive (webapp/devserver.py).
 # The worker runs beside the dev server for the periodic jobs (outbox, reminders, stale solves);
 # without a mail server it writes each message to this terminal (OUTBOX_TO_LOG).
 run: db-upgrade
 	$(FLASK) seed-demo --if-empty
 	@OUTBOX_TO_LOG=1 $(FLASK) worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
-	SESSION_COOKIE_SECURE=0 $(FLASK) run --host 127.0.0.1 --port $(PORT)
+	SESSION_COOKIE_SECURE=0 $(PY) -m webapp.devserver --host 127.0.0.1 --port $(PORT)
 
 # A county's server: gunicorn (gunicorn.conf.py) against DATABASE_URL, behind a TLS proxy.
 # Honours PORT, WEB_CONCURRENCY and GUNICORN_CMD_ARGS (e.g. "--threads 4"); SECRET_KEY is required.

@@ -265,7 +265,12 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 def _live_server(_app: Flask) -> Iterator[str]:
     from werkzeug.serving import make_server
 
-    server = make_server("127.0.0.1", 0, _app, threaded=True)
+    from webapp.devserver import KeepAliveRequestHandler
+
+    # The server of `make run`: Werkzeug's, with keep-alive.
+    server = make_server(
+        "127.0.0.1", 0, _app, threaded=True, request_handler=KeepAliveRequestHandler
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
