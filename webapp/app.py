@@ -29,6 +29,7 @@ from webapp.i18n import (
 from webapp.inputs import SqlIntegerConverter, refuse_control_characters
 from webapp.labels import TEMPLATE_HELPERS
 from webapp.navigation import nav_items_for_current_user
+from webapp.offline import offline_owner
 from webapp.pinyin import initial
 from webapp.security import can_open, init_login
 
@@ -213,3 +214,4 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(TEMPLATE_HELPERS)
     app.jinja_env.globals["can_open"] = can_open
     app.jinja_env.globals["name_initial"] = initial
+    app.jinja_env.globals["offline_owner"] = offline_owner
