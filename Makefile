@@ -7,7 +7,7 @@ PYBABEL := $(VENV)/bin/pybabel
 TRANSLATIONS := webapp/translations
 PORT ?= 5000
 
-.PHONY: run serve test lint bench bench-web install install-dev translations compile-translations static chromium db-upgrade clean
+.PHONY: run serve test lint bench bench-web wrk install install-dev translations compile-translations static chromium db-upgrade clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -96,9 +96,18 @@ bench: install-dev db-upgrade
 	$(FLASK) bench-planning
 	$(PY) -m webapp.scheduling.bench all
 
-# The served app under load (locust, headless, bounded): `make serve` against the PostgreSQL
-# database in DATABASE_URL, and a bare Flask app served the same way; prints JSON. About 5 minutes.
-bench-web: $(VENV)/.installed-bench compile-translations static
+# wrk, the thin load driver of `make bench-web`'s throughput rounds (Debian's package).
+wrk:
+	@if ! command -v wrk >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+		else echo "wrk is missing: run 'sudo apt-get install -y wrk'" >&2; exit 1; fi; \
+	fi
+
+# The served app under load (locust paced, wrk flat out; bounded): `make serve` against the
+# PostgreSQL database in DATABASE_URL, and a bare Flask app served the same way; prints JSON.
+# About 5 minutes.
+bench-web: $(VENV)/.installed-bench compile-translations static wrk
 	$(PY) -m webapp.bench.web
 
 clean:
