@@ -7,7 +7,7 @@ PYBABEL := $(VENV)/bin/pybabel
 TRANSLATIONS := webapp/translations
 PORT ?= 5000
 
-.PHONY: run serve test lint bench bench-web wrk install install-dev translations compile-translations static chromium db-upgrade clean
+.PHONY: run serve test lint bench bench-web bench-phone wrk install install-dev translations compile-translations static chromium db-upgrade clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -95,6 +95,11 @@ bench: install-dev db-upgrade
 	$(FLASK) bench-feeds
 	$(FLASK) bench-planning
 	$(PY) -m webapp.scheduling.bench all
+
+# Pages on a 390 px phone over emulated slow and fast 3G (Chromium, CDP), warm and cold; served
+# as `make run` serves them, on a fresh demo county; prints JSON lines. About 3 minutes.
+bench-phone: install-dev chromium
+	$(PY) -m webapp.bench.phone
 
 # wrk, the thin load driver of `make bench-web`'s throughput rounds (Debian's package).
 wrk:
