@@ -255,3 +255,24 @@ def test_imported_cells_lose_control_characters(coordinator_client):
     token = response.headers["Location"].rsplit("/", 1)[-1]
     assert coordinator_client.post(f"/volunteers/import/{token}/confirm").status_code == 303
     assert db.session.scalar(select(Volunteer.name)) == "王丽"
+
+
+@pytest.mark.parametrize("raw", ["²", "١٢", "-1", "1.5", " ", "", None, "99999999999", "2147483648"])
+def test_parse_id_refuses_what_is_not_a_small_ascii_number(raw):
+    assert inputs.parse_id(raw) is None
+
+
+@given(st.integers(min_value=0, max_value=inputs.SQL_INT_MAX))
+def test_parse_id_reads_every_sql_integer_back(number):
+    assert inputs.parse_id(f" {number} ") == number
+
+
+@given(st.text(max_size=12))
+def test_parse_id_never_raises(raw):
+    value = inputs.parse_id(raw)
+    assert value is None or 0 <= value <= inputs.SQL_INT_MAX
+
+
+@pytest.mark.parametrize("query", ["home=²", "skill=²", "home=١"])
+def test_a_unicode_digit_in_the_opportunities_filter_is_ignored(volunteer_client, query):
+    assert volunteer_client.get(f"/opportunities/?{query}").status_code == 200

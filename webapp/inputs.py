@@ -103,12 +103,20 @@ def date_arg(name: str, default: date) -> date:
         )
 
 
+def parse_id(raw: str | None) -> int | None:
+    """A non-negative integer written in ASCII digits that fits an SQL integer, else None.
+
+    `str.isdigit()` alone is not enough: it accepts '²' and other digits `int()` refuses."""
+    raw = (raw or "").strip()
+    if raw.isascii() and raw.isdigit() and len(raw) <= 10 and int(raw) <= SQL_INT_MAX:
+        return int(raw)
+    return None
+
+
 def int_arg(name: str, default: int | None = None) -> int | None:
     """A non-negative integer from the query string that fits an SQL integer, else `default`."""
-    raw = request.args.get(name, "").strip()
-    if raw.isascii() and raw.isdigit() and int(raw) <= SQL_INT_MAX:
-        return int(raw)
-    return default
+    value = parse_id(request.args.get(name))
+    return default if value is None else value
 
 
 # --- ids in URLs ----------------------------------------------------------------------------

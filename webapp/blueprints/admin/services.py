@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from webapp.clock import CHINA
 from webapp.extensions import db
-from webapp.inputs import parse_date
+from webapp.inputs import parse_date, parse_id
 from webapp.models import AuditLog, User, UserRole
 from webapp.pagination import Page, paginate
 
@@ -45,7 +45,7 @@ class AuditFilters:
         return cls(
             who=args.get("who", "").strip()[:100],
             object_type=object_type.strip()[:40],
-            object_id=int(raw_id) if raw_id.isdigit() and len(raw_id) < 12 else None,
+            object_id=parse_id(raw_id),
             date_from=_date(args.get("from", "")),
             date_to=_date(args.get("to", "")),
             action=args.get("action", "").strip()[:60],

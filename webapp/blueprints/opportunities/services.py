@@ -22,7 +22,7 @@ from webapp.blueprints.opportunities.signups import (
 )
 from webapp.blueprints.schedule.commitments import commitments
 from webapp.extensions import db
-from webapp.inputs import parse_date
+from webapp.inputs import parse_date, parse_id
 from webapp.models import (
     Assignment,
     Event,
@@ -99,8 +99,7 @@ class Filters:
         """Unknown or malformed values are ignored (a shared URL never fails)."""
 
         def number(name: str) -> int | None:
-            raw = (args.get(name) or "").strip()
-            return int(raw) if raw.isdigit() and len(raw) < 10 else None
+            return parse_id(args.get(name))
 
         def day(name: str) -> date | None:
             try:

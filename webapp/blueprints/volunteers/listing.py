@@ -32,7 +32,7 @@ from sqlalchemy import (
 
 from webapp import clock
 from webapp.extensions import db
-from webapp.inputs import SQL_INT_MAX, parse_date
+from webapp.inputs import SQL_INT_MAX, parse_date, parse_id
 from webapp.labels import vetting_label
 from webapp.models import (
     Skill,
@@ -109,7 +109,7 @@ def filters_from_args(args: Mapping[str, str]) -> VolunteerFilters:
         q=args.get("q", "").strip()[:100],
         kind=kind if kind in VOLUNTEER_KINDS else "",
         vetting=vetting if vetting in VETTING_STATUSES else "",
-        team=team if team == "none" or (team.isdigit() and int(team) <= SQL_INT_MAX) else "",
+        team=team if team == "none" or parse_id(team) is not None else "",
         skill=args.get("skill", "").strip()[:40],
         available_from=start,
         available_to=end,

@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from webapp import audit
 from webapp.extensions import db
+from webapp.inputs import parse_id
 from webapp.models import (
     Place,
     Skill,
@@ -107,12 +108,12 @@ def townships() -> list[Place]:
 def picked_place(township_id: str, village_id: str) -> tuple[Place | None, Place | None]:
     """The township and (if it lies in that township) the village chosen in the place picker."""
     township = village = None
-    if township_id.isdigit():
-        township = db.session.get(Place, int(township_id))
+    if (township_key := parse_id(township_id)) is not None:
+        township = db.session.get(Place, township_key)
         if township is not None and township.kind != "township":
             township = None
-    if township is not None and village_id.isdigit():
-        village = db.session.get(Place, int(village_id))
+    if township is not None and (village_key := parse_id(village_id)) is not None:
+        village = db.session.get(Place, village_key)
         if village is None or village.kind != "village" or village.parent_id != township.id:
             village = None
     return township, village

@@ -26,7 +26,7 @@ from webapp.blueprints.homes.views import STAFF, bp
 from webapp.blueprints.homes.views.common import home_or_404, minutes_of
 from webapp.extensions import db
 from webapp.htmx import hx_redirect, render_page_or_partial
-from webapp.inputs import parse_date
+from webapp.inputs import parse_date, parse_id
 from webapp.models import Home, Skill
 from webapp.models.accounts import ADMIN, COORDINATOR
 from webapp.models.base import utcnow
@@ -64,8 +64,8 @@ def _needs_from(form: EventDetailsForm) -> list[NeedSpec]:
 
 def _prefill(form: BookingForm) -> None:
     args = request.args
-    if args.get("room", "").isdigit():
-        form.room_id.data = int(args["room"])
+    if (room_id := parse_id(args.get("room"))) is not None:
+        form.room_id.data = room_id
     with contextlib.suppress(ValueError):
         form.date.data = parse_date(args.get("date"))
     for name in ("start", "end"):
@@ -372,7 +372,7 @@ def sign_up(home_id: int, occurrence_id: int, slot_id: int):
             slot_id,
             form.child_label.data or "",
             current_user,
-            child_id=int(raw_id) if raw_id.isdigit() else None,
+            child_id=parse_id(raw_id),
         )
     except BookingError as error:
         _refuse(error)

@@ -7,6 +7,7 @@ from flask import Response, abort, render_template, request
 from webapp.blueprints.planning import plans, rosters
 from webapp.blueprints.planning.views import bp
 from webapp.blueprints.volunteers.exporting import CSV_MIME, XLSX_MIME
+from webapp.inputs import parse_id
 from webapp.models.accounts import COORDINATOR
 from webapp.security import role_required
 
@@ -32,8 +33,7 @@ def roster(plan_id: int):
     """A printable roster: one post or slot (?target=), one home (?home=), or the whole plan."""
     plan = plans.plan_or_404(plan_id)
     target = request.args.get("target") or None
-    home = request.args.get("home", "")
-    home_id = int(home) if home.isdigit() else None
+    home_id = parse_id(request.args.get("home"))
     if target is not None and target not in {t["id"] for t in plan.targets}:
         abort(404)
     return render_template(

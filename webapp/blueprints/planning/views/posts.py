@@ -16,6 +16,7 @@ from webapp.blueprints.planning.views.common import refused, signup_switched
 from webapp.blueprints.planning.views.programmes import _attach
 from webapp.extensions import db
 from webapp.htmx import hx_redirect
+from webapp.inputs import parse_id
 from webapp.models import Home, Skill
 from webapp.models.accounts import COORDINATOR
 from webapp.security import role_required
@@ -57,7 +58,7 @@ def _input(form: PostForm) -> post_rules.PostInput:
         min_headcount=form.min_headcount.data,
         preferred_headcount=form.preferred_headcount.data,
         max_headcount=form.max_headcount.data,
-        home_id=int(form.home_id.data) if (form.home_id.data or "").isdigit() else None,
+        home_id=parse_id(form.home_id.data),
         address=form.address.data or "",
         lat=form.lat.data,
         lon=form.lon.data,

@@ -21,6 +21,7 @@ from webapp.blueprints.volunteers.views import bp
 from webapp.blueprints.volunteers.views.common import form_error
 from webapp.extensions import db
 from webapp.htmx import hx_redirect, is_fragment_request
+from webapp.inputs import parse_id
 from webapp.models import Home, Volunteer
 from webapp.models.accounts import COORDINATOR
 from webapp.security import role_required
@@ -117,8 +118,8 @@ def pairing_new():
         (v.id, f"{v.name} ({v.phone or v.email or ''})") for v in volunteers
     ]
     form.child_id.choices = [(c.id, f"{c.pseudonym} · {c.home.name}") for c in children]
-    if request.method == "GET" and request.args.get("child_id", "").isdigit():
-        form.child_id.data = int(request.args["child_id"])
+    if request.method == "GET" and (child_id := parse_id(request.args.get("child_id"))):
+        form.child_id.data = child_id
     if form.validate_on_submit():
         volunteer = db.session.get(Volunteer, form.volunteer_id.data) or abort(404)
         child = pairing.get_child(form.child_id.data)

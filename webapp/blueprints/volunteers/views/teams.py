@@ -15,6 +15,7 @@ from webapp.blueprints.volunteers.views import bp
 from webapp.blueprints.volunteers.views.common import form_error
 from webapp.extensions import db
 from webapp.htmx import hx_redirect
+from webapp.inputs import parse_id
 from webapp.models import Team, Volunteer
 from webapp.models.accounts import COORDINATOR
 from webapp.security import role_required
@@ -154,11 +155,11 @@ def team_remove_member(team_id: int, volunteer_id: int):
 @role_required(COORDINATOR)
 def team_leader(team_id: int):
     team = db.session.get(Team, team_id) or abort(404)
-    raw = request.form.get("leader_id", "")
-    if not raw.isdigit():
+    leader_id = parse_id(request.form.get("leader_id"))
+    if leader_id is None:
         abort(400)
     try:
-        team_rules.set_leader(team, int(raw))
+        team_rules.set_leader(team, leader_id)
     except RuleError as error:
         abort(409, description=error.message)
     return _members_response(team)
