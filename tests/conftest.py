@@ -342,16 +342,21 @@ def artifacts_dir() -> Path:
     return ARTIFACTS
 
 
+def log_in_through_form(page, email: str, password: str = factories.PASSWORD):
+    """Log in through the real login form in a browser tab; returns the tab."""
+    page.goto("/auth/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_url("**/dashboard")
+    return page
+
+
 @pytest.fixture
 def browser_login(page):
     """Log in through the real login form in the browser; returns the page."""
 
     def login(email: str, password: str = factories.PASSWORD):
-        page.goto("/auth/login")
-        page.fill("#email", email)
-        page.fill("#password", password)
-        page.click("#login-form button[type=submit]")
-        page.wait_for_url("**/dashboard")
-        return page
+        return log_in_through_form(page, email, password)
 
     return login

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Error, expect
 
 from tests import factories
+from tests.conftest import log_in_through_form
 from webapp.clock import today
 
 pytestmark = pytest.mark.e2e
@@ -37,14 +38,6 @@ def _signed_up_volunteer(name: str, title: str):
     return volunteer
 
 
-def _log_in(page, email: str) -> None:
-    page.goto("/auth/login")
-    page.fill("#email", email)
-    page.fill("#password", factories.PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_url("**/dashboard")
-
-
 def _until(page, script: str, arg=None, seconds: float = 15) -> None:
     """Poll an async script until it answers true (wait_for_function takes a promise as true)."""
     deadline = time.monotonic() + seconds
@@ -60,7 +53,7 @@ def _visit_schedule_until_kept(page) -> None:
 
 def test_the_schedule_reads_offline_as_of_its_time_and_logging_out_forgets_it(page):
     volunteer = _signed_up_volunteer("李秀兰", "绘本阅读会")
-    _log_in(page, volunteer.user.email)
+    log_in_through_form(page, volunteer.user.email)
     _visit_schedule_until_kept(page)
     note = page.locator("[data-offline-note]")
     expect(note).to_be_hidden()
@@ -95,13 +88,13 @@ def test_the_schedule_reads_offline_as_of_its_time_and_logging_out_forgets_it(pa
 def test_another_person_on_the_same_phone_never_gets_the_first_ones_copy(page):
     first = _signed_up_volunteer("李秀兰", "绘本阅读会")
     second = factories.volunteer_with_login(name="王建国")
-    _log_in(page, first.user.email)
+    log_in_through_form(page, first.user.email)
     _visit_schedule_until_kept(page)
     assert len(page.evaluate(CACHES)) == 1
 
     # The first person's session ends without a log-out (it ran out); the second logs in.
     page.context.clear_cookies()
-    _log_in(page, second.user.email)
+    log_in_through_form(page, second.user.email)
     _until(page, f"async () => (await ({CACHES})()).length === 0")
 
     page.context.set_offline(True)
@@ -111,7 +104,7 @@ def test_another_person_on_the_same_phone_never_gets_the_first_ones_copy(page):
 
 def test_only_the_schedule_and_its_ics_files_are_kept(page):
     volunteer = _signed_up_volunteer("李秀兰", "绘本阅读会")
-    _log_in(page, volunteer.user.email)
+    log_in_through_form(page, volunteer.user.email)
     _visit_schedule_until_kept(page)
     page.goto("/volunteers/me")  # another page of the same person: not kept
     kept = page.evaluate(

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories
+from tests.conftest import log_in_through_form
 
 pytestmark = pytest.mark.e2e
 
@@ -25,14 +26,6 @@ def _phone(_browser, live_server, javascript: bool = True):
     )
     context.set_default_timeout(10_000)
     return context
-
-
-def _log_in(page, email: str) -> None:
-    page.goto("/auth/login")
-    page.fill("#email", email)
-    page.fill("#password", factories.PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_url("**/dashboard")
 
 
 def _assert_one_row(page) -> None:
@@ -55,7 +48,7 @@ def test_a_coordinators_header_is_one_row_and_its_menu_opens_and_leads_on(
     context = _phone(_browser, live_server, javascript)
     page = context.new_page()
     try:
-        _log_in(page, coordinator.email)  # a plain form: it needs no JavaScript either
+        log_in_through_form(page, coordinator.email)  # a plain form: it needs no JavaScript either
         page.goto("/volunteers/")
         _assert_one_row(page)
         menu = page.locator("#nav-menu")
@@ -88,7 +81,7 @@ def test_the_menu_opens_from_the_keyboard(_browser, live_server, app):
     context = _phone(_browser, live_server)
     page = context.new_page()
     try:
-        _log_in(page, volunteer.user.email)
+        log_in_through_form(page, volunteer.user.email)
         summary = page.locator("#nav-menu > summary")
         expect(summary).to_contain_text("工作台")
         summary.focus()

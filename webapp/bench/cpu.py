@@ -65,24 +65,8 @@ def _pages(data: dict) -> list[Page]:
         return "GET", url, headers, None
 
     def booking(d, person):
-        home, room = rng.choice(d["rooms"])
-        today = clock.today()
-        saturday = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
-        day = saturday + timedelta(weeks=rng.randint(0, 20))
-        start = rng.choice(["09:00", "09:30", "10:00", "10:30", "11:00"])
-        end = {"09:00": "09:30", "09:30": "10:00", "10:00": "10:30"}.get(start, "11:30")
-        form = {
-            "room_id": room,
-            "title": web.BENCH_TITLE,
-            "kind": "activity",
-            "capacity": "10",
-            "date": day.isoformat(),
-            "start": start,
-            "end": end,
-            "interval_weeks": "1",
-            "csrf_token": person.csrf,
-        }
-        return "POST", f"/homes/{home}/bookings/new", {}, form
+        path, form = web.booking(rng, d["rooms"], person.csrf)
+        return "POST", path, {}, form
 
     def feed(d, person):
         held = getattr(person, "etag", None)

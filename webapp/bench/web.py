@@ -31,6 +31,7 @@ import http.cookiejar
 import json
 import math
 import os
+import random
 import re
 import resource
 import secrets
@@ -179,6 +180,33 @@ ACCOUNTS = {
     "coordinator": "coordinator@example.org",
 }
 WEIGHTS = {"volunteer": 3, "manager": 1, "coordinator": 1}  # as in the locustfile
+
+
+def booking(choose: random.Random, rooms: list, csrf: str) -> tuple[str, dict]:
+    """A manager's booking in the mix: (path, form) of a Saturday-morning slot in the next 20
+    weeks (the demo homes open 9:00-12:00 on Saturdays in term); a clash is a correct 409."""
+    from datetime import timedelta
+
+    from webapp import clock
+
+    home, room = choose.choice(rooms)
+    today = clock.today()
+    saturday = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
+    day = saturday + timedelta(weeks=choose.randint(0, 20))
+    start = choose.choice(["09:00", "09:30", "10:00", "10:30", "11:00"])
+    end = {"09:00": "09:30", "09:30": "10:00", "10:00": "10:30"}.get(start, "11:30")
+    form = {
+        "room_id": room,
+        "title": BENCH_TITLE,
+        "kind": "activity",
+        "capacity": "10",
+        "date": day.isoformat(),
+        "start": start,
+        "end": end,
+        "interval_weeks": "1",
+        "csrf_token": csrf,
+    }
+    return f"/homes/{home}/bookings/new", form
 
 
 def _log_in(host: str, email: str, password: str) -> tuple[str, str, float]:
