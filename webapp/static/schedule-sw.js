@@ -14,7 +14,14 @@ var ICS_LINK = /href="(\/me\/schedule\/[A-Za-z0-9-]+\.ics(?:\?v=[0-9]+)?)"/g;
 var NOTE_HIDDEN = "data-offline-note hidden";
 var NOTE_SHOWN = "data-offline-note";
 
-self.addEventListener("install", function () {
+self.addEventListener("install", function (event) {
+  // The page's static files go straight to the browser's cache, without waking this worker
+  // (Chrome's static routing; elsewhere the fetch handler lets them pass).
+  if (event.addRoutes) {
+    event.waitUntil(event.addRoutes([
+      { condition: { urlPattern: new URLPattern({ pathname: "/static/*" }) }, source: "network" }
+    ]).catch(function () {}));
+  }
   self.skipWaiting();
 });
 
