@@ -7,7 +7,7 @@ PYBABEL := $(VENV)/bin/pybabel
 TRANSLATIONS := webapp/translations
 PORT ?= 5000
 
-.PHONY: run serve test lint bench bench-web install install-dev translations compile-translations chromium db-upgrade clean
+.PHONY: run serve test lint bench bench-web bench-phone wrk install install-dev translations compile-translations static chromium db-upgrade clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -26,12 +26,20 @@ $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-run
 	$(PY) -m pip install --quiet -e '.[bench]'
 	touch $@
 
-install: $(VENV)/.installed-run compile-translations
+install: $(VENV)/.installed-run compile-translations static
 
-install-dev: $(VENV)/.installed-dev compile-translations
+install-dev: $(VENV)/.installed-dev compile-translations static
 
 compile-translations: $(VENV)/.installed-run
 	$(PYBABEL) -q compile -d $(TRANSLATIONS)
+
+# Static files under content-hashed names with gzip and brotli copies (webapp/assets.py), rebuilt
+# when a file under webapp/static changes.
+STATIC_SOURCES := $(shell find webapp/static -type f -not -name '.*')
+build/static/manifest.json: $(STATIC_SOURCES) webapp/assets.py $(VENV)/.installed-run
+	$(PY) -m webapp.assets
+
+static: build/static/manifest.json
 
 # After changing UI strings: extract them, merge into the catalogs, then translate the new entries.
 translations: $(VENV)/.installed-run
@@ -43,13 +51,14 @@ db-upgrade: install
 	$(FLASK) db upgrade
 
 # Local demo over plain http on 127.0.0.1, so the session cookie cannot be marked Secure here.
+# Werkzeug's development server (`flask run`'s), keeping connections alive (webapp/devserver.py).
 # The worker runs beside the dev server for the periodic jobs (outbox, reminders, stale solves);
 # without a mail server it writes each message to this terminal (OUTBOX_TO_LOG).
 run: db-upgrade
 	$(FLASK) seed-demo --if-empty
 	@OUTBOX_TO_LOG=1 $(FLASK) worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
-	SESSION_COOKIE_SECURE=0 $(FLASK) run --host 127.0.0.1 --port $(PORT)
+	SESSION_COOKIE_SECURE=0 $(PY) -m webapp.devserver --host 127.0.0.1 --port $(PORT)
 
 # A county's server: gunicorn (gunicorn.conf.py) against DATABASE_URL, behind a TLS proxy.
 # Honours PORT, WEB_CONCURRENCY and GUNICORN_CMD_ARGS (e.g. "--threads 4"); SECRET_KEY is required.
@@ -88,10 +97,24 @@ bench: install-dev db-upgrade
 	$(PY) -m webapp.bench.planning
 	$(PY) -m webapp.scheduling.bench all
 
-# The served app under load (locust, headless, bounded): `make serve` against the PostgreSQL
-# database in DATABASE_URL, and a bare Flask app served the same way; prints JSON. About 5 minutes.
-bench-web: $(VENV)/.installed-bench compile-translations
+# Pages on a 390 px phone over emulated slow and fast 3G (Chromium, CDP), warm and cold; served
+# as `make run` serves them, on a fresh demo county; prints JSON lines. About 3 minutes.
+bench-phone: install-dev chromium
+	$(PY) -m webapp.bench.phone
+
+# wrk, the thin load driver of `make bench-web`'s throughput rounds (Debian's package).
+wrk:
+	@if ! command -v wrk >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+		else echo "wrk is missing: run 'sudo apt-get install -y wrk'" >&2; exit 1; fi; \
+	fi
+
+# The served app under load (locust paced, wrk flat out; bounded): `make serve` against the
+# PostgreSQL database in DATABASE_URL, and a bare Flask app served the same way; prints JSON.
+# About 5 minutes.
+bench-web: $(VENV)/.installed-bench compile-translations static wrk
 	$(PY) -m webapp.bench.web
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts build

@@ -63,10 +63,21 @@ class FreshContextClient(FlaskClient):
 
 
 @pytest.fixture(scope="session")
-def _app(database_url, tmp_path_factory) -> Iterator[Flask]:
+def static_build(tmp_path_factory) -> Path:
+    """The static files built from the sources as they are now (hashed names, .gz, .br)."""
+    from webapp import assets
+
+    folder = tmp_path_factory.mktemp("build") / "static"
+    assets.build(target=folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def _app(database_url, tmp_path_factory, static_build) -> Iterator[Flask]:
     os.environ.setdefault("SHOUWANG_INSTANCE", str(tmp_path_factory.mktemp("instance")))
     app = create_app(
         {
+            "STATIC_BUILD_DIR": str(static_build),
             "TESTING": True,
             "SECRET_KEY": "test-secret-key-not-for-production",
             "SQLALCHEMY_DATABASE_URI": database_url,
@@ -254,7 +265,12 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 def _live_server(_app: Flask) -> Iterator[str]:
     from werkzeug.serving import make_server
 
-    server = make_server("127.0.0.1", 0, _app, threaded=True)
+    from webapp.devserver import KeepAliveRequestHandler
+
+    # The server of `make run`: Werkzeug's, with keep-alive.
+    server = make_server(
+        "127.0.0.1", 0, _app, threaded=True, request_handler=KeepAliveRequestHandler
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
@@ -326,16 +342,21 @@ def artifacts_dir() -> Path:
     return ARTIFACTS
 
 
+def log_in_through_form(page, email: str, password: str = factories.PASSWORD):
+    """Log in through the real login form in a browser tab; returns the tab."""
+    page.goto("/auth/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_url("**/dashboard")
+    return page
+
+
 @pytest.fixture
 def browser_login(page):
     """Log in through the real login form in the browser; returns the page."""
 
     def login(email: str, password: str = factories.PASSWORD):
-        page.goto("/auth/login")
-        page.fill("#email", email)
-        page.fill("#password", password)
-        page.click("#login-form button[type=submit]")
-        page.wait_for_url("**/dashboard")
-        return page
+        return log_in_through_form(page, email, password)
 
     return login

@@ -170,6 +170,7 @@ RULES: dict[str, dict[str, str]] = {
     "opportunities.sign_up_need": SELF_SERVICE,
     "opportunities.sign_up_post": SELF_SERVICE,
     "schedule.index": SELF_SERVICE,
+    "schedule.service_worker": PUBLIC,
     "schedule.hours": SELF_SERVICE,
     "schedule.rotate_feed": SELF_SERVICE,
     "schedule.event_ics": OWN_COMMITMENT,

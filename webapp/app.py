@@ -13,6 +13,8 @@ from sqlalchemy.exc import InvalidatePoolError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp import errors, htmx
+from webapp.assets import init_static
+from webapp.compression import init_compression
 from webapp.config import Config
 from webapp.extensions import babel, csrf, db, limiter, migrate
 from webapp.extensions import htmx as htmx_extension
@@ -27,6 +29,7 @@ from webapp.i18n import (
 from webapp.inputs import SqlIntegerConverter, refuse_control_characters
 from webapp.labels import TEMPLATE_HELPERS
 from webapp.navigation import nav_items_for_current_user
+from webapp.offline import offline_owner
 from webapp.pinyin import initial
 from webapp.security import can_open, init_login
 
@@ -62,12 +65,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     init_login(app)
     errors.init_errors(app)
+    init_compression(app)  # before every other after_request hook: it runs after them all
 
     from webapp import models  # noqa: F401  (registers every table with the metadata)
 
     _register_blueprints(app)
     _drop_the_limiters_request_hook(app)
     _register_request_hooks(app)
+    init_static(app)
     if app.config.get("PROXY_COUNT"):
         hops = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
@@ -213,3 +218,4 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(TEMPLATE_HELPERS)
     app.jinja_env.globals["can_open"] = can_open
     app.jinja_env.globals["name_initial"] = initial
+    app.jinja_env.globals["offline_owner"] = offline_owner

@@ -45,7 +45,7 @@ def test_register_switch_language_see_navigation_and_log_out(page, artifacts_dir
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.screenshot(path=str(artifacts_dir / "dashboard-volunteer-en.png"), full_page=True)
 
-    page.locator("details.dropdown summary").click()
+    page.locator("#user-menu summary").click()
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url(re.compile(r".*/auth/login"))
     page.goto("/dashboard")

@@ -20,6 +20,7 @@ from locust.contrib.fasthttp import FastHttpUser
 from requests.cookies import create_cookie
 
 from webapp import clock
+from webapp.bench.web import booking
 
 DATA = json.loads(os.environ.get("BENCH_WEB_DATA") or "{}")
 PACE = os.environ.get("BENCH_WEB_PACE", "paced")
@@ -109,25 +110,10 @@ class ManagerUser(_Person):
     def book(self) -> None:
         """A Saturday-morning booking (the demo homes open 9:00-12:00 on Saturdays in term);
         a clash with someone else's booking is a correct answer (409), not an error."""
-        home, room = random.choice(DATA["rooms"])
-        today = clock.today()
-        saturday = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
-        day = saturday + timedelta(weeks=random.randint(0, 20))
-        start = random.choice(["09:00", "09:30", "10:00", "10:30", "11:00"])
-        end = {"09:00": "09:30", "09:30": "10:00", "10:00": "10:30"}.get(start, "11:30")
+        path, form = booking(random, DATA["rooms"], self.csrf)
         with self.client.post(
-            f"/homes/{home}/bookings/new",
-            data={
-                "room_id": room,
-                "title": "压测活动",
-                "kind": "activity",
-                "capacity": "10",
-                "date": day.isoformat(),
-                "start": start,
-                "end": end,
-                "interval_weeks": "1",
-                "csrf_token": self.csrf,
-            },
+            path,
+            data=form,
             allow_redirects=False,
             name="manager: book",
             catch_response=True,

@@ -16,3 +16,20 @@ document.addEventListener("click", function (event) {
 document.addEventListener("focusin", function (event) {
   if (event.target.matches && event.target.matches("[data-select-on-focus]")) { event.target.select(); }
 });
+// My schedule offline (webapp/offline.py): forget any copy kept for someone other than the person
+// this page says is logged in (nobody: every copy), and start the worker where the page asks.
+(function () {
+  var owner = document.querySelector('meta[name="offline-owner"]');
+  if (owner && window.caches) {
+    var keep = "shouwang-offline-" + owner.content;
+    caches.keys().then(function (names) {
+      names.forEach(function (name) {
+        if (name.indexOf("shouwang-offline-") === 0 && name !== keep) { caches.delete(name); }
+      });
+    });
+  }
+  var worker = document.querySelector('meta[name="offline-worker"]');
+  if (worker && owner && owner.content && navigator.serviceWorker) {
+    navigator.serviceWorker.register(worker.content, { scope: worker.dataset.scope });
+  }
+})();

@@ -302,3 +302,29 @@ def test_a_volunteers_feed_speaks_their_language_and_chinese_without_one(app, si
     volunteer.user.locale = None
     db.session.commit()
     assert "X-WR-CALNAME:李秀兰 · 守望" in app.test_client().get(url).text
+
+
+@pytest.mark.parametrize("cache_seconds", [0, 30])
+def test_a_compressed_feed_has_its_own_etag_and_answers_304_to_either(
+    app, signed_up, cache_seconds
+):
+    client, *_ = signed_up
+    url = f"/feeds/{feed_token(client)}.ics"
+    reader = app.test_client()
+    app.config["FEED_CACHE_SECONDS"] = cache_seconds
+    try:
+        plain = reader.get(url)
+        packed = reader.get(url, headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
+        assert packed.headers["Content-Encoding"] == "zstd"
+        tag = plain.headers["ETag"].strip('"')
+        assert packed.headers["ETag"] == f'"{tag}:zstd"'
+        for held in (f'"{tag}:zstd"', f'"{tag}"'):
+            again = reader.get(
+                url, headers={"If-None-Match": held, "Accept-Encoding": "gzip, deflate, br, zstd"}
+            )
+            assert again.status_code == 304
+            assert again.headers["ETag"] == held
+            assert again.data == b""
+        assert "Accept-Encoding" in packed.headers["Vary"]
+    finally:
+        app.config["FEED_CACHE_SECONDS"] = 0

@@ -121,7 +121,8 @@ def test_a_user_with_a_role_gets_no_such_hint(volunteer_client):
 
 def test_pages_name_their_icon_and_favicon_ico_answers(client):
     body = client.get("/").get_data(as_text=True)
-    assert 'rel="icon" href="/static/favicon.svg"' in body
+    hashed = "/static/" + client.application.extensions["static_manifest"]["favicon.svg"]
+    assert f'rel="icon" href="{hashed}"' in body
     icon = client.get("/static/favicon.svg")
     assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
     icon.close()

@@ -29,6 +29,7 @@ from webapp.core.demo_county import demo_logins_visible
 from webapp.extensions import limiter
 from webapp.htmx import hx_redirect
 from webapp.i18n import select_locale
+from webapp.offline import forget_offline
 from webapp.security import safe_next_url
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -191,7 +192,8 @@ def accept_invitation(token: str):
 def logout():
     login_sessions.end_current()
     flash(_("You have logged out."), "info")
-    return hx_redirect(url_for("auth.login"))
+    # The phone forgets the offline copy of My schedule (webapp/offline.py).
+    return forget_offline(hx_redirect(url_for("auth.login")))
 
 
 @bp.post("/logout-everywhere")

@@ -21,6 +21,7 @@ from flask_login import current_user
 
 from webapp.blueprints.feeds import ical, services, tokens
 from webapp.blueprints.homes.services import home_for
+from webapp.compression import etag_variant_held
 from webapp.core.spreadsheets import content_disposition
 from webapp.extensions import db
 from webapp.models import Team
@@ -46,10 +47,14 @@ _recent: dict[str, tuple[float, str, datetime]] = {}
 _RECENT_MAX = 50_000
 
 
-def _not_modified(tag: str, modified: datetime) -> bool:
+def _not_modified(tag: str, modified: datetime) -> str | None:
+    """The ETag to answer 304 with, or None. The client may hold a compressed variant's tag
+    ("abc:zstd", webapp/compression.py): the 304 repeats it."""
     if request.if_none_match:
-        return request.if_none_match.contains(tag)
-    return bool(request.if_modified_since and modified <= request.if_modified_since)
+        return etag_variant_held(tag)
+    if request.if_modified_since and modified <= request.if_modified_since:
+        return tag
+    return None
 
 
 def _headers(response: Response, tag: str, modified: datetime) -> Response:
@@ -67,11 +72,12 @@ def feed(token: str):
         return _not_found()
     ttl = current_app.config.get("FEED_CACHE_SECONDS", 30)
     cached = _recent.get(token_hash) if ttl else None
-    if cached and cached[0] > time.monotonic() and _not_modified(cached[1], cached[2]):
+    held = cached and cached[0] > time.monotonic() and _not_modified(cached[1], cached[2])
+    if held:
         # A revoked token is refused at once, cache or not.
         if not tokens.is_active(token_hash):
             return _not_found()
-        return _headers(Response(status=304), cached[1], cached[2])
+        return _headers(Response(status=304), held, cached[2])
     owner = services.feed_owner(token_hash)
     if owner is None:
         return _not_found()
@@ -82,8 +88,9 @@ def feed(token: str):
         if len(_recent) > _RECENT_MAX:
             _recent.clear()
         _recent[token_hash] = (time.monotonic() + ttl, tag, modified)
-    if _not_modified(tag, modified):
-        return _headers(Response(status=304), tag, modified)
+    held = _not_modified(tag, modified)
+    if held:
+        return _headers(Response(status=304), held, modified)
     response = Response(ical.build(name, events), mimetype="text/calendar")
     response.headers["Content-Type"] = ICAL_MIME
     response.headers["Content-Disposition"] = content_disposition("shouwang.ics", inline=True)

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,6 +30,7 @@ from webapp.core.lookup import found_or_404
 from webapp.core.spreadsheets import SPREADSHEET_MIMES, attachment
 from webapp.extensions import db
 from webapp.models.accounts import VOLUNTEER
+from webapp.offline import keep_offline
 from webapp.security import role_required
 
 bp = Blueprint("schedule", __name__, url_prefix="/me")
@@ -72,13 +85,29 @@ def _page(status: int = 200, error: SignupError | None = None):
         error=error,
         this_year=clock.today().year,
         teams=more.teams,
+        # Shown only on the copy kept for reading offline (webapp/offline.py).
+        as_of=clock.now().strftime("%Y-%m-%d %H:%M"),
     ), status
 
 
 @bp.get("/schedule")
 @role_required(VOLUNTEER)
 def index():
-    return _page()
+    body, status = _page()
+    return keep_offline(make_response(body, status), current_user.id)
+
+
+SERVICE_WORKER = (Path(__file__).resolve().parents[2] / "static" / "schedule-sw.js").read_text()
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """The worker that keeps My schedule readable offline (webapp/offline.py). Served here, not
+    under /static/, because a worker's scope is at most its own folder: /me/. Public: it is code,
+    and the browser checks it for updates with or without a log-in."""
+    response = Response(SERVICE_WORKER, mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 def _refused(error: SignupError):
@@ -175,4 +204,6 @@ def event_ics(key: str):
     entry = found_or_404(next((e for e in commitments([volunteer.id]) if e.key == key), None))
     event = from_commitment(entry)
     body = ical.build(entry.title, [event])
-    return attachment(body, "text/calendar", f"shouwang-{key}.ics")
+    return keep_offline(
+        attachment(body, "text/calendar", f"shouwang-{key}.ics"), current_user.id
+    )
