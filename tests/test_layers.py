@@ -4,7 +4,7 @@ imports resolved), bottom to top:
     foundation (clock, config, extensions, inputs, htmx, ...) and models, scheduling (pure)
     -> core (what several features share)
     -> the blueprints, in BLUEPRINT_ORDER (lowest first)
-    -> demo, worker, cli, app (TOP, in this order)
+    -> demo, worker, cli, app, devserver (TOP, in this order: devserver serves what app makes)
     -> bench (benchmarks: never imported by the app)
 
 A part is a blueprint, core, models, scheduling, bench, or one other top-level module. A lower
@@ -35,7 +35,7 @@ BLUEPRINT_ORDER = (
     "admin",
     "main",
 )
-TOP = ("demo", "worker", "cli", "app")
+TOP = ("demo", "worker", "cli", "app", "devserver")
 PACKAGES = ("core", "models", "scheduling", "bench")
 MAX_LINES = 450
 
@@ -107,7 +107,7 @@ def blueprint_of(part: str) -> str | None:
 
 def level(part: str) -> int:
     """Bottom to top: foundation, models and scheduling 0; core 1; blueprints 2.. in their order;
-    then demo, worker, cli, app; bench last."""
+    then demo, worker, cli, app, devserver; bench last."""
     blueprint = blueprint_of(part)
     if blueprint is not None:
         return 2 + BLUEPRINT_ORDER.index(blueprint) if blueprint in BLUEPRINT_ORDER else 2

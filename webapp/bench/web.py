@@ -33,10 +33,7 @@ import math
 import os
 import random
 import re
-import resource
 import secrets
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -46,6 +43,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+from webapp.bench import loadstats, servers
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -59,70 +58,6 @@ CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
 
 def _env_int(name: str, default: int) -> int:
     return int(os.environ.get(name) or default)
-
-
-def _server_env(port: int) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        PORT=str(port),
-        HOST="127.0.0.1",
-        SECRET_KEY=os.environ["SECRET_KEY"],
-        # Plain http on 127.0.0.1: cookies cannot be Secure here (as for `make run`).
-        SESSION_COOKIE_SECURE="0",
-        # Fifty people logging in from one address within seconds is the benchmark, not an attack.
-        LOGIN_RATE_LIMIT="100000 per minute",
-        LOG_LEVEL="warning",
-    )
-    return env
-
-
-def _port_is_free(port: int) -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) != 0
-
-
-def _wait_until_up(port: int, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"server on port {port} stopped:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                return
-        except urllib.error.HTTPError:
-            return  # it answers (the bare app has no /healthz)
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit(f"server on port {port} did not start:\n{log.read_text()[-3000:]}")
-
-
-def _start(command: list[str], port: int, log: Path) -> subprocess.Popen:
-    if not _port_is_free(port):
-        raise SystemExit(f"port {port} is taken: stop what serves there first (BENCH_WEB_PORT)")
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=_server_env(port),
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, stopped as a whole
-        )
-    try:
-        _wait_until_up(port, process, log)
-    except BaseException:
-        _stop(process)
-        raise
-    return process
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
 
 
 def _workload_data() -> dict:
@@ -258,51 +193,6 @@ def _remove_bench_bookings() -> int:
     return removed
 
 
-def _percentile(buckets: dict[str, int], fraction: float) -> float | None:
-    total = sum(buckets.values())
-    if not total:
-        return None
-    rank = math.ceil(fraction * total)
-    seen = 0
-    for value, count in sorted((float(k), v) for k, v in buckets.items()):
-        seen += count
-        if seen >= rank:
-            return round(value, 1)
-    return None
-
-
-def _summary(entries: list[dict], seconds: float, exclude: tuple[str, ...] = ()) -> dict:
-    kept = [e for e in entries if e["name"] not in exclude]
-    buckets: dict[str, int] = {}
-    for entry in kept:
-        for value, count in entry["response_times"].items():
-            buckets[value] = buckets.get(value, 0) + count
-    requests = sum(e["num_requests"] for e in kept)
-    return {
-        "requests": requests,
-        "errors": sum(e["num_failures"] for e in kept),
-        "requests_per_second": round(requests / seconds, 1) if seconds else None,
-        "p50_ms": _percentile(buckets, 0.50),
-        "p95_ms": _percentile(buckets, 0.95),
-        "p99_ms": _percentile(buckets, 0.99),
-    }
-
-
-def _children_cpu() -> float:
-    """CPU seconds of this process's finished children (the load driver just run)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def _driver(name: str, cpu_seconds: float, wall_seconds: float) -> dict:
-    return {
-        "name": name,
-        "cpu_seconds": round(cpu_seconds, 2),
-        "cores_busy": round(cpu_seconds / wall_seconds, 2) if wall_seconds else None,
-        "cores": os.cpu_count(),
-    }
-
-
 def _lua_value(value) -> str:
     if isinstance(value, dict):
         return "{" + ", ".join(f"[{_lua_value(k)}] = {_lua_value(v)}" for k, v in value.items()) + "}"
@@ -361,11 +251,11 @@ def _wrk(host: str, users: int, seconds: int, argument: str) -> dict:
         "--",
         argument,
     ]
-    before = _children_cpu()
+    before = loadstats.children_cpu()
     started = time.monotonic()
     result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
     wall = time.monotonic() - started
-    cpu = _children_cpu() - before
+    cpu = loadstats.children_cpu() - before
     line = next((x for x in result.stdout.splitlines() if x.startswith("WRK-JSON ")), None)
     if result.returncode != 0 or line is None:
         raise SystemExit(f"wrk failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
@@ -380,7 +270,7 @@ def _wrk(host: str, users: int, seconds: int, argument: str) -> dict:
         "p95_ms": summary["p95_ms"],
         "p99_ms": summary["p99_ms"],
         "statuses": statuses,
-        "driver": _driver("wrk", cpu, wall),
+        "driver": loadstats.driver("wrk", cpu, wall),
     }
 
 
@@ -406,13 +296,13 @@ def _locust(host: str, users: int, seconds: int, pace: str, classes: list[str], 
         "--only-summary",
         *classes,
     ]
-    before = _children_cpu()
+    before = loadstats.children_cpu()
     started = time.monotonic()
     result = subprocess.run(
         command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=seconds + 120
     )
     elapsed = time.monotonic() - started
-    _locust.driver = _driver("locust", _children_cpu() - before, elapsed)
+    _locust.driver = loadstats.driver("locust", loadstats.children_cpu() - before, elapsed)
     try:
         entries = json.loads(result.stdout)
     except ValueError as error:
@@ -440,7 +330,7 @@ def main() -> None:
     # One key for the servers and for this process: calendar-feed tokens are signed with it.
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(48))
     logs = Path(tempfile.mkdtemp(prefix="bench-web-"))
-    app_server = _start(["make", "-s", "serve"], port, logs / "serve.log")
+    app_server = servers.start(["make", "-s", "serve"], port, logs / "serve.log")
     bare_server = None
     people = ["VolunteerUser", "ManagerUser", "CoordinatorUser"]
     busy: list[dict] = []
@@ -449,7 +339,7 @@ def main() -> None:
     try:
         data = _workload_data()
         # The bare app waits, idle, beside ours: each round runs one right after the other.
-        bare_server = _start(
+        bare_server = servers.start(
             [str(VENV_BIN / "gunicorn"), "--config", "gunicorn.conf.py", "webapp.bench.bare:app"],
             port + 1,
             logs / "bare.log",
@@ -480,12 +370,12 @@ def main() -> None:
                 }
             )
     finally:
-        _stop(app_server)
+        servers.stop(app_server)
         if bare_server is not None:
-            _stop(bare_server)
+            servers.stop(bare_server)
     removed = _remove_bench_bookings()
 
-    workload = _summary(paced, paced_seconds)
+    workload = loadstats.summary(paced, paced_seconds)
     ratios = [r["ratio"] for r in per_round if r["ratio"] is not None]
     ratio = round(statistics.median(ratios), 3) if ratios else None
     result = {
@@ -500,7 +390,7 @@ def main() -> None:
         "paced_workload": {
             "seconds": seconds,
             **workload,
-            "by_page": {e["name"]: _summary([e], paced_seconds) for e in paced},
+            "by_page": {e["name"]: loadstats.summary([e], paced_seconds) for e in paced},
             "driver": paced_driver,
         },
         "logins_before_the_runs": logins,
