@@ -487,6 +487,48 @@ def test_decline_with_a_reason_and_cancel_a_series_over_http(manager_client, man
     assert statuses == ["cancelled"] * 4
 
 
+@pytest.mark.parametrize("next_page", ["", "approvals"])
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_declining_without_a_reason_changes_nothing_and_asks_for_one(
+    manager_client, managed, next_page, reason
+):
+    organiser = factories.user(roles=("coordinator",))
+    day = next_monday()
+    requested = factories.booking(
+        managed.rooms[1], at(day, "10:00"), at(day, "11:00"), status="requested",
+        organiser=organiser,
+    )  # fmt: skip
+    response = manager_client.post(
+        f"/homes/{managed.id}/bookings/{requested.id}/decline",
+        data={"reason": reason, "next_page": next_page},
+    )
+    assert response.status_code == 422
+    assert 'aria-invalid="true"' in response.text and "请说明原因" in response.text
+    db.session.expire_all()
+    assert requested.status == "requested"
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_the_decline_reason_shows_on_the_booking_and_reaches_the_organiser(
+    manager_client, managed
+):
+    organiser = factories.user(roles=("coordinator",))
+    day = next_monday()
+    requested = factories.booking(
+        managed.rooms[1], at(day, "10:00"), at(day, "11:00"), status="requested",
+        organiser=organiser,
+    )  # fmt: skip
+    page = manager_client.get(f"/homes/{managed.id}/approvals").text
+    assert f'id="decline-reason-{requested.id}"' in page and "required" in page
+    manager_client.post(
+        f"/homes/{managed.id}/bookings/{requested.id}/decline", data={"reason": "教室要粉刷"}
+    )
+    page = manager_client.get(f"/homes/{managed.id}/bookings/{requested.id}").text
+    assert "已拒绝" in page and "教室要粉刷" in page
+    message = db.session.scalar(select(OutboxMessage))
+    assert message.to_user_id == organiser.id and "教室要粉刷" in message.body
+
+
 def test_pages_render_in_english_too(manager_client, managed):
     manager_client.post("/auth/language", data={"locale": "en"})
     day = next_monday()

@@ -101,7 +101,12 @@ def approve(occurrence: Occurrence, actor: User) -> Occurrence:
     return occurrence
 
 
-def decline(occurrence: Occurrence, actor: User, reason: str = "") -> Occurrence:
+def decline(occurrence: Occurrence, actor: User, reason: str) -> Occurrence:
+    """Refuse a requested booking, saying why: the organiser is told the reason, and it stays
+    on the booking (its note)."""
+    reason = reason.strip()
+    if not reason:
+        raise BookingError(_("Say why, so that the organiser knows."), field="reason")
     serialise_writers()
     if not _set_status(occurrence, "requested", "declined"):
         raise _already_decided(occurrence)
@@ -113,7 +118,7 @@ def decline(occurrence: Occurrence, actor: User, reason: str = "") -> Occurrence
         lambda: (
             _("Booking declined: %(title)s", title=occurrence.event.title),
             _(
-                "Your booking was declined: %(booking)s. %(reason)s",
+                "Your booking was declined: %(booking)s. Reason: %(reason)s",
                 booking=describe(occurrence),
                 reason=reason,
             ),

@@ -154,6 +154,15 @@ class ReasonForm(FlaskForm):
     reason = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=200)])
 
 
+class DeclineForm(FlaskForm):
+    """Declining a booking says why: the organiser reads it, and it stays on the booking."""
+
+    reason = StringField(
+        _l("Reason for declining"),
+        validators=[InputRequired(_l("Say why, so that the organiser knows.")), Length(max=200)],
+    )
+
+
 class HomeForm(FlaskForm):
     name = StringField(_l("Home name"), validators=[InputRequired(REQUIRED), Length(max=100)])
     place_id = SelectField(_l("Township or village"), validators=[Optional()])

@@ -17,6 +17,7 @@ from webapp.blueprints.homes import booking, booking_changes, call_slots, servic
 from webapp.blueprints.homes.booking import BookingError, BookingRequest, NeedSpec
 from webapp.blueprints.homes.forms import (
     BookingForm,
+    DeclineForm,
     EventDetailsForm,
     MoveForm,
     ReasonForm,
@@ -159,14 +160,17 @@ def new_booking(home_id: int):
 def occurrence(home_id: int, occurrence_id: int):
     home = home_or_404(home_id)
     item = services.occurrence_of(home, occurrence_id)
-    move_form = MoveForm(
+    return _occurrence_page(home, item, _move_form(home, item))
+
+
+def _move_form(home, item) -> MoveForm:
+    return MoveForm(
         data={
             "date": av.to_local(home, item.starts_at).date(),
             "start": av.to_local(home, item.starts_at).time(),
             "end": av.to_local(home, item.ends_at).time(),
         }
     )
-    return _occurrence_page(home, item, move_form)
 
 
 @bp.route("/<int:home_id>/bookings/<int:occurrence_id>/edit", methods=["GET", "POST"])
@@ -215,7 +219,7 @@ def edit_event(home_id: int, occurrence_id: int):
     ), status
 
 
-def _occurrence_page(home, item, move_form, status=200):
+def _occurrence_page(home, item, move_form, status=200, decline_form=None):
     return render_template(
         "homes/occurrence.html",
         home=home,
@@ -223,6 +227,7 @@ def _occurrence_page(home, item, move_form, status=200):
         event=item.event,
         move_form=move_form,
         reason_form=ReasonForm(),
+        decline_form=decline_form or DeclineForm(),
         slot_form=_slot_form(home),
         now=utcnow(),
         can_decide=booking.manages(current_user, home),
@@ -330,31 +335,44 @@ def decline(home_id: int, occurrence_id: int):
     home = home_or_404(home_id)
     _require_manager(home)
     item = services.occurrence_of(home, occurrence_id)
-    form = ReasonForm()
-    form.validate_on_submit()
-    try:
-        booking_changes.decline(item, current_user, form.reason.data or "")
-    except BookingError as error:
-        _refuse(error)
-    flash(_("Booking declined."), "success")
-    return hx_redirect(
-        request.form.get("next_page") == "approvals"
-        and url_for("homes.approvals", home_id=home.id)
-        or url_for("homes.occurrence", home_id=home.id, occurrence_id=item.id)
-    )
+    form = DeclineForm()
+    on_approvals = request.form.get("next_page") == "approvals"
+    if form.validate_on_submit():
+        try:
+            booking_changes.decline(item, current_user, form.reason.data)
+        except BookingError as error:
+            if error.status != 422:
+                _refuse(error)
+            db.session.rollback()
+            form.reason.errors = [error.message]
+        else:
+            flash(_("Booking declined."), "success")
+            return hx_redirect(
+                on_approvals
+                and url_for("homes.approvals", home_id=home.id)
+                or url_for("homes.occurrence", home_id=home.id, occurrence_id=item.id)
+            )
+    # No reason (or too long): the same page again, the reason asked for, nothing changed.
+    if on_approvals:
+        return _approvals_page(home, form, item.id, 422)
+    return _occurrence_page(home, item, _move_form(home, item), 422, decline_form=form)
+
+
+def _approvals_page(home, decline_form=None, declining_id=None, status=200):
+    return render_template(
+        "homes/approvals.html",
+        home=home,
+        pending=services.pending_approvals(home),
+        decline_form=decline_form or DeclineForm(),
+        declining_id=declining_id,
+        can_decide=booking.manages(current_user, home),
+    ), status
 
 
 @bp.get("/<int:home_id>/approvals")
 @role_required(*STAFF)
 def approvals(home_id: int):
-    home = home_or_404(home_id)
-    return render_template(
-        "homes/approvals.html",
-        home=home,
-        pending=services.pending_approvals(home),
-        reason_form=ReasonForm(),
-        can_decide=booking.manages(current_user, home),
-    )
+    return _approvals_page(home_or_404(home_id))
 
 
 @bp.post("/<int:home_id>/bookings/<int:occurrence_id>/slots/<int:slot_id>")
