@@ -509,9 +509,7 @@ def test_declining_without_a_reason_changes_nothing_and_asks_for_one(
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
 
 
-def test_the_decline_reason_shows_on_the_booking_and_reaches_the_organiser(
-    manager_client, managed
-):
+def test_the_decline_reason_shows_on_the_booking_and_reaches_the_organiser(manager_client, managed):
     organiser = factories.user(roles=("coordinator",))
     day = next_monday()
     requested = factories.booking(
