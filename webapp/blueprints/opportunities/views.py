@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.blueprints.homes.services import home_for
-from webapp.blueprints.opportunities import services, signups
+from webapp.blueprints.opportunities import services, signups, waitlists
 from webapp.blueprints.opportunities.signups import SignupError
 from webapp.blueprints.planning.errors import PlanningError
 from webapp.blueprints.planning.posts import set_need_signup
@@ -20,6 +20,12 @@ from webapp.models.accounts import ADMIN, COORDINATOR, HOME_MANAGER, VOLUNTEER
 from webapp.security import role_required, safe_next_url
 
 bp = Blueprint("opportunities", __name__, url_prefix="/opportunities")
+
+
+@bp.record_once
+def _hear_other_features(state) -> None:
+    """Connect this blueprint's receivers of webapp/core/signals.py when it joins an app."""
+    waitlists.connect_receivers()
 
 
 def _list_page(status: int = 200, error: SignupError | None = None):

@@ -1,0 +1,61 @@
+"""A cancelled date ends its waitlists: the people waiting are taken off and told (a closure of
+the home or of a room cancels dates the same way as a manager's "cancel").
+
+Homes sends the signal (webapp/core/signals.py); the receiver here is connected when the
+opportunities blueprint joins an app. It writes in the sender's transaction.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from webapp.core import signals
+from webapp.core.outbox import in_language_of, notify
+from webapp.extensions import db
+from webapp.labels import format_moment
+from webapp.models import Assignment, Occurrence
+from webapp.models.base import utcnow
+
+
+def connect_receivers() -> None:
+    """Hear the signals this blueprint reacts to (connecting twice changes nothing)."""
+    signals.occurrence_cancelled.connect(end_waitlists)
+
+
+def end_waitlists(occurrence: Occurrence, *, reason: str = "", **_ignored) -> list[Assignment]:
+    """Take everyone off the waitlists of this date's needs and tell them it is cancelled."""
+    waiting = list(
+        db.session.scalars(
+            select(Assignment)
+            .where(
+                Assignment.occurrence_id == occurrence.id,
+                Assignment.status == "waitlisted",
+            )
+            .order_by(Assignment.id)
+        )
+    )
+    now = utcnow()
+    home = occurrence.room.home
+    for assignment in waiting:
+        assignment.status, assignment.withdrawn_at = "withdrawn", now
+        assignment.sequence += 1
+        user = assignment.volunteer.user
+        if user is None:
+            continue
+        with in_language_of(user):
+            notify(
+                user,
+                _("Cancelled: %(title)s", title=occurrence.event.title),
+                _(
+                    "“%(title)s” at %(place)s on %(start)s is cancelled, so its waitlist has ended: you are no longer on it. %(reason)s",
+                    title=occurrence.event.title,
+                    place=home.name,
+                    start=format_moment(occurrence.starts_at, home.timezone),
+                    reason=reason,
+                ),
+                "assignment",
+                assignment.id,
+            )
+    db.session.flush()
+    return waiting
