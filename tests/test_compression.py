@@ -100,7 +100,9 @@ def streaming_app(static_build):
     return app
 
 
-@pytest.mark.parametrize(("accept", "encoding"), [(CHROME, "zstd"), ("gzip, deflate, br", "deflate")])
+@pytest.mark.parametrize(
+    ("accept", "encoding"), [(CHROME, "zstd"), ("gzip, deflate, br", "deflate")]
+)
 def test_a_streamed_download_is_compressed_block_by_block_not_gathered(
     streaming_app, accept, encoding
 ):

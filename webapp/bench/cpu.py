@@ -83,17 +83,49 @@ def _pages(data: dict) -> list[Page]:
 
     sorts = ["name", "kind", "vetting", "place", "updated"]
     return [
-        Page("volunteer: dashboard", "volunteer", share["dashboard"], lambda d, p: get("/dashboard")),
-        Page("volunteer: my profile", "volunteer", share["profile"], lambda d, p: get("/volunteers/me")),
-        Page("volunteer: my schedule", "volunteer", share["schedule"], lambda d, p: get("/me/schedule")),
-        Page("volunteer: opportunities", "volunteer", share["opportunities"], lambda d, p: get("/opportunities/")),
+        Page(
+            "volunteer: dashboard", "volunteer", share["dashboard"], lambda d, p: get("/dashboard")
+        ),
+        Page(
+            "volunteer: my profile",
+            "volunteer",
+            share["profile"],
+            lambda d, p: get("/volunteers/me"),
+        ),
+        Page(
+            "volunteer: my schedule",
+            "volunteer",
+            share["schedule"],
+            lambda d, p: get("/me/schedule"),
+        ),
+        Page(
+            "volunteer: opportunities",
+            "volunteer",
+            share["opportunities"],
+            lambda d, p: get("/opportunities/"),
+        ),
         Page("volunteer: calendar feed", "volunteer", share["feed"], feed),
-        Page("manager: week", "manager", share["week"], lambda d, p: get(f"/homes/{rng.choice(d['homes'])}/week")),
+        Page(
+            "manager: week",
+            "manager",
+            share["week"],
+            lambda d, p: get(f"/homes/{rng.choice(d['homes'])}/week"),
+        ),
         Page("manager: another week (htmx)", "manager", share["next week"], next_week),
         Page("manager: book", "manager", share["book"], booking),
-        Page("coordinator: search volunteers", "coordinator", share["search"], lambda d, p: get(f"/volunteers/?q={rng.choice(d['search_words'])}")),
+        Page(
+            "coordinator: search volunteers",
+            "coordinator",
+            share["search"],
+            lambda d, p: get(f"/volunteers/?q={rng.choice(d['search_words'])}"),
+        ),
         Page("coordinator: filter volunteers (htmx)", "coordinator", share["filter"], filtered),
-        Page("coordinator: list volunteers", "coordinator", share["list"], lambda d, p: get(f"/volunteers/?sort={rng.choice(sorts)}")),
+        Page(
+            "coordinator: list volunteers",
+            "coordinator",
+            share["list"],
+            lambda d, p: get(f"/volunteers/?sort={rng.choice(sorts)}"),
+        ),
     ]
 
 

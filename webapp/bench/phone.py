@@ -146,8 +146,12 @@ class Phone:
 
     def throttle(self, profile: dict | None) -> None:
         if profile is None:
-            conditions = {"offline": False, "latency": 0, "downloadThroughput": -1,
-                          "uploadThroughput": -1}
+            conditions = {
+                "offline": False,
+                "latency": 0,
+                "downloadThroughput": -1,
+                "uploadThroughput": -1,
+            }
         else:
             conditions = {
                 "offline": False,
@@ -267,14 +271,19 @@ def main() -> None:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=CHROMIUM,
-                args=["--headless", "--no-sandbox", "--disable-gpu",
-                      "--disable-background-networking"],
+                args=[
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                ],
             )
             for profile in PROFILES:
                 for cache in ("warm", "cold"):
                     for path, who in PAGES:
-                        figures = _page_runs(browser, base, password, path, who, profile, cache,
-                                             runs)
+                        figures = _page_runs(
+                            browser, base, password, path, who, profile, cache, runs
+                        )
                         lines.append(_line(path, profile, cache, figures))
                         print(json.dumps(lines[-1], ensure_ascii=False), flush=True)
                 figures = _tap_runs(browser, base, password, home_week, profile, runs)

@@ -195,7 +195,9 @@ def _remove_bench_bookings() -> int:
 
 def _lua_value(value) -> str:
     if isinstance(value, dict):
-        return "{" + ", ".join(f"[{_lua_value(k)}] = {_lua_value(v)}" for k, v in value.items()) + "}"
+        return (
+            "{" + ", ".join(f"[{_lua_value(k)}] = {_lua_value(v)}" for k, v in value.items()) + "}"
+        )
     if isinstance(value, list | tuple):
         return "{" + ", ".join(_lua_value(v) for v in value) + "}"
     if isinstance(value, str):

@@ -126,6 +126,21 @@ class Occurrence(TimestampMixin, db.Model):
         back_populates="occurrence", cascade="all, delete-orphan", order_by="CallSlot.starts_at"
     )
 
+    @property
+    def is_active(self) -> bool:
+        """Holds its room or waits to: it can still be moved or cancelled."""
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def is_confirmed(self) -> bool:
+        """Takes place: volunteers and children can sign up for it."""
+        return self.status == "confirmed"
+
+    @property
+    def awaits_decision(self) -> bool:
+        """Waits for a manager of the home to approve or decline it."""
+        return self.status == "requested"
+
     def __repr__(self) -> str:
         return f"<Occurrence {self.id} room={self.room_id} {self.starts_at:%Y-%m-%d %H:%M} {self.status}>"
 

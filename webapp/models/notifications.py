@@ -46,6 +46,20 @@ class OutboxMessage(TimestampMixin, db.Model):
 
     to_user: Mapped[User | None] = relationship()
 
+    @property
+    def is_sent(self) -> bool:
+        return self.status == "sent"
+
+    @property
+    def can_retry(self) -> bool:
+        """Delivery gave up on it: a person may send it again."""
+        return self.status == "failed"
+
+    @property
+    def next_try_at(self) -> datetime | None:
+        """When the sender tries again after a temporary failure (None: not waiting to retry)."""
+        return self.next_attempt_at if self.status == "pending" else None
+
 
 class SentReminder(db.Model):
     """A reminder written once: the unique (kind, key) keeps a second run from writing it again.

@@ -92,7 +92,19 @@ class SolveRun(db.Model):
 
     @property
     def active(self) -> bool:
-        return self.status in ("queued", "running")
+        return self.status in ACTIVE_RUN_STATUSES
+
+    @property
+    def is_running(self) -> bool:
+        return self.status == "running"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == "done"
+
+    @property
+    def has_failed(self) -> bool:
+        return self.status == "failed"
 
 
 class Plan(db.Model):
@@ -138,6 +150,16 @@ class Plan(db.Model):
     assignments: Mapped[list[Assignment]] = relationship(
         back_populates="plan", cascade="all, delete-orphan", order_by="Assignment.id"
     )
+
+    @property
+    def is_proposed(self) -> bool:
+        """Still a proposal: coordinators may edit it by hand, then publish or discard it."""
+        return self.state == "proposed"
+
+    @property
+    def is_published(self) -> bool:
+        """What volunteers see in their schedules; changed only through withdrawals and re-plans."""
+        return self.state == "published"
 
 
 class Assignment(TimestampMixin, db.Model):
@@ -194,6 +216,24 @@ class Assignment(TimestampMixin, db.Model):
     need: Mapped[Need | None] = relationship()
     occurrence: Mapped[Occurrence | None] = relationship()
     confirmed_by: Mapped[User | None] = relationship()
+
+    @property
+    def is_proposed(self) -> bool:
+        return self.status == "proposed"
+
+    @property
+    def is_confirmed(self) -> bool:
+        """The volunteer is expected there (published, or a sign-up with a place)."""
+        return self.status == "confirmed"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == "withdrawn"
+
+    @property
+    def is_waitlisted(self) -> bool:
+        """A sign-up waiting for a place to come free."""
+        return self.status == "waitlisted"
 
     def __repr__(self) -> str:
         target = f"post {self.post_id}" if self.post_id else f"need {self.need_id}"

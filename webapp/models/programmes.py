@@ -111,6 +111,19 @@ class Programme(TimestampMixin, db.Model):
         order_by="(Post.starts_on, Post.id)",
     )
 
+    @property
+    def is_published(self) -> bool:
+        return self.state == "published"
+
+    @property
+    def is_solving(self) -> bool:
+        return self.state == "solving"
+
+    @property
+    def awaits_publication(self) -> bool:
+        """Being solved or holding a proposal that is not published yet."""
+        return self.state in ("solving", "proposed")
+
     def __repr__(self) -> str:
         return f"<Programme {self.id} {self.kind} {self.name}>"
 

@@ -90,3 +90,8 @@ class SwapOffer(db.Model):
     new_assignment: Mapped[Assignment | None] = relationship(foreign_keys=[new_assignment_id])
     from_volunteer: Mapped[Volunteer] = relationship(foreign_keys=[from_volunteer_id])
     to_volunteer: Mapped[Volunteer] = relationship(foreign_keys=[to_volunteer_id])
+
+    @property
+    def is_pending(self) -> bool:
+        """Still waiting for the colleague's answer."""
+        return self.status == "pending"

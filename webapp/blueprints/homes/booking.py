@@ -367,7 +367,7 @@ def update_details(
         need.skill_id, need.vetting_required = spec.skill_id, spec.vetting_required
         need.min_headcount, need.max_headcount = spec.min_headcount, spec.max_headcount
     event.needs = kept + _needs(needs[len(kept) :])
-    active = [o for o in event.occurrences if o.status in ACTIVE_STATUSES]
+    active = [o for o in event.occurrences if o.is_active]
     for occurrence in active:
         occurrence.sequence += 1
     db.session.flush()

@@ -33,7 +33,6 @@ from webapp.core.outbox import in_language_of, notify
 from webapp.extensions import db
 from webapp.models import Event, Occurrence, User
 from webapp.models.base import utcnow
-from webapp.models.events import ACTIVE_STATUSES
 
 # --- approval ---------------------------------------------------------------------------------
 
@@ -63,7 +62,7 @@ def _already_decided(occurrence: Occurrence) -> BookingError:
 def approve(occurrence: Occurrence, actor: User) -> Occurrence:
     """Confirm a requested booking after checking again that the room is still free."""
     serialise_writers()
-    if occurrence.status != "requested":
+    if not occurrence.awaits_decision:
         raise _already_decided(occurrence)
     home = occurrence.room.home
     start, end = av.to_local(home, occurrence.starts_at), av.to_local(home, occurrence.ends_at)
@@ -131,7 +130,7 @@ def decline(occurrence: Occurrence, actor: User, reason: str) -> Occurrence:
 
 
 def cancel(occurrence: Occurrence, actor: User, reason: str = "") -> Occurrence:
-    if occurrence.status not in ACTIVE_STATUSES:
+    if not occurrence.is_active:
         raise BookingError(_("This booking is already cancelled or declined."), status=409)
     volunteers = committed_to(occurrence)
     occurrence.status = "cancelled"
@@ -159,7 +158,7 @@ def cancel_series(event: Event, actor: User, reason: str = "") -> list[Occurrenc
     now = utcnow()
     cancelled = []
     for occurrence in event.occurrences:
-        if occurrence.status in ACTIVE_STATUSES and occurrence.starts_at >= now:
+        if occurrence.is_active and occurrence.starts_at >= now:
             volunteers = committed_to(occurrence)  # before the status changes
             signals.occurrence_cancelled.send(occurrence, volunteer_ids=volunteers, reason=reason)
             occurrence.status = "cancelled"
@@ -193,7 +192,7 @@ def move(
     correcting: bool = False,
 ) -> Occurrence:
     """Move one date of a series (or a one-off) to another time; the rest stays."""
-    if occurrence.status not in ACTIVE_STATUSES:
+    if not occurrence.is_active:
         raise BookingError(_("A cancelled or declined booking cannot be moved."), status=409)
     room = occurrence.room
     home = room.home

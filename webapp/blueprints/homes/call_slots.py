@@ -49,7 +49,7 @@ def sign_up_child(
                 ),
                 field="child_label",
             )
-    if occurrence.status != "confirmed":
+    if not occurrence.is_confirmed:
         raise BookingError(_("Children can sign up only for confirmed sessions."), status=409)
     # Conditional update: two people taking the last slot at once cannot both get it.
     result = db.session.execute(

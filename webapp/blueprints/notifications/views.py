@@ -65,7 +65,7 @@ def outbox():
 @role_required(ADMIN, COORDINATOR)
 def retry(message_id: int):
     message = get_or_404(OutboxMessage, message_id)
-    if message.status != "failed":
+    if not message.can_retry:
         abort(409, description=_("Only a failed message can be sent again."))
     retry_now(message)
     flash(_("The message will be sent again."), "success")

@@ -48,6 +48,10 @@ class Mine:
     id: int
     status: str  # "confirmed" or "waitlisted"
 
+    @property
+    def is_waitlisted(self) -> bool:
+        return self.status == "waitlisted"
+
 
 @dataclass
 class Opportunity:
@@ -244,7 +248,7 @@ def _signups(
 def _waitlist_positions(mine: dict[tuple, Mine]) -> dict[int, int]:
     """{assignment id: its place on its waitlist} for the volunteer's waitlisted sign-ups (first
     come first served, as signups.waitlist), in one statement."""
-    waiting = {key: own for key, own in mine.items() if own.status == "waitlisted"}
+    waiting = {key: own for key, own in mine.items() if own.is_waitlisted}
     if not waiting:
         return {}
     post_ids = {key[1] for key in waiting if key[0] == "p"}
@@ -357,7 +361,7 @@ def opportunities(
         target = post_target(item.post) if item.post else session_target(item.need, item.occurrence)
         item.travel_minutes = minutes_between(volunteer, target.lat, target.lon)
         if item.mine is not None:
-            if item.mine.status == "waitlisted":
+            if item.mine.is_waitlisted:
                 item.position = positions.get(item.mine.id, 0)
             can.append(item)
             continue

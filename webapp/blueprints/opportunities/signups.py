@@ -173,7 +173,7 @@ def open_need_on(need_id: int, occurrence_id: int) -> tuple[Need, Occurrence]:
         or occurrence is None
         or occurrence.event_id != need.event_id
         or not need.open_for_signup
-        or occurrence.status != "confirmed"
+        or not occurrence.is_confirmed
     ):
         raise SignupError(_("This opportunity does not exist or is not open."), 404)
     return need, occurrence
@@ -245,13 +245,13 @@ def _sign_up(
 
 
 def _already_message(existing: Assignment) -> str:
-    if existing.status == "waitlisted":
+    if existing.is_waitlisted:
         return _("You are already on the waitlist for this.")
     return _("You are already signed up for this.")
 
 
 def waitlist_position(assignment: Assignment) -> int:
-    if assignment.status != "waitlisted":
+    if not assignment.is_waitlisted:
         return 0
     ids = [a.id for a in waitlist(assignment.need_id, assignment.occurrence_id, assignment.post_id)]
     return ids.index(assignment.id) + 1 if assignment.id in ids else 0
@@ -285,13 +285,13 @@ def withdraw(assignment: Assignment, actor: User) -> list[Assignment]:
     a published plan's assignment becomes `withdrawn` and the coordinator is told (re-planning
     picks it up). Returns the promoted assignments.
     """
-    if assignment.status == "waitlisted":
+    if assignment.is_waitlisted:
         lock_target(Post if assignment.post_id else Need, assignment.post_id or assignment.need_id)
         assignment.status = "withdrawn"
         assignment.withdrawn_at = utcnow()
         db.session.flush()
         return []
-    if assignment.status != "confirmed":
+    if not assignment.is_confirmed:
         raise SignupError(_("This assignment is not active any more."), 409)
     upcoming = upcoming_entries(assignment)
     if not upcoming:
@@ -351,7 +351,7 @@ def fill_from_waitlist(
         capacity, target = post_capacity(post), post_target(post)
     else:
         need, occurrence = db.session.get(Need, need_id), db.session.get(Occurrence, occurrence_id)
-        if occurrence.status != "confirmed" or occurrence.starts_at <= utcnow():
+        if not occurrence.is_confirmed or occurrence.starts_at <= utcnow():
             return []
         capacity, target = need.max_headcount, session_target(need, occurrence)
     free = capacity - confirmed_count(need_id, occurrence_id, post_id)

@@ -52,7 +52,7 @@ def target_of(assignment: Assignment) -> Target:
 
 
 def offer(assignment: Assignment, contact: str, note: str = "") -> SwapOffer:
-    if assignment.status != "confirmed":
+    if not assignment.is_confirmed:
         raise SignupError(_("Only a confirmed assignment can be offered."), 409)
     if assignment.team_id is not None:
         raise SignupError(_("Team placements are changed by the coordinator, not by a swap."), 409)
@@ -169,9 +169,9 @@ def accept(swap: SwapOffer, actor: User) -> Assignment:
     assignment = swap.assignment
     lock_target(Post if assignment.post_id else Need, assignment.post_id or assignment.need_id)
     db.session.refresh(assignment)
-    if swap.status != "pending":
+    if not swap.is_pending:
         raise SignupError(_("This offer has already been answered or withdrawn."), 409)
-    if assignment.status != "confirmed" or assignment.volunteer_id != swap.from_volunteer_id:
+    if not assignment.is_confirmed or assignment.volunteer_id != swap.from_volunteer_id:
         raise SignupError(_("This assignment has changed since it was offered."), 409)
     target = target_of(assignment)
     colleague = swap.to_volunteer

@@ -83,7 +83,7 @@ def _solve(programme_id: int, time_limit: float, as_json: bool) -> None:
     runs.execute_run(current_app._get_current_object(), run_id)
     db.session.expire_all()
     run = db.session.get(SolveRun, run_id)
-    if run.status == "failed":
+    if run.has_failed:
         message, detail = runs.describe_error(run)
         raise click.ClickException(f"{message} {detail}".strip())
     result = {

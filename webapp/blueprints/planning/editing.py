@@ -24,7 +24,7 @@ from webapp.models.base import utcnow
 
 def editable(plan: Plan) -> None:
     """Only a proposal changes by hand; a published plan changes through a re-plan."""
-    if plan.state == "published":
+    if plan.is_published:
         raise PlanningError(
             _(
                 "This plan is published, so it is not changed by hand. Start a re-plan: "
@@ -32,7 +32,7 @@ def editable(plan: Plan) -> None:
             ),
             409,
         )
-    if plan.state != "proposed":
+    if not plan.is_proposed:
         raise PlanningError(_("This plan is no longer current; open the latest one."), 409)
     running = runs.active_run(plan.programme_id)
     if running is not None:
@@ -249,7 +249,7 @@ def withdraw(row: Assignment, user: User | None, note: str = "") -> Assignment:
     sign-up), once; the row stays, with status ``withdrawn`` and ``withdrawn_at``, so that the
     re-plan keeps that volunteer off that target and calendars show it as cancelled.
     """
-    if row.status != "confirmed" or (row.plan is not None and row.plan.state != "published"):
+    if not row.is_confirmed or (row.plan is not None and not row.plan.is_published):
         raise PlanningError(
             _("Only a confirmed assignment of the published plan can be withdrawn."), 409
         )

@@ -59,7 +59,7 @@ class Target:
 
     @property
     def have(self) -> int:
-        return sum(1 for a in self.people if a.status != "withdrawn")
+        return sum(1 for a in self.people if not a.is_withdrawn)
 
     @property
     def below_minimum(self) -> bool:
@@ -359,9 +359,9 @@ def diff_against(base: Plan, plan: Plan) -> PlanDiff:
     and an addition of the same person pair up as a move. Withdrawals of the base are listed."""
     old_rows = list(db.session.scalars(select(Assignment).where(Assignment.plan_id == base.id)))
     new_rows = list(db.session.scalars(select(Assignment).where(Assignment.plan_id == plan.id)))
-    old = {(a.volunteer_id, target_of(a)) for a in old_rows if a.status == "confirmed"}
-    new = {(a.volunteer_id, target_of(a)) for a in new_rows if a.status != "withdrawn"}
-    withdrawn = [(a.volunteer_id, target_of(a)) for a in old_rows if a.status == "withdrawn"]
+    old = {(a.volunteer_id, target_of(a)) for a in old_rows if a.is_confirmed}
+    new = {(a.volunteer_id, target_of(a)) for a in new_rows if not a.is_withdrawn}
+    withdrawn = [(a.volunteer_id, target_of(a)) for a in old_rows if a.is_withdrawn]
     gone: dict[int, list[str]] = defaultdict(list)
     came: dict[int, list[str]] = defaultdict(list)
     for v, t in sorted(old - new):

@@ -57,7 +57,7 @@ def check_current(plan: Plan) -> list[str]:
 
 
 def publish(plan: Plan, user: User) -> tuple[Plan, Told, plans.PlanDiff | None]:
-    if plan.state != "proposed":
+    if not plan.is_proposed:
         raise PlanningError(
             _(
                 "Only a proposed plan can be published; this one is %(state)s.",
@@ -170,7 +170,7 @@ def _tell(plan: Plan, rows: list[Assignment], who: set[int], diff) -> Told:
 
 def message_target(plan: Plan, target: str, subject: str, body: str, user: User) -> Told:
     """A coordinator's message to everyone on a post or slot of the published plan."""
-    if plan.state != "published":
+    if not plan.is_published:
         raise PlanningError(_("Messages go to the people of the published plan."), 409)
     subject, body = (subject or "").strip(), (body or "").strip()
     if not subject:
@@ -182,7 +182,7 @@ def message_target(plan: Plan, target: str, subject: str, body: str, user: User)
         raise PlanningError(_("Choose a session or post of this plan."), field="target")
     out = Told()
     for row in targets[target].people:
-        if row.status != "confirmed":
+        if not row.is_confirmed:
             continue
         volunteer = row.volunteer
         if volunteer.user is None:

@@ -98,7 +98,7 @@ def start_run(
         raise already_running(running)
     if (reason := programmes.can_solve(programme)) is not None:
         raise PlanningError(reason, 422)
-    if base is not None and base.state != "published":
+    if base is not None and not base.is_published:
         raise PlanningError(_("Only the published plan can be re-planned."), 409)
     parameters = {
         "time_limit": float(time_limit),
@@ -213,7 +213,7 @@ def _execute(app: Flask, run_id: int) -> None:
     finally:
         beat.finish()
     db.session.refresh(run)
-    if run.status != "running":  # the sweep gave up on us meanwhile: keep its verdict
+    if not run.is_running:  # the sweep gave up on us meanwhile: keep its verdict
         return
     run.progress = beat.samples()
     finish_with(run, built, outcome)
@@ -257,7 +257,7 @@ def _finish(run: SolveRun, status: str, plan_made: bool = False) -> None:
     run.status = status
     run.finished_at = utcnow()
     programme = run.programme
-    if programme.state == "solving":
+    if programme.is_solving:
         programme.state = "proposed" if plan_made else run.parameters.get("previous_state", "draft")
 
 
@@ -354,7 +354,7 @@ def stale_check(programme_id: int | None = None, now: datetime | None = None) ->
         query = query.where(SolveRun.programme_id == programme_id)
     count = 0
     for run in db.session.scalars(query.with_for_update(skip_locked=True)):
-        if run.status == "running":
+        if run.is_running:
             last = run.heartbeat_at.isoformat(timespec="seconds") if run.heartbeat_at else "never"
             detail = f"stale|no heartbeat since {last} (worker {run.worker or 'unknown'})"
         else:

@@ -123,7 +123,7 @@ def withdraw(assignment_id: int):
     volunteer = _volunteer()
     try:
         assignment = signups.own_assignment(volunteer, assignment_id)
-        was_waiting = assignment.status == "waitlisted"
+        was_waiting = assignment.is_waitlisted
         signups.withdraw(assignment, current_user)
     except SignupError as error:
         return _refused(error)
@@ -204,6 +204,4 @@ def event_ics(key: str):
     entry = found_or_404(next((e for e in commitments([volunteer.id]) if e.key == key), None))
     event = from_commitment(entry)
     body = ical.build(entry.title, [event])
-    return keep_offline(
-        attachment(body, "text/calendar", f"shouwang-{key}.ics"), current_user.id
-    )
+    return keep_offline(attachment(body, "text/calendar", f"shouwang-{key}.ics"), current_user.id)

@@ -128,7 +128,7 @@ def new_booking(home_id: int):
                     title=event.title,
                     count=len(event.occurrences),
                 )
-                if first.status == "confirmed"
+                if first.is_confirmed
                 else _(
                     "Requested: %(title)s. The home's manager will approve or decline it.",
                     title=event.title,

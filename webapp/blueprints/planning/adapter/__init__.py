@@ -130,9 +130,7 @@ def _base_rows(base: Plan | None) -> tuple[list[Assignment], list[Assignment]]:
             .options(selectinload(Assignment.need).selectinload(Need.skill))
         )
     )
-    return [a for a in rows if a.status == "withdrawn"], [
-        a for a in rows if a.status != "withdrawn"
-    ]
+    return [a for a in rows if a.is_withdrawn], [a for a in rows if not a.is_withdrawn]
 
 
 def _validate(built: Built) -> None:

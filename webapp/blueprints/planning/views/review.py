@@ -43,7 +43,7 @@ def plan(plan_id: int):
     names = plans.names_for(plan, shown.targets, locale())
     published = svc.published_plan(programme.id)
     base = plan.base_plan if plan.base_plan_id else None
-    compare = base or (published if plan.state == "proposed" and published else None)
+    compare = base or (published if plan.is_proposed and published else None)
     general = [explaining.explanation(e, names) for e in plan.explanations if not e.get("target")]
     context = {
         "plan": plan,

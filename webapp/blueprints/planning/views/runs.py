@@ -72,7 +72,7 @@ def resolve(plan_id: int):
     """Solve again, keeping the pinned assignments of this proposal (and its base, if any)."""
     plan = plan_svc.plan_or_404(plan_id)
     try:
-        if plan.state != "proposed":
+        if not plan.is_proposed:
             raise PlanningError(
                 _("Only a proposal is solved again; re-plan a published plan."), 409
             )
@@ -93,7 +93,7 @@ def _run_or_404(run_id: int) -> SolveRun:
 
 
 def _progress_context(run: SolveRun) -> dict:
-    if run.active and run.status == "running" and run.heartbeat_at is not None:
+    if run.is_running and run.heartbeat_at is not None:
         # Polled: a run whose worker stopped answering is marked failed here too.
         age = (utcnow() - run.heartbeat_at).total_seconds()
         if age > run_svc.heartbeat_timeout():
