@@ -3,6 +3,13 @@
 from webapp.models.accounts import ROLES, User, UserRole
 from webapp.models.audit import AuditLog
 from webapp.models.calendars import CalendarToken
+from webapp.models.child_care import (
+    CareGoal,
+    ChildAccess,
+    ChildDuty,
+    ChildMeeting,
+    MeetingAttendance,
+)
 from webapp.models.children import CareLog, Child, Pairing
 from webapp.models.events import CallSlot, Event, Need, Occurrence
 from webapp.models.homes import Closure, Home, OpeningHours, Room, home_managers
@@ -43,14 +50,19 @@ __all__ = [
     "AuditLog",
     "CalendarToken",
     "CallSlot",
+    "CareGoal",
     "CareLog",
     "Child",
+    "ChildAccess",
+    "ChildDuty",
+    "ChildMeeting",
     "Closure",
     "Event",
     "ForbiddenPair",
     "Home",
     "Invitation",
     "LoginSession",
+    "MeetingAttendance",
     "Need",
     "Occurrence",
     "OpeningHours",

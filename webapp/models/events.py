@@ -208,6 +208,10 @@ class CallSlot(db.Model):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     child_label: Mapped[str | None] = mapped_column(String(20))
+    # The child's record; the label stays for display and for slots booked before records.
+    child_id: Mapped[int | None] = mapped_column(
+        ForeignKey("children.id", ondelete="SET NULL"), index=True
+    )
     signed_up_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     occurrence: Mapped[Occurrence] = relationship(back_populates="call_slots")
