@@ -6,7 +6,11 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-bp = Blueprint("children", __name__, url_prefix="/children")
+# cli_group=None: its commands keep top-level names (`flask --app webapp.app coverage`).
+bp = Blueprint("children", __name__, url_prefix="/children", cli_group=None)
 
 # The view modules register their routes on bp when imported.
+from webapp.blueprints.children import commands  # noqa: E402
 from webapp.blueprints.children.views import pairings, records  # noqa: E402, F401
+
+bp.cli.add_command(commands.coverage_command)

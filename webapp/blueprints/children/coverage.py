@@ -1,0 +1,319 @@
+"""Coverage for the county: of the children counted in reports, how many were reached in a month
+by a talk, a call and a visit, and how many have an overdue duty; per township, home and school,
+and for the last six months.
+
+Counted: not erased, with the guardian's consent to reporting (`report_consent`), in the homes
+in scope (a home manager's own homes; everything for coordinators and admins). The counts are
+aggregates in SQL: per (home, school) group, each child belongs to exactly one group, so the
+township and county totals are sums of the groups (no child counted twice). Reached in a month:
+at least one contact of that kind dated in the month (China dates); "call" is a phone call or the
+family video call. Overdue: `ChildDuty.overdue_on(as_of)`, the one rule, as of the month's last
+day, or today for the current month.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import case, func, select
+
+from webapp import clock
+from webapp.extensions import db
+from webapp.models import CareLog, Child, ChildDuty, Home, Place
+
+# Contact kinds that reach a child, by the column they count in.
+REACH = {"talk": ("talk",), "call": ("call", "video_call"), "visit": ("visit",)}
+REACH_KINDS = tuple(kind for kinds in REACH.values() for kind in kinds)
+HISTORY_MONTHS = 6
+OVERDUE_LIST_LIMIT = 200
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class MonthError(ValueError):
+    """A month that cannot be reported, with the reason in the user's language."""
+
+
+@dataclass
+class Counts:
+    children: int = 0
+    talk: int = 0
+    call: int = 0
+    visit: int = 0
+    overdue: int = 0
+
+    def add(self, other: Counts) -> None:
+        self.children += other.children
+        self.talk += other.talk
+        self.call += other.call
+        self.visit += other.visit
+        self.overdue += other.overdue
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "children": self.children,
+            "reached": {"talk": self.talk, "call": self.call, "visit": self.visit},
+            "overdue": self.overdue,
+        }
+
+
+@dataclass
+class SchoolRow:
+    school: str
+    counts: Counts
+
+
+@dataclass
+class HomeRow:
+    home_id: int | None
+    name: str
+    township: str
+    counts: Counts = field(default_factory=Counts)
+    schools: list[SchoolRow] = field(default_factory=list)
+
+
+@dataclass
+class TownshipRow:
+    name: str
+    counts: Counts = field(default_factory=Counts)
+    homes: list[HomeRow] = field(default_factory=list)
+
+
+@dataclass
+class MonthReport:
+    month: date
+    as_of: date
+    stored: bool
+    townships: list[TownshipRow]
+    total: Counts
+
+    @property
+    def homes(self) -> list[HomeRow]:
+        return [home for township in self.townships for home in township.homes]
+
+
+# A (home, school) group's key and its counts: what is computed live and what is stored.
+Groups = dict[tuple[int, str], Counts]
+
+
+# --- months -------------------------------------------------------------------------------------
+
+
+def parse_month(text: str | None, today: date | None = None) -> date:
+    """The first day of a month written YYYY-MM, not after the current one (China time); empty:
+    the current month. MonthError with the reason otherwise."""
+    today = today or clock.today()
+    text = (text or "").strip()
+    if not text:
+        return today.replace(day=1)
+    found = _MONTH.match(text)
+    if not found or not 1 <= int(found.group(2)) <= 12 or int(found.group(1)) < 1900:
+        raise MonthError(_("The month is not valid: write it as YYYY-MM, e.g. 2026-03."))
+    month = date(int(found.group(1)), int(found.group(2)), 1)
+    if month > today.replace(day=1):
+        raise MonthError(_("The month has not begun yet: choose this month or an earlier one."))
+    return month
+
+
+def next_month(month: date) -> date:
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def previous_month(month: date) -> date:
+    return (month - timedelta(days=1)).replace(day=1)
+
+
+def last_day(month: date) -> date:
+    return next_month(month) - timedelta(days=1)
+
+
+def as_of(month: date, today: date | None = None) -> date:
+    """The day a month's overdue count is taken: its last day, or today while it runs."""
+    return min(last_day(month), today or clock.today())
+
+
+def is_over(month: date, today: date | None = None) -> bool:
+    return last_day(month) < (today or clock.today())
+
+
+def recent_months(month: date, count: int = HISTORY_MONTHS) -> list[date]:
+    """`count` months ending with `month`, oldest first."""
+    months = [month]
+    while len(months) < count:
+        months.append(previous_month(months[-1]))
+    return list(reversed(months))
+
+
+# --- live counts --------------------------------------------------------------------------------
+
+
+def _counted(home_ids: list[int] | None) -> list:
+    conditions = [Child.erased_at.is_(None), Child.report_consent.is_(True)]
+    if home_ids is not None:
+        conditions.append(Child.home_id.in_(home_ids))
+    return conditions
+
+
+def live_groups(
+    month: date, home_ids: list[int] | None = None, today: date | None = None
+) -> Groups:
+    """Counts per (home, school) computed from the records: three grouped queries."""
+    today = today or clock.today()
+    counted = _counted(home_ids)
+    groups: Groups = {}
+
+    def group(home_id: int, school: str) -> Counts:
+        return groups.setdefault((home_id, school), Counts())
+
+    for home_id, school, children in db.session.execute(
+        select(Child.home_id, Child.school, func.count())
+        .where(*counted)
+        .group_by(Child.home_id, Child.school)
+    ):
+        group(home_id, school).children = children
+    # One row per child and way of reaching (the date-kind-child index answers the range), then
+    # counted per group: each child at most once per column.
+    reach = case(
+        *((CareLog.kind.in_(kinds), name) for name, kinds in REACH.items()), else_=None
+    ).label("reach")
+    contacts = (
+        select(CareLog.child_id, reach)
+        .where(
+            CareLog.happened_on >= month,
+            CareLog.happened_on <= last_day(month),
+            CareLog.kind.in_(REACH_KINDS),
+        )
+        .distinct()
+        .subquery()
+    )
+    columns = [
+        func.count(case((contacts.c.reach == name, contacts.c.child_id))).label(name)
+        for name in REACH
+    ]
+    for home_id, school, talk, call, visit in db.session.execute(
+        select(Child.home_id, Child.school, *columns)
+        .join(contacts, contacts.c.child_id == Child.id)
+        .where(*counted)
+        .group_by(Child.home_id, Child.school)
+    ):
+        counts = group(home_id, school)
+        counts.talk, counts.call, counts.visit = talk, call, visit
+    for home_id, school, overdue in db.session.execute(
+        select(Child.home_id, Child.school, func.count(func.distinct(ChildDuty.child_id)))
+        .join(ChildDuty, ChildDuty.child_id == Child.id)
+        .where(ChildDuty.overdue_on(as_of(month, today)), *counted)
+        .group_by(Child.home_id, Child.school)
+    ):
+        group(home_id, school).overdue = overdue
+    return groups
+
+
+# --- the report ---------------------------------------------------------------------------------
+
+
+def homes_in_scope(home_ids: list[int] | None) -> list[tuple[int, str, str]]:
+    """(id, name, township name) of the homes, by township then name."""
+    query = select(Home.id, Home.name, Home.place_id)
+    if home_ids is not None:
+        query = query.where(Home.id.in_(home_ids))
+    places = {
+        p.id: p
+        for p in db.session.execute(select(Place.id, Place.kind, Place.name, Place.parent_id))
+    }
+
+    def township(place_id: int | None) -> str:
+        seen = set()
+        while place_id is not None and place_id not in seen:
+            seen.add(place_id)
+            place = places.get(place_id)
+            if place is None:
+                break
+            if place.kind == "township":
+                return place.name
+            place_id = place.parent_id
+        return ""
+
+    homes = [(h.id, h.name, township(h.place_id)) for h in db.session.execute(query)]
+    return sorted(homes, key=lambda h: (h[2] == "", h[2], h[1]))
+
+
+def build_report(
+    month: date,
+    groups: Groups,
+    homes: list[tuple[int | None, str, str]],
+    *,
+    stored: bool,
+    today: date | None = None,
+) -> MonthReport:
+    """Townships -> homes -> schools from the groups' counts; every home listed, even empty."""
+    rows = {home_id: HomeRow(home_id, name, township) for home_id, name, township in homes}
+    for (home_id, school), counts in sorted(groups.items(), key=lambda item: item[0][1]):
+        home = rows.get(home_id)
+        if home is None:
+            continue
+        home.schools.append(SchoolRow(school, counts))
+        home.counts.add(counts)
+    townships: dict[str, TownshipRow] = {}
+    total = Counts()
+    for home in rows.values():
+        township = townships.setdefault(home.township, TownshipRow(home.township))
+        township.homes.append(home)
+        township.counts.add(home.counts)
+        total.add(home.counts)
+    return MonthReport(month, as_of(month, today), stored, list(townships.values()), total)
+
+
+def month_report(
+    month: date, home_ids: list[int] | None = None, today: date | None = None
+) -> MonthReport:
+    """The month's counts, computed from the records."""
+    return build_report(
+        month,
+        live_groups(month, home_ids, today),
+        homes_in_scope(home_ids),
+        stored=False,
+        today=today,
+    )
+
+
+def history(
+    month: date, home_ids: list[int] | None = None, today: date | None = None
+) -> list[tuple[date, Counts]]:
+    """The totals of the six months ending with `month`, oldest first."""
+    return [(m, month_report(m, home_ids, today).total) for m in recent_months(month)]
+
+
+@dataclass
+class OverdueChild:
+    child_id: int
+    pseudonym: str
+    home: str
+    since: date
+    duties: int
+
+
+def overdue_children(
+    on: date, home_ids: list[int] | None = None, limit: int = OVERDUE_LIST_LIMIT
+) -> tuple[list[OverdueChild], int]:
+    """The counted children with an overdue duty on `on`, longest overdue first (at most
+    `limit`), and how many there are in all."""
+    counted = _counted(home_ids)
+    overdue = ChildDuty.overdue_on(on)
+    total = db.session.scalar(
+        select(func.count(func.distinct(ChildDuty.child_id)))
+        .join(Child, Child.id == ChildDuty.child_id)
+        .where(overdue, *counted)
+    )
+    since = func.min(ChildDuty.due_on)
+    rows = db.session.execute(
+        select(Child.id, Child.pseudonym, Home.name, since, func.count(ChildDuty.id))
+        .join(ChildDuty, ChildDuty.child_id == Child.id)
+        .join(Home, Home.id == Child.home_id)
+        .where(overdue, *counted)
+        .group_by(Child.id, Child.pseudonym, Home.name)
+        .order_by(since, Child.id)
+        .limit(limit)
+    )
+    return [OverdueChild(*row) for row in rows], total or 0
