@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from types import SimpleNamespace
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from tests import factories
-from webapp.core.outbox import EMAIL, Address, address_of, in_language_of, notify, notify_address
+from webapp.core.outbox import (
+    EMAIL,
+    Address,
+    address_of,
+    in_language_of,
+    notify,
+    notify_address,
+    notify_message,
+    render_message,
+)
 from webapp.extensions import db
 from webapp.models import OutboxMessage
 
@@ -47,3 +59,38 @@ def test_messages_are_written_in_the_recipients_language(app):
             assert _("Cancelled: %(title)s", title="x") == "已取消：x"
         with in_language_of(english):
             assert _("Cancelled: %(title)s", title="x") == "Cancelled: x"
+
+
+EMAILS = Path(__file__).resolve().parents[2] / "templates" / "emails"
+
+
+def test_a_message_template_is_rendered_in_the_recipients_language(app):
+    english, chinese = factories.user(locale="en"), factories.user(locale=None)
+    colleague = SimpleNamespace(name="李秀兰")
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert render_message("swap_declined", chinese, colleague=colleague) == (
+            "接替请求被拒绝",
+            "李秀兰 无法接替，这项安排仍由您负责。",
+        )
+        assert render_message("swap_declined", english, colleague=colleague) == (
+            "Swap declined",
+            "李秀兰 cannot take over; your assignment stays yours.",
+        )
+
+
+def test_notify_message_queues_the_rendered_template(app):
+    user = factories.user(locale="en")
+    message = notify_message(user, "duty_talk", "reminder", None, child="小明", days=9)
+    assert (message.to_address, message.subject) == (user.email, "Time for a talk with 小明")
+    assert message.body.startswith("It is 9 days since your last talk with 小明.")
+    assert notify_message(None, "duty_talk", child="小明", days=9) is None
+
+
+def test_every_message_template_has_a_subject_and_a_body():
+    names = sorted(path.name for path in EMAILS.glob("*.txt"))
+    assert names
+    for name in names:
+        text = (EMAILS / name).read_text(encoding="utf-8")
+        if name.startswith("_"):  # shared macros, imported by the messages
+            continue
+        assert "{% block subject %}" in text and "{% block body %}" in text, name

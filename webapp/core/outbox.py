@@ -6,18 +6,26 @@ writes it: compose it inside `in_language_of(recipient)`.
 Callers name the recipient, never the channel: `address_of` decides where a message to a user
 goes (e-mail today), so a second channel (SMS for people without e-mail) is added there and in
 the sender, not at the dozen places that tell someone something.
+
+Message bodies are templates, as Indico keeps them: templates/emails/<kind>.txt holds a
+`subject` block and a `body` block, and `render_message` renders both in the recipient's
+language (`notify_message` renders and queues in one call).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale
+from jinja2 import Environment
 
 from webapp.extensions import db
+from webapp.i18n import template_gettext
 from webapp.models import OutboxMessage, User
 
 EMAIL = "email"
@@ -86,3 +94,45 @@ def _write(
     )
     db.session.add(message)
     return message
+
+
+# --- message templates ------------------------------------------------------------------------
+
+
+def _message_env() -> Environment:
+    """The app's Jinja environment (loader, globals, helpers) for plain text: block tags take
+    their own line without leaving blank lines, and nothing is HTML-escaped."""
+    env = current_app.extensions.get("message_templates")
+    if env is None:
+        env = current_app.jinja_env.overlay(trim_blocks=True, lstrip_blocks=True, autoescape=False)
+        current_app.extensions["message_templates"] = env
+    return env
+
+
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def render_message(kind: str, recipient: User | None, **context: Any) -> tuple[str, str]:
+    """(subject, body) of templates/emails/<kind>.txt in `recipient`'s language (None: the
+    current one, e.g. someone registering, who reads the page in the language they chose)."""
+    with in_language_of(recipient):
+        template = _message_env().get_template(f"emails/{kind}.txt")
+        values = template.new_context({**context, **template_gettext()})
+        subject = "".join(template.blocks["subject"](values))
+        body = "".join(template.blocks["body"](values))
+    lines = "\n".join(line.rstrip() for line in body.strip().splitlines())
+    return " ".join(subject.split()), _BLANK_LINES.sub("\n\n", lines)
+
+
+def notify_message(
+    user: User | None,
+    kind: str,
+    related_type: str | None = None,
+    related_id: int | None = None,
+    **context: Any,
+) -> OutboxMessage | None:
+    """Queue the message of templates/emails/<kind>.txt to a user, in their language."""
+    if user is None or address_of(user) is None:
+        return None
+    subject, body = render_message(kind, user, **context)
+    return notify(user, subject, body, related_type, related_id)

@@ -18,12 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app, url_for
-from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from webapp.blueprints.auth.services import email_taken
-from webapp.core.outbox import EMAIL, Address, notify_address
+from webapp.core.outbox import EMAIL, Address, notify_address, render_message
 from webapp.extensions import db
 from webapp.models import Volunteer
 
@@ -68,7 +67,8 @@ def read_token(token: str) -> Registration | None:
     return Registration(email=email, name=name, kind=kind, phone=phone, locale=locale)
 
 
-def _queue(to_address: str, subject: str, body: str) -> None:
+def _queue(to_address: str, kind: str, **context) -> None:
+    subject, body = render_message(kind, None, **context)
     notify_address(Address(EMAIL, to_address), subject, body, RELATED_TYPE)
 
 
@@ -76,36 +76,10 @@ def request_registration(registration: Registration) -> None:
     """Send the message of step 1 to the address typed; the answer on screen never differs."""
     email = registration.email
     if email_taken(email):
-        _queue(
-            email,
-            _("Shouwang: you already have an account"),
-            _(
-                "Someone (perhaps you) asked to register this e-mail address as a volunteer. It"
-                " already has an account: log in at %(url)s. If you did not ask, ignore this"
-                " message.",
-                url=url_for("auth.login", _external=True),
-            ),
-        )
+        _queue(email, "account_exists", login_url=url_for("auth.login", _external=True))
     elif db.session.scalar(select(func.count()).where(Volunteer.email == email)):
-        _queue(
-            email,
-            _("Shouwang: ask your coordinator for an invitation"),
-            _(
-                "Someone (perhaps you) asked to register this e-mail address as a volunteer. A"
-                " coordinator has already added a volunteer profile with it: ask your coordinator"
-                " for an invitation link to sign in to that profile. If you did not ask, ignore"
-                " this message."
-            ),
-        )
+        _queue(email, "ask_for_invitation")
     else:
         link = url_for("auth.finish_registration", token=make_token(registration), _external=True)
-        _queue(
-            email,
-            _("Shouwang: finish your registration"),
-            _(
-                "To finish registering as a volunteer, open this link within 24 hours and choose"
-                " your password: %(url)s. If you did not ask, ignore this message.",
-                url=link,
-            ),
-        )
+        _queue(email, "finish_registration", link=link)
     db.session.flush()

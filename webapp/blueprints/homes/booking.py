@@ -9,10 +9,10 @@ step for every writer; the lock is released when the request commits or rolls ba
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from webapp.blueprints.homes import availability as av
 from webapp.blueprints.homes.recurrence import MAX_OCCURRENCES, RecurrenceError, expand
 from webapp.core.locking import serialise_writers
-from webapp.core.outbox import in_language_of, notify
+from webapp.core.outbox import in_language_of, notify_message
 from webapp.extensions import db
 from webapp.models import CallSlot, Event, Home, Need, Occurrence, Room, User, home_managers
 from webapp.models.accounts import ADMIN
@@ -372,17 +372,7 @@ def update_details(
         occurrence.sequence += 1
     db.session.flush()
     if active:
-        tell_organiser(
-            active[0],
-            actor,
-            lambda: (
-                _("Booking changed: %(title)s", title=event.title),
-                _(
-                    "The details of this booking were changed: %(booking)s.",
-                    booking=describe(active[0]),
-                ),
-            ),
-        )
+        tell_organiser(active[0], actor, "booking_changed")
     return event
 
 
@@ -420,16 +410,22 @@ def affected_occurrences(
     return list(db.session.scalars(query))
 
 
-def tell_organiser(
-    occurrence: Occurrence, actor: User, message: Callable[[], tuple[str, str]]
-) -> None:
-    """Tell the organiser (unless they made the change): message() gives (subject, body), composed
-    in the organiser's language."""
+def tell_organiser(occurrence: Occurrence, actor: User, kind: str, **context: Any) -> None:
+    """Tell the organiser (unless they made the change) with templates/emails/<kind>.txt, in the
+    organiser's language."""
     organiser = occurrence.event.organiser
     if organiser is not None and organiser.id != actor.id:
         with in_language_of(organiser):
-            subject, body = message()
-        notify(organiser, subject, body, "occurrence", occurrence.id)
+            booking = describe(occurrence)
+        notify_message(
+            organiser,
+            kind,
+            "occurrence",
+            occurrence.id,
+            occurrence=occurrence,
+            booking=booking,
+            **context,
+        )
 
 
 def status_label(code: str) -> str:

@@ -21,7 +21,6 @@ from webapp.blueprints.homes.booking import (
     clash_guard,
     clash_message,
     date_problems,
-    describe,
     find_clashes,
     status_label,
     tell_organiser,
@@ -29,7 +28,7 @@ from webapp.blueprints.homes.booking import (
 from webapp.core import signals
 from webapp.core.commitments import committed_to
 from webapp.core.locking import serialise_writers
-from webapp.core.outbox import in_language_of, notify
+from webapp.core.outbox import notify_message
 from webapp.extensions import db
 from webapp.models import Event, Occurrence, User
 from webapp.models.base import utcnow
@@ -89,14 +88,7 @@ def approve(occurrence: Occurrence, actor: User) -> Occurrence:
     if not changed:
         raise _already_decided(occurrence)
     db.session.refresh(occurrence)
-    tell_organiser(
-        occurrence,
-        actor,
-        lambda: (
-            _("Booking approved: %(title)s", title=occurrence.event.title),
-            _("Your booking was approved: %(booking)s.", booking=describe(occurrence)),
-        ),
-    )
+    tell_organiser(occurrence, actor, "booking_approved")
     return occurrence
 
 
@@ -111,18 +103,7 @@ def decline(occurrence: Occurrence, actor: User, reason: str) -> Occurrence:
         raise _already_decided(occurrence)
     db.session.refresh(occurrence)
     occurrence.note = reason[:200]
-    tell_organiser(
-        occurrence,
-        actor,
-        lambda: (
-            _("Booking declined: %(title)s", title=occurrence.event.title),
-            _(
-                "Your booking was declined: %(booking)s. Reason: %(reason)s",
-                booking=describe(occurrence),
-                reason=reason,
-            ),
-        ),
-    )
+    tell_organiser(occurrence, actor, "booking_declined", reason=reason)
     return occurrence
 
 
@@ -136,18 +117,7 @@ def cancel(occurrence: Occurrence, actor: User, reason: str = "") -> Occurrence:
     occurrence.status = "cancelled"
     occurrence.sequence += 1
     occurrence.note = reason[:200]
-    tell_organiser(
-        occurrence,
-        actor,
-        lambda: (
-            _("Booking cancelled: %(title)s", title=occurrence.event.title),
-            _(
-                "This booking was cancelled: %(booking)s. %(reason)s",
-                booking=describe(occurrence),
-                reason=reason,
-            ),
-        ),
-    )
+    tell_organiser(occurrence, actor, "booking_cancelled", reason=reason)
     signals.occurrence_cancelled.send(occurrence, volunteer_ids=volunteers, reason=reason)
     db.session.flush()
     return occurrence
@@ -166,19 +136,15 @@ def cancel_series(event: Event, actor: User, reason: str = "") -> list[Occurrenc
             occurrence.note = reason[:200]
             cancelled.append(occurrence)
     if cancelled and event.organiser and event.organiser.id != actor.id:
-        with in_language_of(event.organiser):
-            notify(
-                event.organiser,
-                _("Series cancelled: %(title)s", title=event.title),
-                _(
-                    "%(count)s dates of “%(title)s” were cancelled. %(reason)s",
-                    count=len(cancelled),
-                    title=event.title,
-                    reason=reason,
-                ),
-                "event",
-                event.id,
-            )
+        notify_message(
+            event.organiser,
+            "series_cancelled",
+            "event",
+            event.id,
+            event=event,
+            count=len(cancelled),
+            reason=reason,
+        )
     db.session.flush()
     return cancelled
 
@@ -220,13 +186,6 @@ def move(
                 slot.starts_at, slot.ends_at = slot.starts_at + shift, slot.ends_at + shift
         else:
             add_call_slots(occurrence, slot_minutes)
-    tell_organiser(
-        occurrence,
-        actor,
-        lambda: (
-            _("Booking moved: %(title)s", title=occurrence.event.title),
-            _("This booking was moved: %(booking)s.", booking=describe(occurrence)),
-        ),
-    )
+    tell_organiser(occurrence, actor, "booking_moved")
     signals.occurrence_moved.send(occurrence, volunteer_ids=volunteers)
     return occurrence

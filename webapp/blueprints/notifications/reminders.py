@@ -13,18 +13,17 @@ from __future__ import annotations
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from flask import current_app, has_request_context
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from webapp import clock
 from webapp.blueprints.children.pairing import DutyStatus, duty_statuses
-from webapp.core.commitments import Commitment, commitments
-from webapp.core.outbox import in_language_of, notify
+from webapp.core.commitments import commitments
+from webapp.core.outbox import notify_message
 from webapp.extensions import db
-from webapp.labels import format_moment
 from webapp.models import SentReminder, User, Volunteer
 
 
@@ -37,14 +36,16 @@ class ReminderResult:
         return dict(self.__dict__)
 
 
-def _write_once(kind: str, key: str, volunteer: Volunteer, for_date: date, subject, body) -> bool:
+def _write_once(
+    kind: str, key: str, volunteer: Volunteer, for_date: date, message: str, **context: Any
+) -> bool:
+    """Queue templates/emails/<message>.txt to the volunteer, once for (kind, key)."""
     user: User | None = volunteer.user
     if user is None:
         return False
     savepoint = db.session.begin_nested()
     try:
-        with in_language_of(user):
-            message = notify(user, subject(), body(), "reminder", None)
+        written = notify_message(user, message, "reminder", None, **context)
         db.session.flush()
         db.session.add(
             SentReminder(
@@ -52,7 +53,7 @@ def _write_once(kind: str, key: str, volunteer: Volunteer, for_date: date, subje
                 key=key,
                 volunteer_id=volunteer.id,
                 for_date=for_date,
-                outbox_message_id=message.id,
+                outbox_message_id=written.id,
             )
         )
         db.session.flush()
@@ -97,28 +98,10 @@ def _day_before(today: date) -> int:
             key,
             volunteers[entry.volunteer_id],
             tomorrow,
-            lambda entry=entry: _("Tomorrow: %(title)s", title=entry.title),
-            lambda entry=entry: _reminder_text(entry),
+            "reminder_tomorrow",
+            entry=entry,
         )
     return written
-
-
-def _reminder_text(entry: Commitment) -> str:
-    where = entry.place + (f" · {entry.room}" if entry.room else "")
-    if entry.kind == "post":
-        return _(
-            "A reminder: your post “%(title)s” at %(place)s begins tomorrow (%(start)s to %(end)s). Have a good journey.",
-            title=entry.title,
-            place=where,
-            start=entry.first_day.isoformat(),
-            end=entry.last_day.isoformat(),
-        )
-    return _(
-        "A reminder: “%(title)s” at %(place)s, tomorrow %(start)s. If you cannot come, tell the organiser now.",
-        title=entry.title,
-        place=where,
-        start=format_moment(entry.starts_at, entry.tz),
-    )
 
 
 def _duties(today: date) -> int:
@@ -138,27 +121,17 @@ def _duty(status: DutyStatus, which: str, today: date) -> int:
     key = f"pairing{pairing.id}-{which}-{since.isoformat()}"
     if key in _already(f"duty_{which}", {key}):
         return 0
-    child = pairing.child.pseudonym
-
-    def subject():
-        if which == "talk":
-            return _("Time for a talk with %(child)s", child=child)
-        return _("Time for a home visit to %(child)s", child=child)
-
-    def body():
-        if which == "talk":
-            return _(
-                "It is %(days)s days since your last talk with %(child)s. Please call or visit this week and note it in the care log.",
-                days=days,
-                child=child,
-            )
-        return _(
-            "It is %(days)s days since your last home visit to %(child)s. Please plan a visit and note it in the care log.",
+    return int(
+        _write_once(
+            f"duty_{which}",
+            key,
+            pairing.volunteer,
+            today,
+            f"duty_{which}",
+            child=pairing.child.pseudonym,
             days=days,
-            child=child,
         )
-
-    return int(_write_once(f"duty_{which}", key, pairing.volunteer, today, subject, body))
+    )
 
 
 def send_reminders(today: date | None = None) -> ReminderResult:

@@ -26,7 +26,7 @@ from webapp.blueprints.planning import editing
 from webapp.blueprints.planning.errors import PlanningError
 from webapp.core.commitments import Commitment, commitments
 from webapp.core.locking import serialise_writers
-from webapp.core.outbox import in_language_of, notify
+from webapp.core.outbox import notify_message
 from webapp.extensions import db
 from webapp.labels import format_moment
 from webapp.models import Assignment, Need, Occurrence, Post, Setting, User, Volunteer
@@ -325,20 +325,9 @@ def withdraw(assignment: Assignment, actor: User) -> list[Assignment]:
 def _tell_coordinators(assignment: Assignment, entry: Commitment) -> None:
     volunteer = assignment.volunteer
     for person in contacts_for(assignment):
-        with in_language_of(person):
-            notify(
-                person,
-                _("Withdrawal: %(name)s from %(title)s", name=volunteer.name, title=entry.title),
-                _(
-                    "%(name)s has withdrawn from “%(title)s” at %(place)s (from %(start)s). Re-plan to fill the place.",
-                    name=volunteer.name,
-                    title=entry.title,
-                    place=entry.place,
-                    start=format_moment(entry.starts_at, entry.tz),
-                ),
-                "assignment",
-                assignment.id,
-            )
+        notify_message(
+            person, "withdrawal", "assignment", assignment.id, volunteer=volunteer, entry=entry
+        )
 
 
 def fill_from_waitlist(
@@ -372,41 +361,21 @@ def fill_from_waitlist(
 
 
 def _tell_promoted(assignment: Assignment, target: Target) -> None:
-    start = target.intervals[0][0]
-    with in_language_of(assignment.volunteer.user):
-        notify(
-            assignment.volunteer.user,
-            _("A place is yours: %(title)s", title=target.title),
-            _(
-                "A place has become free and you are now confirmed for “%(title)s” on %(start)s. It is in your schedule. If you cannot come, withdraw on the schedule page so that the next person can go.",
-                title=target.title,
-                start=format_moment(start, target.tz),
-            ),
-            "assignment",
-            assignment.id,
-        )
+    notify_message(
+        assignment.volunteer.user, "place_free", "assignment", assignment.id, target=target
+    )
 
 
 def tell_signed_up(result: SignupResult) -> None:
     """A confirmation message for the volunteer's own record (and their inbox)."""
     a = result.assignment
     target = post_target(a.post) if a.post_id else session_target(a.need, a.occurrence)
-    user = a.volunteer.user
-    with in_language_of(user):
-        start = format_moment(target.intervals[0][0], target.tz)
-        if result.waitlisted:
-            subject = _("On the waitlist: %(title)s", title=target.title)
-            body = _(
-                "“%(title)s” on %(start)s is full. You are number %(position)s on the waitlist; we will write when a place is free.",
-                title=target.title,
-                start=start,
-                position=result.position,
-            )
-        else:
-            subject = _("Signed up: %(title)s", title=target.title)
-            body = _(
-                "You are signed up for “%(title)s” on %(start)s. It is in your schedule and calendar feed.",
-                title=target.title,
-                start=start,
-            )
-    notify(user, subject, body, "assignment", a.id)
+    notify_message(
+        a.volunteer.user,
+        "signed_up",
+        "assignment",
+        a.id,
+        target=target,
+        waitlisted=result.waitlisted,
+        position=result.position,
+    )

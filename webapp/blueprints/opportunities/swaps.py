@@ -21,9 +21,8 @@ from webapp.blueprints.opportunities.signups import (
     session_target,
     upcoming_entries,
 )
-from webapp.core.outbox import in_language_of, notify
+from webapp.core.outbox import notify_message
 from webapp.extensions import db
-from webapp.labels import format_moment
 from webapp.models import Assignment, Need, Occurrence, Post, SwapOffer, User, Volunteer
 from webapp.models.base import utcnow
 
@@ -98,20 +97,15 @@ def offer(assignment: Assignment, contact: str, note: str = "") -> SwapOffer:
     )
     db.session.add(swap)
     db.session.flush()
-    with in_language_of(colleague.user):
-        notify(
-            colleague.user,
-            _("Can you take over? %(title)s", title=target.title),
-            _(
-                "%(name)s asks whether you can take over “%(title)s” (from %(start)s). Accept or decline on your schedule page. %(note)s",
-                name=assignment.volunteer.name,
-                title=target.title,
-                start=format_moment(target.intervals[0][0], target.tz),
-                note=swap.note,
-            ),
-            "swap",
-            swap.id,
-        )
+    notify_message(
+        colleague.user,
+        "swap_offer",
+        "swap",
+        swap.id,
+        offerer=assignment.volunteer,
+        target=target,
+        note=swap.note,
+    )
     return swap
 
 
@@ -145,17 +139,9 @@ def _decide(swap: SwapOffer, status: str) -> None:
 
 def decline(swap: SwapOffer) -> SwapOffer:
     _decide(swap, "declined")
-    with in_language_of(swap.from_volunteer.user):
-        notify(
-            swap.from_volunteer.user,
-            _("Swap declined"),
-            _(
-                "%(name)s cannot take over; your assignment stays yours.",
-                name=swap.to_volunteer.name,
-            ),
-            "swap",
-            swap.id,
-        )
+    notify_message(
+        swap.from_volunteer.user, "swap_declined", "swap", swap.id, colleague=swap.to_volunteer
+    )
     return swap
 
 
@@ -227,32 +213,22 @@ def accept(swap: SwapOffer, actor: User) -> Assignment:
         assignment.id,
         after={"to_volunteer": colleague.id, "new_assignment": taken.id},
     )
-    with in_language_of(swap.from_volunteer.user):
-        notify(
-            swap.from_volunteer.user,
-            _("Swap accepted: %(title)s", title=target.title),
-            _(
-                "%(name)s has taken over “%(title)s” (from %(start)s). It is no longer in your schedule.",
-                name=colleague.name,
-                title=target.title,
-                start=format_moment(target.intervals[0][0], target.tz),
-            ),
-            "swap",
-            swap.id,
-        )
-    with in_language_of(colleague.user):
-        notify(
-            colleague.user,
-            _("You took over: %(title)s", title=target.title),
-            _(
-                "You have taken over “%(title)s” from %(name)s (from %(start)s). It is in your schedule.",
-                name=swap.from_volunteer.name,
-                title=target.title,
-                start=format_moment(target.intervals[0][0], target.tz),
-            ),
-            "swap",
-            swap.id,
-        )
+    notify_message(
+        swap.from_volunteer.user,
+        "swap_accepted",
+        "swap",
+        swap.id,
+        colleague=colleague,
+        target=target,
+    )
+    notify_message(
+        colleague.user,
+        "swap_taken_over",
+        "swap",
+        swap.id,
+        offerer=swap.from_volunteer,
+        target=target,
+    )
     return taken
 
 

@@ -7,13 +7,11 @@ opportunities blueprint joins an app. It writes in the sender's transaction.
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from webapp.core import signals
-from webapp.core.outbox import in_language_of, notify
+from webapp.core.outbox import notify_message
 from webapp.extensions import db
-from webapp.labels import format_moment
 from webapp.models import Assignment, Occurrence
 from webapp.models.base import utcnow
 
@@ -40,22 +38,14 @@ def end_waitlists(occurrence: Occurrence, *, reason: str = "", **_ignored) -> li
     for assignment in waiting:
         assignment.status, assignment.withdrawn_at = "withdrawn", now
         assignment.sequence += 1
-        user = assignment.volunteer.user
-        if user is None:
-            continue
-        with in_language_of(user):
-            notify(
-                user,
-                _("Cancelled: %(title)s", title=occurrence.event.title),
-                _(
-                    "“%(title)s” at %(place)s on %(start)s is cancelled, so its waitlist has ended: you are no longer on it. %(reason)s",
-                    title=occurrence.event.title,
-                    place=home.name,
-                    start=format_moment(occurrence.starts_at, home.timezone),
-                    reason=reason,
-                ),
-                "assignment",
-                assignment.id,
-            )
+        notify_message(
+            assignment.volunteer.user,
+            "waitlist_ended",
+            "assignment",
+            assignment.id,
+            occurrence=occurrence,
+            home=home,
+            reason=reason,
+        )
     db.session.flush()
     return waiting

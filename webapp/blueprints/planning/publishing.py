@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from webapp import audit
 from webapp.blueprints.planning import adapter, editing, explaining, plans, programmes, runs
 from webapp.blueprints.planning.errors import PlanningError, nothing_to_plan_message
-from webapp.core.outbox import in_language_of, notify
+from webapp.core.outbox import notify, notify_message
 from webapp.extensions import db
 from webapp.models import Assignment, Plan, User, Volunteer
 from webapp.models.base import utcnow
@@ -149,21 +149,16 @@ def _tell(plan: Plan, rows: list[Assignment], who: set[int], diff) -> Told:
         if user is None:
             out.not_told.append(volunteer.name)
             continue
-        with in_language_of(user):
-            lines = [_("Hello %(name)s,", name=volunteer.name), ""]
-            for kind, c in changes.get(vid, []):
-                if kind == "removed":
-                    lines.append(_("You are no longer planned for %(target)s.", target=c.target))
-                elif kind == "moved":
-                    lines.append(
-                        _("Changed: %(before)s → %(after)s.", before=c.before, after=c.target)
-                    )
-            if mine.get(vid):
-                lines.append(_("Your assignments in %(programme)s:", programme=programme.name))
-                lines += [f"- {label}" for label in mine[vid]]
-            lines += ["", _("If you cannot come, tell your coordinator as soon as you can.")]
-            subject = _("Your plan: %(programme)s", programme=programme.name)
-            notify(user, subject, "\n".join(lines), "plan", plan.id)
+        notify_message(
+            user,
+            "plan_published",
+            "plan",
+            plan.id,
+            volunteer=volunteer,
+            programme=programme,
+            changes=changes.get(vid, []),
+            assignments=mine.get(vid, []),
+        )
         out.told.append(volunteer.name)
     return out
 

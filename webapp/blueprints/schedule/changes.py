@@ -7,13 +7,11 @@ change; the receivers here are connected when the schedule blueprint joins an ap
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from webapp.core import signals
-from webapp.core.outbox import in_language_of, notify
+from webapp.core.outbox import notify_message
 from webapp.extensions import db
-from webapp.labels import format_moment
 from webapp.models import Occurrence, Volunteer
 
 
@@ -35,35 +33,25 @@ def _people(volunteer_ids: list[int]) -> list[Volunteer]:
 def tell_cancelled(occurrence: Occurrence, *, volunteer_ids: list[int], reason: str = "") -> None:
     home = occurrence.room.home
     for volunteer in _people(volunteer_ids):
-        with in_language_of(volunteer.user):
-            notify(
-                volunteer.user,
-                _("Cancelled: %(title)s", title=occurrence.event.title),
-                _(
-                    "“%(title)s” at %(place)s on %(start)s is cancelled. %(reason)s",
-                    title=occurrence.event.title,
-                    place=home.name,
-                    start=format_moment(occurrence.starts_at, home.timezone),
-                    reason=reason,
-                ),
-                "occurrence",
-                occurrence.id,
-            )
+        notify_message(
+            volunteer.user,
+            "session_cancelled",
+            "occurrence",
+            occurrence.id,
+            occurrence=occurrence,
+            home=home,
+            reason=reason,
+        )
 
 
 def tell_moved(occurrence: Occurrence, *, volunteer_ids: list[int]) -> None:
     home = occurrence.room.home
     for volunteer in _people(volunteer_ids):
-        with in_language_of(volunteer.user):
-            notify(
-                volunteer.user,
-                _("Moved: %(title)s", title=occurrence.event.title),
-                _(
-                    "“%(title)s” at %(place)s now takes place on %(start)s. If you cannot come then, withdraw on your schedule page.",
-                    title=occurrence.event.title,
-                    place=home.name,
-                    start=format_moment(occurrence.starts_at, home.timezone),
-                ),
-                "occurrence",
-                occurrence.id,
-            )
+        notify_message(
+            volunteer.user,
+            "session_moved",
+            "occurrence",
+            occurrence.id,
+            occurrence=occurrence,
+            home=home,
+        )
