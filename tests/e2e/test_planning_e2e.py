@@ -60,6 +60,8 @@ def test_coordinator_plans_the_summer_from_solve_to_replan(app, page, browser_lo
 
     # Publish.
     page.click("#publish-button")
+    page.wait_for_url(re.compile(r".*/publish$"))
+    page.click("#publish-button")
     page.wait_for_selector("#plan-state.ok")
     first_plan = db.session.scalar(
         select(Plan).where(Plan.programme_id == summer.id, Plan.state == "published")
@@ -82,6 +84,8 @@ def test_coordinator_plans_the_summer_from_solve_to_replan(app, page, browser_lo
     assert page.locator("#diff-added li").count() <= 1
     page.screenshot(path=str(artifacts_dir / "planning-replan.png"), full_page=True)
     told_before = db.session.query(OutboxMessage).count()
+    page.click("#publish-button")
+    page.wait_for_url(re.compile(r".*/publish$"))
     page.click("#publish-button")
     page.wait_for_selector("#plan-state.ok")
 

@@ -23,6 +23,7 @@ from .rules import (
     load_breaches,
     over_capacity,
     over_max,
+    unsupervised,
 )
 
 
@@ -267,6 +268,25 @@ def posts_violations(problem: PostsProblem, assignments: Sequence[Assignment]) -
                 found.add(
                     "pin", f"pin {pin} not kept", volunteer=pin.volunteer_id, post=pin.target_id
                 )
+    return list(found)
+
+
+def supervision_violations(
+    problem: TutoringProblem | PostsProblem, assignments: Sequence[Assignment]
+) -> list[Violation]:
+    """Posts with people but without the leader or cleared adult they ask for (rules.py's
+    ``unsupervised``): hard when publishing, not in the model (see rules.py)."""
+    if not isinstance(problem, PostsProblem):
+        return []
+    ctx = PostsContext(problem)
+    by_post: dict[str, list] = defaultdict(list)
+    for a in assignments:
+        if a.volunteer_id in ctx.volunteers and a.target_id in ctx.posts:
+            by_post[a.target_id].append(ctx.volunteers[a.volunteer_id])
+    found = _Found()
+    for p in problem.posts:
+        for name in unsupervised(p, by_post.get(p.id, [])):
+            found.add("unled", f"post {p.id}: people without a {name}", post=p.id, requirement=name)
     return list(found)
 
 

@@ -122,20 +122,34 @@ def tutoring_funnel(
 ) -> list[tuple[str, int]]:
     """Counts after each stage for one need, given the rest of the plan."""
     ctx = ctx or TutoringContext(problem)
-    s = ctx.slots[slot_id]
-    need = next(n for n in s.needs if n.skill == skill)
-    week = Week(ctx, assignments)
-    filling = {a.volunteer_id for a in assignments if (a.target_id, a.skill) == (slot_id, skill)}
-    reasons: Counter[str] = Counter()
-    for v in problem.volunteers:
-        if v.id in filling:
-            continue  # already filling this need: not a candidate for the missing seat
-        reason = ctx.static_block(v, s, need) or week.block(v, s)
-        reasons[reason or "pass"] += 1
+    need = next(n for n in ctx.slots[slot_id].needs if n.skill == skill)
+    found = tutoring_reasons(problem, assignments, slot_id, skill, ctx)
+    reasons: Counter[str] = Counter(r or "pass" for r in found.values())
     stages = [r.key for r in TUTORING_RULES] + ["free", "load"]
     if not need.vetting_required:
         stages.remove("cleared")
     return _count_down(reasons, stages)
+
+
+def tutoring_reasons(
+    problem: TutoringProblem,
+    assignments: Sequence[Assignment],
+    slot_id: str,
+    skill: str,
+    ctx: TutoringContext | None = None,
+) -> dict[str, str | None]:
+    """Per volunteer not already filling this need: the first rule (a funnel stage) that keeps
+    them out, given the rest of the plan, or None: they can take the seat."""
+    ctx = ctx or TutoringContext(problem)
+    s = ctx.slots[slot_id]
+    need = next(n for n in s.needs if n.skill == skill)
+    week = Week(ctx, assignments)
+    filling = {a.volunteer_id for a in assignments if (a.target_id, a.skill) == (slot_id, skill)}
+    return {
+        v.id: ctx.static_block(v, s, need) or week.block(v, s)
+        for v in problem.volunteers
+        if v.id not in filling  # already filling this need: not a candidate for the missing seat
+    }
 
 
 def unfilled(
@@ -196,13 +210,30 @@ def posts_funnel(
     ctx: PostsContext | None = None,
 ) -> list[tuple[str, int]]:
     """People (not units) after each stage, for one coverage requirement of one post."""
+    found = posts_reasons(problem, assignments, post_id, requirement, ctx)
+    reasons: Counter[str] = Counter(r or "pass" for r in found.values())
+    stages = ["qualified"] + [r.key for r in POST_RULES] + ["size", "free"]
+    if requirement == "headcount":
+        stages.remove("qualified")
+    return _count_down(reasons, stages)
+
+
+def posts_reasons(
+    problem: PostsProblem,
+    assignments: Sequence[Assignment],
+    post_id: str,
+    requirement: str = "headcount",
+    ctx: PostsContext | None = None,
+) -> dict[str, str | None]:
+    """Per person not at the post: the first rule (a funnel stage) that keeps them (or their
+    team) from counting for ``requirement`` there, given the rest of the plan, or None."""
     ctx = ctx or PostsContext(problem)
     p = ctx.posts[post_id]
     counts = who_counts(requirement)
     where: dict[str, list[str]] = defaultdict(list)
     for a in assignments:
         where[a.volunteer_id].append(a.target_id)
-    reasons: Counter[str] = Counter()
+    out: dict[str, str | None] = {}
     for v in problem.volunteers:
         if post_id in where[v.id]:
             continue
@@ -213,11 +244,8 @@ def posts_funnel(
             reason = "size"  # a team-mate (or the team's size) keeps the whole team out
         if reason is None and post_busy(ctx, where[v.id], u.max_posts if u else v.max_posts, p):
             reason = "free"
-        reasons[reason or "pass"] += 1
-    stages = ["qualified"] + [r.key for r in POST_RULES] + ["size", "free"]
-    if requirement == "headcount":
-        stages.remove("qualified")
-    return _count_down(reasons, stages)
+        out[v.id] = reason
+    return out
 
 
 REQ_TEXT = {

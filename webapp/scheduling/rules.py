@@ -377,3 +377,21 @@ def coverage_requirements(p: Post) -> list[Requirement]:
     wanted += [("leader", 1)] if p.need_leader else []
     wanted += [("cleared_adult", 1)] if p.need_cleared_adult else []
     return [Requirement(name, n, who_counts(name)) for name, n in wanted if n > 0]
+
+
+# Who leads a post: not a model constraint (a post the model cannot lead stays short, an
+# ``unfilled_min`` cost), but a plan that sends people to a post without the leader (or the
+# cleared adult) it asks for is not published: the checker's ``supervision_violations``.
+SUPERVISION = ("leader", "cleared_adult")
+
+
+def unsupervised(p: Post, people: Sequence[Volunteer]) -> list[str]:
+    """Rule "nobody sent without a lead": the requirements of ``SUPERVISION`` that the people
+    at post p (when there are any) do not meet."""
+    if not people:
+        return []
+    return [
+        r.name
+        for r in coverage_requirements(p)
+        if r.name in SUPERVISION and r.of_people(people, p) < r.count
+    ]

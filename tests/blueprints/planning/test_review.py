@@ -188,7 +188,7 @@ def test_a_stale_proposal_is_not_published_and_says_what_changed(app, coordinato
     response = coordinator_client.post(f"/planning/plans/{plan.id}/publish")
     assert response.status_code == 409
     body = response.get_data(as_text=True)
-    assert "The data changed since this plan was made" in body
+    assert "This plan breaks a rule now, so it was not published" in body
     assert f"{people[0].name} has no clearance valid through the last date of" in body
     db.session.expire_all()
     assert db.session.get(Plan, plan.id).state == "proposed"

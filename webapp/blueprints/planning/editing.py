@@ -5,7 +5,8 @@ A move or an addition is checked with the engine's checker on the changed plan, 
 data as it is now: a rule it would break is refused with its reason (422) and nothing is saved.
 Only new violations count (a plan that data changes have already made invalid can still be
 edited elsewhere; publishing catches those). A team is placed whole, so pinning, moving,
-forbidding or removing one member acts on the whole team at that target.
+forbidding or removing one member acts on the whole team at that target. After every change,
+each target is checked again (checking.refresh), so that its card says what is wrong now.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from webapp import audit
-from webapp.blueprints.planning import adapter, explaining, ids, plans, runs
+from webapp.blueprints.planning import adapter, checking, explaining, ids, plans, runs
 from webapp.blueprints.planning.errors import PlanningError, nothing_to_plan_message
 from webapp.extensions import db
 from webapp.models import Assignment, ForbiddenPair, Plan, Programme, User
@@ -77,6 +78,7 @@ def remove(row: Assignment, user: User) -> None:
     for r in unit_rows(row):
         db.session.delete(r)
     db.session.flush()
+    checking.refresh(row.plan)
     audit.record(
         "plan.removed",
         "plan",
@@ -104,6 +106,7 @@ def forbid(row: Assignment, user: User) -> ForbiddenPair:
     for r in unit_rows(row):
         db.session.delete(r)
     db.session.flush()
+    checking.refresh(row.plan)
     audit.record(
         "plan.forbidden",
         "plan",
@@ -166,6 +169,7 @@ def move(row: Assignment, target: str, user: User) -> list[Assignment]:
         r.source, r.pinned = "manual", True
         r.travel_minutes = adapter.travel(built, r.volunteer_id, target)
     db.session.flush()
+    checking.refresh(plan)
     audit.record(
         "plan.moved",
         "plan",
@@ -222,6 +226,7 @@ def add(plan: Plan, target: str, unit: str, user: User) -> list[Assignment]:
     ]
     db.session.add_all(rows)
     db.session.flush()
+    checking.refresh(plan)
     audit.record(
         "plan.added",
         "plan",

@@ -72,6 +72,8 @@ def funnel(stages: list) -> str:
 def explanation(e: dict, names: Names) -> str:
     """One engine explanation as a sentence in the user's language."""
     key, p = e.get("key", ""), e.get("params") or {}
+    if e.get("kind") == "violation":  # stored by checking.refresh after a hand edit
+        return violation(key, p, names)
     if key == "unfilled_need":
         head = _(
             "%(target)s (%(skill)s) has %(have)s of the %(wanted)s people it needs.",
@@ -149,6 +151,10 @@ def violation(key: str, p: dict, names: Names) -> str:
     who = names.of(p.get("volunteer", ""))
     where = names.of(p.get("slot") or p.get("post") or p.get("target") or "")
     other = names.of(p.get("other", ""))
+    if key == "unled":
+        if p.get("requirement") == "leader":
+            return _("Nobody at %(where)s can lead, and it asks for a leader.", where=where)
+        return _("Nobody at %(where)s is a cleared adult, and it asks for one.", where=where)
     if key == "unknown":
         if not p.get("known_volunteer", True):
             return _("%(who)s no longer takes part in this programme.", who=who)

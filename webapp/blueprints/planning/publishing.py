@@ -1,8 +1,9 @@
 """Publishing a proposal, and messages to the people of a plan.
 
 Before publishing, the proposal is checked again against the data as it is now (a clearance
-revoked since the solve, a volunteer who left, a post cancelled): anything it breaks is a 409
-that says what changed, and nothing is published. Publishing confirms every assignment,
+revoked since the solve, a volunteer who left, a post cancelled, a post left without the leader
+it asks for after a hand edit): anything it breaks is a 409 that says what, and nothing is
+published. Publishing confirms every assignment,
 supersedes the plan published before, and tells the people concerned through the outbox: all of
 them the first time, afterwards only those in the diff (added, removed, moved).
 """
@@ -47,7 +48,7 @@ def check_current(plan: Plan) -> list[str]:
             .options(selectinload(Assignment.need))
         )
     )
-    found = adapter.violations(built, rows)
+    found = adapter.violations(built, rows, publishing=True)
     if not found:
         return []
     targets = plans.load_targets(plan, with_people=False)
@@ -76,9 +77,7 @@ def publish(plan: Plan, user: User) -> tuple[Plan, Told, plans.PlanDiff | None]:
     problems = check_current(plan)
     if problems:
         raise PlanningError(
-            _("The data changed since this plan was made, so it was not published:"),
-            409,
-            details=problems,
+            _("This plan breaks a rule now, so it was not published:"), 409, details=problems
         )
     diff = plans.diff_against(current, plan) if current is not None else None
     now = utcnow()

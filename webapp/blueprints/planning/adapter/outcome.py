@@ -13,10 +13,14 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from webapp.blueprints.planning.adapter.results import check, solve_built, store
+from webapp.blueprints.planning import ids
+from webapp.blueprints.planning.adapter.results import check, plain, solve_built, store
 from webapp.blueprints.planning.adapter.shared import Built, engine_assignment, planned
 from webapp.models import Assignment, Plan, Programme
+from webapp.scheduling import PostsProblem
 from webapp.scheduling import Progress as EngineProgress
+from webapp.scheduling.checks import supervision_violations
+from webapp.scheduling.explain import posts_reasons, tutoring_reasons, unfilled
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,12 @@ class Violation:
     key: str
     params: dict[str, object]
 
+    @property
+    def target(self) -> str:
+        """The slot or post it is about ("" when it is about a person only)."""
+        p = self.params
+        return str(p.get("slot") or p.get("post") or p.get("target") or "")
+
 
 def solve_programme(
     built: Built,
@@ -119,10 +129,49 @@ def save_proposal(built: Built, programme: Programme) -> Plan:
     return store(built, built.result, programme)
 
 
-def violations(built: Built, rows: Sequence[Assignment]) -> list[Violation]:
-    """The hard rules the plan in ``rows`` breaks, against the data as it is now."""
-    found = check(built, [engine_assignment(r) for r in rows])
+def violations(
+    built: Built, rows: Sequence[Assignment], *, publishing: bool = False
+) -> list[Violation]:
+    """The hard rules the plan in ``rows`` breaks, against the data as it is now; with
+    ``publishing``, also the rules checked before publishing (a post without its leader)."""
+    plan = [engine_assignment(r) for r in rows if r.status != "withdrawn"]
+    found = check(built, plan)
+    if publishing:
+        found += supervision_violations(built.problem, plan)
     return [Violation(v.key, dict(v.params)) for v in found]
+
+
+def explanations(built: Built, rows: Sequence[Assignment]) -> list[dict]:
+    """Why each target of the plan in ``rows`` is short, as a Plan stores its explanations
+    (the engine's funnel, against the data as it is now)."""
+    plan = [engine_assignment(r) for r in rows if r.status != "withdrawn"]
+    return [
+        {"kind": e.kind, "key": e.key, "params": plain(e.params), "target": e.target_id}
+        for e in unfilled(built.problem, plan)
+    ]
+
+
+def candidates(built: Built, rows: Sequence[Assignment], target: str) -> list[tuple[str, str]]:
+    """Who could be added to ``target`` (volunteer ids ``v12``, teams ``t3`` at a post) and the
+    first rule that keeps each out ("" : they can take the place), given the rest of the plan."""
+    plan = [engine_assignment(r) for r in rows if r.status != "withdrawn"]
+    spec = built.targets.get(target)
+    if spec is None:
+        return []
+    if not isinstance(built.problem, PostsProblem):
+        found = tutoring_reasons(built.problem, plan, target, spec.skill or ids.ANY_SKILL)
+        return [(v, reason or "") for v, reason in found.items()]
+    found = posts_reasons(built.problem, plan, target)
+    out: list[tuple[str, str]] = []
+    in_team: set[str] = set()
+    for team in built.problem.teams:
+        in_team |= set(team.member_ids)
+        if not all(m in found for m in team.member_ids):
+            continue  # (part of) the team is there already
+        reasons = [found[m] for m in team.member_ids if found[m]]
+        out.append((team.id, reasons[0] if reasons else ""))
+    out += [(v, reason or "") for v, reason in found.items() if v not in in_team]
+    return out
 
 
 def new_violations(

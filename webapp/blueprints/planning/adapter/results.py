@@ -71,7 +71,7 @@ def store(built: Built, result: EnginePlan, programme: Programme) -> Plan:
             for t in built.targets.values()
         ],
         explanations=[
-            {"kind": e.kind, "key": e.key, "params": _plain(e.params), "target": e.target_id}
+            {"kind": e.kind, "key": e.key, "params": plain(e.params), "target": e.target_id}
             for e in result.explanations
         ],
         diff=_diff(built, result),
@@ -104,12 +104,12 @@ def store(built: Built, result: EnginePlan, programme: Programme) -> Plan:
     return plan
 
 
-def _plain(value):
+def plain(value):
     """JSON-safe: tuples become lists, dates ISO strings."""
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, date):
         return value.isoformat()
     return value

@@ -15,6 +15,7 @@ from webapp.blueprints.planning.views import (  # noqa: E402, F401
     exports,
     posts,
     programmes,
+    publish,
     review,
     runs,
 )

@@ -8,7 +8,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from webapp.blueprints.planning import editing, explaining, plans, publishing
+from webapp.blueprints.planning import checking, editing, explaining, plans, publishing
 from webapp.blueprints.planning import programmes as svc
 from webapp.blueprints.planning import runs as run_svc
 from webapp.blueprints.planning.errors import PlanningError
@@ -22,11 +22,22 @@ from webapp.models.accounts import COORDINATOR
 from webapp.security import role_required
 
 
-def _rendered(plan, targets, names) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
+def _rendered(targets, names) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Per target: why it is short, and the rules it breaks now (after a hand edit)."""
+    why: dict[str, list[str]] = {}
+    broken: dict[str, list[str]] = {}
     for t in targets.values():
-        out[t.id] = [explaining.explanation(e, names) for e in t.explanations]
-    return out
+        why[t.id] = [
+            explaining.explanation(e, names)
+            for e in t.explanations
+            if e.get("kind") != checking.BROKEN
+        ]
+        broken[t.id] = [
+            explaining.explanation(e, names)
+            for e in t.explanations
+            if e.get("kind") == checking.BROKEN
+        ]
+    return why, broken
 
 
 @bp.get("/plans/<int:plan_id>")
@@ -45,6 +56,7 @@ def plan(plan_id: int):
     base = plan.base_plan if plan.base_plan_id else None
     compare = base or (published if plan.is_proposed and published else None)
     general = [explaining.explanation(e, names) for e in plan.explanations if not e.get("target")]
+    why, broken = _rendered(shown.targets, names)
     context = {
         "plan": plan,
         "programme": programme,
@@ -55,7 +67,8 @@ def plan(plan_id: int):
         "pages": shown.page.pages,
         "filters": {"view": view, "home": home, "short": "1" if short else ""},
         "homes": _homes(plan.targets),
-        "explained": _rendered(plan, shown.targets, names),
+        "explained": why,
+        "broken": broken,
         "general": general,
         "totals": shown.summary,
         "diff": plans.diff_against(compare, plan) if compare is not None else None,
@@ -81,12 +94,13 @@ def _column(plan, target_id: str):
     """One board column again (after a pin or a removal), for htmx to swap in place."""
     targets = plans.load_targets(plan, only={target_id})
     names = plans.names_for(plan, targets, locale())
-    target = targets[target_id]
+    why, broken = _rendered(targets, names)
     return render_template(
         "planning/_column.html",
         plan=plan,
-        target=target,
-        explained={target_id: [explaining.explanation(e, names) for e in target.explanations]},
+        target=targets[target_id],
+        explained=why,
+        broken=broken,
         message_form=MessageForm(formdata=None),
     )
 
@@ -128,9 +142,16 @@ def remove(assignment_id: int):
     return _edit_in_place(assignment_id, editing.remove, _("Removed from the proposal."))
 
 
-@bp.post("/assignments/<int:assignment_id>/forbid")
+@bp.route("/assignments/<int:assignment_id>/forbid", methods=["GET", "POST"])
 @role_required(COORDINATOR)
 def forbid(assignment_id: int):
+    """GET: what "Not here" does, to confirm (the step without JavaScript); POST: do it."""
+    if request.method == "GET":
+        row = plans.assignment_or_404(assignment_id)
+        target = plans.load_targets(row.plan, with_people=False).get(plans.target_of(row))
+        return render_template(
+            "planning/confirm_forbid.html", row=row, plan=row.plan, target=target
+        )
     return _edit_in_place(
         assignment_id, editing.forbid, _("Kept away from here in every re-solve, and removed.")
     )
@@ -200,35 +221,6 @@ def withdraw(assignment_id: int):
         "success",
     )
     return _back(row.plan, plans.target_of(row))
-
-
-@bp.post("/plans/<int:plan_id>/publish")
-@role_required(COORDINATOR)
-def publish(plan_id: int):
-    plan = plans.plan_or_404(plan_id)
-    try:
-        _plan, told, diff = publishing.publish(plan, current_user)
-    except PlanningError as error:
-        return refused(error)
-    flash(_("Published: the assignments are confirmed."), "success")
-    n = len(told.told)
-    _flash_told(
-        ngettext("%(num)s volunteer was told.", "%(num)s volunteers were told.", n) if n else "",
-        told,
-    )
-    return _back(plan)
-
-
-@bp.post("/plans/<int:plan_id>/discard")
-@role_required(COORDINATOR)
-def discard(plan_id: int):
-    plan = plans.plan_or_404(plan_id)
-    try:
-        publishing.discard(plan, current_user)
-    except PlanningError as error:
-        return refused(error)
-    flash(_("Proposal discarded."), "success")
-    return hx_redirect(url_for("planning.programme", programme_id=plan.programme_id))
 
 
 @bp.post("/plans/<int:plan_id>/message")
