@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from tests import factories
@@ -13,22 +14,25 @@ from webapp import clock
 from webapp.core.outbox import notify
 from webapp.extensions import db
 from webapp.models import OutboxMessage
-from webapp.periodic import PERIODIC_JOBS, run_job
+from webapp.periodic import PeriodicJob, job_named, jobs_of, register, run_job
 
 
-def _job(name: str):
-    (job,) = [job for job in PERIODIC_JOBS if job.name == name]
-    return job
-
-
-def test_every_registered_job_names_a_function_that_exists():
-    assert {job.name for job in PERIODIC_JOBS} >= {
+def test_the_blueprints_that_own_the_jobs_register_them_on_the_app(app):
+    assert {job.name for job in jobs_of(app)} == {
         "sweep-stale-solve-runs",
         "send-outbox",
         "send-reminders",
     }
-    for job in PERIODIC_JOBS:
-        assert callable(job.load()), job.name
+    for job in jobs_of(app):
+        assert callable(job.function), job.name
+
+
+def test_two_different_jobs_of_one_name_are_refused(app):
+    job = job_named(app, "send-outbox")
+    register(app, job)  # the same job again (a blueprint registered twice) is harmless
+    with pytest.raises(ValueError):
+        register(app, PeriodicJob("send-outbox", 5, lambda: None))
+    assert job_named(app, "send-outbox") is job
 
 
 def test_the_send_outbox_job_delivers_what_waits_in_the_outbox(app):
@@ -38,7 +42,7 @@ def test_the_send_outbox_job_delivers_what_waits_in_the_outbox(app):
     try:
         with smtp_server() as inbox:
             app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=inbox.port, SMTP_STARTTLS=False)
-            run_job(app, _job("send-outbox"))
+            run_job(app, job_named(app, "send-outbox"))
         assert [m["To"] for m in inbox.messages] == ["worker@example.org"]
     finally:
         app.config.update(saved)
@@ -51,8 +55,8 @@ def test_the_reminders_job_writes_and_keeps_its_reminders(app):
         volunteer=factories.volunteer_with_login(kind="surrogate_parent"),
         started_on=clock.today() - timedelta(days=90),
     )
-    run_job(app, _job("send-reminders"))
-    run_job(app, _job("send-reminders"))
+    run_job(app, job_named(app, "send-reminders"))
+    run_job(app, job_named(app, "send-reminders"))
     db.session.expire_all()
     to_parent = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.to_user_id == pairing.volunteer.user_id)

@@ -1,12 +1,13 @@
-"""Periodic jobs, run by `flask --app webapp.app worker` beside the solve jobs (one registry).
+"""Periodic jobs, run by `flask --app webapp.app worker` beside the solve jobs.
 
 Each job is a plain function that takes no arguments, runs inside an app context and commits
-its own work. Add a job here with its interval; the worker runs each one when it is due.
+its own work. The blueprint that owns a job registers it on the app when the blueprint joins it
+(`bp.record_once` calling `register`), so this module knows no feature; the worker runs every
+registered job when it is due.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
 import time
@@ -19,38 +20,38 @@ from webapp.extensions import db
 
 log = logging.getLogger(__name__)
 
+_EXTENSION = "periodic_jobs"
+
 
 @dataclass(frozen=True)
 class PeriodicJob:
     name: str
     every_seconds: float
-    function: str  # "module:function"
-
-    def load(self) -> Callable[[], object]:
-        module, _sep, name = self.function.partition(":")
-        return getattr(importlib.import_module(module), name)
+    function: Callable[[], object]
 
 
-PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
-    # Solve runs whose worker died (no heartbeat) are marked failed, never left running.
-    PeriodicJob("sweep-stale-solve-runs", 30, "webapp.blueprints.planning.runs:sweep_stale_runs"),
-    # The outbox over SMTP (nothing happens while SMTP_HOST is unset); each message is claimed,
-    # so several workers never send one twice.
-    PeriodicJob("send-outbox", 60, "webapp.blueprints.notifications.delivery:send_outbox"),
-    # Day-before and overdue-duty reminders; written once each, so hourly is safe.
-    PeriodicJob(
-        "send-reminders",
-        3600,
-        "webapp.blueprints.notifications.reminders:send_reminders_and_commit",
-    ),
-)
+def register(app: Flask, job: PeriodicJob) -> None:
+    """Add a job to the app's registry; a second job of the same name is a mistake."""
+    jobs = app.extensions.setdefault(_EXTENSION, {})
+    if job.name in jobs and jobs[job.name] != job:
+        raise ValueError(f"periodic job {job.name!r} is registered twice")
+    jobs[job.name] = job
+
+
+def jobs_of(app: Flask) -> tuple[PeriodicJob, ...]:
+    """The app's registered jobs, in the order they were registered."""
+    return tuple(app.extensions.get(_EXTENSION, {}).values())
+
+
+def job_named(app: Flask, name: str) -> PeriodicJob:
+    return app.extensions.get(_EXTENSION, {})[name]
 
 
 def run_job(app: Flask, job: PeriodicJob) -> object:
     """Run one job in its own app context (its own session); errors are logged, not raised."""
     with app.app_context():
         try:
-            return job.load()()
+            return job.function()
         except Exception:
             log.exception("periodic job %s failed", job.name)
             db.session.rollback()
@@ -62,11 +63,12 @@ def run_job(app: Flask, job: PeriodicJob) -> object:
 class PeriodicThread(threading.Thread):
     """Runs every registered job when it is due (first right away), until stopped."""
 
-    def __init__(self, app: Flask, jobs: tuple[PeriodicJob, ...] = PERIODIC_JOBS) -> None:
+    def __init__(self, app: Flask, jobs: tuple[PeriodicJob, ...] | None = None) -> None:
         super().__init__(name="periodic-jobs", daemon=True)
-        self.app, self.jobs = app, jobs
+        self.app = app
+        self.jobs = jobs_of(app) if jobs is None else jobs
         self.stopped = threading.Event()
-        self.due = {job.name: 0.0 for job in jobs}
+        self.due = {job.name: 0.0 for job in self.jobs}
 
     def run(self) -> None:
         while not self.stopped.is_set():

@@ -17,7 +17,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from webapp.blueprints.planning import dispatch
-from webapp.periodic import PERIODIC_JOBS, PeriodicThread
+from webapp.periodic import PeriodicThread
 
 
 @click.command("worker")
@@ -27,9 +27,9 @@ from webapp.periodic import PERIODIC_JOBS, PeriodicThread
 def worker(queue_name: str | None, burst: bool) -> None:
     """Run solve jobs from the Redis queue, and the periodic jobs."""
     app = current_app._get_current_object()
-    periodic = PeriodicThread(app, PERIODIC_JOBS)
+    periodic = PeriodicThread(app)
     periodic.start()
-    names = ", ".join(job.name for job in PERIODIC_JOBS)
+    names = ", ".join(job.name for job in periodic.jobs)
     try:
         if not dispatch.uses_rq(app):
             click.echo(f"REDIS_URL is not set: running the periodic jobs only ({names}).")

@@ -16,7 +16,7 @@ from webapp.blueprints.planning.errors import PlanningError
 from webapp.extensions import db
 from webapp.models import AuditLog, Plan, Programme, SolveRun
 from webapp.models.base import utcnow
-from webapp.periodic import PERIODIC_JOBS, run_job
+from webapp.periodic import job_named, run_job
 
 
 def _start(programme, **kw):
@@ -176,8 +176,7 @@ def test_a_silent_worker_is_marked_failed_by_the_sweep_and_the_programme_recover
     run.status, run.started_at = "running", utcnow() - timedelta(minutes=5)
     run.heartbeat_at = utcnow() - timedelta(minutes=2)
     db.session.commit()
-    (sweep,) = [job for job in PERIODIC_JOBS if job.name == "sweep-stale-solve-runs"]
-    assert run_job(app, sweep) == 1
+    assert run_job(app, job_named(app, "sweep-stale-solve-runs")) == 1
     db.session.expire_all()
     run = db.session.get(SolveRun, run.id)
     assert run.status == "failed" and "stopped answering" in runs.describe_error(run)[0]

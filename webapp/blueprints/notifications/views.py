@@ -15,20 +15,34 @@ from flask import (
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from webapp import periodic
 from webapp.blueprints.auth.registration import RELATED_TYPE as REGISTRATION_TYPE
 from webapp.blueprints.notifications import commands
-from webapp.blueprints.notifications.delivery import SmtpSettings, retry_now
+from webapp.blueprints.notifications.delivery import SmtpSettings, retry_now, send_outbox
+from webapp.blueprints.notifications.reminders import send_reminders_and_commit
 from webapp.core.lookup import get_or_404
 from webapp.models import OutboxMessage
 from webapp.models.accounts import ADMIN, COORDINATOR
 from webapp.models.notifications import OUTBOX_STATUSES
 from webapp.pagination import paginate
+from webapp.periodic import PeriodicJob
 from webapp.security import role_required
 
 # cli_group=None: its commands keep top-level names (`flask --app webapp.app send-outbox`).
 bp = Blueprint("notifications", __name__, url_prefix="/notifications", cli_group=None)
 bp.cli.add_command(commands.send_outbox_command)
 bp.cli.add_command(commands.send_reminders_command)
+
+
+@bp.record_once
+def _register_jobs(state) -> None:
+    # The outbox over SMTP (nothing happens while SMTP_HOST is unset); each message is claimed,
+    # so several workers never send one twice.
+    periodic.register(state.app, PeriodicJob("send-outbox", 60, send_outbox))
+    # Day-before and overdue-duty reminders; written once each, so hourly is safe.
+    periodic.register(state.app, PeriodicJob("send-reminders", 3600, send_reminders_and_commit))
+
+
 # Messages whose link lets the reader act as the addressee (finishing a registration): staff see
 # that they exist and whether they went out, never their text.
 PRIVATE_TYPES = frozenset({REGISTRATION_TYPE})
