@@ -13,8 +13,8 @@ from webapp.blueprints.planning.errors import PlanningError
 from webapp.blueprints.planning.forms import PostForm
 from webapp.blueprints.planning.views import bp
 from webapp.blueprints.planning.views.common import refused, signup_switched
-from webapp.blueprints.planning.views.programmes import _attach
 from webapp.extensions import db
+from webapp.fields import form_error
 from webapp.htmx import hx_redirect
 from webapp.inputs import parse_id
 from webapp.models import Home, Skill
@@ -110,7 +110,7 @@ def _save_post(programme, post, form):
         try:
             saved = post_rules.save_post(programme, post, _input(form))
         except PlanningError as error:
-            _attach(form, error)
+            form_error(form, error)
         else:
             flash(_("Post %(name)s saved.", name=saved.name), "success")
             return hx_redirect(url_for("planning.programme", programme_id=programme.id) + "#posts")

@@ -17,6 +17,7 @@ from webapp.blueprints.planning.views import bp
 from webapp.blueprints.planning.views.common import refused, signup_switched
 from webapp.core.lookup import get_or_404
 from webapp.extensions import db
+from webapp.fields import form_error
 from webapp.htmx import hx_redirect, render_page_or_partial
 from webapp.models import Home, SolveRun, Volunteer
 from webapp.models.accounts import COORDINATOR
@@ -64,7 +65,7 @@ def new_programme():
         try:
             programme = _save(None, form)
         except PlanningError as error:
-            _attach(form, error)
+            form_error(form, error)
         else:
             flash(_("Programme %(name)s created.", name=programme.name), "success")
             return hx_redirect(url_for("planning.programme", programme_id=programme.id))
@@ -81,20 +82,12 @@ def edit_programme(programme_id: int):
         try:
             _save(programme, form)
         except PlanningError as error:
-            _attach(form, error)
+            form_error(form, error)
         else:
             flash(_("Programme saved."), "success")
             return hx_redirect(url_for("planning.programme", programme_id=programme.id))
     status = 422 if form.is_submitted() else 200
     return render_template("planning/programme_form.html", form=form, programme=programme), status
-
-
-def _attach(form, error: PlanningError) -> None:
-    field = getattr(form, error.field or "", None)
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def programme_page(programme, status: int = 200, **extra):
