@@ -9,7 +9,20 @@ webapp.scheduling.bench.
 
 from __future__ import annotations
 
+import json
+
 import click
+
+
+def emit(record: dict) -> None:
+    """One JSON line of a benchmark's figures."""
+    click.echo(json.dumps(record, ensure_ascii=False))
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """The value below which `fraction` of the values lie (nearest rank); values not empty."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
 
 
 def run_as_script(command: click.Command) -> None:

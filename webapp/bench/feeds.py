@@ -8,7 +8,6 @@ removes everything it created, also after a failure.
 
 from __future__ import annotations
 
-import json
 import statistics
 import time
 from datetime import UTC, datetime, timedelta
@@ -19,22 +18,13 @@ from flask.cli import with_appcontext
 from sqlalchemy import delete, insert, select
 
 from webapp import clock
-from webapp.bench import run_as_script
+from webapp.bench import emit, percentile, run_as_script
 from webapp.blueprints.feeds import tokens
 from webapp.extensions import db
 from webapp.models import Assignment, CalendarToken, Event, Home, Need, Occurrence, Room, Volunteer
 
 HOME_NAME = "BENCH feeds home (bench.shouwang.invalid)"
 EMAIL = "bench-feeds@bench.shouwang.invalid"
-
-
-def _emit(record: dict) -> None:
-    click.echo(json.dumps(record, ensure_ascii=False))
-
-
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
 
 
 def cleanup() -> None:
@@ -137,12 +127,14 @@ def _time(client, url: str, count: int, headers: dict, expect: int) -> list[floa
 
 
 def _summary(name: str, timings: list[float], **extra) -> dict:
+    """One JSON line of figures; with no requests timed (a count of 0) the figures are null."""
+    total_seconds = sum(timings) / 1000
     return {
         "bench": name,
         "requests": len(timings),
-        "requests_per_second": round(len(timings) / (sum(timings) / 1000), 1),
-        "p50_ms": round(statistics.median(timings), 2),
-        "p95_ms": round(_percentile(timings, 0.95), 2),
+        "requests_per_second": round(len(timings) / total_seconds, 1) if total_seconds else None,
+        "p50_ms": round(statistics.median(timings), 2) if timings else None,
+        "p95_ms": round(percentile(timings, 0.95), 2) if timings else None,
         "database": db.engine.dialect.name,
         **extra,
     }
@@ -168,7 +160,7 @@ def run(events: int, full_requests: int, conditional_requests: int) -> None:
             raise click.ClickException(f"feed answered {first.status_code} with the wrong events")
         etag = first.headers["ETag"]
         timings = _time(client, url, full_requests, {}, 200)
-        _emit(
+        emit(
             _summary(
                 "feed_full",
                 timings,
@@ -179,14 +171,12 @@ def run(events: int, full_requests: int, conditional_requests: int) -> None:
             )
         )
         timings = _time(client, url, conditional_requests // 4, {"If-None-Match": etag}, 304)
-        _emit(_summary("feed_conditional_304_rebuilt", timings, events=events))
+        emit(_summary("feed_conditional_304_rebuilt", timings, events=events))
         # As served: the ETag is trusted for FEED_CACHE_SECONDS after the token check.
         config["FEED_CACHE_SECONDS"] = 30
         client.get(url)
         timings = _time(client, url, conditional_requests, {"If-None-Match": etag}, 304)
-        _emit(
-            _summary("feed_conditional_304", timings, events=events, goal_requests_per_second=300)
-        )
+        emit(_summary("feed_conditional_304", timings, events=events, goal_requests_per_second=300))
     finally:
         config["FEED_CACHE_SECONDS"] = saved_ttl
         cleanup()

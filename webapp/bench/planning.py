@@ -29,7 +29,7 @@ from flask.cli import with_appcontext
 from flask.testing import FlaskClient
 from sqlalchemy import delete, insert, select
 
-from webapp.bench import planning_data, run_as_script
+from webapp.bench import emit, percentile, planning_data, run_as_script
 from webapp.extensions import db
 from webapp.models import Assignment, AuditLog, Plan, Programme, SolveRun, User, UserRole
 from webapp.models.base import utcnow
@@ -38,21 +38,12 @@ EMAIL = f"bench-coordinator@{planning_data.DOMAIN}"
 PASSWORD = "bench-password-not-secret"
 
 
-def _emit(record: dict) -> None:
-    click.echo(json.dumps(record, ensure_ascii=False))
-
-
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
-
-
 def _timings(record: dict, values: list[float]) -> dict:
     return {
         **record,
         "requests": len(values),
         "p50_ms": round(statistics.median(values) * 1000, 1),
-        "p95_ms": round(_percentile(values, 0.95) * 1000, 1),
+        "p95_ms": round(percentile(values, 0.95) * 1000, 1),
         "max_ms": round(max(values) * 1000, 1),
     }
 
@@ -291,12 +282,12 @@ def cleanup() -> None:
 def bench_planning(volunteers: int, slots: int, requests: int, skip_demo: bool) -> None:
     """Time the demo summer solve, loading a county term, the review page and a poll."""
     if not skip_demo:
-        _emit(demo_summer_solve())
+        emit(demo_summer_solve())
     cleanup()
     try:
         started = time.perf_counter()
         programme = planning_data.seed_term(volunteers, slots)
-        _emit(
+        emit(
             {
                 "bench": "term-seed",
                 "database": db.engine.url.get_backend_name(),
@@ -304,12 +295,12 @@ def bench_planning(volunteers: int, slots: int, requests: int, skip_demo: bool) 
             }
         )
         programme_id = programme.id
-        _emit(term_load(programme_id))
+        emit(term_load(programme_id))
         plan, info = _thousand_assignment_plan(programme_id)
         client = _client()
         for record in review_page(client, plan, info, requests):
-            _emit(record)
-        _emit(progress_poll(client, programme_id, requests * 2))
+            emit(record)
+        emit(progress_poll(client, programme_id, requests * 2))
     finally:
         cleanup()
 

@@ -10,7 +10,6 @@ everything it created, also after a failure.
 from __future__ import annotations
 
 import io
-import json
 import random
 import statistics
 import time
@@ -22,7 +21,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import delete, insert, select
 
 from webapp import clock
-from webapp.bench import run_as_script
+from webapp.bench import emit, percentile, run_as_script
 from webapp.extensions import db
 from webapp.models import (
     AuditLog,
@@ -48,16 +47,6 @@ GIVEN = "秀兰桂英玉梅春燕海燕丽华建国志强小红晓明文静子�
 SEED_PREFIX, IMPORT_PREFIX = "100", "101"
 TEAM_NAME = f"BENCH {DOMAIN}"
 PLACES = ("石门乡石门村", "石门乡高坡村", "白云镇杨柳村", "柳溪乡竹林村", "青山县城")
-
-
-def _emit(record: dict) -> None:
-    click.echo(json.dumps(record, ensure_ascii=False))
-
-
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def cleanup() -> None:
@@ -182,7 +171,7 @@ def run(volunteers: int, import_rows: int, requests: int, seed: int) -> None:
     try:
         started = time.perf_counter()
         _seed(volunteers, rng)
-        _emit(
+        emit(
             {
                 "bench": "seed",
                 "database": database,
@@ -224,17 +213,17 @@ def run(volunteers: int, import_rows: int, requests: int, seed: int) -> None:
                 raise click.ClickException(f"{variants[name]} answered {response.status_code}")
         every = [t for values in timings.values() for t in values]
         for name, values in timings.items():
-            _emit(
+            emit(
                 {
                     "bench": "list_page",
                     "variant": name,
                     "n": len(values),
                     "p50_ms": round(statistics.median(values), 1),
-                    "p95_ms": round(_percentile(values, 0.95), 1),
+                    "p95_ms": round(percentile(values, 0.95), 1),
                 }
             )
-        p95 = _percentile(every, 0.95)
-        _emit(
+        p95 = percentile(every, 0.95)
+        emit(
             {
                 "bench": "list_page",
                 "variant": "all",
@@ -273,7 +262,7 @@ def run(volunteers: int, import_rows: int, requests: int, seed: int) -> None:
             select(db.func.count()).where(Volunteer.email.like(f"import%@{DOMAIN}"))
         )
         total = t_upload + t_preview + t_confirm
-        _emit(
+        emit(
             {
                 "bench": "import",
                 "database": database,
@@ -289,7 +278,7 @@ def run(volunteers: int, import_rows: int, requests: int, seed: int) -> None:
         )
     finally:
         cleanup()
-        _emit({"bench": "cleanup", "done": True})
+        emit({"bench": "cleanup", "done": True})
 
 
 @click.command("bench-volunteers")
