@@ -250,6 +250,45 @@ def test_no_module_is_over_450_lines():
     assert found == [], "\n".join(found)
 
 
+def engine_and_database(root: Path) -> list[str]:
+    """Modules outside the engine that know both the database (models, sqlalchemy) and the
+    engine (webapp.scheduling). The made-up counties of the engine's benchmarks are data, not
+    the engine: the database benchmark seeds the same county from webapp.scheduling.generate."""
+    knows = defaultdict(set)
+    for item in imports(root):
+        if item.target == "webapp.models" or item.target.startswith("webapp.models."):
+            knows[item.source].add("database")
+        elif item.target.startswith("webapp.scheduling") and item.target != (
+            "webapp.scheduling.generate"
+        ):
+            knows[item.source].add("engine")
+    for module, path in modules(root).items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
+            if any(name.split(".")[0] == "sqlalchemy" for name in names):
+                knows[module].add("database")
+    return sorted(
+        module
+        for module, what in knows.items()
+        if what == {"database", "engine"} and part_of(module) != "scheduling"
+    )
+
+
+def test_only_the_planning_adapter_knows_both_the_database_and_the_engine():
+    """One adapter turns rows into the engine's problem and its plan back into rows; it is a
+    package (tutoring, posts, results, shared): all of it and nothing else."""
+    both = engine_and_database(ROOT)
+    adapter = "webapp.blueprints.planning.adapter"
+    assert adapter in both
+    assert [m for m in both if m != adapter and not m.startswith(adapter + ".")] == []
+
+
 def test_every_blueprint_has_its_place_in_the_declared_order():
     assert unplaced_blueprints(ROOT) == []
 
