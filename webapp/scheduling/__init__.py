@@ -5,32 +5,25 @@ The web app builds a ``TutoringProblem`` or ``PostsProblem`` from its rows and c
 See docs/scheduling.md for the model, the objective weights and measured performance.
 """
 
-from .domain import (
-    Assignment,
+from .plan import Assignment, Diff, Explanation, Plan, Progress, TermValue
+from .problem import (
     DateRange,
-    Diff,
-    Explanation,
     Forbidden,
     Location,
     Need,
     Pin,
-    Plan,
     Post,
     PostsProblem,
-    Progress,
     Rules,
     Slot,
     Team,
-    TermValue,
     TimeWindow,
     TutoringProblem,
-    ValidationError,
     Volunteer,
     Weights,
-    validate_posts,
-    validate_tutoring,
 )
 from .solver import SolveParams, solve
+from .validation import ValidationError, validate_posts, validate_tutoring
 
 __all__ = [
     "Assignment",

@@ -12,7 +12,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from .domain import Assignment, PostsProblem, TutoringProblem
+from .plan import Assignment
+from .problem import PostsProblem, TutoringProblem
 from .rules import (
     POST_RULES,
     TUTORING_RULES,

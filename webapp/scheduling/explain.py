@@ -20,14 +20,9 @@ from collections.abc import Sequence
 
 from ortools.sat.python import cp_model
 
-from .domain import (
-    Assignment,
-    Explanation,
-    PostsProblem,
-    TutoringProblem,
-    ValidationError,
-)
+from .plan import Assignment, Explanation
 from .posts import build_posts_model
+from .problem import PostsProblem, TutoringProblem
 from .rules import (
     POST_RULES,
     TUTORING_RULES,
@@ -39,6 +34,7 @@ from .rules import (
     who_counts,
 )
 from .tutoring import build_tutoring_model
+from .validation import ValidationError
 
 STAGE_TEXT = {
     "all": ("全部志愿者", "volunteers in all"),

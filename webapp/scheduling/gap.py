@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .domain import Need, Rules, Slot, TutoringProblem, Volunteer, Weights
+from .problem import Need, Rules, Slot, TutoringProblem, Volunteer, Weights
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from .domain import (
+from .problem import (
     DateRange,
     Location,
     Need,

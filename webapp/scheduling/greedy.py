@@ -12,7 +12,8 @@ import time
 from collections import defaultdict
 
 from .checks import evaluate_posts, evaluate_tutoring, weighted_total
-from .domain import Assignment, Plan, PostsProblem, TermValue, TutoringProblem
+from .plan import Assignment, Plan, TermValue
+from .problem import PostsProblem, TutoringProblem
 from .rules import (
     PostsContext,
     TutoringContext,

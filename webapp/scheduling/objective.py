@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from .domain import TermValue
+from .plan import TermValue
 
 # Order in which terms are reported (the lexicographic "spirit" of the weights).
 TERM_ORDER = (

@@ -19,8 +19,9 @@ from collections.abc import Callable, Sequence
 
 from ortools.sat.python import cp_model
 
-from .domain import Assignment, PostsProblem
 from .objective import RuleBook, Terms, shortfall
+from .plan import Assignment
+from .problem import PostsProblem
 from .rules import PostsContext, coverage_requirements, over_capacity
 from .tutoring import BuiltModel
 

@@ -12,7 +12,8 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Sequence
 
-from .domain import Assignment, Diff, Plan, PostsProblem, TutoringProblem
+from .plan import Assignment, Diff, Plan
+from .problem import PostsProblem, TutoringProblem
 from .solver import ProgressFn, SolveParams, StopFlag, solve
 
 

@@ -25,17 +25,9 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from .domain import (
-    Explanation,
-    Plan,
-    PostsProblem,
-    Progress,
-    Status,
-    TutoringProblem,
-    ValidationError,
-    validate_posts,
-    validate_tutoring,
-)
+from .plan import Explanation, Plan, Progress, Status
+from .problem import PostsProblem, TutoringProblem
+from .validation import ValidationError, validate_posts, validate_tutoring
 
 StopFlag = threading.Event | Callable[[], bool] | None
 ProgressFn = Callable[[Progress], None] | None

@@ -12,7 +12,8 @@ import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from .domain import Location, ValidationError
+from .problem import Location
+from .validation import ValidationError
 
 # km/h on rural roads, including waiting for the bus; deliberately conservative.
 MODE_SPEED_KMH: Mapping[str, float] = {

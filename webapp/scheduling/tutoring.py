@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from .domain import Assignment, TutoringProblem
 from .objective import RuleBook, Terms, convex_count_cost, shortfall
+from .plan import Assignment
+from .problem import TutoringProblem
 from .rules import TutoringContext
 
 
