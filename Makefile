@@ -7,7 +7,7 @@ PYBABEL := $(VENV)/bin/pybabel
 TRANSLATIONS := webapp/translations
 PORT ?= 5000
 
-.PHONY: run serve test lint bench bench-web bench-phone wrk install install-dev translations compile-translations static chromium db-upgrade clean
+.PHONY: run serve test lint bench bench-engine bench-web bench-phone wrk install install-dev translations compile-translations static chromium db-upgrade clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -96,6 +96,13 @@ bench: install-dev db-upgrade
 	$(PY) -m webapp.bench.feeds
 	$(PY) -m webapp.bench.planning
 	$(PY) -m webapp.scheduling.bench all
+	$(PY) -m webapp.scheduling.bench --seeds $(SEEDS)
+
+# The engine's multi-seed table alone (about 35 minutes on 2 cores; run it on a quiet machine):
+# every generated family over SEEDS, d05100/d10100 and the held-out GAP pair at 30 s.
+SEEDS ?= 101-120
+bench-engine: $(PY)
+	$(PY) -m webapp.scheduling.bench --seeds $(SEEDS)
 
 # Pages on a 390 px phone over emulated slow and fast 3G (Chromium, CDP), warm and cold; served
 # as `make run` serves them, on a fresh demo county; prints JSON lines. About 3 minutes.

@@ -23,9 +23,9 @@ from webapp.scheduling.checks import check_posts, evaluate_posts, weighted_total
 FAR = Location(31.0, 112.0, "far")
 
 
-def run(vols, posts, **kw):
+def run(vols, posts, params=FAST, **kw):
     problem = PostsProblem(tuple(vols), tuple(posts), **kw)
-    plan = solve(problem, FAST)
+    plan = solve(problem, params)
     assert plan.status == "optimal"
     assert check_posts(problem, plan.assignments) == []
     return plan
@@ -269,10 +269,15 @@ def test_a_team_counts_as_its_colleges_company_and_coverage_outranks_cohort():
     plan = run(vols, posts, **kw)
     assert placed_at(plan) == {"s1": "p1", "m1": "p2", "m2": "p2"}
     assert plan.term("unfilled_min") == 0 and plan.term("cohort") == 1  # s1 alone
-    # Only a cohort weight above coverage would leave p1 empty (what the default prevents).
-    upside_down = run(vols, posts, weights=Weights(cohort=200_000), **kw)
-    assert placed_at(upside_down).get("s1") != "p1"  # at p2 with the team, or at home
-    assert upside_down.term("unfilled_min") == 1 and upside_down.term("cohort") == 0
+    # Minimums first: even a cohort weight above coverage's leaves no minimum seat empty that
+    # could be filled (the staged solve is lexicographic in minimums)...
+    upside_down = Weights(cohort=200_000)
+    staged = run(vols, posts, weights=upside_down, **kw)
+    assert placed_at(staged)["s1"] == "p1" and staged.term("unfilled_min") == 0
+    # ...while the one-shot weighted objective follows the weights as given.
+    weighted = run(vols, posts, dataclasses.replace(FAST, staged=False), weights=upside_down, **kw)
+    assert placed_at(weighted).get("s1") != "p1"  # at p2 with the team, or at home
+    assert weighted.term("unfilled_min") == 1 and weighted.term("cohort") == 0
 
 
 def test_requested_companion_is_honoured_but_only_for_the_one_who_asked():

@@ -1,4 +1,7 @@
-"""Benchmarks: ``python -m webapp.scheduling.bench {gap,cde,generate,all} ...`` -> JSON lines.
+"""Benchmarks: ``python -m webapp.scheduling.bench [gap|generate|all] ...`` -> JSON lines.
+
+* no command (``make bench``): every generated family over 20 seeds (``--seeds 101-120``), then
+  d05100, d10100 and the held-out GAP pair at 30 s; summaries per family (seeds.py).
 
 * ``gap FILE [--problem K] [--sense min|max] [--time-limit S]``: OR-Library GAP through the
   tutoring model (see gap.py), compared with optima.csv next to the file when present.
@@ -14,16 +17,19 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import json
 import resource
 import sys
 import time
 from pathlib import Path
 
+from . import seeds
 from .checks import check_posts, check_tutoring
 from .gap import gap_problem, read_gap
 from .generate import posts_instance, tutoring_instance
 from .greedy import greedy_posts, greedy_tutoring
+from .problem import TutoringProblem
 from .solver import SolveParams, solve
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -104,17 +110,23 @@ def run_gap(
 
 
 def run_generated(
-    name: str, seed: int = 1, time_limit: float | None = None, strategy: str = "auto"
+    name: str,
+    seed: int = 1,
+    time_limit: float | None = None,
+    strategy: str = "auto",
+    staged: bool = True,
 ) -> dict:
     build, limit, goal = GENERATED[name]
     problem = build(seed)
     started = time.monotonic()
-    greedy = greedy_tutoring(problem) if name == "tutoring" else greedy_posts(problem)
-    plan = solve(problem, SolveParams(time_limit=time_limit or limit, strategy=strategy))
+    tutoring = isinstance(problem, TutoringProblem)
+    greedy = greedy_tutoring(problem) if tutoring else greedy_posts(problem)
+    params = SolveParams(time_limit=time_limit or limit, strategy=strategy, staged=staged)
+    plan = solve(problem, params)
     seconds = time.monotonic() - started
-    check = check_tutoring if name == "tutoring" else check_posts
+    check = check_tutoring if tutoring else check_posts
     size = {"volunteers": len(problem.volunteers)}
-    if name == "tutoring":
+    if tutoring:
         size["slots"] = len(problem.slots)
     else:
         size |= {"posts": len(problem.posts), "teams": len(problem.teams)}
@@ -129,10 +141,13 @@ def run_generated(
         "seconds": round(seconds, 3),
         "solve_seconds": round(plan.wall_seconds, 3),
         "goal": goal,
+        "staged": staged,
         "time_limit": time_limit or limit,
         "greedy_objective": greedy.objective,
         "beats_greedy": plan.objective is not None and plan.objective < greedy.objective,
         "violations": len(check(problem, plan.assignments)),
+        "unfilled_min": plan.term("unfilled_min") if plan.objective is not None else None,
+        "unfilled_min_bound": plan.unfilled_min_bound,
         "terms": {t.name: t.value for t in plan.terms},
         "peak_mib": peak_mib(),
     }
@@ -144,7 +159,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m webapp.scheduling.bench")
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="benchdata folder")
     ap.add_argument("--strategy", default="auto", choices=("auto", "max_lp", "lin2", "default"))
-    sub = ap.add_subparsers(dest="cmd", required=True)
+    ap.add_argument("--one-shot", action="store_true", help="weighted one-shot solve, no stages")
+    # Without a command: the multi-seed suite (seeds.py), what `make bench` runs.
+    ap.add_argument("--seeds", default=seeds.DEFAULT_SEEDS, help="e.g. 101-120 or 101,105")
+    ap.add_argument("--which", default=",".join(GENERATED), help="families, comma-separated")
+    ap.add_argument("--gap", type=Path, nargs="*", default=[], help="more GAP files (held-out)")
+    ap.add_argument("--gap-time-limit", type=float, default=30.0)
+    sub = ap.add_subparsers(dest="cmd")
     g = sub.add_parser("gap", help="one GAP file")
     g.add_argument("file", type=Path)
     g.add_argument("--problem", type=int)
@@ -164,7 +185,28 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("--cde-time-limit", type=float, default=30.0)
     args = ap.parse_args(argv)
 
-    if args.cmd == "gap":
+    if args.cmd is None:
+        families = [f for f in args.which.split(",") if f]
+        unknown = [f for f in families if f not in GENERATED]
+        if unknown:
+            ap.error(f"unknown family {unknown[0]!r}; known: {', '.join(GENERATED)}")
+        try:
+            chosen = seeds.parse_seeds(args.seeds)
+        except ValueError as err:
+            ap.error(str(err))
+        seeds.run_suite(
+            chosen,
+            families,
+            GENERATED,
+            functools.partial(run_generated, staged=not args.one_shot),
+            run_gap,
+            seeds.gap_files(args.data / "gap", args.gap),
+            args.gap_time_limit,
+            emit,
+            args.strategy,
+            CDE_POLISH,
+        )
+    elif args.cmd == "gap":
         path = args.file if args.file.exists() else args.data / "gap" / args.file
         senses = (
             [args.sense]
@@ -179,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         run_gap(path, args.problem, senses, args.time_limit, args.strategy, polish)
     elif args.cmd == "generate":
         for name in GENERATED if args.which == "all" else [args.which]:
-            run_generated(name, args.seed, args.time_limit, args.strategy)
+            run_generated(name, args.seed, args.time_limit, args.strategy, not args.one_shot)
     else:
         folder = args.data / "gap"
         if not folder.exists():

@@ -78,6 +78,9 @@ class Plan:
     diff: Diff | None = None
     deterministic_time: float = 0.0
     stopped: bool = False  # the stop flag ended the search
+    # A proven lower bound on the unfilled_min term (people missing below minimum headcounts):
+    # equal to the term when no empty seat could be filled; None when nothing was proven.
+    unfilled_min_bound: int | None = None
 
     def term(self, name: str) -> int:
         for t in self.terms:
