@@ -76,6 +76,7 @@ RULES: dict[str, dict[str, str]] = {
     "admin.audit_log": ADMIN,
     # homes
     "homes.index": HOME_STAFF,
+    "homes.roster": HOME_STAFF,
     "homes.new_home": COORDINATOR_OR_ADMIN,
     "homes.outbox": COORDINATOR_OR_ADMIN,
     "homes.detail": THIS_HOME,

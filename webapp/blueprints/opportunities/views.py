@@ -136,24 +136,3 @@ def open_need(need_id: int):
     need = get_or_404(Need, need_id)
     home_for(current_user, need.event.home_id)  # 404 for a home the user does not run
     return _opened(need)
-
-
-@bp.app_template_global()
-def signups_on(need_id: int, occurrence_id: int) -> list:
-    """Live sign-ups of a need on one date, for the home's booking page (staff only)."""
-    from sqlalchemy import select
-
-    from webapp.models import Assignment
-
-    return list(
-        db.session.scalars(
-            select(Assignment)
-            .where(
-                Assignment.need_id == need_id,
-                Assignment.occurrence_id == occurrence_id,
-                Assignment.source == "signup",
-                Assignment.status.in_(("confirmed", "waitlisted")),
-            )
-            .order_by(Assignment.status, Assignment.id)
-        )
-    )

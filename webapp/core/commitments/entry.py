@@ -43,6 +43,9 @@ class Commitment:
     # A row of a superseded plan, and when the plan that replaced it was published.
     superseded: bool = False
     successor_at: datetime | None = None
+    # A weekly assignment's date its volunteer skips (or handed over in a swap): cancelled for
+    # them; the session itself goes on.
+    skipped: bool = False
 
     @property
     def zone(self) -> ZoneInfo:

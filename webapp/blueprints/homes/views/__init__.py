@@ -11,4 +11,11 @@ bp = Blueprint("homes", __name__, url_prefix="/homes")
 STAFF = (ADMIN, COORDINATOR, HOME_MANAGER)
 
 # The view modules register their routes on bp when imported.
-from webapp.blueprints.homes.views import bookings, calendar, common, homes, hours  # noqa: E402, F401
+from webapp.blueprints.homes.views import (  # noqa: E402, F401
+    bookings,
+    calendar,
+    common,
+    homes,
+    hours,
+    roster,
+)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from webapp.blueprints.homes import availability as av
-from webapp.blueprints.homes import booking, booking_changes, call_slots, services
+from webapp.blueprints.homes import booking, booking_changes, call_slots, roster, services
 from webapp.blueprints.homes.booking import BookingError, BookingRequest, NeedSpec
 from webapp.blueprints.homes.forms import (
     BookingForm,
@@ -228,6 +228,7 @@ def _occurrence_page(home, item, move_form, status=200, decline_form=None):
         move_form=move_form,
         reason_form=ReasonForm(),
         decline_form=decline_form or DeclineForm(),
+        roster=roster.rosters([item]).get(item.id),
         slot_form=_slot_form(home),
         now=utcnow(),
         can_decide=booking.manages(current_user, home),

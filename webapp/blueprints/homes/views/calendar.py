@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from flask import url_for
+from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from webapp.blueprints.homes import calendar
+from webapp.blueprints.homes import calendar, services
 from webapp.blueprints.homes.views import STAFF, bp
 from webapp.blueprints.homes.views.common import day_arg, home_or_404
 from webapp.htmx import render_page_or_partial
@@ -18,7 +20,12 @@ def week(home_id: int):
     # The week reads the home's opening hours: loaded with the home (a dozen rows).
     home = home_or_404(home_id, joinedload(Home.opening_hours))
     view = calendar.week(home, day_arg(home))
-    return render_page_or_partial("homes/week.html", "homes/_week.html", home=home, view=view)
+    # The roster of every home the manager runs; someone who sees every home gets this one's.
+    one = {"home": home.id} if services.sees_all_homes(current_user) else {}
+    roster_url = url_for("homes.roster", date=view.start.isoformat(), **one)
+    return render_page_or_partial(
+        "homes/week.html", "homes/_week.html", home=home, view=view, roster_url=roster_url
+    )
 
 
 @bp.get("/<int:home_id>/month")
