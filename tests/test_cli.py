@@ -50,7 +50,7 @@ COMMANDS_BY_HOME = {
     "app": {"seed-demo", "create-admin", "worker"},
     "volunteers": {"import-volunteers"},
     "planning": {"programmes", "solve"},
-    "notifications": {"send-outbox", "send-reminders"},
+    "notifications": {"send-outbox", "send-reminders", "pull-sms-reports"},
 }
 
 

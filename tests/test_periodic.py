@@ -22,6 +22,7 @@ def test_the_blueprints_that_own_the_jobs_register_them_on_the_app(app):
         "sweep-stale-solve-runs",
         "send-outbox",
         "send-reminders",
+        "pull-sms-reports",
     }
     for job in jobs_of(app):
         assert callable(job.function), job.name

@@ -105,7 +105,25 @@ class Config:
         self.SMTP_SSL = _flag("SMTP_SSL", False)
         self.SMTP_TIMEOUT = os.environ.get("SMTP_TIMEOUT", "20")
         self.SMTP_CA_FILE = os.environ.get("SMTP_CA_FILE", "")
-        # No mail server on a laptop (`make run`): the worker writes messages to its log instead.
+        # SMS through Aliyun's SendSms (webapp/blueprints/notifications/aliyun.py): nothing goes
+        # by SMS while the key or the sign name is unset. One approved template per message kind:
+        # SMS_TEMPLATE_PLAN_ASSIGNED=SMS_123456 (kinds in webapp/core/sms.py).
+        self.SMS_ACCESS_KEY_ID = os.environ.get("SMS_ACCESS_KEY_ID", "")
+        self.SMS_ACCESS_KEY_SECRET = os.environ.get("SMS_ACCESS_KEY_SECRET", "")
+        self.SMS_ENDPOINT = os.environ.get("SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/")
+        self.SMS_REGION = os.environ.get("SMS_REGION", "cn-hangzhou")
+        self.SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "")
+        self.SMS_TIMEOUT = os.environ.get("SMS_TIMEOUT", "10")
+        self.SMS_TEMPLATES = {
+            name.removeprefix("SMS_TEMPLATE_").lower(): value.strip()
+            for name, value in os.environ.items()
+            if name.startswith("SMS_TEMPLATE_") and value.strip()
+        }
+        # At most this many SMS a day (China time); the rest wait for the next day. A
+        # `sms_daily_cap` row in the settings table overrides it.
+        self.SMS_DAILY_CAP = os.environ.get("SMS_DAILY_CAP", "500")
+        # No mail server on a laptop (`make run`): the worker writes messages (SMS
+        # too, while SMS is not configured) to its log instead.
         self.OUTBOX_TO_LOG = _flag("OUTBOX_TO_LOG", False)
         # Calendar feeds: how long a feed's ETag is trusted for conditional GETs (0: always rebuilt).
         self.FEED_CACHE_SECONDS = int(os.environ.get("FEED_CACHE_SECONDS", "30"))

@@ -1,11 +1,13 @@
-"""Writing to the notifications outbox (notifications/delivery.py sends it over SMTP).
+"""Writing to the notifications outbox (notifications/delivery.py sends it over SMTP, and
+notifications/sms_delivery.py by SMS).
 
 A message is written in its recipient's language, not in the language of whoever's request
 writes it: compose it inside `in_language_of(recipient)`.
 
 Callers name the recipient, never the channel: `address_of` decides where a message to a user
-goes (e-mail today), so a second channel (SMS for people without e-mail) is added there and in
-the sender, not at the dozen places that tell someone something.
+goes. A message that may also go by SMS carries its template values (`sms=Sms(kind, params)`,
+webapp/core/sms.py); it goes by SMS to a volunteer who chose SMS on their profile, and by e-mail
+to everyone else. People without an account are reached by SMS alone (`notify_phone`).
 
 Message bodies are templates, as Indico keeps them: templates/emails/<kind>.txt holds a
 `subject` block and a `body` block, and `render_message` renders both in the recipient's
@@ -22,18 +24,23 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from jinja2 import Environment
+from sqlalchemy import select
 
+from webapp.core import sms as sms_channel
+from webapp.core.sms import Sms, SmsRefused
 from webapp.extensions import db
 from webapp.i18n import template_gettext
-from webapp.models import OutboxMessage, User
+from webapp.models import OutboxMessage, User, Volunteer
 
 EMAIL = "email"
+SMS = "sms"
 
 
 @dataclass(frozen=True)
 class Address:
-    channel: str  # EMAIL; the only channel the sender knows so far
+    channel: str  # EMAIL or SMS
     value: str
 
 
@@ -47,8 +54,16 @@ def in_language_of(user: User | None) -> Iterator[None]:
         yield
 
 
-def address_of(user: User) -> Address | None:
-    """Where a message to `user` goes; None when they cannot be reached."""
+def address_of(user: User, sms_kind: str | None = None) -> Address | None:
+    """Where a message to `user` goes; None when they cannot be reached. With `sms_kind` (the
+    message can go by SMS): their phone, when they chose SMS and SMS is available for it."""
+    if sms_kind and sms_channel.available(sms_kind):
+        volunteer = db.session.scalar(
+            select(Volunteer).where(Volunteer.user_id == user.id, Volunteer.prefers_sms)
+        )
+        phone = sms_channel.usable_phone(volunteer.phone) if volunteer else None
+        if phone:
+            return Address(SMS, phone)
     return Address(EMAIL, user.email) if user.email else None
 
 
@@ -58,14 +73,50 @@ def notify(
     body: str,
     related_type: str | None = None,
     related_id: int | None = None,
+    sms: Sms | None = None,
 ) -> OutboxMessage | None:
-    """Queue a message to a user; nothing when there is nobody to tell (or no way to reach them)."""
+    """Queue a message to a user; nothing when there is nobody to tell (or no way to reach them).
+
+    `sms`: the same message as SMS template values, for those who chose SMS. Values that do not
+    fit the template send it by e-mail instead (the person has an account, hence an address)."""
     if user is None:
         return None
-    address = address_of(user)
+    address = address_of(user, sms.kind if sms else None)
+    if address is not None and address.channel == SMS:
+        try:
+            return _write_sms(user, address.value, sms, related_type, related_id)
+        except SmsRefused:
+            address = Address(EMAIL, user.email) if user.email else None
     if address is None:
         return None
     return _write(user, address, subject, body, related_type, related_id)
+
+
+def notify_phone(
+    phone: str, sms: Sms, related_type: str | None = None, related_id: int | None = None
+) -> OutboxMessage:
+    """Queue an SMS to someone without an account. SmsRefused (with the reason) when SMS is not
+    available for this kind, the number is not a mobile number or a value does not fit."""
+    if not sms_channel.available(sms.kind):
+        raise SmsRefused(_("SMS is not configured for this kind of message."))
+    number = sms_channel.usable_phone(phone)
+    if number is None:
+        raise SmsRefused(_("No usable mobile number."))
+    return _write_sms(None, number, sms, related_type, related_id)
+
+
+def _write_sms(
+    user: User | None,
+    phone: str,
+    sms: Sms,
+    related_type: str | None,
+    related_id: int | None,
+) -> OutboxMessage:
+    checked = sms.check()
+    subject = sms_channel.kind_label(checked.kind)
+    message = _write(user, Address(SMS, phone), subject, checked.text(), related_type, related_id)
+    message.channel, message.sms_kind, message.sms_params = SMS, checked.kind, checked.as_json()
+    return message
 
 
 def notify_address(
@@ -91,6 +142,7 @@ def _write(
         related_type=related_type,
         related_id=related_id,
         status="pending",
+        channel=address.channel,
     )
     db.session.add(message)
     return message
@@ -129,10 +181,12 @@ def notify_message(
     kind: str,
     related_type: str | None = None,
     related_id: int | None = None,
+    sms: Sms | None = None,
     **context: Any,
 ) -> OutboxMessage | None:
-    """Queue the message of templates/emails/<kind>.txt to a user, in their language."""
+    """Queue the message of templates/emails/<kind>.txt to a user, in their language (by SMS,
+    with `sms`, when they chose SMS)."""
     if user is None or address_of(user) is None:
         return None
     subject, body = render_message(kind, user, **context)
-    return notify(user, subject, body, related_type, related_id)
+    return notify(user, subject, body, related_type, related_id, sms=sms)

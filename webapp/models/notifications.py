@@ -1,6 +1,6 @@
 """The notifications outbox and its delivery, and the reminders already written.
 
-Messages wait as `pending`; a sender claims a batch (`sending`, with its name and the time), sends
+A message goes by e-mail or by SMS (`channel`). Messages wait as `pending`; a sender claims a batch (`sending`, with its name and the time), sends
 each over SMTP and marks it `sent`, or `pending` again with `next_attempt_at` after a temporary
 failure (back-off), or `failed` with the reason. See webapp/blueprints/notifications/delivery.py.
 """
@@ -17,6 +17,9 @@ from webapp.models.accounts import User
 from webapp.models.base import TimestampMixin, UTCDateTime, utcnow
 
 OUTBOX_STATUSES = ("pending", "sending", "sent", "failed")
+OUTBOX_CHANNELS = ("email", "sms")
+# What the SMS provider's delivery report said (pulled by `flask pull-sms-reports`).
+SMS_REPORTS = ("waiting", "delivered", "undelivered")
 REMINDER_KINDS = ("day_before", "duty_talk", "duty_visit")
 
 
@@ -43,6 +46,23 @@ class OutboxMessage(TimestampMixin, db.Model):
         String(120), default="", server_default="", nullable=False
     )
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    # SMS: the provider takes a template and its values, not free text. body keeps the text the
+    # template makes of them (for this page and the log); sms_kind and sms_params are what is sent.
+    channel: Mapped[str] = mapped_column(
+        String(10), default="email", server_default="email", nullable=False
+    )
+    sms_kind: Mapped[str | None] = mapped_column(String(40))
+    sms_params: Mapped[str] = mapped_column(Text, default="", server_default="", nullable=False)
+    # The provider's id of a sent SMS (Aliyun's BizId) and its delivery report.
+    provider_id: Mapped[str] = mapped_column(
+        String(64), default="", server_default="", nullable=False
+    )
+    report: Mapped[str] = mapped_column(String(20), default="", server_default="", nullable=False)
+    report_detail: Mapped[str] = mapped_column(
+        String(200), default="", server_default="", nullable=False
+    )
+    report_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     to_user: Mapped[User | None] = relationship()
 

@@ -107,6 +107,10 @@ class Volunteer(NameKeyMixin, TimestampMixin, db.Model):
     is_adult: Mapped[bool] = mapped_column(default=True, server_default=sa_true(), nullable=False)
     can_lead: Mapped[bool] = mapped_column(default=False, server_default=sa_false(), nullable=False)
     cohort: Mapped[str] = mapped_column(String(60), default="", server_default="", nullable=False)
+    # The volunteer asks for messages by SMS (to `phone`) rather than by e-mail.
+    prefers_sms: Mapped[bool] = mapped_column(
+        default=False, server_default=sa_false(), nullable=False
+    )
 
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
     checked_by: Mapped[User | None] = relationship(foreign_keys=[checked_by_id])

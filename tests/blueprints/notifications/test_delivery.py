@@ -163,7 +163,7 @@ def test_send_outbox_command_without_smtp_says_so_and_sends_nothing(app, runner)
     app.config["SMTP_HOST"] = ""
     result = runner.invoke(args=["send-outbox"])
     assert result.exit_code == 1
-    assert "SMTP_HOST is not set" in result.output
+    assert "Neither SMTP_HOST nor the SMS settings are set" in result.output
     assert _statuses() == {"a@example.org": "pending"}
 
 

@@ -1,15 +1,9 @@
-"""Delivering the outbox over SMTP.
+"""Delivering the outbox: e-mail over SMTP here, SMS in sms_delivery.py; claims.py holds what
+both share (claiming a batch, back-off, recording each outcome once).
 
-`send_outbox()` claims a batch of due messages, sends each and records the outcome:
-- claim: on PostgreSQL `SELECT ... FOR UPDATE SKIP LOCKED`, so concurrent senders take different
-  rows; on SQLite `BEGIN IMMEDIATE` makes select-and-mark one step. Claimed rows are `sending`
-  with the sender's name, and only that sender writes their outcome, so no message goes out twice.
-- a temporary failure (server down, timeout, 4xx) puts the message back as `pending` with
-  `next_attempt_at` after a growing pause; a permanent one (5xx, e.g. an unknown recipient) or
-  the last attempt marks it `failed`. Every failure keeps its reason in `last_error`.
-- a sender that died mid-batch leaves `sending` rows: after CLAIM_LEASE they are due again (the
-  one case where a message may be sent twice: the process died between the SMTP server's OK and
-  our commit).
+For e-mail, a temporary failure (server down, timeout, 4xx) is tried again later; a permanent one
+(5xx, e.g. an unknown recipient) or the last attempt marks the message `failed`, with its reason.
+A sender that died between the SMTP server's OK and our commit may send a message twice.
 Settings come from the environment (see webapp/config.py and README): SMTP_HOST, SMTP_PORT,
 SMTP_USER, SMTP_PASSWORD, SMTP_SENDER, SMTP_STARTTLS, SMTP_SSL, SMTP_TIMEOUT, SMTP_CA_FILE.
 """
@@ -17,36 +11,35 @@ SMTP_USER, SMTP_PASSWORD, SMTP_SENDER, SMTP_STARTTLS, SMTP_SSL, SMTP_TIMEOUT, SM
 from __future__ import annotations
 
 import logging
-import os
 import smtplib
-import socket
 import ssl
-import threading
-import uuid
 from dataclasses import dataclass
-from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
 from flask import current_app
-from sqlalchemy import or_, select, update
 
-from webapp.core.locking import serialise_writers
+from webapp.blueprints.notifications import sms_delivery
+from webapp.blueprints.notifications.claims import (
+    BACKOFF,
+    BATCH,
+    CLAIM_LEASE,
+    MAX_ATTEMPTS,
+    DeliveryResult,
+    PermanentFailure,
+    TemporaryFailure,
+    claim,
+    finish,
+    merge,
+    release_stale_claims,
+    retry_values,
+    sender_name,
+)
 from webapp.extensions import db
 from webapp.models import OutboxMessage
 from webapp.models.base import utcnow
 
-MAX_ATTEMPTS = 6
-# Pause after the n-th failed attempt (the last one is repeated).
-BACKOFF = (
-    timedelta(minutes=1),
-    timedelta(minutes=5),
-    timedelta(minutes=15),
-    timedelta(hours=1),
-    timedelta(hours=4),
-)
-CLAIM_LEASE = timedelta(minutes=15)
-BATCH = 100
+__all__ = ["BACKOFF", "CLAIM_LEASE", "MAX_ATTEMPTS", "send_outbox", "retry_now", "SmtpSettings"]
 log = logging.getLogger(__name__)
 
 
@@ -80,107 +73,6 @@ class SmtpSettings:
             timeout=float(c.get("SMTP_TIMEOUT") or 20),
             ca_file=c.get("SMTP_CA_FILE") or "",
         )
-
-
-@dataclass
-class DeliveryResult:
-    configured: bool = True
-    claimed: int = 0
-    sent: int = 0
-    retrying: int = 0
-    failed: int = 0
-
-    def as_dict(self) -> dict:
-        return dict(self.__dict__)
-
-
-class TemporaryFailure(Exception):
-    pass
-
-
-class PermanentFailure(Exception):
-    pass
-
-
-def sender_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}:{uuid.uuid4().hex[:6]}"
-
-
-def _due(now):
-    return (OutboxMessage.status == "pending") & or_(
-        OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now
-    )
-
-
-def release_stale_claims() -> int:
-    """Claims older than the lease belong to a sender that died: due again."""
-    now = utcnow()
-    count = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - CLAIM_LEASE)
-        .values(
-            status="pending",
-            claimed_by="",
-            last_error="The sender stopped while sending; trying again.",
-            updated_at=now,
-        )
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
-    return count
-
-
-def claim(name: str, limit: int = BATCH) -> list[int]:
-    """Mark up to `limit` due messages as ours and commit; returns their ids."""
-    now = utcnow()
-    query = select(OutboxMessage.id).where(_due(now)).order_by(OutboxMessage.id).limit(limit)
-    if db.session.connection().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    else:
-        serialise_writers()
-    ids = list(db.session.scalars(query))
-    if ids:
-        db.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids), OutboxMessage.status == "pending")
-            .values(status="sending", claimed_by=name, claimed_at=now, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
-    db.session.commit()
-    return ids
-
-
-def _finish(message_id: int, name: str, **values) -> None:
-    """Record an outcome, only while the claim is still ours."""
-    db.session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.id == message_id,
-            OutboxMessage.status == "sending",
-            OutboxMessage.claimed_by == name,
-        )
-        .values(updated_at=utcnow(), **values)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-
-
-def _retry_values(attempts: int, reason: str) -> dict:
-    if attempts >= MAX_ATTEMPTS:
-        return {
-            "status": "failed",
-            "attempts": attempts,
-            "last_error": f"Gave up after {attempts} attempts: {reason}",
-            "claimed_by": "",
-        }
-    pause = BACKOFF[min(attempts, len(BACKOFF)) - 1]
-    return {
-        "status": "pending",
-        "attempts": attempts,
-        "next_attempt_at": utcnow() + pause,
-        "last_error": reason,
-        "claimed_by": "",
-    }
 
 
 def _connect(settings: SmtpSettings) -> smtplib.SMTP:
@@ -255,7 +147,14 @@ def _send_one(connection: smtplib.SMTP, message: OutboxMessage, settings: SmtpSe
 
 
 def send_outbox(limit: int = BATCH, name: str | None = None) -> DeliveryResult:
-    """Deliver what is due, once. Needs an app context, no request. Call it every minute."""
+    """Deliver what is due, once, e-mail and SMS. Needs an app context, no request. Call it every
+    minute."""
+    name = name or sender_name()
+    return merge(send_email(limit, name), sms_delivery.send_sms(limit, name))
+
+
+def send_email(limit: int = BATCH, name: str | None = None) -> DeliveryResult:
+    """The e-mail part of send_outbox."""
     settings = SmtpSettings.from_app()
     if not settings.host:
         if current_app.config.get("OUTBOX_TO_LOG"):
@@ -278,23 +177,23 @@ def send_outbox(limit: int = BATCH, name: str | None = None) -> DeliveryResult:
                 except TemporaryFailure as error:
                     # The server is down: every message left waits for the next run.
                     for left in ids[index:]:
-                        values = _retry_values(
+                        values = retry_values(
                             db.session.get(OutboxMessage, left).attempts + 1, str(error)
                         )
-                        _finish(left, name, **values)
+                        finish(left, name, **values)
                         result.failed += values["status"] == "failed"
                         result.retrying += values["status"] == "pending"
                     return result
             _send_one(connection, message, settings)
         except TemporaryFailure as error:
-            values = _retry_values(attempts, str(error))
-            _finish(message_id, name, **values)
+            values = retry_values(attempts, str(error))
+            finish(message_id, name, **values)
             result.failed += values["status"] == "failed"
             result.retrying += values["status"] == "pending"
             connection = _drop(connection)
             continue
         except PermanentFailure as error:
-            _finish(
+            finish(
                 message_id,
                 name,
                 status="failed",
@@ -304,7 +203,7 @@ def send_outbox(limit: int = BATCH, name: str | None = None) -> DeliveryResult:
             )
             result.failed += 1
             continue
-        _finish(
+        finish(
             message_id,
             name,
             status="sent",
@@ -331,7 +230,7 @@ def _write_to_log(limit: int, name: str) -> DeliveryResult:
             message.subject,
             message.body,
         )
-        _finish(
+        finish(
             message_id,
             name,
             status="sent",
@@ -358,5 +257,7 @@ def retry_now(message: OutboxMessage) -> OutboxMessage:
     message.status = "pending"
     message.attempts = 0
     message.next_attempt_at = None
+    message.report = message.report_detail = ""
+    message.report_at = None
     db.session.flush()
     return message

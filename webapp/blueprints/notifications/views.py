@@ -17,9 +17,10 @@ from sqlalchemy import select
 
 from webapp import periodic
 from webapp.blueprints.auth.registration import RELATED_TYPE as REGISTRATION_TYPE
-from webapp.blueprints.notifications import commands
+from webapp.blueprints.notifications import commands, sms_delivery
 from webapp.blueprints.notifications.delivery import SmtpSettings, retry_now, send_outbox
 from webapp.blueprints.notifications.reminders import send_reminders_and_commit
+from webapp.core import sms
 from webapp.core.lookup import get_or_404
 from webapp.models import OutboxMessage
 from webapp.models.accounts import ADMIN, COORDINATOR
@@ -32,20 +33,32 @@ from webapp.security import role_required
 bp = Blueprint("notifications", __name__, url_prefix="/notifications", cli_group=None)
 bp.cli.add_command(commands.send_outbox_command)
 bp.cli.add_command(commands.send_reminders_command)
+bp.cli.add_command(commands.pull_sms_reports_command)
 
 
 @bp.record_once
 def _register_jobs(state) -> None:
-    # The outbox over SMTP (nothing happens while SMTP_HOST is unset); each message is claimed,
+    # The outbox by e-mail and SMS (nothing happens while neither is set up); each message is claimed,
     # so several workers never send one twice.
     periodic.register(state.app, PeriodicJob("send-outbox", 60, send_outbox))
     # Day-before and overdue-duty reminders; written once each, so hourly is safe.
     periodic.register(state.app, PeriodicJob("send-reminders", 3600, send_reminders_and_commit))
+    # Delivery reports of the SMS sent lately (nothing happens while SMS is not configured).
+    periodic.register(state.app, PeriodicJob("pull-sms-reports", 600, sms_delivery.pull_reports))
 
 
 # Messages whose link lets the reader act as the addressee (finishing a registration): staff see
 # that they exist and whether they went out, never their text.
 PRIVATE_TYPES = frozenset({REGISTRATION_TYPE})
+
+
+@bp.app_template_global()
+def outbox_report_label(report: str) -> str:
+    return {
+        "waiting": _("Delivery report awaited"),
+        "delivered": _("Delivered to the phone"),
+        "undelivered": _("Not delivered"),
+    }.get(report, report)
 
 
 @bp.app_template_global()
@@ -72,6 +85,10 @@ def outbox():
         statuses=OUTBOX_STATUSES,
         smtp_configured=bool(SmtpSettings.from_app().host),
         to_log=bool(current_app.config.get("OUTBOX_TO_LOG")),
+        sms_configured=sms.configured(),
+        sms_today=sms_delivery.sent_today(),
+        sms_month=sms_delivery.sent_this_month(),
+        sms_cap=sms_delivery.daily_cap(),
     )
 
 
