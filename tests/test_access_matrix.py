@@ -141,6 +141,9 @@ RULES: dict[str, dict[str, str]] = {
     "children.child_edit": COORDINATOR,
     "children.child_export": COORDINATOR,
     "children.child_erase": COORDINATOR,
+    # children: coverage counts; a manager counts their own homes
+    "children.coverage_page": HOME_STAFF,
+    "children.coverage_xlsx": HOME_STAFF,
     # children: their old addresses under /volunteers/
     **{
         f"children_moved.{name}": MOVED

@@ -24,6 +24,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("volunteers.index", _l("Volunteers"), (COORDINATOR,)),
     NavItem("volunteers.teams", _l("Teams"), (COORDINATOR,)),
     NavItem("children.index", _l("Pairings"), (COORDINATOR,)),
+    NavItem("children.coverage_page", _l("Coverage"), (ADMIN, COORDINATOR, HOME_MANAGER)),
     NavItem("homes.index", _l("Children's homes"), (COORDINATOR, HOME_MANAGER)),
     NavItem("opportunities.index", _l("Opportunities"), (VOLUNTEER,)),
     NavItem("schedule.index", _l("My schedule"), (VOLUNTEER,)),

@@ -22,7 +22,8 @@ from sqlalchemy import case, func, select
 
 from webapp import clock
 from webapp.extensions import db
-from webapp.models import CareLog, Child, ChildDuty, Home, Place
+from webapp.models import CareLog, Child, ChildAccess, ChildDuty, Home, Place, User, home_managers
+from webapp.models.accounts import ADMIN, COORDINATOR
 
 # Contact kinds that reach a child, by the column they count in.
 REACH = {"talk": ("talk",), "call": ("call", "video_call"), "visit": ("visit",)}
@@ -317,3 +318,80 @@ def overdue_children(
         .limit(limit)
     )
     return [OverdueChild(*row) for row in rows], total or 0
+
+
+# --- who sees what, the export ------------------------------------------------------------------
+
+
+def scope_of(user: User) -> list[int] | None:
+    """The homes whose children a user may count: None (all) for coordinators and admins, a
+    home manager's own homes otherwise."""
+    if user.has_role(ADMIN, COORDINATOR):
+        return None
+    return list(
+        db.session.scalars(
+            select(home_managers.c.home_id).where(home_managers.c.user_id == user.id)
+        )
+    )
+
+
+# Chinese headers, counts only: no child is named in the file.
+EXPORT_HEADER = (
+    "月份",
+    "层级",
+    "乡镇",
+    "留守儿童之家",
+    "学校",
+    "统计儿童数",
+    "本月谈心",
+    "本月通话（含亲情视频）",
+    "本月家访",
+    "有逾期事项",
+)
+NO_TOWNSHIP, NO_SCHOOL = "（未归属乡镇）", "（未填学校）"
+
+
+def export_rows(report: MonthReport) -> list[list]:
+    """One row per township, home and school, and the total; names of places, numbers."""
+    month = report.month.strftime("%Y-%m")
+
+    def row(level: str, township: str, home: str, school: str, c: Counts) -> list:
+        return [
+            month,
+            level,
+            township,
+            home,
+            school,
+            c.children,
+            c.talk,
+            c.call,
+            c.visit,
+            c.overdue,
+        ]
+
+    rows = []
+    for township in report.townships:
+        place = township.name or NO_TOWNSHIP
+        rows.append(row("乡镇", place, "", "", township.counts))
+        for home in township.homes:
+            rows.append(row("之家", place, home.name, "", home.counts))
+            for school in home.schools:
+                rows.append(
+                    row("学校", place, home.name, school.school or NO_SCHOOL, school.counts)
+                )
+    rows.append(row("全县合计", "", "", "", report.total))
+    return rows
+
+
+def log_export(user: User, month: date) -> None:
+    """The access log keeps every export: many children, so no child_id."""
+    db.session.add(
+        ChildAccess(
+            child_id=None,
+            user_id=user.id,
+            action="export",
+            detail=f"coverage {month.strftime('%Y-%m')}",
+            at=clock.utcnow(),
+        )
+    )
+    db.session.flush()

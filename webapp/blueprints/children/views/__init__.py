@@ -11,6 +11,6 @@ bp = Blueprint("children", __name__, url_prefix="/children", cli_group=None)
 
 # The view modules register their routes on bp when imported.
 from webapp.blueprints.children import commands  # noqa: E402
-from webapp.blueprints.children.views import pairings, records  # noqa: E402, F401
+from webapp.blueprints.children.views import coverage, pairings, records  # noqa: E402, F401
 
 bp.cli.add_command(commands.coverage_command)
