@@ -632,3 +632,17 @@ def test_editing_another_homes_event_is_404(manager_client, managed):
         f"/homes/{other.id}/bookings/{theirs.id}/edit", data={"title": "x", "capacity": "1"}
     )
     assert response.status_code == 404
+
+
+def test_removing_opening_hours_asks_first_and_one_tap_removes_nothing(manager_client, managed):
+    row = managed.opening_hours[0]
+    page = manager_client.get(f"/homes/{managed.id}/hours").text
+    link = f'href="/homes/{managed.id}/hours/{row.id}/delete"'
+    assert link in page and "hx-confirm=" in page  # a link to the question, not a POST form
+    ask = manager_client.get(f"/homes/{managed.id}/hours/{row.id}/delete")
+    assert ask.status_code == 200 and 'id="delete-hours-form"' in ask.text
+    db.session.expire_all()
+    assert len(managed.opening_hours) == 6
+    assert manager_client.post(f"/homes/{managed.id}/hours/{row.id}/delete").status_code == 303
+    db.session.expire_all()
+    assert len(managed.opening_hours) == 5

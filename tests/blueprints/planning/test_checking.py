@@ -7,11 +7,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from tests import factories
-from tests.blueprints.planning.helpers import proposal, term
-from webapp.blueprints.planning import ids
+from tests.blueprints.planning.helpers import FAST, proposal, summer, term
+from webapp.blueprints.planning import dispatch, ids, runs
 from webapp.demo import load_demo_county
 from webapp.extensions import db
-from webapp.models import Assignment, OutboxMessage, Plan, Post, Programme, Volunteer
+from webapp.models import Assignment, OutboxMessage, Plan, Post, Programme, SolveRun, Volunteer
 
 
 def _rows(plan) -> list[Assignment]:
@@ -119,3 +119,45 @@ def test_discard_and_not_here_ask_first_without_javascript(app, coordinator_clie
     assert coordinator_client.post(f"/planning/plans/{plan.id}/discard").status_code == 303
     db.session.expire_all()
     assert db.session.get(Plan, plan.id).state == "discarded"
+
+
+def test_add_someone_offers_who_can_take_the_place_first_and_folds_the_others(
+    app, coordinator_client
+):
+    programme, _event, people = term(volunteers=3, weekdays=(1,))
+    plan = proposal(programme)
+    (row,) = _rows(plan)
+    target = ids.slot_id(row.need_id, row.weekday)
+    free, away = [p for p in people if p.id != row.volunteer_id]
+    away.weekly_availability = []  # no weekly times: not available for this session
+    db.session.commit()
+    html = coordinator_client.get(
+        f"/planning/plans/{plan.id}/add?target={target}", headers={"HX-Request": "true"}
+    ).get_data(as_text=True)
+    form, folded = html.split('id="cannot-take"')
+    assert f'<option value="{ids.volunteer_id(free.id)}">{free.name}</option>' in form
+    assert away.name not in form and row.volunteer.name not in form  # the one there already
+    assert f"{away.name}: not available then" in folded
+
+
+def test_solving_again_shows_what_changed_and_flags_a_team_that_moved_whole(
+    app, coordinator_client
+):
+    programme, posts, _people, team = summer(posts=2, singles=0, team_size=3)
+    plan = proposal(programme)
+    (there,) = {r.post_id for r in _rows(plan)}
+    post = db.session.get(Post, there)
+    post.max_headcount = post.beds = 2  # the team no longer fits where it was
+    db.session.commit()
+    run = runs.start_run(programme, None, pins_from=db.session.get(Plan, plan.id), extra=FAST)
+    db.session.commit()
+    assert dispatch.wait(run.id, timeout=60)
+    db.session.expire_all()
+    new = db.session.get(SolveRun, run.id).plan
+    page = coordinator_client.get(f"/planning/plans/{new.id}").get_data(as_text=True)
+    since = page[page.index('id="since-previous"') :]
+    since = since[: since.index("</section>")]
+    assert f"previous proposal (#{plan.id})" in since
+    teams = since[since.index('id="since-teams"') :]
+    assert "whole team" in teams and team.name in teams and "3 people" in teams
+    assert post.name in teams and 'id="since-moved"' not in since  # not one line per member

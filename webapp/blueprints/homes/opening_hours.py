@@ -91,7 +91,12 @@ def add_opening_hours(
     return added
 
 
+def opening_hours_row(home: Home, row_id: int) -> OpeningHours:
+    """One weekday's opening hours of this home (another home's: 404)."""
+    return get_or_404(OpeningHours, row_id, belongs=lambda row: row.home_id == home.id)
+
+
 def delete_opening_hours(home: Home, row_id: int) -> None:
-    row = get_or_404(OpeningHours, row_id, belongs=lambda row: row.home_id == home.id)
+    row = opening_hours_row(home, row_id)
     home.opening_hours.remove(row)
     db.session.flush()

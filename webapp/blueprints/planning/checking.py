@@ -21,6 +21,7 @@ from webapp.blueprints.planning import adapter, explaining, plans
 from webapp.blueprints.planning.errors import nothing_to_plan_message
 from webapp.extensions import db
 from webapp.models import Assignment, Plan, Volunteer
+from webapp.pinyin import sort_key as pinyin_key
 
 # Stored on the plan with the engine's explanations: the rules a target breaks now.
 BROKEN = "violation"
@@ -130,4 +131,30 @@ def preview(plan: Plan, current: Plan | None) -> Preview:
     for t in targets.values():
         if have[t.id] < t.minimum or reasons.get(t.id):
             out.short.append(Short(t.label, have[t.id], t.minimum, reasons.get(t.id, [])))
+    return out
+
+
+@dataclass
+class Offers:
+    """Who could be added to a target: those who can take it, the others with the reason."""
+
+    can: list[tuple[str, str]] = field(default_factory=list)  # (unit id, name)
+    cannot: list[tuple[str, str, str]] = field(default_factory=list)  # (unit id, name, why)
+
+
+def offers(plan: Plan, target: str) -> Offers:
+    """The funnel's rules for one target, person by person (teams whole, at a post), given the
+    rest of the plan: the people who can take the place first."""
+    out = Offers()
+    built = _build(plan)
+    if isinstance(built, str):
+        return out
+    found = adapter.candidates(built, _rows(plan), target)
+    names = plans.Names({}, str(get_locale()))
+    names.load_ids({unit for unit, _reason in found})
+    for unit, reason in sorted(found, key=lambda x: (bool(x[1]), pinyin_key(names.of(x[0])))):
+        if reason:
+            out.cannot.append((unit, names.of(unit), explaining.kept_out(reason)))
+        else:
+            out.can.append((unit, names.of(unit)))
     return out

@@ -36,6 +36,18 @@ BLOCKING = {
     "qualified": _l("too few people meet the requirement"),
     "none": _l("candidates exist but were not used (the plan is not proven optimal)"),
 }
+# Why one person cannot take one place (the funnel's stages, for "Add someone").
+KEPT_OUT = {
+    "cleared": _l("no background check valid through the last date"),
+    "skill": _l("lacks the skill"),
+    "available": _l("not available then"),
+    "travel": _l("beyond their travel limit"),
+    "allowed": _l("kept away from here by a coordinator"),
+    "size": _l("the whole team does not fit"),
+    "free": _l("booked elsewhere at that time"),
+    "load": _l("has reached their weekly load"),
+    "qualified": _l("does not meet the requirement"),
+}
 TERMS = {
     "unfilled_min": _l("People missing below minimum"),
     "unfilled_preferred": _l("People missing below preferred headcount"),
@@ -49,6 +61,10 @@ TERMS = {
     "cohort": _l("Placements without cohort or companion"),
     "balance": _l("Largest shortfall at one post"),
 }
+
+
+def kept_out(stage: str) -> str:
+    return str(KEPT_OUT.get(stage, stage))
 
 
 def term_label(name: str) -> str:

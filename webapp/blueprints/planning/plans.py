@@ -335,6 +335,7 @@ class Change:
     name: str
     target: str
     before: str | None = None  # moved: where from
+    team: str = ""  # moved with their team (its name)
 
 
 @dataclass
@@ -353,13 +354,41 @@ class PlanDiff:
     def empty(self) -> bool:
         return not (self.added or self.removed or self.moved)
 
+    @property
+    def team_moves(self) -> list[tuple[str, str | None, str, int]]:
+        """(team, from, to, people) for each team that moved whole."""
+        moves: dict[str, set[tuple[str | None, str]]] = defaultdict(set)
+        people: dict[str, int] = defaultdict(int)
+        for c in self.moved:
+            if c.team:
+                moves[c.team].add((c.before, c.target))
+                people[c.team] += 1
+        return [
+            (team, *next(iter(m)), people[team]) for team, m in sorted(moves.items()) if len(m) == 1
+        ]
+
+
+def previous_proposal(plan: Plan) -> Plan | None:
+    """The proposal that "solve again, keeping the pins" started from (None for a first solve)."""
+    run = plan.solve_run
+    previous = (run.parameters or {}).get("pins_from") if run is not None else None
+    return db.session.get(Plan, previous) if previous else None
+
 
 def diff_against(base: Plan, plan: Plan) -> PlanDiff:
     """Per volunteer: targets only in the base are removed, only in the plan added; a removal
-    and an addition of the same person pair up as a move. Withdrawals of the base are listed."""
+    and an addition of the same person pair up as a move (with their team: the team moved
+    whole). Withdrawals of the base are listed. The base is a published plan (its confirmed
+    rows) or the proposal a re-solve started from (all its rows)."""
     old_rows = list(db.session.scalars(select(Assignment).where(Assignment.plan_id == base.id)))
     new_rows = list(db.session.scalars(select(Assignment).where(Assignment.plan_id == plan.id)))
-    old = {(a.volunteer_id, target_of(a)) for a in old_rows if a.is_confirmed}
+    proposal = base.published_at is None
+    old = {
+        (a.volunteer_id, target_of(a))
+        for a in old_rows
+        if (not a.is_withdrawn if proposal else a.is_confirmed)
+    }
+    teams = {(a.volunteer_id, target_of(a)): a.team_id for a in (*old_rows, *new_rows)}
     new = {(a.volunteer_id, target_of(a)) for a in new_rows if not a.is_withdrawn}
     withdrawn = [(a.volunteer_id, target_of(a)) for a in old_rows if a.is_withdrawn]
     gone: dict[int, list[str]] = defaultdict(list)
@@ -376,13 +405,21 @@ def diff_against(base: Plan, plan: Plan) -> PlanDiff:
     if everyone:
         query = select(Volunteer.id, Volunteer.name).where(Volunteer.id.in_(everyone))
         people = {vid: name for vid, name in db.session.execute(query)}
+    team_ids = {t for t in teams.values() if t}
+    team_names: dict[int, str] = (
+        dict(db.session.execute(select(Team.id, Team.name).where(Team.id.in_(team_ids))).all())
+        if team_ids
+        else {}
+    )
     out = PlanDiff()
     for v in sorted(set(gone) | set(came), key=lambda x: (people.get(x, ""), x)):
         g, c = gone.get(v, []), came.get(v, [])
         pairs = min(len(g), len(c))
         for before, after in zip(g[:pairs], c[:pairs], strict=True):
+            team = teams.get((v, before))
+            whole = team_names.get(team, "") if team and team == teams.get((v, after)) else ""
             out.moved.append(
-                Change(v, people.get(v, ""), labels[after].label, labels[before].label)
+                Change(v, people.get(v, ""), labels[after].label, labels[before].label, whole)
             )
         out.removed += [Change(v, people.get(v, ""), labels[t].label) for t in g[pairs:]]
         out.added += [Change(v, people.get(v, ""), labels[t].label) for t in c[pairs:]]

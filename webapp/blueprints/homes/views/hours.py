@@ -50,10 +50,14 @@ def hours(home_id: int):
     ), status
 
 
-@bp.post("/<int:home_id>/hours/<int:row_id>/delete")
+@bp.route("/<int:home_id>/hours/<int:row_id>/delete", methods=["GET", "POST"])
 @role_required(*STAFF)
 def delete_hours(home_id: int, row_id: int):
+    """GET: which hours go, to confirm (one tap must not delete a weekday); POST: remove."""
     home = home_or_404(home_id)
+    if request.method == "GET":
+        row = opening_hours.opening_hours_row(home, row_id)
+        return render_template("homes/confirm_delete_hours.html", home=home, row=row)
     opening_hours.delete_opening_hours(home, row_id)
     flash(_("Opening hours removed."), "success")
     return hx_redirect(url_for("homes.hours", home_id=home.id))

@@ -56,6 +56,7 @@ def plan(plan_id: int):
     base = plan.base_plan if plan.base_plan_id else None
     compare = base or (published if plan.is_proposed and published else None)
     general = [explaining.explanation(e, names) for e in plan.explanations if not e.get("target")]
+    previous = plans.previous_proposal(plan)
     why, broken = _rendered(shown.targets, names)
     context = {
         "plan": plan,
@@ -72,6 +73,8 @@ def plan(plan_id: int):
         "general": general,
         "totals": shown.summary,
         "diff": plans.diff_against(compare, plan) if compare is not None else None,
+        "previous": previous,
+        "since": plans.diff_against(previous, plan) if previous is not None else None,
         "compare": compare,
         "published": published,
         "solve_form": SolveForm(formdata=None),
@@ -204,7 +207,8 @@ def add(plan_id: int):
         plan=plan,
         target=target,
         choices=list(targets.values()),
-        units=editing.candidates(plan, plan.programme),
+        units=editing.candidates(plan, plan.programme) if target is None else [],
+        offers=checking.offers(plan, target.id) if target is not None else None,
     )
 
 
