@@ -56,6 +56,17 @@ def test_hx_redirect_uses_header_for_htmx_and_303_otherwise(app):
         assert response.status_code == 303 and response.headers["Location"] == "/next"
 
 
+def test_hx_redirect_to_the_shown_page_with_another_anchor_reloads_it(app):
+    """A browser only scrolls for a new #anchor on the same page: htmx must reload it."""
+    shown = {"HX-Request": "true", "HX-Current-URL": "http://x.test/planning/plans/2?view=board"}
+    with app.test_request_context("/", headers=shown):
+        same = htmx.hx_redirect("/planning/plans/2?view=board#target-p3")
+        other = htmx.hx_redirect("/planning/programmes/1")
+    assert same.headers["HX-Refresh"] == "true"
+    assert same.headers["HX-Redirect"] == "/planning/plans/2?view=board#target-p3"
+    assert "HX-Refresh" not in other.headers
+
+
 def test_hx_trigger_merges_events(app):
     with app.test_request_context("/"):
         response = htmx.hx_trigger(Response("x"), "saved", {"id": 1})

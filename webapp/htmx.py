@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Response, g, redirect, render_template, request
 from htmx_flask import make_response as _htmx_make_response
@@ -69,12 +70,24 @@ def make_response(*args: Any, reswap: str | None = None, **headers: Any) -> Resp
 
 
 def hx_redirect(url: str, status: int = 303) -> Response:
-    """Redirect the whole page: HX-Redirect for htmx (a 3xx would be followed inside the swap)."""
+    """Redirect the whole page: HX-Redirect for htmx (a 3xx would be followed inside the swap).
+
+    To the page the browser shows, with only another #anchor, a browser just scrolls: then
+    HX-Refresh too, so that the page is loaded again (htmx reloads after setting the URL)."""
     if is_htmx_request():
         response = Response("", status=200)
         response.headers["HX-Redirect"] = url
+        if _same_document(request.headers.get("HX-Current-URL", ""), url):
+            response.headers["HX-Refresh"] = "true"
         return response
     return redirect(url, code=status)
+
+
+def _same_document(current: str, url: str) -> bool:
+    here, there = urlsplit(current), urlsplit(url)
+    if there.netloc and there.netloc != here.netloc:
+        return False
+    return bool(current) and (here.path, here.query) == (there.path, there.query)
 
 
 def hx_trigger(response: Response, event: str, detail: Any = None) -> Response:

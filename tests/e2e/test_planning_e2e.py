@@ -102,3 +102,51 @@ def test_coordinator_plans_the_summer_from_solve_to_replan(app, page, browser_lo
     # Only people in the diff were told (demo students have no accounts: nobody here).
     assert db.session.query(OutboxMessage).count() - told_before <= 1
     assert dispatch.wait(timeout=30)
+
+
+def test_moving_the_only_leader_away_is_flagged_and_publishing_is_refused(app, page, browser_login):
+    """The issue's repro in the browser: 叶强, the only one at 石门村小学 who can lead, moved to
+    龙潭村小学. The card says so, the publish page shows it without a button, and a POST sent
+    straight to the server is refused too."""
+    from tests.blueprints.planning.helpers import proposal
+    from webapp.blueprints.planning import ids
+    from webapp.models import Post, Volunteer
+
+    load_demo_county()
+    db.session.commit()
+    summer = db.session.scalar(select(Programme).where(Programme.kind == "summer"))
+    plan = proposal(summer)
+    shimen = db.session.scalar(select(Post).where(Post.name == "石门村小学"))
+    longtan = db.session.scalar(select(Post).where(Post.name == "龙潭村小学"))
+    ye = db.session.scalar(select(Volunteer).where(Volunteer.name == "叶强"))
+    row = db.session.scalar(
+        select(Assignment).where(Assignment.plan_id == plan.id, Assignment.volunteer_id == ye.id)
+    )
+    browser_login("coordinator@example.org", app.config["DEMO_PASSWORD"])
+    page.goto(f"/planning/plans/{plan.id}")
+    card = f"#target-{ids.post_id(shimen.id)}"
+    assert page.locator(f"{card} .why-broken").count() == 0
+
+    page.locator(f"{card} li.person", has_text="叶强").locator("[data-action=move]").click()
+    page.select_option(f"#move-target-{row.id}", ids.post_id(longtan.id))
+    page.click("#move-form button[type=submit]")
+    page.wait_for_selector(f"{card} .why-broken")
+    assert "领队" in page.locator(f"{card} .why-broken").inner_text()
+    assert "叶强" in page.locator(f"#target-{ids.post_id(longtan.id)}").inner_text()
+
+    page.click("#publish-button")
+    page.wait_for_url(re.compile(r".*/publish$"))
+    assert "石门村小学" in page.locator("#publish-broken").inner_text()
+    assert page.locator("#publish-form").count() == 0
+
+    status = page.evaluate(
+        """async (url) => {
+            const token = document.querySelector('meta[name="csrf-token"]').content;
+            const response = await fetch(url, {method: "POST", headers: {"X-CSRFToken": token}});
+            return response.status;
+        }""",
+        f"/planning/plans/{plan.id}/publish",
+    )
+    assert status == 409
+    db.session.expire_all()
+    assert db.session.get(Plan, plan.id).state == "proposed"
