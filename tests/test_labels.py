@@ -46,3 +46,27 @@ def test_a_clearance_reads_with_its_date_in_the_language_of_the_moment(app):
         with force_locale("zh_CN"):
             assert labels.vetting_label(volunteer) != f"Cleared until {until}"
             assert until in labels.vetting_label(volunteer)
+
+
+def test_lists_are_joined_as_each_language_writes_them(app):
+    with force_locale("zh_CN"):
+        assert labels.join_list(["甲", "乙", "丙"]) == "甲、乙、丙"
+    with force_locale("en"):
+        assert labels.join_list(["Ann", "Bo"]) == "Ann, Bo"
+        assert labels.join_list([]) == ""
+
+
+def test_a_one_day_range_is_printed_once():
+    from datetime import date
+
+    day = date(2027, 7, 6)
+    assert labels.date_span(day, day) == "2027-07-06"
+    assert labels.date_span(day, date(2027, 7, 12)) == "2027-07-06–2027-07-12"
+    assert labels.date_span(day, date(2027, 7, 12), " – ") == "2027-07-06 – 2027-07-12"
+    assert labels.date_span(None, day) == ""
+
+
+def test_china_time_reads_a_utc_instant_in_china(app):
+    from datetime import UTC, datetime
+
+    assert labels.china_time(datetime(2026, 12, 21, 16, 50, tzinfo=UTC)) == "2026-12-22 00:50"

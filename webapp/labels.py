@@ -161,6 +161,21 @@ def format_moment(moment, tz: str | None = None) -> str:
     return f"{local:%Y-%m-%d} ({weekday_label(local.weekday())}) {local:%H:%M}"
 
 
+def date_span(first, last, separator: str = "–") -> str:
+    """A range of dates as people write it: a single day once, else first–last (ISO dates)."""
+    if first is None or last is None:
+        return ""
+    if first == last:
+        return first.isoformat()
+    return f"{first.isoformat()}{separator}{last.isoformat()}"
+
+
+def china_time(moment) -> str:
+    """An instant in China time, to the minute: "2026-12-21 16:50"."""
+    shown = format_moment(moment)
+    return shown[:10] + " " + shown[-5:]
+
+
 TEMPLATE_HELPERS = {
     "role_label": role_label,
     "kind_label": kind_label,
@@ -172,7 +187,7 @@ TEMPLATE_HELPERS = {
     "weekday_label": weekday_label,
     "format_moment": format_moment,
     "local_clock": lambda moment, tz=None: format_moment(moment, tz)[-5:],
-    "china_time": lambda moment: format_moment(moment)[:10] + " " + format_moment(moment)[-5:],
+    "china_time": china_time,
     "outbox_status_label": lambda code: _label(OUTBOX_STATUS_LABELS, code),
 }
 
@@ -201,8 +216,59 @@ CARE_LOG_KIND_LABELS = {
 IMPORT_ACTION_LABELS = {"new": _l("New"), "update": _l("Update"), "error": _l("Error")}
 
 
+# --- Planning: programmes, plans, solve runs, assignments ------------------------------------------
+PROGRAMME_KIND_LABELS = {"tutoring": _l("Term tutoring"), "summer": _l("Summer posts")}
+PROGRAMME_STATE_LABELS = {
+    "draft": _l("Draft"),
+    "solving": _l("Solving"),
+    "proposed": _l("Proposal to review"),
+    "published": _l("Published"),
+}
+PLAN_STATE_LABELS = {
+    "proposed": _l("Proposed"),
+    "published": _l("Published"),
+    "superseded": _l("Superseded"),
+    "discarded": _l("Discarded"),
+}
+RUN_KIND_LABELS = {"solve": _l("solve"), "replan": _l("re-plan")}
+RUN_STATUS_LABELS = {
+    "queued": _l("waiting for a worker"),
+    "running": _l("running"),
+    "done": _l("done"),
+    "failed": _l("failed"),
+    "cancelled": _l("cancelled"),
+}
+ENGINE_STATUS_LABELS = {
+    "optimal": _l("optimal (proven best)"),
+    "feasible": _l("feasible (not proven best)"),
+    "infeasible": _l("infeasible (rules conflict)"),
+    "timeout_no_solution": _l("no plan found in time"),
+    "invalid": _l("invalid input"),
+}
+ASSIGNMENT_STATUS_LABELS = {
+    "proposed": _l("proposed"),
+    "confirmed": _l("confirmed"),
+    "declined": _l("Declined"),
+    "withdrawn": _l("withdrawn"),
+    "waitlisted": _l("waitlist"),
+}
+
+
+def label_of(labels: dict, code: str | None) -> str:
+    """The translated label of a stored code in any of the tables above (itself if unknown)."""
+    return _label(labels, code)
+
+
+def join_list(items) -> str:
+    """Items as a list in the reader's language: 甲、乙 in Chinese, "a, b" in English."""
+    separator = "、" if str(get_locale()).startswith("zh") else ", "
+    return separator.join(str(item) for item in items)
+
+
 TEMPLATE_HELPERS.update(
     {
+        "join_list": join_list,
+        "date_span": date_span,
         "transport_label": lambda code: _label(TRANSPORT_LABELS, code),
         "gender_label": lambda code: _label(GENDER_LABELS, code),
         "date_range_kind_label": lambda code: _label(DATE_RANGE_KIND_LABELS, code),

@@ -43,15 +43,38 @@ def to_csv(header: Iterable[str], rows: Iterable[list[str]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def to_xlsx(header: Iterable[str], rows: Iterable[list[str]], sheet: str) -> bytes:
-    """One sheet: a bold header row kept in view, then the rows (written as they come)."""
+# Column widths in Excel's units (about one Latin character); a CJK character takes two.
+MIN_WIDTH, MAX_WIDTH = 6, 50
+
+
+def _display_width(value) -> int:
+    text = "" if value is None else str(value)
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def column_widths(header: list, rows: list[list]) -> list[int]:
+    """Each column as wide as its widest cell (header included), within MIN_WIDTH..MAX_WIDTH."""
+    widths = [_display_width(h) for h in header]
+    for row in rows:
+        for index, cell in enumerate(row[: len(widths)]):
+            widths[index] = max(widths[index], _display_width(cell))
+    return [min(MAX_WIDTH, max(MIN_WIDTH, w + 2)) for w in widths]
+
+
+def to_xlsx(header: Iterable[str], rows: Iterable[list], sheet: str) -> bytes:
+    """One sheet: a bold header row kept in view, then the rows; columns as wide as their
+    cells. Numbers stay numbers (give them as int or float, not text)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
+    header, rows = list(header), list(rows)
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(sheet)
     worksheet.freeze_panes = "A2"
+    for index, width in enumerate(column_widths(header, rows), start=1):
+        worksheet.column_dimensions[get_column_letter(index)].width = width
     bold = Font(bold=True)
     titles = []
     for text in header:

@@ -152,7 +152,7 @@ def test_an_unknown_future_action_still_reads_sensibly(app, admin_client):
     db.session.commit()
     text = _text(admin_client.get("/admin/audit").get_data(as_text=True))
     assert "协调员 周明" in text and "plan.publish" in text and "方案 #7" in text
-    assert "proposed → published" in text
+    assert "状态 待发布 → 已发布" in text  # the stored codes through their labels
 
 
 def test_audit_log_filters_by_actor_object_and_date_in_the_query_string(app, admin_client):

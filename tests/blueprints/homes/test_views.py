@@ -646,3 +646,24 @@ def test_removing_opening_hours_asks_first_and_one_tap_removes_nothing(manager_c
     assert manager_client.post(f"/homes/{managed.id}/hours/{row.id}/delete").status_code == 303
     db.session.expire_all()
     assert len(managed.opening_hours) == 5
+
+
+def test_the_closures_table_reads_from_and_until(manager_client, managed):
+    factories.closure(managed, next_monday(), next_monday() + timedelta(days=2), "停电")
+    page = manager_client.get(f"/homes/{managed.id}/closures").get_data(as_text=True)
+    header = page[page.index("<thead>") : page.index("</thead>")]
+    assert ">至<" in header and "收件人" not in header
+
+
+def test_a_series_reads_its_weekdays_as_a_list_in_the_readers_language(manager_client, managed):
+    room = managed.rooms[0]
+    event = factories.series(room, first_date=next_monday(), weekdays=(1, 3), count=4)
+    occurrence = event.occurrences[0]
+    url = f"/homes/{managed.id}/bookings/{occurrence.id}"
+    manager_client.user.locale = "zh_CN"
+    db.session.commit()
+    assert "每周 周二、周四" in manager_client.get(url).get_data(as_text=True)
+    manager_client.user.locale, event.interval_weeks = "en", 2
+    db.session.commit()
+    english = manager_client.get(url).get_data(as_text=True)
+    assert "Every 2 weeks on Tuesday, Thursday" in english and "week(s)" not in english

@@ -9,6 +9,13 @@ def test_guest_sees_the_landing_page(client):
     assert "注册成为志愿者" in body
 
 
+def test_the_landing_page_says_its_name_once_in_chinese_and_twice_in_english(client):
+    chinese = client.get("/", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "守望 · 守望" not in chinese and "<h1>守望</h1>" in chinese
+    english = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "<h1>守望 · Shouwang</h1>" in english
+
+
 def test_logged_in_user_is_sent_from_landing_to_dashboard(volunteer_client):
     assert volunteer_client.get("/").headers["Location"] == "/dashboard"
 

@@ -49,3 +49,45 @@ def test_a_printable_roster_per_post_and_per_home_without_children(app, coordina
     assert (
         coordinator_client.get(f"/planning/plans/{plan.id}/roster?target=p987").status_code == 404
     )
+
+
+def test_exports_and_rosters_list_an_unfilled_post_and_a_one_day_post_once(app, coordinator_client):
+    programme, posts, people, team = summer(posts=1, singles=1)
+    post = posts[0]
+    post.min_headcount, post.ends_on = 2, post.starts_on  # one volunteer for two places, one day
+    db.session.commit()
+    plan = published(programme, coordinator_client.user)
+    day = post.starts_on.isoformat()
+
+    response = coordinator_client.get(f"/planning/plans/{plan.id}/export.csv")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    short = [r for r in rows[1:] if r[5] == "缺 1 人"]
+    assert len(short) == 1 and short[0][1] == post.name and short[0][4] == day
+    assert all(r[4] == day for r in rows[1:])  # a one-day post: its date once, no range
+
+    xlsx = coordinator_client.get(f"/planning/plans/{plan.id}/export.xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    assert sheet.title == "排班"
+    values = list(sheet.iter_rows(min_row=2, values_only=True))
+    minutes = [r[11] for r in values if r[11] not in (None, "")]
+    assert minutes and all(isinstance(m, int) for m in minutes)  # numbers, not text
+    assert any(r[5] == "缺 1 人" for r in values)
+    widths = {sheet.column_dimensions[c].width for c in "ABCDEF"}
+    assert min(widths) >= 6 and max(widths) > 6  # sized to their cells
+
+    url = f"/planning/plans/{plan.id}/roster?target={ids.post_id(post.id)}"
+    english = coordinator_client.get(url).get_data(as_text=True)
+    assert "1 person missing" in english and f"{day} –" not in english
+    coordinator_client.user.locale = "zh_CN"
+    db.session.commit()
+    assert "缺 1 人" in coordinator_client.get(url).get_data(as_text=True)
+
+
+def test_a_whole_plan_roster_lists_a_post_nobody_was_placed_at(app, coordinator_client):
+    programme, posts, people, team = summer(posts=2, singles=1)
+    posts[1].starts_on, posts[1].ends_on = posts[0].starts_on, posts[0].ends_on  # one can go
+    db.session.commit()
+    plan = published(programme, coordinator_client.user)
+    page = coordinator_client.get(f"/planning/plans/{plan.id}/roster").get_data(as_text=True)
+    assert posts[0].name in page and posts[1].name in page
+    assert "1 person missing" in page

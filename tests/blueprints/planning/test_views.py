@@ -169,3 +169,25 @@ def test_posts_are_added_with_their_rules(app, coordinator_client):
     (post,) = programme.posts
     assert [(sc.skill_id, sc.count) for sc in post.skill_counts] == [(skill.id, 2)]
     assert post.need_leader and not post.vetting_required
+
+
+def test_a_programme_and_a_post_are_named_with_mingcheng_not_xingming(app, coordinator_client):
+    coordinator_client.user.locale = "zh_CN"
+    programme = factories.programme(kind="summer")
+    db.session.commit()
+    for url in ("/planning/new", f"/planning/programmes/{programme.id}/posts/new"):
+        page = coordinator_client.get(url).get_data(as_text=True)
+        label = re.search(r'<label for="name"[^>]*>([^<]*)</label>', page)
+        assert label and "名称" in label.group(1) and "姓名" not in label.group(1), url
+
+
+def test_flash_counts_read_in_the_singular_for_one(app, coordinator_client):
+    programme = factories.programme(kind="tutoring")
+    factories.volunteer(kind="teacher")
+    db.session.commit()
+    response = coordinator_client.post(
+        f"/planning/programmes/{programme.id}/volunteers/by-kind",
+        data={"kind": "teacher"},
+        follow_redirects=True,
+    )
+    assert "1 volunteer added." in response.get_data(as_text=True)

@@ -108,7 +108,7 @@ def test_list_shows_each_volunteers_own_skills(coordinator_client):
         for row in page.split("<tr>")[1:]
         if len(cells := row.split("<td>")[1:]) == 7
     }
-    assert cells == {"甲老师": "Chinese、Mathematics", "乙同学": ""}
+    assert cells == {"甲老师": "Chinese, Mathematics", "乙同学": ""}  # an English list
 
 
 def test_list_survives_nonsense_in_the_query_string(coordinator_client):

@@ -20,8 +20,9 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
+from webapp.blueprints.admin.audit_values import Change, changes_of, references, value_text
 from webapp.extensions import db
-from webapp.labels import ROLE_LABELS, VETTING_LABELS
+from webapp.labels import ROLE_LABELS
 from webapp.models import (
     Assignment,
     AuditLog,
@@ -112,44 +113,6 @@ SENTENCES = {
     "assignment.withdrawn": _l("%(actor)s recorded a withdrawal from %(object)s"),
     "assignment.swap": _l("%(actor)s took over %(object)s in a swap"),
 }
-# Fields whose values are ids of other objects, shown by name.
-ID_FIELDS = {
-    "volunteer_id": "volunteer",
-    "leader_id": "volunteer",
-    "child_id": "child",
-    "home_id": "home",
-    "room_id": "room",
-    "checked_by_id": "user",
-}
-FIELD_LABELS = {
-    "status": _l("Vetting"),
-    "roles": _l("Roles"),
-    "name": _l("Name"),
-    "email": _l("E-mail"),
-    "phone": _l("Mobile phone"),
-    "kind": _l("Kind"),
-    "skills": _l("Subjects and skills"),
-    "cleared_on": _l("Cleared on"),
-    "expires_on": _l("Expires on"),
-    "note": _l("Note"),
-    "notes": _l("Notes"),
-    "capacity": _l("Capacity"),
-    "college": _l("College"),
-    "programme": _l("Programme"),
-    "starts_on": _l("From"),
-    "ends_on": _l("Until"),
-    "ended_on": _l("Ended on"),
-    "started_on": _l("Start"),
-    "managers": _l("Managers"),
-    "age_band": _l("Age band"),
-}
-
-
-@dataclass
-class Change:
-    label: str
-    before: str
-    after: str
 
 
 @dataclass
@@ -200,10 +163,8 @@ class _Names:
             if entry.object_id is not None:
                 wanted[entry.object_type].add(entry.object_id)
             for snapshot in (entry.before, entry.after):
-                for key, kind in ID_FIELDS.items():
-                    value = (snapshot or {}).get(key)
-                    if isinstance(value, int):
-                        wanted[kind].add(value)
+                for kind, found in references(snapshot).items():
+                    wanted[kind] |= found
         self.objects: dict[tuple[str, int], Any] = {}
         for kind, ids in wanted.items():
             if kind not in self.LOADERS:
@@ -262,43 +223,6 @@ def actor_phrase(user: User | None) -> Markup:
     return Markup("{} <strong>{}</strong>").format(ROLE_LABELS[role], user.name)
 
 
-def value_text(key: str, value: Any, names: _Names) -> str:
-    if value is None or value == "" or value == []:
-        return "—"
-    if key in ID_FIELDS and isinstance(value, int):
-        return names.name(ID_FIELDS[key], value) or f"#{value}"
-    if key == "status" and value in VETTING_LABELS:
-        return str(VETTING_LABELS[value])
-    if key == "roles" and isinstance(value, list):
-        return "、".join(str(ROLE_LABELS.get(r, r)) for r in value) or "—"
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {v}" for k, v in value.items())
-    return str(value)
-
-
-def changes_of(entry: AuditLog, names: _Names) -> list[Change]:
-    """The fields that differ between before and after (all of after when there is no before)."""
-    before, after = entry.before or {}, entry.after or {}
-    changes = []
-    for key in list(dict.fromkeys([*before, *after])):
-        old, new = before.get(key), after.get(key)
-        if key in before and old == new:
-            continue
-        label = str(FIELD_LABELS.get(key, key.replace("_", " ")))
-        changes.append(
-            Change(
-                label,
-                value_text(key, old, names) if key in before else "",
-                value_text(key, new, names),
-            )
-        )
-    return changes
-
-
 def describe(entries: list[AuditLog]) -> list[Described]:
     names = _Names(entries)
     described = []
@@ -313,10 +237,10 @@ def describe(entries: list[AuditLog]) -> list[Described]:
             if isinstance(ref, int):
                 values[key.removesuffix("_id")] = names.phrase("volunteer", ref)
         values["status"] = Markup("<strong>{}</strong>").format(
-            value_text("status", after.get("status"), names)
+            value_text("status", after.get("status"), names, entry)
         )
         values["roles"] = Markup("<strong>{}</strong>").format(
-            value_text("roles", after.get("roles"), names)
+            value_text("roles", after.get("roles"), names, entry)
         )
         for key in ("created", "updated", "starts_on", "ends_on"):
             values[key] = escape(str(after.get(key, "")))

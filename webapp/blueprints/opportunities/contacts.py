@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from webapp.extensions import db
+from webapp.labels import join_list
 from webapp.models import Assignment, User
 from webapp.models.accounts import COORDINATOR, UserRole
 
@@ -56,4 +57,4 @@ def unique_people(people: Iterable) -> list:
 def contact_text(people: list[User]) -> str:
     if not people:
         return _("a coordinator")
-    return "、".join(f"{p.name} ({p.email})" for p in people)
+    return join_list(f"{p.name} ({p.email})" for p in people)

@@ -23,6 +23,7 @@ from webapp.blueprints.opportunities.signups import (
 from webapp.core.commitments import commitments
 from webapp.extensions import db
 from webapp.inputs import parse_date, parse_id
+from webapp.labels import join_list
 from webapp.models import (
     Assignment,
     Event,
@@ -330,7 +331,7 @@ def opportunities(
                 tz=target.tz,
                 starts_at=target.intervals[0][0],
                 ends_at=target.intervals[0][1],
-                skill_label="、".join(
+                skill_label=join_list(
                     sc.skill.label(locale) for sc in post.skill_counts if sc.skill
                 ),
                 capacity=post_capacity(post),

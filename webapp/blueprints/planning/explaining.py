@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from webapp.blueprints.planning.plans import Names
 
@@ -154,10 +155,16 @@ def rule(key: str, p: dict, names: Names) -> str:
         "sessions": _("%(who)s does at most %(count)s sessions a week"),
         "minutes": _("%(who)s gives at most %(count)s minutes a week (round trips included)"),
         "max": _("%(where)s takes at most %(count)s"),
-        "capacity": _("%(where)s has room for %(count)s people"),
         "max_posts": _("%(who)s takes at most %(count)s posts"),
         "min": _("%(where)s needs at least %(count)s"),
     }
+    if key == "capacity":
+        return ngettext(
+            "%(where)s has room for %(num)d person",
+            "%(where)s has room for %(num)d people",
+            int(count or 0),
+            where=where,
+        )
     text = texts.get(key, _("rule %(key)s"))
     return text % {"who": who, "where": where, "count": count, "key": key}
 
@@ -184,7 +191,6 @@ def violation(key: str, p: dict, names: Names) -> str:
         "available": _("%(who)s is not available for %(where)s."),
         "travel": _("%(where)s is %(minutes)s minutes from %(who)s, beyond their %(limit)s."),
         "forbidden": _("%(who)s is excluded from %(where)s."),
-        "max": _("%(where)s is full: %(count)s people, at most %(max)s."),
         "min": _("%(where)s is below its hard minimum."),
         "one_need": _("%(who)s would fill two needs of one session."),
         "overlap": _("%(who)s would be at %(where)s and %(other)s at the same time."),
@@ -196,6 +202,14 @@ def violation(key: str, p: dict, names: Names) -> str:
         "twice": _("someone would be at %(where)s twice."),
         "max_posts": _("%(who)s would have %(count)s posts, at most %(limit)s."),
     }
+    if key == "max":
+        return ngettext(
+            "%(where)s is full: %(num)d person, at most %(max)s.",
+            "%(where)s is full: %(num)d people, at most %(max)s.",
+            int(p.get("count") or 0),
+            where=where,
+            max=p.get("max", ""),
+        )
     text = texts.get(key, _("rule %(key)s"))
     values = {**{k: v for k, v in p.items()}, "who": who, "where": where, "other": other}
     values.setdefault("team", names.of(p.get("team", "")))

@@ -14,9 +14,9 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from webapp.blueprints.planning.runs import TIME_LIMITS
 from webapp.fields import REQUIRED, CheckboxListField, DateField, FloatField, Form, IntegerField
-from webapp.labels import VOLUNTEER_KIND_LABELS
+from webapp.labels import PROGRAMME_KIND_LABELS, VOLUNTEER_KIND_LABELS
 
-KIND_LABELS = {"tutoring": _l("Term tutoring"), "summer": _l("Summer posts")}
+KIND_LABELS = PROGRAMME_KIND_LABELS
 
 
 def _choices(labels: dict) -> list[SelectChoice]:
@@ -27,7 +27,7 @@ class ProgrammeForm(Form):
     kind = SelectField(
         _l("Kind"), choices=lambda: _choices(KIND_LABELS), validators=[InputRequired(REQUIRED)]
     )
-    name = StringField(_l("Name"), validators=[InputRequired(REQUIRED), Length(max=100)])
+    name = StringField(_l("Programme name"), validators=[InputRequired(REQUIRED), Length(max=100)])
     starts_on = DateField(_l("First day"), validators=[InputRequired(REQUIRED)])
     ends_on = DateField(_l("Last day"), validators=[InputRequired(REQUIRED)])
     homes = CheckboxListField(
@@ -37,7 +37,7 @@ class ProgrammeForm(Form):
 
 
 class PostForm(Form):
-    name = StringField(_l("Name"), validators=[InputRequired(REQUIRED), Length(max=100)])
+    name = StringField(_l("Post name"), validators=[InputRequired(REQUIRED), Length(max=100)])
     home_id = SelectField(_l("Children's home"), choices=[], validators=[Optional()])
     address = StringField(_l("Village school or address"), validators=[Optional(), Length(max=200)])
     lat = FloatField(

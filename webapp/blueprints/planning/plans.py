@@ -19,7 +19,7 @@ from webapp.blueprints.homes.availability import hhmm
 from webapp.blueprints.planning import adapter, ids
 from webapp.core.lookup import get_or_404
 from webapp.extensions import db
-from webapp.labels import weekday_label
+from webapp.labels import PLAN_STATE_LABELS, label_of, weekday_label
 from webapp.models import Assignment, Event, Need, Plan, Post, Skill, Team, Volunteer
 from webapp.pagination import Page, page_of, page_of_groups
 
@@ -428,9 +428,4 @@ def diff_against(base: Plan, plan: Plan) -> PlanDiff:
 
 
 def plan_state_label(state: str) -> str:
-    return {
-        "proposed": _("Proposed"),
-        "published": _("Published"),
-        "superseded": _("Superseded"),
-        "discarded": _("Discarded"),
-    }.get(state, state)
+    return label_of(PLAN_STATE_LABELS, state)

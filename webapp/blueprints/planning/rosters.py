@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from webapp.blueprints.planning import plans
 from webapp.core.spreadsheets import escape_cell, to_csv, to_xlsx
 from webapp.extensions import db
-from webapp.labels import kind_label
+from webapp.labels import date_span, kind_label
 from webapp.models import Plan, Team, Volunteer
 
 HEADER = (
@@ -70,7 +70,8 @@ def roster_targets(plan: Plan, *, target: str | None = None, home_id: int | None
         if (target is None or t.id == target) and (home_id is None or t.home_id == home_id)
     ]
     _load_teams(chosen)
-    return [(t, leaders(t)) for t in chosen if t.people or target is not None]
+    # An unfilled target is listed too: a roster that leaves it out reads as complete.
+    return [(t, leaders(t)) for t in chosen if t.people or t.below_minimum or target is not None]
 
 
 def _load_teams(targets) -> None:
@@ -83,24 +84,32 @@ def _load_teams(targets) -> None:
         )
 
 
-def export_rows(plan: Plan) -> list[list[str]]:
+def _cell(value):
+    """Numbers stay numbers (a spreadsheet sums them); text is made formula-safe."""
+    return value if isinstance(value, (int, float)) else escape_cell(value)
+
+
+def missing_text(target: plans.Target) -> str:
+    """ "缺 1 人": how many a target lacks to its minimum (the exports are in Chinese)."""
+    return f"缺 {target.minimum - target.have} 人"
+
+
+def export_rows(plan: Plan) -> list[list]:
+    """One row per person placed, and one per target below its minimum ("缺 N 人"), so that
+    nobody reading the export takes an unfilled session or post for a filled one."""
     targets = plans.load_targets(plan)
     _load_teams(targets.values())
     rows = []
     for t in targets.values():
         lead = leaders(t)
+        where = (plan.programme.name, t.title, t.place, t.when, date_span(t.first, t.last))
         for a in sorted(t.people, key=lambda a: (a.volunteer.name, a.id)):
             v: Volunteer = a.volunteer
-            dates = f"{t.first:%Y-%m-%d}–{t.last:%Y-%m-%d}" if t.first and t.last else ""
             rows.append(
                 [
-                    escape_cell(x)
+                    _cell(x)
                     for x in (
-                        plan.programme.name,
-                        t.title,
-                        t.place,
-                        t.when,
-                        dates,
+                        *where,
                         v.name,
                         kind_label(v.kind),
                         v.phone or "",
@@ -113,11 +122,13 @@ def export_rows(plan: Plan) -> list[list[str]]:
                     )
                 ]
             )
+        if t.below_minimum:
+            rows.append([_cell(x) for x in (*where, missing_text(t))] + [""] * 8)
     return rows
 
 
 def export(plan: Plan, fmt: str) -> bytes:
     rows = export_rows(plan)
     if fmt == "xlsx":
-        return to_xlsx(HEADER, rows, sheet="plan")
+        return to_xlsx(HEADER, rows, sheet="排班")
     return to_csv(HEADER, rows)

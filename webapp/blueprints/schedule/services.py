@@ -19,7 +19,7 @@ from webapp.blueprints.opportunities.eligibility import minutes_between
 from webapp.core.commitments import Commitment, commitments
 from webapp.core.spreadsheets import escape_cell, to_csv, to_xlsx
 from webapp.extensions import db
-from webapp.labels import event_kind_label, format_moment
+from webapp.labels import date_span, event_kind_label, format_moment
 from webapp.models import (
     Assignment,
     CalendarToken,
@@ -343,7 +343,7 @@ def hours_rows(volunteer: Volunteer, year: int | None = None) -> list[list[str]]
             + (_("Summer post") if e.kind == "post" else event_kind_label(e.event_kind))
         )
         if e.kind == "post":
-            when = f"{e.first_day.isoformat()} – {e.last_day.isoformat()}"
+            when = date_span(e.first_day, e.last_day, " – ")
         else:
             when = f"{format_moment(e.starts_at, e.tz)}–{format_moment(e.ends_at, e.tz)[-5:]}"
         rows.append(

@@ -6,7 +6,7 @@ import contextlib
 from datetime import time
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -308,7 +308,9 @@ def cancel_series(home_id: int, occurrence_id: int):
     form = ReasonForm()
     form.validate_on_submit()
     cancelled = booking_changes.cancel_series(item.event, current_user, form.reason.data or "")
-    flash(_("%(count)s dates cancelled.", count=len(cancelled)), "success")
+    flash(
+        ngettext("%(num)d date cancelled.", "%(num)d dates cancelled.", len(cancelled)), "success"
+    )
     return _back_to(home, item)
 
 

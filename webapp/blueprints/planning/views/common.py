@@ -8,9 +8,16 @@ from flask_babel import gettext as _
 
 from webapp.blueprints.planning import explaining, plans
 from webapp.blueprints.planning.errors import PlanningError
-from webapp.blueprints.planning.forms import KIND_LABELS
 from webapp.blueprints.planning.views import bp
 from webapp.htmx import is_fragment_request, make_response
+from webapp.labels import (
+    ENGINE_STATUS_LABELS,
+    PROGRAMME_KIND_LABELS,
+    PROGRAMME_STATE_LABELS,
+    RUN_KIND_LABELS,
+    RUN_STATUS_LABELS,
+    label_of,
+)
 
 
 def refused(error: PlanningError, page: str | None = None, **context):
@@ -45,17 +52,12 @@ def locale() -> str:
 
 @bp.app_template_global()
 def programme_kind_label(kind: str) -> str:
-    return str(KIND_LABELS.get(kind, kind))
+    return label_of(PROGRAMME_KIND_LABELS, kind)
 
 
 @bp.app_template_global()
 def programme_state_label(state: str) -> str:
-    return {
-        "draft": _("Draft"),
-        "solving": _("Solving"),
-        "proposed": _("Proposal to review"),
-        "published": _("Published"),
-    }.get(state, state)
+    return label_of(PROGRAMME_STATE_LABELS, state)
 
 
 @bp.app_template_global()
@@ -78,29 +80,17 @@ def to_local(moment) -> str:
 
 @bp.app_template_global()
 def engine_status_label(status: str | None) -> str:
-    return {
-        "optimal": _("optimal (proven best)"),
-        "feasible": _("feasible (not proven best)"),
-        "infeasible": _("infeasible (rules conflict)"),
-        "timeout_no_solution": _("no plan found in time"),
-        "invalid": _("invalid input"),
-    }.get(status or "", status or "")
+    return label_of(ENGINE_STATUS_LABELS, status)
 
 
 @bp.app_template_global()
 def run_status_label(status: str) -> str:
-    return {
-        "queued": _("waiting for a worker"),
-        "running": _("running"),
-        "done": _("done"),
-        "failed": _("failed"),
-        "cancelled": _("cancelled"),
-    }.get(status, status)
+    return label_of(RUN_STATUS_LABELS, status)
 
 
 @bp.app_template_global()
 def run_kind_label(kind: str) -> str:
-    return _("re-plan") if kind == "replan" else _("solve")
+    return label_of(RUN_KIND_LABELS, kind)
 
 
 @bp.app_template_global()

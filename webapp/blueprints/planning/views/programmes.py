@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import or_, select
 from wtforms.fields.choices import SelectChoice
@@ -144,7 +145,7 @@ def add_by_kind(programme_id: int):
         added = svc.add_volunteers_by_kind(programme, form.kind.data, bool(form.cleared_only.data))
     except PlanningError as error:
         return refused(error)
-    flash(_("%(n)s volunteers added.", n=added), "success")
+    flash(ngettext("%(num)d volunteer added.", "%(num)d volunteers added.", added), "success")
     return hx_redirect(url_for("planning.programme", programme_id=programme.id) + "#participants")
 
 

@@ -17,6 +17,7 @@ from webapp.blueprints.planning.views import bp
 from webapp.blueprints.planning.views.common import locale, refused
 from webapp.extensions import db
 from webapp.htmx import hx_redirect, is_fragment_request
+from webapp.labels import join_list
 from webapp.models import Home
 from webapp.models.accounts import COORDINATOR
 from webapp.security import role_required
@@ -256,7 +257,7 @@ def _flash_told(said: str, told: publishing.Told) -> None:
         flash(
             _(
                 "Could not be told (no account to send to): %(names)s. Tell them yourself.",
-                names="、".join(told.not_told),
+                names=join_list(told.not_told),
             ),
             "warning",
         )
