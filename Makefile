@@ -95,6 +95,7 @@ bench: install-dev db-upgrade
 	$(PY) -m webapp.bench.volunteers
 	$(PY) -m webapp.bench.feeds
 	$(PY) -m webapp.bench.planning
+	$(PY) -m webapp.bench.coverage
 	$(PY) -m webapp.scheduling.bench all
 	$(PY) -m webapp.scheduling.bench --seeds $(SEEDS)
 

@@ -22,7 +22,7 @@ from sqlalchemy import case, func, select
 
 from webapp import clock
 from webapp.extensions import db
-from webapp.models import CareLog, Child, ChildAccess, ChildDuty, Home, Place, User, home_managers
+from webapp.models import CareLog, Child, ChildDuty, Home, Place, User, home_managers
 from webapp.models.accounts import ADMIN, COORDINATOR
 
 # Contact kinds that reach a child, by the column they count in.
@@ -157,33 +157,33 @@ def _counted(home_ids: list[int] | None) -> list:
     return conditions
 
 
-def live_groups(
-    month: date, home_ids: list[int] | None = None, today: date | None = None
-) -> Groups:
-    """Counts per (home, school) computed from the records: three grouped queries."""
+def statements(
+    months: list[date], home_ids: list[int] | None = None, today: date | None = None
+) -> dict:
+    """The three grouped queries for some months at once (the benchmark EXPLAINs them):
+    children counted; reached, per month; overdue, one column per month. Each yields
+    (home_id, school, ...)."""
     today = today or clock.today()
     counted = _counted(home_ids)
-    groups: Groups = {}
-
-    def group(home_id: int, school: str) -> Counts:
-        return groups.setdefault((home_id, school), Counts())
-
-    for home_id, school, children in db.session.execute(
+    children = (
         select(Child.home_id, Child.school, func.count())
         .where(*counted)
         .group_by(Child.home_id, Child.school)
-    ):
-        group(home_id, school).children = children
-    # One row per child and way of reaching (the date-kind-child index answers the range), then
-    # counted per group: each child at most once per column.
+    )
+    # One row per child, month and way of reaching (the date-kind-child index answers the
+    # range), then counted per group: each child at most once per month and column.
     reach = case(
         *((CareLog.kind.in_(kinds), name) for name, kinds in REACH.items()), else_=None
     ).label("reach")
+    bucket = case(
+        *((CareLog.happened_on.between(m, last_day(m)), index) for index, m in enumerate(months)),
+        else_=None,
+    ).label("bucket")
     contacts = (
-        select(CareLog.child_id, reach)
+        select(CareLog.child_id, bucket, reach)
         .where(
-            CareLog.happened_on >= month,
-            CareLog.happened_on <= last_day(month),
+            CareLog.happened_on >= min(months),
+            CareLog.happened_on <= last_day(max(months)),
             CareLog.kind.in_(REACH_KINDS),
         )
         .distinct()
@@ -193,22 +193,61 @@ def live_groups(
         func.count(case((contacts.c.reach == name, contacts.c.child_id))).label(name)
         for name in REACH
     ]
-    for home_id, school, talk, call, visit in db.session.execute(
-        select(Child.home_id, Child.school, *columns)
+    reached = (
+        select(Child.home_id, Child.school, contacts.c.bucket, *columns)
         .join(contacts, contacts.c.child_id == Child.id)
-        .where(*counted)
-        .group_by(Child.home_id, Child.school)
-    ):
-        counts = group(home_id, school)
-        counts.talk, counts.call, counts.visit = talk, call, visit
-    for home_id, school, overdue in db.session.execute(
-        select(Child.home_id, Child.school, func.count(func.distinct(ChildDuty.child_id)))
+        .where(contacts.c.bucket.is_not(None), *counted)
+        .group_by(Child.home_id, Child.school, contacts.c.bucket)
+    )
+    # The one overdue rule, taken on each month's day; due before the latest of them, at least.
+    days = [as_of(m, today) for m in months]
+    overdue = (
+        select(
+            Child.home_id,
+            Child.school,
+            *(
+                func.count(func.distinct(case((ChildDuty.overdue_on(day), ChildDuty.child_id))))
+                for day in days
+            ),
+        )
         .join(ChildDuty, ChildDuty.child_id == Child.id)
-        .where(ChildDuty.overdue_on(as_of(month, today)), *counted)
+        .where(ChildDuty.due_on < max(days), *counted)
         .group_by(Child.home_id, Child.school)
-    ):
-        group(home_id, school).overdue = overdue
-    return groups
+    )
+    return {"children": children, "reached": reached, "overdue": overdue}
+
+
+def live_months(
+    months: list[date], home_ids: list[int] | None = None, today: date | None = None
+) -> dict[date, Groups]:
+    """Counts per month and (home, school), computed from the records: three grouped queries
+    whatever the number of months."""
+    if not months:
+        return {}
+    queries = statements(months, home_ids, today)
+    result: dict[date, Groups] = {m: {} for m in months}
+
+    def group(index: int, home_id: int, school: str) -> Counts:
+        return result[months[index]].setdefault((home_id, school), Counts())
+
+    for home_id, school, children in db.session.execute(queries["children"]):
+        for index in range(len(months)):
+            group(index, home_id, school).children = children
+    for home_id, school, index, talk, call, visit in db.session.execute(queries["reached"]):
+        counts = group(index, home_id, school)
+        counts.talk, counts.call, counts.visit = talk, call, visit
+    for home_id, school, *overdue in db.session.execute(queries["overdue"]):
+        for index, count in enumerate(overdue):
+            if count:
+                group(index, home_id, school).overdue = count
+    return result
+
+
+def live_groups(
+    month: date, home_ids: list[int] | None = None, today: date | None = None
+) -> Groups:
+    """Counts per (home, school) of one month, computed from the records."""
+    return live_months([month], home_ids, today)[month]
 
 
 # --- the report ---------------------------------------------------------------------------------
@@ -266,24 +305,38 @@ def build_report(
     return MonthReport(month, as_of(month, today), stored, list(townships.values()), total)
 
 
+def month_reports(
+    months: list[date], home_ids: list[int] | None = None, today: date | None = None
+) -> dict[date, MonthReport]:
+    """Each month's counts, computed from the records (one set of queries for all)."""
+    homes = homes_in_scope(home_ids)
+    return {
+        month: build_report(month, groups, homes, stored=False, today=today)
+        for month, groups in live_months(months, home_ids, today).items()
+    }
+
+
 def month_report(
     month: date, home_ids: list[int] | None = None, today: date | None = None
 ) -> MonthReport:
-    """The month's counts, computed from the records."""
-    return build_report(
-        month,
-        live_groups(month, home_ids, today),
-        homes_in_scope(home_ids),
-        stored=False,
-        today=today,
-    )
+    """One month's counts."""
+    return month_reports([month], home_ids, today)[month]
+
+
+def with_history(
+    month: date, home_ids: list[int] | None = None, today: date | None = None
+) -> tuple[MonthReport, list[tuple[date, Counts]]]:
+    """The month's report and the totals of the six months ending with it, oldest first."""
+    months = recent_months(month)
+    reports = month_reports(months, home_ids, today)
+    return reports[month], [(m, reports[m].total) for m in months]
 
 
 def history(
     month: date, home_ids: list[int] | None = None, today: date | None = None
 ) -> list[tuple[date, Counts]]:
     """The totals of the six months ending with `month`, oldest first."""
-    return [(m, month_report(m, home_ids, today).total) for m in recent_months(month)]
+    return with_history(month, home_ids, today)[1]
 
 
 @dataclass
@@ -320,9 +373,6 @@ def overdue_children(
     return [OverdueChild(*row) for row in rows], total or 0
 
 
-# --- who sees what, the export ------------------------------------------------------------------
-
-
 def scope_of(user: User) -> list[int] | None:
     """The homes whose children a user may count: None (all) for coordinators and admins, a
     home manager's own homes otherwise."""
@@ -333,65 +383,3 @@ def scope_of(user: User) -> list[int] | None:
             select(home_managers.c.home_id).where(home_managers.c.user_id == user.id)
         )
     )
-
-
-# Chinese headers, counts only: no child is named in the file.
-EXPORT_HEADER = (
-    "月份",
-    "层级",
-    "乡镇",
-    "留守儿童之家",
-    "学校",
-    "统计儿童数",
-    "本月谈心",
-    "本月通话（含亲情视频）",
-    "本月家访",
-    "有逾期事项",
-)
-NO_TOWNSHIP, NO_SCHOOL = "（未归属乡镇）", "（未填学校）"
-
-
-def export_rows(report: MonthReport) -> list[list]:
-    """One row per township, home and school, and the total; names of places, numbers."""
-    month = report.month.strftime("%Y-%m")
-
-    def row(level: str, township: str, home: str, school: str, c: Counts) -> list:
-        return [
-            month,
-            level,
-            township,
-            home,
-            school,
-            c.children,
-            c.talk,
-            c.call,
-            c.visit,
-            c.overdue,
-        ]
-
-    rows = []
-    for township in report.townships:
-        place = township.name or NO_TOWNSHIP
-        rows.append(row("乡镇", place, "", "", township.counts))
-        for home in township.homes:
-            rows.append(row("之家", place, home.name, "", home.counts))
-            for school in home.schools:
-                rows.append(
-                    row("学校", place, home.name, school.school or NO_SCHOOL, school.counts)
-                )
-    rows.append(row("全县合计", "", "", "", report.total))
-    return rows
-
-
-def log_export(user: User, month: date) -> None:
-    """The access log keeps every export: many children, so no child_id."""
-    db.session.add(
-        ChildAccess(
-            child_id=None,
-            user_id=user.id,
-            action="export",
-            detail=f"coverage {month.strftime('%Y-%m')}",
-            at=clock.utcnow(),
-        )
-    )
-    db.session.flush()

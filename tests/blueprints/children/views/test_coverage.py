@@ -12,7 +12,7 @@ from sqlalchemy import select
 from tests import factories
 from tests.blueprints.children import coverage_world as world
 from webapp import clock
-from webapp.blueprints.children import coverage
+from webapp.blueprints.children import coverage, coverage_export
 from webapp.extensions import db
 from webapp.models import ChildAccess
 
@@ -101,7 +101,7 @@ def test_xlsx_has_chinese_headers_counts_only_and_no_child_named(coordinator_cli
     assert "attachment" in response.headers["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    assert tuple(rows[0]) == coverage.EXPORT_HEADER
+    assert tuple(rows[0]) == coverage_export.EXPORT_HEADER
     names = {c.pseudonym for c in built["children"]} | {c.real_name for c in built["children"]}
     for row in rows:
         for cell in row:

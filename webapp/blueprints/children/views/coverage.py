@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp import clock
-from webapp.blueprints.children import coverage, coverage_chart
+from webapp.blueprints.children import coverage, coverage_chart, coverage_export
 from webapp.blueprints.children.views import bp
 from webapp.core.spreadsheets import XLSX_MIME, attachment, to_xlsx
 from webapp.models.accounts import ADMIN, COORDINATOR, HOME_MANAGER
@@ -33,8 +33,7 @@ def coverage_page():
     today = clock.today()
     user = current_user._get_current_object()
     scope = coverage.scope_of(user)
-    history = coverage.history(month, scope, today)
-    report = coverage.month_report(month, scope, today)
+    report, history = coverage.with_history(month, scope, today)
     overdue, overdue_total = [], 0
     if user.has_role(COORDINATOR):
         overdue, overdue_total = coverage.overdue_children(report.as_of, scope)
@@ -63,7 +62,9 @@ def coverage_xlsx():
     month = _month_arg()
     user = current_user._get_current_object()
     report = coverage.month_report(month, coverage.scope_of(user))
-    coverage.log_export(user, month)
-    body = to_xlsx(coverage.EXPORT_HEADER, coverage.export_rows(report), sheet="覆盖情况")
+    coverage_export.log_export(user, month)
+    body = to_xlsx(
+        coverage_export.EXPORT_HEADER, coverage_export.export_rows(report), sheet="覆盖情况"
+    )
     name = f"留守儿童关爱覆盖-{month.strftime('%Y-%m')}.xlsx"
     return attachment(body, XLSX_MIME, name, fallback=f"coverage-{month.strftime('%Y-%m')}.xlsx")
