@@ -207,6 +207,7 @@ RULES: dict[str, dict[str, str]] = {
             "plan",
             "add",
             "resolve",
+            "keep_searching",
             "publish",
             "discard",
             "message",

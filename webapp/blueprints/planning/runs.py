@@ -136,6 +136,24 @@ def start_run(
     return run
 
 
+def keep_searching(plan: Plan, user: User | None, time_limit: float) -> SolveRun:
+    """Search on from an unproven proposal: its plan is the start, its pins stay pinned."""
+    if not plan.is_proposed:
+        raise PlanningError(_("Only a proposal can be searched further."), 409)
+    if plan.engine_status != "feasible":
+        raise PlanningError(
+            _("This plan is proven optimal: there is nothing better to search for."), 409
+        )
+    return start_run(
+        plan.programme,
+        user,
+        time_limit=time_limit,
+        pins_from=plan,
+        base=plan.base_plan if plan.base_plan_id else None,
+        extra={"start_from": plan.id},
+    )
+
+
 def cancel_run(run: SolveRun, user: User | None) -> SolveRun:
     """Ask the worker to stop (it keeps the best plan so far); a queued run ends at once."""
     if not run.active:
@@ -204,11 +222,13 @@ def _execute(app: Flask, run_id: int) -> None:
         fail_run(run.id, f"nothing_to_plan|{nothing.reason}|{nothing.item}|{nothing.message}")
         db.session.commit()
         return
+    start_from = run.parameters.get("start_from")
+    start = db.session.get(Plan, start_from).assignments if start_from else ()
     beat = Heartbeat(app, run.id)
     beat.start()
     try:
         outcome = adapter.solve_programme(
-            built, run.parameters, beat.record, beat.stop_requested.is_set
+            built, run.parameters, beat.record, beat.stop_requested.is_set, start
         )
     finally:
         beat.finish()

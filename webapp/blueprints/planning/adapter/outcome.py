@@ -73,6 +73,8 @@ class Outcome:
     seconds: float
     summary: Summary
     failure: str = ""  # why there is no plan (the engine's words, English), "" when there is
+    # Proven: at least this many people stay missing below the minimums in every plan.
+    unfilled_bound: int | None = None
 
     @property
     def has_plan(self) -> bool:
@@ -98,14 +100,17 @@ def solve_programme(
     parameters: dict,
     on_progress: Callable[[Progress], None] | None = None,
     stop: Callable[[], bool] | None = None,
+    start: Sequence[Assignment] = (),
 ) -> Outcome:
-    """Solve (a re-plan when built with a base plan); ``save_proposal`` then writes the plan."""
+    """Solve (a re-plan when built with a base plan); ``save_proposal`` then writes the plan.
+    ``start``: the rows of a plan to continue from (keep searching)."""
 
     def progress(p: EngineProgress) -> None:
         if on_progress is not None:
             on_progress(Progress(p.seconds, p.objective, p.bound))
 
-    result = solve_built(built, parameters, progress, stop)
+    begin = [engine_assignment(r) for r in start] if start else None
+    result = solve_built(built, parameters, progress, stop, begin)
     built.result = result
     have = Counter(a.target_id for a in result.assignments)
     failure = ""
@@ -119,6 +124,7 @@ def solve_programme(
         result.wall_seconds,
         summarise(((t.id, t.minimum, t.preferred) for t in built.targets.values()), have),
         failure,
+        result.unfilled_min_bound,
     )
 
 

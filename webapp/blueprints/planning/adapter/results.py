@@ -33,9 +33,12 @@ def solve_built(
     parameters: dict,
     on_progress: Callable[[EngineProgress], None] | None = None,
     stop: Callable[[], bool] | None = None,
+    start: Sequence[EngineAssignment] | None = None,
 ) -> EnginePlan:
-    """Solve (or, with a base plan, re-plan with as few changes as possible)."""
+    """Solve (or, with a base plan, re-plan with as few changes as possible); ``start``: the
+    plan to continue from (keep searching), given to the engine as its starting point."""
     params = SolveParams(
+        start=tuple(start) if start is not None else None,
         time_limit=float(parameters.get("time_limit", 30)),
         deterministic_time=parameters.get("deterministic_time"),
         seed=int(parameters.get("seed", 7)),
@@ -56,7 +59,7 @@ def store(built: Built, result: EnginePlan, programme: Programme) -> Plan:
         objective=result.objective,
         bound=result.best_bound,
         gap=result.gap,
-        terms=[{"name": t.name, "value": t.value, "weight": t.weight} for t in result.terms],
+        terms=[_term(t, result) for t in result.terms],
         targets=[
             {
                 "id": t.id,
@@ -102,6 +105,14 @@ def store(built: Built, result: EnginePlan, programme: Programme) -> Plan:
     db.session.add_all(rows)
     db.session.flush()
     return plan
+
+
+def _term(term, result: EnginePlan) -> dict:
+    """A term as stored; unfilled minimums carry their proven lower bound (proof.py reads it)."""
+    row = {"name": term.name, "value": term.value, "weight": term.weight}
+    if term.name == "unfilled_min" and result.unfilled_min_bound is not None:
+        row["bound"] = result.unfilled_min_bound
+    return row
 
 
 def plain(value):

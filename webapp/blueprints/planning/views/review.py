@@ -8,7 +8,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from webapp.blueprints.planning import checking, editing, explaining, plans, publishing
+from webapp.blueprints.planning import checking, editing, explaining, plans, proof, publishing
 from webapp.blueprints.planning import programmes as svc
 from webapp.blueprints.planning import runs as run_svc
 from webapp.blueprints.planning.errors import PlanningError
@@ -82,6 +82,8 @@ def plan(plan_id: int):
         "message_form": MessageForm(formdata=None),
         "run": plan.solve_run,
         "active": run_svc.active_run(programme.id),
+        "proof": proof.of_plan(plan),
+        "keep_searching": proof.can_keep_searching(plan),
     }
     return render_template("planning/plan.html", **context)
 

@@ -6,11 +6,12 @@ from flask import flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from webapp.blueprints.planning import chart
+from webapp.blueprints.planning import chart, proof
 from webapp.blueprints.planning import plans as plan_svc
 from webapp.blueprints.planning import programmes as svc
 from webapp.blueprints.planning import runs as run_svc
 from webapp.blueprints.planning.errors import PlanningError
+from webapp.blueprints.planning.forms import SolveForm
 from webapp.blueprints.planning.views import bp
 from webapp.blueprints.planning.views.common import refused
 from webapp.core.lookup import get_or_404
@@ -88,8 +89,27 @@ def resolve(plan_id: int):
     return _started(run)
 
 
+@bp.post("/plans/<int:plan_id>/keep-searching")
+@role_required(COORDINATOR)
+def keep_searching(plan_id: int):
+    """Search on from an unproven proposal, with that plan as the start."""
+    plan = plan_svc.plan_or_404(plan_id)
+    try:
+        run = run_svc.keep_searching(plan, current_user, _time_limit())
+    except PlanningError as error:
+        return refused(error)
+    return _started(run)
+
+
 def _run_or_404(run_id: int) -> SolveRun:
     return get_or_404(SolveRun, run_id)
+
+
+def _next_limit(run: SolveRun) -> str:
+    """Keep searching offers the next longer search time than the run had."""
+    had = float((run.parameters or {}).get("time_limit") or 30)
+    longer = [s for s in run_svc.TIME_LIMITS if s > had]
+    return str(longer[0] if longer else run_svc.TIME_LIMITS[-1])
 
 
 def _progress_context(run: SolveRun) -> dict:
@@ -107,7 +127,12 @@ def _progress_context(run: SolveRun) -> dict:
     bound = run.bound if not run.active else last[2]
     gap = run.gap if not run.active else run_svc.gap_of(objective, bound)
     message, detail = run_svc.describe_error(run)
+    plan = run.plan if not run.active else None
     return {
+        "proof": proof.of_plan(plan),
+        "keep_searching": proof.can_keep_searching(plan)
+        and run_svc.active_run(run.programme_id) is None,
+        "solve_form": SolveForm(formdata=None, time_limit=_next_limit(run)),
         "run": run,
         "elapsed": elapsed,
         "objective": objective,
