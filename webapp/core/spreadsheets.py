@@ -34,6 +34,14 @@ def escape_cell(value) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+def cell(value):
+    """A cell as a spreadsheet should hold it: numbers stay numbers (so that they sum and sort),
+    anything else is formula-safe text (escape_cell)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    return escape_cell(value)
+
+
 def to_csv(header: Iterable[str], rows: Iterable[list[str]]) -> bytes:
     """UTF-8 with a BOM, so that Excel in a Chinese locale opens it correctly."""
     buffer = io.StringIO()

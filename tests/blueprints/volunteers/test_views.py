@@ -130,6 +130,20 @@ def test_export_follows_the_filters(coordinator_client):
     assert xlsx.data[:2] == b"PK" and "attachment" in xlsx.headers["Content-Disposition"]
 
 
+def test_the_xlsx_export_keeps_numbers_as_numbers_in_a_chinese_sheet(coordinator_client):
+    import io
+
+    from openpyxl import load_workbook
+
+    factories.volunteer(name="导出丙", max_travel_minutes=45, lat=26.6, lon=107.5)
+    sheet = load_workbook(io.BytesIO(coordinator_client.get("/volunteers/export.xlsx").data)).active
+    header = [c.value for c in sheet[1]]
+    row = dict(zip(header, [c.value for c in sheet[2]], strict=True))
+    assert sheet.title == "志愿者"
+    assert row["最长路程（分钟）"] == 45 and isinstance(row["纬度"], float)
+    assert sheet.column_dimensions["A"].width >= 6
+
+
 # --- Profiles -----------------------------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from webapp.blueprints.planning import plans
-from webapp.core.spreadsheets import escape_cell, to_csv, to_xlsx
+from webapp.core.spreadsheets import cell, to_csv, to_xlsx
 from webapp.extensions import db
 from webapp.labels import date_span, kind_label
 from webapp.models import Plan, Team, Volunteer
@@ -84,11 +84,6 @@ def _load_teams(targets) -> None:
         )
 
 
-def _cell(value):
-    """Numbers stay numbers (a spreadsheet sums them); text is made formula-safe."""
-    return value if isinstance(value, (int, float)) else escape_cell(value)
-
-
 def missing_text(target: plans.Target) -> str:
     """ "缺 1 人": how many a target lacks to its minimum (the exports are in Chinese)."""
     return f"缺 {target.minimum - target.have} 人"
@@ -107,7 +102,7 @@ def export_rows(plan: Plan) -> list[list]:
             v: Volunteer = a.volunteer
             rows.append(
                 [
-                    _cell(x)
+                    cell(x)
                     for x in (
                         *where,
                         v.name,
@@ -123,7 +118,7 @@ def export_rows(plan: Plan) -> list[list]:
                 ]
             )
         if t.below_minimum:
-            rows.append([_cell(x) for x in (*where, missing_text(t))] + [""] * 8)
+            rows.append([cell(x) for x in (*where, missing_text(t))] + [""] * 8)
     return rows
 
 

@@ -17,7 +17,8 @@ from webapp.blueprints.volunteers import columns
 from webapp.blueprints.volunteers.columns import EXPORT_KEYS, IMPORT_KEYS
 from webapp.blueprints.volunteers.list_filters import VolunteerFilters, filtered_query
 from webapp.blueprints.volunteers.services import all_skills
-from webapp.core.spreadsheets import escape_cell, to_csv
+from webapp.core import spreadsheets
+from webapp.core.spreadsheets import to_csv
 from webapp.extensions import db
 from webapp.models import Volunteer
 
@@ -26,7 +27,7 @@ def headers(keys: Iterable[str]) -> list[str]:
     return [columns.header(key) for key in keys]
 
 
-def volunteer_row(volunteer: Volunteer, locale: str | None) -> list[str]:
+def volunteer_row(volunteer: Volunteer, locale: str | None) -> list:
     available = [r for r in volunteer.date_ranges if r.kind == "available"]
     last = available[-1] if available else None
     status = volunteer.vetting_status
@@ -51,7 +52,7 @@ def volunteer_row(volunteer: Volunteer, locale: str | None) -> list[str]:
         "vetting_status": columns.label("vetting_status", status),
         "expires_on": volunteer.expires_on.isoformat() if volunteer.expires_on else "",
     }
-    return [escape_cell(values[c]) for c in EXPORT_KEYS]
+    return [spreadsheets.cell(values[c]) for c in EXPORT_KEYS]
 
 
 def export_rows(filters: VolunteerFilters, locale: str | None = None) -> Iterator[list[str]]:
