@@ -11,6 +11,7 @@ from webapp.models.child_care import (
     MeetingAttendance,
 )
 from webapp.models.children import CareLog, Child, Pairing
+from webapp.models.coverage import CoverageCount, CoverageMonth
 from webapp.models.events import CallSlot, Event, Need, Occurrence
 from webapp.models.homes import Closure, Home, OpeningHours, Room, home_managers
 from webapp.models.imports import PendingImport
@@ -54,6 +55,8 @@ __all__ = [
     "CareLog",
     "Child",
     "ChildAccess",
+    "CoverageCount",
+    "CoverageMonth",
     "ChildDuty",
     "ChildMeeting",
     "Closure",

@@ -9,6 +9,7 @@ import click
 from flask.cli import with_appcontext
 
 from webapp.blueprints.children import coverage
+from webapp.extensions import db
 
 
 @click.command("coverage")
@@ -31,3 +32,20 @@ def coverage_command(month: str, as_json: bool) -> None:
                 f"{home.township or '-'}\t{home.name}\tchildren {c.children}\ttalk {c.talk}"
                 f"\tcall {c.call}\tvisit {c.visit}\toverdue {c.overdue}"
             )
+
+
+@click.command("close-coverage")
+@click.option("--month", required=True, help="The month, YYYY-MM (an ended one).")
+@with_appcontext
+def close_coverage_command(month: str) -> None:
+    """Store a month's coverage counts as reported (later erasures leave them as they are)."""
+    from webapp.blueprints.children import reported
+
+    try:
+        first = coverage.parse_month(month)
+        stored = reported.close_month(first)
+    except coverage.MonthError as error:
+        raise click.BadParameter(str(error), param_hint="--month") from None
+    db.session.commit()
+    text = first.strftime("%Y-%m")
+    click.echo(f"{text}: counts stored." if stored else f"{text}: already stored; unchanged.")

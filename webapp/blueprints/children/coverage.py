@@ -8,7 +8,7 @@ aggregates in SQL: per (home, school) group, each child belongs to exactly one g
 township and county totals are sums of the groups (no child counted twice). Reached in a month:
 at least one contact of that kind dated in the month (China dates); "call" is a phone call or the
 family video call. Overdue: `ChildDuty.overdue_on(as_of)`, the one rule, as of the month's last
-day, or today for the current month.
+day, or today for the current month. A month reported (reported.py) is read as it was stored.
 """
 
 from __future__ import annotations
@@ -22,7 +22,17 @@ from sqlalchemy import case, func, select
 
 from webapp import clock
 from webapp.extensions import db
-from webapp.models import CareLog, Child, ChildDuty, Home, Place, User, home_managers
+from webapp.models import (
+    CareLog,
+    Child,
+    ChildDuty,
+    CoverageCount,
+    CoverageMonth,
+    Home,
+    Place,
+    User,
+    home_managers,
+)
 from webapp.models.accounts import ADMIN, COORDINATOR
 
 # Contact kinds that reach a child, by the column they count in.
@@ -305,15 +315,51 @@ def build_report(
     return MonthReport(month, as_of(month, today), stored, list(townships.values()), total)
 
 
+def stored_months(
+    months: list[date], home_ids: list[int] | None = None
+) -> dict[date, tuple[Groups, list[tuple[int, str, str]]]]:
+    """The months among `months` whose counts were stored when reported: their groups and homes
+    as reported (a home removed since keeps its reported name, under a stand-in key)."""
+    reported = set(
+        db.session.scalars(select(CoverageMonth.month).where(CoverageMonth.month.in_(months)))
+    )
+    if not reported:
+        return {}
+    query = select(CoverageCount).where(CoverageCount.month.in_(reported))
+    if home_ids is not None:
+        query = query.where(CoverageCount.home_id.in_(home_ids))
+    result: dict[date, tuple[Groups, dict]] = {m: ({}, {}) for m in reported}
+    for row in db.session.scalars(query.order_by(CoverageCount.id)):
+        groups, homes = result[row.month]
+        key = row.home_id if row.home_id is not None else -row.id
+        key = next((k for k, h in homes.items() if h[1] == row.home_name), key)
+        homes.setdefault(key, (key, row.home_name, row.township))
+        if row.school is not None:
+            groups[(key, row.school)] = Counts(
+                row.children, row.talk, row.call, row.visit, row.overdue
+            )
+    return {
+        m: (groups, sorted(homes.values(), key=lambda h: (h[2] == "", h[2], h[1])))
+        for m, (groups, homes) in result.items()
+    }
+
+
 def month_reports(
     months: list[date], home_ids: list[int] | None = None, today: date | None = None
 ) -> dict[date, MonthReport]:
-    """Each month's counts, computed from the records (one set of queries for all)."""
-    homes = homes_in_scope(home_ids)
-    return {
-        month: build_report(month, groups, homes, stored=False, today=today)
-        for month, groups in live_months(months, home_ids, today).items()
+    """Each month's counts: as stored for a reported month, else computed from the records (one
+    set of queries for all the others)."""
+    stored = stored_months(months, home_ids)
+    reports = {
+        month: build_report(month, groups, homes, stored=True, today=today)
+        for month, (groups, homes) in stored.items()
     }
+    live = [m for m in months if m not in stored]
+    if live:
+        homes = homes_in_scope(home_ids)
+        for month, groups in live_months(live, home_ids, today).items():
+            reports[month] = build_report(month, groups, homes, stored=False, today=today)
+    return reports
 
 
 def month_report(

@@ -14,7 +14,7 @@ from tests.blueprints.children import coverage_world as world
 from webapp import clock
 from webapp.blueprints.children import coverage, coverage_export
 from webapp.extensions import db
-from webapp.models import ChildAccess
+from webapp.models import ChildAccess, CoverageMonth
 
 
 def _this_month() -> str:
@@ -128,3 +128,24 @@ def test_the_page_is_chinese_first_and_english_on_request(coordinator_client):
     assert "覆盖" in coordinator_client.get("/children/coverage").get_data(as_text=True)
     english = coordinator_client.get("/children/coverage", headers={"Accept-Language": "en"})
     assert "Coverage" in english.get_data(as_text=True)
+
+
+def test_exporting_an_ended_month_stores_its_counts_for_later_views(coordinator_client):
+    home = factories.home()
+    kid = world.child(home, pseudonym="将被删除")
+    last_month = coverage.previous_month(clock.today().replace(day=1))
+    world.contact(kid, "talk", last_month)
+    text = last_month.strftime("%Y-%m")
+    assert coordinator_client.get(f"/children/coverage.xlsx?month={text}").status_code == 200
+    response = coordinator_client.post(f"/children/{kid.id}/erase", data={"confirm": "erase"})
+    assert response.status_code in (200, 204, 302, 303)
+    html = coordinator_client.get(f"/children/coverage?month={text}").get_data(as_text=True)
+    assert _row(html, home.id) == [1, 1, 0, 0, 0] and 'id="coverage-stored"' in html
+    live = coordinator_client.get("/children/coverage").get_data(as_text=True)
+    assert _row(live, home.id)[0] == 0
+
+
+def test_exporting_the_running_month_stores_nothing(coordinator_client):
+    world.child(factories.home())
+    coordinator_client.get(f"/children/coverage.xlsx?month={_this_month()}")
+    assert db.session.scalar(select(CoverageMonth.month)) is None

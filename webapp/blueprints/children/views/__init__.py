@@ -14,3 +14,4 @@ from webapp.blueprints.children import commands  # noqa: E402
 from webapp.blueprints.children.views import coverage, pairings, records  # noqa: E402, F401
 
 bp.cli.add_command(commands.coverage_command)
+bp.cli.add_command(commands.close_coverage_command)

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp import clock
-from webapp.blueprints.children import coverage, coverage_chart, coverage_export
+from webapp.blueprints.children import coverage, coverage_chart, coverage_export, reported
 from webapp.blueprints.children.views import bp
 from webapp.core.spreadsheets import XLSX_MIME, attachment, to_xlsx
 from webapp.models.accounts import ADMIN, COORDINATOR, HOME_MANAGER
@@ -61,6 +61,9 @@ def coverage_xlsx():
     """The same counts, Chinese headers, no child named; written to the access log."""
     month = _month_arg()
     user = current_user._get_current_object()
+    if coverage.is_over(month):
+        # The report of an ended month goes out: its counts are stored as reported.
+        reported.close_month(month, user)
     report = coverage.month_report(month, coverage.scope_of(user))
     coverage_export.log_export(user, month)
     body = to_xlsx(
