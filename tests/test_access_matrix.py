@@ -213,6 +213,8 @@ RULES: dict[str, dict[str, str]] = {
             "message",
             "export",
             "roster",
+            "call_list",
+            "call_list_csv",
             "pin",
             "forbid",
             "move",

@@ -41,8 +41,9 @@ TEMPLATES: dict[str, SmsTemplate] = {
         ),
         SmsTemplate(
             "plan_removed",
-            ("name", "activity", "place", "contact"),
-            "${name}您好，您在${place}的${activity}安排已取消，不用前往。如有疑问请联系${contact}。",
+            ("name", "activity", "detail", "contact"),
+            "${name}您好，您在${activity}中的安排（${detail}）已取消，不用前往。"
+            "如有疑问请联系${contact}。",
         ),
     )
 }

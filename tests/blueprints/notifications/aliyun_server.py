@@ -22,6 +22,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+TEMPLATES = {"plan_assigned": "SMS_100001", "plan_removed": "SMS_100002"}
+SETTINGS = (
+    "SMS_ACCESS_KEY_ID",
+    "SMS_ACCESS_KEY_SECRET",
+    "SMS_ENDPOINT",
+    "SMS_SIGN_NAME",
+    "SMS_TEMPLATES",
+    "SMS_DAILY_CAP",
+    "OUTBOX_TO_LOG",
+)
 ACCESS_KEY_ID = "LTAI-test-key"
 ACCESS_KEY_SECRET = "test-secret-不可外传"
 FAIL_NUMBER = "17099999999"
@@ -148,3 +158,21 @@ def aliyun_server(secret: str = ACCESS_KEY_SECRET) -> Iterator[AliyunServer]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+@contextmanager
+def app_using_aliyun(app) -> Iterator[AliyunServer]:
+    """The provider's stand-in, running, and `app` configured to send through it."""
+    saved = {k: app.config.get(k) for k in SETTINGS}
+    with aliyun_server() as running:
+        app.config.update(
+            SMS_ACCESS_KEY_ID=ACCESS_KEY_ID,
+            SMS_ACCESS_KEY_SECRET=ACCESS_KEY_SECRET,
+            SMS_ENDPOINT=running.endpoint,
+            SMS_SIGN_NAME="守望县志愿者",
+            SMS_TEMPLATES=TEMPLATES,
+        )
+        try:
+            yield running
+        finally:
+            app.config.update(saved)

@@ -11,11 +11,9 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.blueprints.notifications.aliyun_server import (
-    ACCESS_KEY_ID,
-    ACCESS_KEY_SECRET,
     FAIL_NUMBER,
     FLOW_NUMBER,
-    aliyun_server,
+    app_using_aliyun,
 )
 from webapp import clock
 from webapp.blueprints.notifications import delivery, sms_delivery
@@ -24,32 +22,11 @@ from webapp.core.sms import MAX_VALUE, Sms, SmsRefused
 from webapp.extensions import db
 from webapp.models import OutboxMessage
 
-TEMPLATES = {"plan_assigned": "SMS_100001", "plan_removed": "SMS_100002"}
-KEYS = (
-    "SMS_ACCESS_KEY_ID",
-    "SMS_ACCESS_KEY_SECRET",
-    "SMS_ENDPOINT",
-    "SMS_SIGN_NAME",
-    "SMS_TEMPLATES",
-    "SMS_DAILY_CAP",
-    "OUTBOX_TO_LOG",
-)
-
 
 @pytest.fixture
 def server(app):
-    """The provider's stand-in, running, and the app configured to use it."""
-    saved = {k: app.config.get(k) for k in KEYS}
-    with aliyun_server() as running:
-        app.config.update(
-            SMS_ACCESS_KEY_ID=ACCESS_KEY_ID,
-            SMS_ACCESS_KEY_SECRET=ACCESS_KEY_SECRET,
-            SMS_ENDPOINT=running.endpoint,
-            SMS_SIGN_NAME="守望县志愿者",
-            SMS_TEMPLATES=TEMPLATES,
-        )
+    with app_using_aliyun(app) as running:
         yield running
-    app.config.update(saved)
 
 
 def assigned(name: str = "李秀兰", place: str = "石门村小学") -> Sms:

@@ -206,6 +206,26 @@ def test_volunteer_edits_own_profile(volunteer_client):
     assert mine.vetting_status == "cleared"  # a profile edit never touches vetting
 
 
+def test_a_volunteer_chooses_sms_on_their_profile_only_with_a_mobile_number(volunteer_client):
+    mine = own_profile(volunteer_client, kind="community")
+    page = volunteer_client.get(f"/volunteers/{mine.id}/edit").get_data(as_text=True)
+    assert 'name="prefers_sms"' in page
+    without_phone = volunteer_client.post(
+        f"/volunteers/{mine.id}/edit",
+        data=profile_data(phone="", email=mine.email, kind="community", prefers_sms="y"),
+    )
+    assert without_phone.status_code == 422
+    db.session.refresh(mine)
+    assert not mine.prefers_sms
+    response = volunteer_client.post(
+        f"/volunteers/{mine.id}/edit",
+        data=profile_data(phone=mine.phone, email=mine.email, kind="community", prefers_sms="y"),
+    )
+    assert response.status_code == 303
+    db.session.refresh(mine)
+    assert mine.prefers_sms
+
+
 def test_place_picker_lists_a_townships_villages_and_fills_coordinates(volunteer_client):
     township = factories.place(name="石门乡", kind="township", lat=26.64, lon=107.44)
     village = factories.place(name="高坡村", parent=township, lat=26.668, lon=107.405)

@@ -41,6 +41,7 @@ FIELD_LABELS = {
     "name": _l("Name"),
     "email": _l("E-mail"),
     "phone": _l("Mobile phone"),
+    "prefers_sms": _l("messages by SMS"),
     "kind": _l("Kind"),
     "gender": _l("Gender"),
     "skills": _l("Subjects and skills"),

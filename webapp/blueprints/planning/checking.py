@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from webapp.blueprints.planning import adapter, explaining, plans
 from webapp.blueprints.planning.errors import nothing_to_plan_message
+from webapp.core import sms
 from webapp.extensions import db
 from webapp.models import Assignment, Plan, Volunteer
 from webapp.pinyin import sort_key as pinyin_key
@@ -76,8 +77,8 @@ class Short:
 class Preview:
     """What publishing would do now."""
 
-    told: int = 0  # people with an account who get a message
-    not_told: list[str] = field(default_factory=list)  # people without one (call them)
+    told: int = 0  # people who get a message (e-mail, or SMS without an account)
+    not_told: list[str] = field(default_factory=list)  # nothing reaches them (call them)
     broken: list[tuple[str, list[str]]] = field(default_factory=list)  # (target, rules)
     short: list[Short] = field(default_factory=list)
     diff: plans.PlanDiff | None = None
@@ -95,10 +96,12 @@ def preview(plan: Plan, current: Plan | None) -> Preview:
     out.diff = plans.diff_against(current, plan) if current is not None else None
     tell = {r.volunteer_id for r in rows} if out.diff is None else out.diff.affected
     if tell:
-        for name, user_id in db.session.execute(
-            select(Volunteer.name, Volunteer.user_id).where(Volunteer.id.in_(tell))
+        by_sms = sms.available("plan_assigned")
+        for name, user_id, phone in db.session.execute(
+            select(Volunteer.name, Volunteer.user_id, Volunteer.phone).where(Volunteer.id.in_(tell))
         ):
-            if user_id is None:
+            # No account: told by SMS when they have a mobile number and SMS is set up.
+            if user_id is None and not (by_sms and sms.usable_phone(phone)):
                 out.not_told.append(name)
             else:
                 out.told += 1

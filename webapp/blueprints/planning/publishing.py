@@ -19,7 +19,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from webapp import audit
-from webapp.blueprints.planning import adapter, editing, explaining, plans, programmes, runs
+from webapp.blueprints.planning import (
+    adapter,
+    editing,
+    explaining,
+    plan_sms,
+    plans,
+    programmes,
+    runs,
+)
 from webapp.blueprints.planning.errors import PlanningError, nothing_to_plan_message
 from webapp.core.outbox import notify, notify_message
 from webapp.extensions import db
@@ -117,8 +125,10 @@ def publish(plan: Plan, user: User) -> tuple[Plan, Told, plans.PlanDiff | None]:
 def _tell(plan: Plan, rows: list[Assignment], who: set[int], diff) -> Told:
     targets = plans.load_targets(plan, with_people=False)
     mine: dict[int, list[str]] = defaultdict(list)
+    target_ids: dict[int, list[str]] = defaultdict(list)
     for row in rows:
         mine[row.volunteer_id].append(targets[plans.target_of(row)].label)
+        target_ids[row.volunteer_id].append(plans.target_of(row))
     changes: dict[int, list] = defaultdict(list)
     if diff is not None:
         for kind, items in (
@@ -140,11 +150,26 @@ def _tell(plan: Plan, rows: list[Assignment], who: set[int], diff) -> Told:
     )
     out = Told()
     programme = plan.programme
+    sms_targets = plan_sms.zh_targets(plan)
+    contact = plan_sms.contact_of(db.session.get(User, plan.published_by_id))
     for vid in sorted(who, key=lambda v: (people[v].name if v in people else "", v)):
         volunteer = people.get(vid)
         if volunteer is None:
             continue
         user = volunteer.user
+        by_sms = plan_sms.messages_for(
+            volunteer,
+            target_ids.get(vid, []),
+            [c.target for kind, c in changes.get(vid, []) if kind == "removed"],
+            programme.name,
+            sms_targets,
+            contact,
+        )
+        # SMS to people without an account, and to those who chose it; else e-mail, and
+        # those left are on the plan's call list (plan_sms.call_list).
+        if plan_sms.send(volunteer, by_sms, plan) is None and by_sms:
+            out.told.append(volunteer.name)
+            continue
         if user is None:
             out.not_told.append(volunteer.name)
             continue

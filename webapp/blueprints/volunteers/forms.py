@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    BooleanField,
     SelectField,
     StringField,
     TextAreaField,
@@ -51,6 +52,7 @@ class ProfileForm(Form):
             Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Enter a valid e-mail address.")),
         ],
     )
+    prefers_sms = BooleanField(_l("Send me messages by SMS rather than by e-mail"))
     gender = SelectField(_l("Gender (optional)"), choices=[], validators=[Optional()])
     skills = CheckboxListField(_l("Subjects and skills"), choices=[], validate_choice=True)
     # Helpers that fill the home base below; they are not stored, so any choice is accepted.

@@ -135,6 +135,7 @@ PROFILE_FIELDS = (
     "max_travel_minutes",
     "max_sessions_per_week",
     "notes",
+    "prefers_sms",
 )
 
 
@@ -178,6 +179,8 @@ def save_profile(
     email = (data.get("email") or "").strip().lower() or None
     if phone and not PHONE_RE.match(phone):
         raise RuleError("phone", _("Enter an 11-digit mobile number."))
+    if data.get("prefers_sms") and not phone:
+        raise RuleError("phone", _("Give a mobile number to get messages by SMS."))
     check_contact_unique(volunteer, phone, email)
     creating = volunteer is None
     before = None if creating else _snapshot(volunteer)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import abort, render_template, request
 
-from webapp.blueprints.planning import plans, rosters
+from webapp.blueprints.planning import plan_sms, plans, rosters
 from webapp.blueprints.planning.views import bp
-from webapp.core.spreadsheets import SPREADSHEET_MIMES, attachment
+from webapp.core.spreadsheets import CSV_MIME, SPREADSHEET_MIMES, attachment
 from webapp.inputs import parse_id
 from webapp.models.accounts import COORDINATOR
 from webapp.security import role_required
@@ -36,4 +36,24 @@ def roster(plan_id: int):
         plan=plan,
         entries=rosters.roster_targets(plan, target=target, home_id=home_id),
         home_id=home_id,
+    )
+
+
+@bp.get("/plans/<int:plan_id>/call-list")
+@role_required(COORDINATOR)
+def call_list(plan_id: int):
+    """Printable: the people of a published plan no e-mail or SMS reached, with their phones
+    (empty before publishing: nothing was sent yet)."""
+    plan = plans.plan_or_404(plan_id)
+    callees = plan_sms.call_list(plan) if plan.published_at else []
+    return render_template("planning/call_list.html", plan=plan, callees=callees)
+
+
+@bp.get("/plans/<int:plan_id>/call-list.csv")
+@role_required(COORDINATOR)
+def call_list_csv(plan_id: int):
+    plan = plans.plan_or_404(plan_id)
+    body = plan_sms.call_list_csv(plan_sms.call_list(plan) if plan.published_at else [])
+    return attachment(
+        body, CSV_MIME, f"电话通知-{plan.programme.name}.csv", f"call-list-{plan.id}.csv"
     )
