@@ -11,7 +11,7 @@ from tests import factories
 from tests.blueprints.children import coverage_world as world
 from webapp.bench import coverage as bench
 from webapp.extensions import db
-from webapp.models import CareLog, Child, Home
+from webapp.models import CareLog, Child, CoverageMonth, Home
 
 
 def test_bench_runs_on_a_tiny_county_and_leaves_only_other_rows(app, capsys):
@@ -20,8 +20,10 @@ def test_bench_runs_on_a_tiny_county_and_leaves_only_other_rows(app, capsys):
     bench.run(children=60, contacts=900, homes=3, months=3, requests=4, seed=1, keep=False)
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     figures = {(line["bench"], line.get("variant")): line for line in lines}
-    everything = figures[("coverage_page", "all")]
-    assert everything["requests"] == 4 and everything["goal_p95_ms"] == 300
+    live = figures[("coverage_page", "six_months_live")]
+    assert live["requests"] == 4 and live["goal_p95_ms"] == 300
+    # Another home in the database: no month is marked as reported by the benchmark.
+    assert ("coverage_page", "past_months_reported") not in figures
     assert figures[("coverage_seed", None)]["contacts"] == 900
     if db.engine.dialect.name == "postgresql":
         plans = [line for line in lines if line["bench"] == "coverage_plan"]
@@ -29,3 +31,12 @@ def test_bench_runs_on_a_tiny_county_and_leaves_only_other_rows(app, capsys):
     assert db.session.scalars(select(Child)).all() == [kept]
     assert db.session.scalar(select(func.count()).select_from(CareLog)) == 1
     assert db.session.scalar(select(func.count()).select_from(Home)) == 1
+
+
+def test_bench_alone_in_its_database_times_reported_months_and_removes_them(app, capsys):
+    bench.run(children=30, contacts=300, homes=2, months=6, requests=3, seed=2, keep=False)
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    variants = {line.get("variant") for line in lines if line["bench"] == "coverage_page"}
+    assert variants == {"six_months_live", "past_months_reported"}
+    assert db.session.scalar(select(func.count()).select_from(CoverageMonth)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Child)) == 0

@@ -164,3 +164,17 @@ def test_month_arithmetic_crosses_years():
     assert coverage.previous_month(date(2026, 1, 1)) == date(2025, 12, 1)
     assert coverage.last_day(date(2028, 2, 1)) == date(2028, 2, 29)
     assert coverage.recent_months(date(2026, 2, 1))[0] == date(2025, 9, 1)
+
+
+def test_the_overdue_list_shows_the_longest_overdue_first_and_counts_them_all(app):
+    home = factories.home()
+    today = clock.today()
+    kids = [world.child(home) for _ in range(3)]
+    for days, kid in zip((3, 30, 10), kids, strict=True):
+        world.duty(kid, today - timedelta(days=days))
+        world.duty(kid, today - timedelta(days=1), kind="video_call")
+    listed, total = coverage.overdue_children(today, limit=2)
+    assert total == 3
+    assert [c.child_id for c in listed] == [kids[1].id, kids[2].id]
+    assert [c.duties for c in listed] == [2, 2]
+    assert coverage.overdue_children(today, home_ids=[])[1] == 0

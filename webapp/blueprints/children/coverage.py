@@ -211,17 +211,27 @@ def statements(
     )
     # The one overdue rule, taken on each month's day; due before the latest of them, at least.
     days = [as_of(m, today) for m in months]
+    # One row per child with a flag per month (hashed, no DISTINCT sort), then summed per group.
+    flags = (
+        select(
+            ChildDuty.child_id,
+            *(
+                func.max(case((ChildDuty.overdue_on(day), 1), else_=0)).label(f"m{index}")
+                for index, day in enumerate(days)
+            ),
+        )
+        .where(ChildDuty.due_on < max(days))
+        .group_by(ChildDuty.child_id)
+        .subquery()
+    )
     overdue = (
         select(
             Child.home_id,
             Child.school,
-            *(
-                func.count(func.distinct(case((ChildDuty.overdue_on(day), ChildDuty.child_id))))
-                for day in days
-            ),
+            *(func.sum(flags.c[f"m{index}"]) for index in range(len(days))),
         )
-        .join(ChildDuty, ChildDuty.child_id == Child.id)
-        .where(ChildDuty.due_on < max(days), *counted)
+        .join(flags, flags.c.child_id == Child.id)
+        .where(*counted)
         .group_by(Child.home_id, Child.school)
     )
     return {"children": children, "reached": reached, "overdue": overdue}
@@ -399,24 +409,24 @@ def overdue_children(
 ) -> tuple[list[OverdueChild], int]:
     """The counted children with an overdue duty on `on`, longest overdue first (at most
     `limit`), and how many there are in all."""
-    counted = _counted(home_ids)
-    overdue = ChildDuty.overdue_on(on)
-    total = db.session.scalar(
-        select(func.count(func.distinct(ChildDuty.child_id)))
-        .join(Child, Child.id == ChildDuty.child_id)
-        .where(overdue, *counted)
-    )
     since = func.min(ChildDuty.due_on)
     rows = db.session.execute(
-        select(Child.id, Child.pseudonym, Home.name, since, func.count(ChildDuty.id))
+        select(
+            Child.id,
+            Child.pseudonym,
+            Home.name,
+            since,
+            func.count(ChildDuty.id),
+            func.count().over(),  # how many in all, before the limit
+        )
         .join(ChildDuty, ChildDuty.child_id == Child.id)
         .join(Home, Home.id == Child.home_id)
-        .where(overdue, *counted)
+        .where(ChildDuty.overdue_on(on), *_counted(home_ids))
         .group_by(Child.id, Child.pseudonym, Home.name)
         .order_by(since, Child.id)
         .limit(limit)
-    )
-    return [OverdueChild(*row) for row in rows], total or 0
+    ).all()
+    return [OverdueChild(*row[:5]) for row in rows], rows[0][5] if rows else 0
 
 
 def scope_of(user: User) -> list[int] | None:
