@@ -199,6 +199,7 @@ RULES: dict[str, dict[str, str]] = {
             "cancel_post",
             "post_signup",
             "need_signup",
+            "add_session",
             "solve",
             "replan",
             "run",

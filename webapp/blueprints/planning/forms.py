@@ -8,13 +8,14 @@ from wtforms import (
     SelectField,
     StringField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from webapp.blueprints.planning.runs import TIME_LIMITS
 from webapp.fields import REQUIRED, CheckboxListField, DateField, FloatField, Form, IntegerField
-from webapp.labels import PROGRAMME_KIND_LABELS, VOLUNTEER_KIND_LABELS
+from webapp.labels import PROGRAMME_KIND_LABELS, VOLUNTEER_KIND_LABELS, weekday_label
 
 KIND_LABELS = PROGRAMME_KIND_LABELS
 
@@ -91,3 +92,21 @@ class SolveForm(Form):
 class MessageForm(Form):
     subject = StringField(_l("Subject"), validators=[InputRequired(REQUIRED), Length(max=200)])
     body = TextAreaField(_l("Message"), validators=[InputRequired(REQUIRED), Length(max=5000)])
+
+
+class SessionForm(Form):
+    """A weekly session with its volunteer need, booked over the programme's dates."""
+
+    room_id = SelectField(_l("Home and room"), choices=[], validators=[InputRequired(REQUIRED)])
+    weekday = SelectField(
+        _l("Weekday"),
+        choices=lambda: [SelectChoice(str(d), weekday_label(d)) for d in range(7)],
+        validators=[InputRequired(REQUIRED)],
+    )
+    start = TimeField(_l("Starts at"), validators=[InputRequired(REQUIRED)])
+    end = TimeField(_l("Ends at"), validators=[InputRequired(REQUIRED)])
+    title = StringField(_l("Activity"), validators=[Optional(), Length(max=100)])
+    skill_id = SelectField(_l("Subject"), choices=[], validators=[Optional()])
+    count = IntegerField(
+        _l("Volunteers needed"), default=1, validators=[InputRequired(REQUIRED), NumberRange(1, 50)]
+    )

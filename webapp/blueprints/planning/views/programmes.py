@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask import flash, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import or_, select
 from wtforms.fields.choices import SelectChoice
@@ -12,15 +12,22 @@ from wtforms.fields.choices import SelectChoice
 from webapp.blueprints.planning import posts as post_rules
 from webapp.blueprints.planning import programmes as svc
 from webapp.blueprints.planning import runs as run_svc
+from webapp.blueprints.planning import sessions
 from webapp.blueprints.planning.errors import PlanningError
-from webapp.blueprints.planning.forms import AddByKindForm, ProgrammeForm, SolveForm, TeamsForm
+from webapp.blueprints.planning.forms import (
+    AddByKindForm,
+    ProgrammeForm,
+    SessionForm,
+    SolveForm,
+    TeamsForm,
+)
 from webapp.blueprints.planning.views import bp
 from webapp.blueprints.planning.views.common import refused, signup_switched
 from webapp.core.lookup import get_or_404
 from webapp.extensions import db
 from webapp.fields import form_error
 from webapp.htmx import hx_redirect, render_page_or_partial
-from webapp.models import Home, SolveRun, Volunteer
+from webapp.models import Home, Skill, SolveRun, Volunteer
 from webapp.models.accounts import COORDINATOR
 from webapp.security import role_required
 
@@ -123,6 +130,7 @@ def programme_page(programme, status: int = 200, **extra):
         "runs": runs,
         "active": next((r for r in runs if r.active), None),
         "cannot_solve": svc.can_solve(programme),
+        "session_form": _session_form(programme, formdata=False),
         **extra,
     }
     return render_template("planning/programme.html", **context), status
@@ -226,3 +234,72 @@ def need_signup(programme_id: int, need_id: int):
         return refused(error)
     signup_switched(need.open_for_signup)
     return hx_redirect(url_for("planning.programme", programme_id=programme.id) + "#needs")
+
+
+def _session_form(programme, formdata: bool = True) -> SessionForm:
+    form = SessionForm() if formdata else SessionForm(formdata=None)
+    form.room_id.choices = [
+        SelectChoice(str(r.id), f"{r.home.name} · {r.name}") for r in sessions.rooms_of(programme)
+    ]
+    locale = str(get_locale())
+    form.skill_id.choices = [SelectChoice("", _("any volunteer"))] + [
+        SelectChoice(str(k.id), k.label(locale))
+        for k in db.session.scalars(select(Skill).order_by(Skill.id))
+    ]
+    return form
+
+
+@bp.post("/programmes/<int:programme_id>/sessions")
+@role_required(COORDINATOR)
+def add_session(programme_id: int):
+    """A weekly session with its volunteer need, booked from the programme's page."""
+    programme = svc.programme_or_404(programme_id)
+    form = _session_form(programme)
+    if programme.kind != "tutoring":
+        return refused(PlanningError(_("Weekly sessions belong to term tutoring."), 409))
+    status = 422
+    if form.validate_on_submit():
+        spec = sessions.WeeklySession(
+            room_id=int(form.room_id.data),
+            weekday=int(form.weekday.data),
+            start_minute=form.start.data.hour * 60 + form.start.data.minute,
+            end_minute=form.end.data.hour * 60 + form.end.data.minute,
+            title=form.title.data or "",
+            skill_id=int(form.skill_id.data) if form.skill_id.data else None,
+            count=form.count.data,
+        )
+        try:
+            booked = sessions.book_weekly(programme, spec, current_user)
+        except PlanningError as error:
+            form_error(form, error)
+            status = error.status
+        else:
+            _said_booked(booked)
+            return hx_redirect(url_for("planning.programme", programme_id=programme.id) + "#needs")
+    return programme_page(programme, status, session_form=form)
+
+
+def _said_booked(booked: sessions.Booked) -> None:
+    event = booked.event
+    dates = len(event.occurrences)
+    flash(
+        ngettext(
+            "%(title)s booked on %(num)d date with its volunteer need.",
+            "%(title)s booked on %(num)d dates with its volunteer need.",
+            dates,
+            title=event.title,
+        ),
+        "success",
+    )
+    if any(o.status == "requested" for o in event.occurrences):
+        flash(
+            _("The room needs the home's approval: the solver plans it once approved."), "warning"
+        )
+    if booked.skipped:
+        flash(
+            _(
+                "Left out: %(dates)s.",
+                dates="; ".join(f"{d.isoformat()} {why}" for d, why in booked.skipped),
+            ),
+            "warning",
+        )
