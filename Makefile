@@ -53,12 +53,13 @@ db-upgrade: install
 # Local demo over plain http on 127.0.0.1, so the session cookie cannot be marked Secure here.
 # Werkzeug's development server (`flask run`'s), keeping connections alive (webapp/devserver.py).
 # The worker runs beside the dev server for the periodic jobs (outbox, reminders, stale solves);
-# without a mail server it writes each message to this terminal (OUTBOX_TO_LOG).
+# without a mail server it writes each message to this terminal (OUTBOX_TO_LOG), SMS included;
+# the web process knows it too, so that people without e-mail are texted (to the log).
 run: db-upgrade
 	$(FLASK) seed-demo --if-empty
 	@OUTBOX_TO_LOG=1 $(FLASK) worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
-	SESSION_COOKIE_SECURE=0 $(PY) -m webapp.devserver --host 127.0.0.1 --port $(PORT)
+	OUTBOX_TO_LOG=1 SESSION_COOKIE_SECURE=0 $(PY) -m webapp.devserver --host 127.0.0.1 --port $(PORT)
 
 # A county's server: gunicorn (gunicorn.conf.py) against DATABASE_URL, behind a TLS proxy.
 # Honours PORT, WEB_CONCURRENCY and GUNICORN_CMD_ARGS (e.g. "--threads 4"); SECRET_KEY is required.

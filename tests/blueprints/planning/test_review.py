@@ -177,7 +177,7 @@ def test_publishing_confirms_and_tells_those_with_accounts(app, coordinator_clie
     (message,) = db.session.scalars(select(OutboxMessage))
     assert message.to_user_id == people[0].user_id and "Your assignments" in message.body
     page = coordinator_client.get(f"/planning/plans/{plan.id}").get_data(as_text=True)
-    assert "Could not be told (no account to send to)" in page and people[1].name in page
+    assert "No e-mail or SMS reached" in page and people[1].name in page
 
 
 def test_a_stale_proposal_is_not_published_and_says_what_changed(app, coordinator_client):
@@ -253,7 +253,7 @@ def test_messages_to_everyone_on_a_post(app, coordinator_client):
     assert response.status_code == 303
     assert db.session.query(OutboxMessage).count() == before + 1
     page = coordinator_client.get(f"/planning/plans/{plan.id}").get_data(as_text=True)
-    assert people[1].name in page and "Could not be told" in page
+    assert people[1].name in page and "No e-mail or SMS reached" in page
     empty = coordinator_client.post(
         f"/planning/plans/{plan.id}/message", data={"target": ids.post_id(posts[0].id)}
     )

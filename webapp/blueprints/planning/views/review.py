@@ -258,7 +258,8 @@ def _flash_told(said: str, told: publishing.Told) -> None:
     if told.not_told:
         flash(
             _(
-                "Could not be told (no account to send to): %(names)s. Tell them yourself.",
+                "No e-mail or SMS reached %(names)s. Tell them yourself: the plan's call list"
+                " has their phones.",
                 names=join_list(told.not_told),
             ),
             "warning",
