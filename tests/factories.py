@@ -165,21 +165,39 @@ def child(
     return _save(obj)
 
 
-def pairing(*, volunteer: Volunteer | None = None, child=None, started_on: date | None = None):
+def pairing(
+    *,
+    volunteer: Volunteer | None = None,
+    child=None,
+    started_on: date | None = None,
+    role: str = "surrogate",
+):
+    """An active pairing with its duties (as pairing.pair makes them, without its checks)."""
+    from webapp.blueprints.children.duties import start_pairing_duties
     from webapp.models import Pairing
 
+    kind = "teacher" if role == "teacher" else "surrogate_parent"
     obj = Pairing(
-        volunteer=volunteer or globals()["volunteer"](kind="surrogate_parent"),
+        volunteer=volunteer or globals()["volunteer"](kind=kind),
         child=child or globals()["child"](),
+        role=role,
         started_on=started_on or today() - timedelta(days=60),
     )
+    db.session.add(obj)
+    db.session.flush()
+    start_pairing_duties(obj)
     return _save(obj)
 
 
 def care_log(*, pairing, kind: str = "talk", happened_on: date | None = None, note: str = ""):
+    """A contact through a pairing, completing the duty it answers."""
+    from webapp.blueprints.children.contacts import complete_duty_of
     from webapp.models import CareLog
 
     obj = CareLog(pairing=pairing, kind=kind, happened_on=happened_on or today(), note=note)
+    db.session.add(obj)
+    db.session.flush()
+    complete_duty_of(obj)
     return _save(obj)
 
 

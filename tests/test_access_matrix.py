@@ -50,6 +50,11 @@ OPPORTUNITIES = rule(
 )
 # A team's calendar link: its members, coordinators and admins.
 THIS_TEAM = rule(NO, anonymous=LOGIN, volunteer=OK, other_volunteer=GONE, coordinator=OK, admin=OK)
+# A child's card: coordinators and admins, the managers of the child's home, the carer paired
+# with the child; anyone else is told nothing (404).
+THIS_CHILD = rule(GONE, anonymous=LOGIN, volunteer=OK, manager=OK, coordinator=OK, admin=OK)
+# The card's care plan: its keepers (staff of the child), not the carer (403).
+THIS_CHILDS_STAFF = rule(GONE, anonymous=LOGIN, volunteer=NO, manager=OK, coordinator=OK, admin=OK)
 # An old address that moved: a permanent redirect for everyone (it confirms nothing); the new
 # address decides who may see the page.
 MOVED = rule(OK)
@@ -144,6 +149,11 @@ RULES: dict[str, dict[str, str]] = {
     # children: coverage counts; a manager counts their own homes
     "children.coverage_page": HOME_STAFF,
     "children.coverage_xlsx": HOME_STAFF,
+    "children.card_page": THIS_CHILD,
+    "children.card_contact": THIS_CHILD,
+    "children.goal_new": THIS_CHILDS_STAFF,
+    "children.goal_edit": THIS_CHILDS_STAFF,
+    "children.access_log": ADMIN,
     # children: their old addresses under /volunteers/
     **{
         f"children_moved.{name}": MOVED

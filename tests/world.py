@@ -41,6 +41,7 @@ from webapp.models import (
     WeeklyAvailability,
 )
 from webapp.models.base import utcnow
+from webapp.models.child_care import CareGoal
 
 PRINCIPALS = (
     "anonymous",
@@ -131,6 +132,9 @@ def build(app: Flask) -> World:
     team = factories.team(members=(mine,))
     child = factories.child(home=home)
     pairing = factories.pairing(volunteer=mine, child=child)
+    goal = CareGoal(child_id=child.id, goal="按时完成作业")
+    db.session.add(goal)
+    db.session.commit()
 
     import_token = secrets.token_urlsafe(16)
     db.session.add(
@@ -212,6 +216,7 @@ def build(app: Flask) -> World:
         "need_id": need.id,
         "swap_id": swap.id,
         "message_id": failed.id,
+        "goal_id": goal.id,
     }
     world.per_endpoint = {
         "volunteers.remove_weekly": {"slot_id": mine.weekly_availability[0].id},

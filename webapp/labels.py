@@ -211,7 +211,50 @@ AGE_BAND_LABELS = {
 CARE_LOG_KIND_LABELS = {
     "talk": _l("Talk (谈心)"),
     "visit": _l("Home visit (家访)"),
+    "call": _l("Phone call"),
+    "video_call": _l("Family video call (亲情视频)"),
+    "meeting": _l("Meeting"),
+    "review": _l("Care plan review"),
     "other": _l("Other contact"),
+}
+# The child's card (一人一卡) and its duties.
+DUTY_KIND_LABELS = {
+    "weekly_talk": _l("Weekly talk (每周谈心)"),
+    "monthly_visit": _l("Monthly home visit (每月家访)"),
+    "teacher_talk": _l("Teacher's monthly talk (每月谈心)"),
+    "guardian_call": _l("Monthly call with the guardian"),
+    "video_call": _l("Weekly family video call (亲情视频)"),
+    "plan_review": _l("Care plan review"),
+}
+DUTY_STATE_LABELS = {
+    "overdue": _l("overdue"),
+    "today": _l("due today"),
+    "soon": _l("due soon"),
+    "later": _l("later"),
+    "ended": _l("ended"),
+}
+SEX_LABELS = {"f": _l("Girl"), "m": _l("Boy")}
+GUARDIANSHIP_LABELS = {
+    "good": _l("Good (较好)"),
+    "fair": _l("Fair (一般)"),
+    "poor": _l("Poor (差)"),
+}
+PRIORITY_LABELS = {
+    "red": _l("Red"),
+    "yellow": _l("Yellow"),
+    "blue": _l("Blue"),
+    "green": _l("Green"),
+}
+PAIRING_ROLE_LABELS = {"surrogate": _l("Surrogate parent"), "teacher": _l("Class teacher")}
+MEETING_KIND_LABELS = {
+    "guardian_meeting": _l("Guardian meeting (家长会)"),
+    "children_meeting": _l("Monthly children's meeting (留守儿童会)"),
+}
+ACCESS_ACTION_LABELS = {
+    "view": _l("viewed"),
+    "edit": _l("changed"),
+    "export": _l("exported"),
+    "erase": _l("erased"),
 }
 IMPORT_ACTION_LABELS = {"new": _l("New"), "update": _l("Update"), "error": _l("Error")}
 
@@ -274,6 +317,14 @@ TEMPLATE_HELPERS.update(
         "date_range_kind_label": lambda code: _label(DATE_RANGE_KIND_LABELS, code),
         "age_band_label": lambda code: _label(AGE_BAND_LABELS, code),
         "care_log_kind_label": lambda code: _label(CARE_LOG_KIND_LABELS, code),
+        "duty_kind_label": lambda code: _label(DUTY_KIND_LABELS, code),
+        "duty_state_label": lambda code: _label(DUTY_STATE_LABELS, code),
+        "sex_label": lambda code: _label(SEX_LABELS, code),
+        "guardianship_label": lambda code: _label(GUARDIANSHIP_LABELS, code),
+        "priority_label": lambda code: _label(PRIORITY_LABELS, code),
+        "pairing_role_label": lambda code: _label(PAIRING_ROLE_LABELS, code),
+        "meeting_kind_label": lambda code: _label(MEETING_KIND_LABELS, code),
+        "access_action_label": lambda code: _label(ACCESS_ACTION_LABELS, code),
         "import_action_label": lambda code: _label(IMPORT_ACTION_LABELS, code),
         "vetting_status_label": lambda code: _label(VETTING_LABELS, code),
     }

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from webapp.fields import REQUIRED, DateField, Form, label_choices
-from webapp.labels import AGE_BAND_LABELS, CARE_LOG_KIND_LABELS
+from webapp.fields import REQUIRED, DateField, Form, IntegerField, label_choices
+from webapp.labels import (
+    AGE_BAND_LABELS,
+    CARE_LOG_KIND_LABELS,
+    GUARDIANSHIP_LABELS,
+    PAIRING_ROLE_LABELS,
+    PRIORITY_LABELS,
+    SEX_LABELS,
+)
+
+
+def _blank_first(labels: dict) -> list[tuple[str, str]]:
+    return [("", "—"), *label_choices(labels)]
 
 
 class ChildForm(Form):
@@ -26,11 +37,61 @@ class ChildForm(Form):
     )
     guardian_consent = BooleanField(_l("Guardian consent given"))
     consent_on = DateField(_l("Consent date"), validators=[Optional()])
+    report_consent = BooleanField(_l("Consent to counting the child in reports"))
+    real_name = StringField(
+        _l("Real name (optional)"),
+        validators=[Optional(), Length(max=50)],
+        description=_l("Shown only to coordinators and administrators."),
+    )
+    sex = SelectField(_l("Sex"), choices=lambda: _blank_first(SEX_LABELS), default="")
+    birth_year = IntegerField(_l("Year of birth"), validators=[Optional()])
+    school = StringField(_l("School"), validators=[Optional(), Length(max=100)])
+    grade = StringField(_l("Grade and class"), validators=[Optional(), Length(max=20)])
+    village = StringField(_l("Village"), validators=[Optional(), Length(max=50)])
+    guardian_name = StringField(_l("Guardian's name"), validators=[Optional(), Length(max=50)])
+    guardian_relation = StringField(
+        _l("Guardian's relation to the child"), validators=[Optional(), Length(max=20)]
+    )
+    guardian_phone = StringField(_l("Guardian's phone"), validators=[Optional(), Length(max=20)])
+    guardianship = SelectField(
+        _l("Guardianship assessment"), choices=lambda: _blank_first(GUARDIANSHIP_LABELS), default=""
+    )
+    father_work_city = StringField(
+        _l("Father works in (city)"), validators=[Optional(), Length(max=50)]
+    )
+    father_phone = StringField(_l("Father's phone"), validators=[Optional(), Length(max=20)])
+    father_last_home_on = DateField(_l("Father last home on"), validators=[Optional()])
+    mother_work_city = StringField(
+        _l("Mother works in (city)"), validators=[Optional(), Length(max=50)]
+    )
+    mother_phone = StringField(_l("Mother's phone"), validators=[Optional(), Length(max=20)])
+    mother_last_home_on = DateField(_l("Mother last home on"), validators=[Optional()])
+    priority = SelectField(
+        _l("Priority"), choices=lambda: _blank_first(PRIORITY_LABELS), default=""
+    )
+    priority_reason = StringField(
+        _l("Reason for the priority"), validators=[Optional(), Length(max=200)]
+    )
+    next_review_on = DateField(_l("Next care plan review"), validators=[Optional()])
+    guardian_call = BooleanField(_l("Monthly call with the guardian"))
+    video_call = BooleanField(_l("Weekly family video call (亲情视频)"))
+
+
+class GoalForm(Form):
+    goal = StringField(_l("Goal"), validators=[InputRequired(REQUIRED), Length(max=200)])
+    who = StringField(_l("Who"), validators=[Optional(), Length(max=100)])
+    action = StringField(_l("Does what"), validators=[Optional(), Length(max=200)])
+    due_on = DateField(_l("By when"), validators=[Optional()])
+    done_on = DateField(_l("Done on"), validators=[Optional()])
+    result = TextAreaField(_l("Result"), validators=[Optional(), Length(max=2000)])
 
 
 class PairingForm(Form):
+    role = SelectField(
+        _l("Pair as"), choices=lambda: label_choices(PAIRING_ROLE_LABELS), default="surrogate"
+    )
     volunteer_id = SelectField(
-        _l("Surrogate parent"), choices=[], coerce=int, validators=[InputRequired(REQUIRED)]
+        _l("Carer"), choices=[], coerce=int, validators=[InputRequired(REQUIRED)]
     )
     child_id = SelectField(
         _l("Child"), choices=[], coerce=int, validators=[InputRequired(REQUIRED)]
@@ -48,3 +109,22 @@ class CareLogForm(Form):
         validators=[InputRequired(REQUIRED)],
     )
     note = StringField(_l("One-line note"), validators=[Optional(), Length(max=200)])
+
+
+QUICK_KIND_CODES = ("talk", "visit", "call", "meeting")
+
+
+class QuickContactForm(Form):
+    """Half a minute on a phone: which child, kind, when, one line."""
+
+    child_id = SelectField(
+        _l("Child"), choices=[], coerce=int, validators=[InputRequired(REQUIRED)]
+    )
+    kind = SelectField(
+        _l("Contact"),
+        choices=lambda: [(c, str(CARE_LOG_KIND_LABELS[c])) for c in QUICK_KIND_CODES],
+        validators=[InputRequired(REQUIRED)],
+    )
+    happened_on = DateField(_l("Date"), validators=[InputRequired(_l("Enter a date."))])
+    note = StringField(_l("One-line note"), validators=[Optional(), Length(max=200)])
+    duty_id = HiddenField()

@@ -1,4 +1,5 @@
-"""Surrogate-parent pairing (代理家长结对): pairings, contact duties and the care log.
+"""Pairing a carer with a child (代理家长结对, or the class teacher): pairings, their duties and
+the care log.
 
 A pairing is visible only to coordinators and to the volunteer paired with the child.
 """
@@ -16,6 +17,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from webapp import audit, clock
+from webapp.blueprints.children.contacts import record_contact
+from webapp.blueprints.children.duties import (
+    DutyState,
+    end_pairing_duties,
+    start_pairing_duties,
+    states,
+)
 from webapp.blueprints.volunteers.list_filters import cleared_condition
 from webapp.blueprints.volunteers.services import (
     RuleError,
@@ -26,11 +34,10 @@ from webapp.core.locking import serialise_on
 from webapp.core.lookup import get_or_404
 from webapp.extensions import db
 from webapp.models import CareLog, Child, Pairing, User, Volunteer
+from webapp.models.child_care import ChildDuty
 from webapp.models.children import CARE_LOG_KINDS
 
 DEFAULT_MAX_CHILDREN = 3
-TALK_OVERDUE_DAYS = 10
-VISIT_OVERDUE_DAYS = 35
 
 
 def max_children() -> int:
@@ -46,13 +53,17 @@ def max_children() -> int:
 # --- Pairings -----------------------------------------------------------------------------------
 
 
-def pairable_volunteers(today: date | None = None) -> list[Volunteer]:
-    """Surrogate parents who are cleared today."""
+# Who may be paired in which role: surrogate parents as such, teachers with their class's children.
+KIND_OF_ROLE = {"surrogate": "surrogate_parent", "teacher": "teacher"}
+
+
+def pairable_volunteers(today: date | None = None, role: str = "surrogate") -> list[Volunteer]:
+    """Volunteers of the role's kind who are cleared today."""
     today = today or clock.today()
     return list(
         db.session.scalars(
             select(Volunteer)
-            .where(Volunteer.kind == "surrogate_parent", cleared_condition(today))
+            .where(Volunteer.kind == KIND_OF_ROLE[role], cleared_condition(today))
             .order_by(*Volunteer.by_name())
         )
     )
@@ -70,14 +81,21 @@ def pair(
     volunteer: Volunteer,
     child: Child,
     *,
+    role: str = "surrogate",
     started_on: date | None = None,
     weekly_talk: bool = True,
     monthly_visit: bool = True,
     today: date | None = None,
 ) -> Pairing:
+    """Pair a carer with a child and start the role's duties (surrogate parent: weekly talk and
+    monthly visit; class teacher: a talk every month)."""
     today = today or clock.today()
     started_on = started_on or today
-    if volunteer.kind != "surrogate_parent":
+    if role not in KIND_OF_ROLE:
+        raise RuleError("role", _("Choose surrogate parent or class teacher."))
+    if volunteer.kind != KIND_OF_ROLE[role]:
+        if role == "teacher":
+            raise RuleError("volunteer_id", _("Only teachers can be paired as class teacher."))
         raise RuleError("volunteer_id", _("Only surrogate parents can be paired with a child."))
     if not volunteer.is_cleared(today):
         raise RuleError(
@@ -91,11 +109,11 @@ def pair(
         )
     if started_on > today:
         raise RuleError("started_on", _("The start cannot be in the future."))
-    # Pairings of one surrogate parent take turns (a row lock on PostgreSQL, the write lock on
-    # SQLite), so that two requests cannot both pass the limit; counts below are fresh.
+    # Pairings of one carer take turns (a row lock on PostgreSQL, the write lock on SQLite), so
+    # that two requests cannot both pass the limit; counts below are fresh.
     serialise_on(volunteer)
-    if active_pairing_count_of_child(child) > 0:
-        raise RuleError("child_id", _already_paired())
+    if active_pairing_count_of_child(child, role) > 0:
+        raise RuleError("child_id", _already_paired(role))
     limit = max_children()
     if active_pairing_count(volunteer) >= limit:
         raise RuleError(
@@ -110,6 +128,7 @@ def pair(
     pairing = Pairing(
         volunteer_id=volunteer.id,
         child_id=child.id,
+        role=role,
         started_on=started_on,
         weekly_talk=weekly_talk,
         monthly_visit=monthly_visit,
@@ -118,35 +137,45 @@ def pair(
         with db.session.begin_nested():
             db.session.add(pairing)
     except IntegrityError as error:
-        # uq_pairings_one_active_per_child: another request paired this child a moment ago.
-        raise RuleError("child_id", _already_paired()) from error
+        # uq_pairings_one_active_per_child_role: another request paired this child a moment ago.
+        raise RuleError("child_id", _already_paired(role)) from error
+    start_pairing_duties(pairing)
     db.session.expire(child, ["pairings"])
     audit.record(
         "pairing.create",
         "pairing",
         pairing.id,
-        after={"volunteer_id": volunteer.id, "child_id": child.id, "started_on": str(started_on)},
+        after={
+            "volunteer_id": volunteer.id,
+            "child_id": child.id,
+            "role": role,
+            "started_on": str(started_on),
+        },
     )
     return pairing
 
 
-def _already_paired() -> str:
+def _already_paired(role: str = "surrogate") -> str:
+    if role == "teacher":
+        return _("This child already has a class teacher paired.")
     return _("This child already has a surrogate parent.")
 
 
-def active_pairing_count_of_child(child: Child) -> int:
+def active_pairing_count_of_child(child: Child, role: str = "surrogate") -> int:
     return db.session.scalar(
         select(func.count())
         .select_from(Pairing)
-        .where(Pairing.child_id == child.id, Pairing.ended_on.is_(None))
+        .where(Pairing.child_id == child.id, Pairing.role == role, Pairing.ended_on.is_(None))
     )
 
 
 def end_pairing(pairing: Pairing, today: date | None = None) -> None:
+    """End the pairing and its duties."""
     today = today or clock.today()
     if pairing.ended_on is not None:
         abort(409, description=_("This pairing has already ended."))
     pairing.ended_on = max(today, pairing.started_on)
+    end_pairing_duties(pairing, pairing.ended_on)
     db.session.flush()
     audit.record("pairing.end", "pairing", pairing.id, after={"ended_on": str(pairing.ended_on)})
 
@@ -171,78 +200,79 @@ def add_care_log(
     author: User,
     today: date | None = None,
 ) -> CareLog:
-    today = today or clock.today()
+    """A contact through the pairing: it is the paired carer's and completes their duty."""
     if pairing.ended_on is not None:
         raise RuleError("happened_on", _("This pairing has ended; no new contacts can be logged."))
-    if kind not in CARE_LOG_KINDS:
-        raise RuleError("kind", _("Choose the kind of contact."))
-    if happened_on > today:
-        raise RuleError("happened_on", _("The date cannot be in the future."))
-    if happened_on < pairing.started_on:
+    if kind in CARE_LOG_KINDS and happened_on < pairing.started_on:
         raise RuleError("happened_on", _("The date is before the pairing started."))
-    note = " ".join((note or "").split())
-    if len(note) > 200:
-        raise RuleError("note", _("Keep the note to one line of at most 200 characters."))
-    log = CareLog(
-        pairing=pairing, happened_on=happened_on, kind=kind, note=note, author_id=author.id
+    return record_contact(
+        pairing.child,
+        kind=kind,
+        happened_on=happened_on,
+        note=note,
+        author=author,
+        volunteer=pairing.volunteer,
+        today=today,
     )
-    db.session.add(log)
-    db.session.flush()
-    return log
 
 
 @dataclass(frozen=True)
 class DutyStatus:
+    """An active pairing and its duties' states (read from ChildDuty.state: the one rule)."""
+
     pairing: Pairing
-    last_talk: date | None
-    last_visit: date | None
-    talk_overdue_days: int | None  # days since the last talk, when overdue
-    visit_overdue_days: int | None
+    duties: tuple[DutyState, ...]
+
+    def _of(self, *kinds: str) -> DutyState | None:
+        return next((s for s in self.duties if s.duty.kind in kinds), None)
+
+    @property
+    def last_talk(self) -> date | None:
+        found = self._of("weekly_talk", "teacher_talk")
+        return found.duty.last_done_on if found else None
+
+    @property
+    def last_visit(self) -> date | None:
+        found = self._of("monthly_visit")
+        return found.duty.last_done_on if found else None
+
+    @property
+    def talk_overdue_days(self) -> int | None:
+        """Days since the last talk (or the start), when the talk is overdue."""
+        found = self._of("weekly_talk", "teacher_talk")
+        return found.days_since if found and found.overdue else None
+
+    @property
+    def visit_overdue_days(self) -> int | None:
+        found = self._of("monthly_visit")
+        return found.days_since if found and found.overdue else None
 
     @property
     def overdue(self) -> bool:
-        return self.talk_overdue_days is not None or self.visit_overdue_days is not None
+        return any(s.overdue for s in self.duties)
 
 
 def duty_statuses(
     today: date | None = None, only_overdue: bool = False, volunteer: Volunteer | None = None
 ) -> list[DutyStatus]:
-    """For every active pairing (of one volunteer, if given): the last talk and visit, and
-    whether either is overdue (no talk in 10 days, no visit in 35 days, counted from the start
-    when none yet)."""
+    """For every active pairing (of one volunteer, if given): its duties and their states."""
     today = today or clock.today()
-    # The last talk and visit as correlated subqueries: pairings and their dates in one query.
-    talk, visit = (
-        select(func.max(CareLog.happened_on))
-        .where(CareLog.pairing_id == Pairing.id, CareLog.kind == kind)
-        .correlate(Pairing)
-        .scalar_subquery()
-        for kind in ("talk", "visit")
-    )
-    # Many-to-one all the way: one query with joins, not one per relationship. One volunteer's
-    # own pairings find that volunteer in the session without a join.
     loads = [joinedload(Pairing.child).joinedload(Child.home)]
-    query = select(Pairing, talk, visit).where(Pairing.ended_on.is_(None))
+    query = select(Pairing).where(Pairing.ended_on.is_(None))
     if volunteer is not None:
         query = query.where(Pairing.volunteer_id == volunteer.id)
     else:
         loads.append(joinedload(Pairing.volunteer))
-    rows = db.session.execute(query.options(*loads).order_by(Pairing.started_on)).all()
-    statuses = []
-    for pairing, last_talk, last_visit in rows:
-        talk_days = (today - (last_talk or pairing.started_on)).days
-        visit_days = (today - (last_visit or pairing.started_on)).days
-        status = DutyStatus(
-            pairing=pairing,
-            last_talk=last_talk,
-            last_visit=last_visit,
-            talk_overdue_days=talk_days
-            if pairing.weekly_talk and talk_days > TALK_OVERDUE_DAYS
-            else None,
-            visit_overdue_days=visit_days
-            if pairing.monthly_visit and visit_days > VISIT_OVERDUE_DAYS
-            else None,
+    pairings = list(db.session.scalars(query.options(*loads).order_by(Pairing.started_on)))
+    by_pairing: dict[int, list[DutyState]] = {}
+    if pairings:
+        found = db.session.scalars(
+            select(ChildDuty)
+            .where(ChildDuty.pairing_id.in_([p.id for p in pairings]))
+            .where(ChildDuty.ended_on.is_(None))
+            .order_by(ChildDuty.id)
         )
-        if status.overdue or not only_overdue:
-            statuses.append(status)
-    return statuses
+        for state in states(list(found), today):
+            by_pairing.setdefault(state.duty.pairing_id, []).append(state)
+    statuses = [DutyStatus(p, tuple(by_pairing.get(p.id, ()))) for p in pairings]
+    return [s for s in statuses if s.overdue or not only_overdue]

@@ -19,13 +19,16 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from webapp import audit, clock
+from webapp.blueprints.children.access import log_access
 from webapp.extensions import db
 from webapp.models import CareLog, Child, Pairing
 from webapp.models.base import utcnow
 
 
 def record_reading(child: Child, via: str, pairing_id: int | None = None) -> None:
-    """Audit that the current user read this child's record (on which page)."""
+    """Audit that the current user read this child's record (on which page), in the audit log
+    and in the child's access log."""
+    log_access(child, "view", via)
     after: dict[str, Any] = {"via": via}
     if pairing_id is not None:
         after["pairing_id"] = pairing_id

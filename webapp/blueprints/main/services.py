@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from webapp import clock
+from webapp.blueprints.children.duties import children_with_overdue_duties
 from webapp.blueprints.children.pairing import duty_statuses
 from webapp.blueprints.volunteers.list_filters import cleared_condition
 from webapp.blueprints.volunteers.vetting import expiring_clearances
@@ -57,7 +58,7 @@ def dashboard_figures(user: User) -> dict:
         ).one()
         figures["volunteers"], figures["cleared"], figures["teams"], figures["homes"] = counts
         figures["expiring"] = len(expiring_clearances())
-        figures["overdue_duties"] = len(duty_statuses(only_overdue=True))
+        figures["overdue_duties"] = children_with_overdue_duties()
     if user.has_role(HOME_MANAGER):
         # Each managed home with its room count and bookings awaiting approval, in one query
         # (not the rooms loaded per home to count them).

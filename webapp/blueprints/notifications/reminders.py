@@ -2,8 +2,9 @@
 
 - the day before: one message per commitment starting tomorrow (China date), a post on its
   first day only;
-- surrogate parents with an overdue talk or home visit: one message per overdue spell (counted
-  from the last talk or visit, so a new spell after the next talk gets a new reminder).
+- carers (surrogate parents, class teachers) with an overdue talk or home visit, read from the
+  duties' one rule (ChildDuty.state): one message per overdue spell (named by the last time it
+  was done, so a new spell after the next talk gets a new reminder).
 A SentReminder row with a unique (kind, key) is written with each message in one savepoint: a
 second run, or two at once, writes nothing twice. Run daily (any hour); needs an app context.
 """
@@ -20,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from webapp import clock
-from webapp.blueprints.children.pairing import DutyStatus, duty_statuses
+from webapp.blueprints.children.duties import DutyState, open_duty_states
 from webapp.core.commitments import commitments
 from webapp.core.outbox import notify_message
 from webapp.extensions import db
@@ -105,19 +106,22 @@ def _day_before(today: date) -> int:
 
 
 def _duties(today: date) -> int:
-    statuses = duty_statuses(today, only_overdue=True)
+    # The same overdue duties the dashboards and lists show (one rule: ChildDuty.state); the
+    # carers' duties are reminded here, to the paired volunteer.
     written = 0
-    for status in statuses:
-        written += _duty(status, "talk", today) + _duty(status, "visit", today)
+    for state in open_duty_states(today, only_overdue=True):
+        if state.duty.pairing is not None:
+            written += _duty(state, today)
     return written
 
 
-def _duty(status: DutyStatus, which: str, today: date) -> int:
-    pairing = status.pairing
-    days = status.talk_overdue_days if which == "talk" else status.visit_overdue_days
-    if days is None:
-        return 0
-    since = (status.last_talk if which == "talk" else status.last_visit) or pairing.started_on
+def _duty(state: DutyState, today: date) -> int:
+    duty = state.duty
+    pairing = duty.pairing
+    which = "visit" if duty.kind == "monthly_visit" else "talk"
+    days = state.days_since
+    # One reminder per overdue spell: the spell is named by the last time it was done.
+    since = duty.last_done_on or pairing.started_on
     key = f"pairing{pairing.id}-{which}-{since.isoformat()}"
     if key in _already(f"duty_{which}", {key}):
         return 0
@@ -128,7 +132,7 @@ def _duty(status: DutyStatus, which: str, today: date) -> int:
             pairing.volunteer,
             today,
             f"duty_{which}",
-            child=pairing.child.pseudonym,
+            child=duty.child.pseudonym,
             days=days,
         )
     )

@@ -15,6 +15,7 @@ from webapp.core.lookup import get_or_404
 from webapp.fields import form_error
 from webapp.htmx import hx_redirect, is_fragment_request
 from webapp.inputs import parse_id
+from webapp.labels import kind_label
 from webapp.models import Volunteer
 from webapp.models.accounts import COORDINATOR
 from webapp.security import role_required
@@ -24,10 +25,10 @@ from webapp.security import role_required
 @role_required(COORDINATOR)
 def pairing_new():
     form = PairingForm()
-    volunteers = pairing.pairable_volunteers()
-    children = [c for c in services.list_children() if c.active_pairing is None]
+    volunteers = pairing.pairable_volunteers() + pairing.pairable_volunteers(role="teacher")
+    children = services.list_children()
     form.volunteer_id.choices = [
-        (v.id, f"{v.name} ({v.phone or v.email or ''})") for v in volunteers
+        (v.id, f"{v.name} · {kind_label(v.kind)} ({v.phone or v.email or ''})") for v in volunteers
     ]
     form.child_id.choices = [(c.id, f"{c.pseudonym} · {c.home.name}") for c in children]
     if request.method == "GET" and (child_id := parse_id(request.args.get("child_id"))):
@@ -39,6 +40,7 @@ def pairing_new():
             created = pairing.pair(
                 volunteer,
                 child,
+                role=form.role.data,
                 started_on=form.started_on.data,
                 weekly_talk=form.weekly_talk.data,
                 monthly_visit=form.monthly_visit.data,

@@ -6,11 +6,14 @@ import json
 
 from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
 from webapp import clock
-from webapp.blueprints.children import pairing, privacy, services
+from webapp.blueprints.children import access, duties, pairing, privacy, services
+from webapp.blueprints.children.duties import CARD_DUTIES
 from webapp.blueprints.children.forms import ChildForm
+from webapp.blueprints.children.services import CARD_OTHER, CARD_TEXT
 from webapp.blueprints.children.views import bp
 from webapp.blueprints.volunteers.services import RuleError
 from webapp.core.spreadsheets import attachment
@@ -21,16 +24,17 @@ from webapp.models import Home
 from webapp.models.accounts import COORDINATOR
 from webapp.security import role_required
 
+CARD_FIELDS = (*CARD_TEXT, *CARD_OTHER)
+
 
 @bp.get("/")
 @role_required(COORDINATOR)
 def index():
-    """The children, their surrogate parents, and whose talks or visits are overdue."""
-    statuses = pairing.duty_statuses()
+    """The children, their carers, and which duties are overdue (ChildDuty.state: one rule)."""
     return render_template(
         "children/index.html",
-        statuses=statuses,
-        overdue=[s for s in statuses if s.overdue],
+        statuses=pairing.duty_statuses(),
+        overdue=duties.open_duty_states(only_overdue=True),
         children=services.list_children(),
         today=clock.today(),
     )
@@ -40,6 +44,9 @@ def _child_form(child=None) -> ChildForm:
     form = ChildForm(obj=child)
     homes = db.session.scalars(select(Home).order_by(*Home.by_name()))
     form.home_id.choices = [(h.id, h.name) for h in homes]
+    if child is not None and not form.is_submitted():
+        for kind in CARD_DUTIES:
+            getattr(form, kind).data = duties.open_duty(child, kind) is not None
     return form
 
 
@@ -54,12 +61,15 @@ def _save_child_view(child):
                 home_id=form.home_id.data,
                 guardian_consent=form.guardian_consent.data,
                 consent_on=form.consent_on.data,
+                card={name: getattr(form, name).data for name in CARD_FIELDS},
+                card_duties={kind: getattr(form, kind).data for kind in CARD_DUTIES},
+                user=current_user,
             )
         except RuleError as error:
             form_error(form, error)
         else:
             flash(_("Child record saved."), "success")
-            return hx_redirect(url_for("children.index"))
+            return hx_redirect(url_for("children.card_page", child_id=child.id))
     status = 422 if form.is_submitted() else 200
     return render_template("children/child_form.html", form=form, child=child), status
 
@@ -82,7 +92,9 @@ def child_edit(child_id: int):
 @bp.get("/<int:child_id>/export.json")
 @role_required(COORDINATOR)
 def child_export(child_id: int):
-    data = privacy.export(services.get_child(child_id))
+    child = services.get_child(child_id)
+    access.log_access(child, "export", "json")
+    data = privacy.export(child)
     body = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
     return attachment(body, "application/json", f"child-{child_id}.json")
 
@@ -97,5 +109,6 @@ def child_erase(child_id: int):
             description=_("Tick the box to confirm that this child's data is to be erased."),
         )
     privacy.erase(child)
+    access.log_access(child, "erase")
     flash(_("The child's data was erased; the counts for reports stay."), "success")
     return hx_redirect(url_for("children.index"))

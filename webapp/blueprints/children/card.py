@@ -1,0 +1,126 @@
+"""What a child's card page shows, to whom: the care plan's goals, the duties, the contacts, the
+video calls and the meetings attended. Staff (coordinators, admins, the home's managers) see the
+whole card; a carer sees the pseudonym, the duties and their own contacts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from webapp import clock
+from webapp.blueprints.children import access, contacts, duties
+from webapp.blueprints.volunteers.services import RuleError
+from webapp.extensions import db
+from webapp.models import CallSlot, CareLog, Child, Occurrence, User, Volunteer
+from webapp.models.child_care import CareGoal, ChildDuty, ChildMeeting, MeetingAttendance
+
+
+@dataclass
+class CardView:
+    child: Child
+    staff: bool
+    shown_name: str
+    carer: Volunteer | None
+    duties: list[duties.DutyState]
+    contacts: list[CareLog]
+    goals: list[CareGoal]
+    calls: list[CallSlot]
+    meetings: list[MeetingAttendance]
+
+
+def card_view(child: Child, user: User, today: date | None = None) -> CardView:
+    today = today or clock.today()
+    staff = access.is_staff_of(child, user)
+    carer = access.carer_profile(user, child)
+    open_duties = duties.open_duty_states(today, child_ids=[child.id])
+    if not staff and carer is not None:
+        mine = {p.id for p in access.carer_pairings(user, child)}
+        open_duties = [s for s in open_duties if s.duty.pairing_id in mine]
+    return CardView(
+        child=child,
+        staff=staff,
+        shown_name=access.shown_name(child, user),
+        carer=carer,
+        duties=open_duties,
+        contacts=contacts.contacts_of(child, volunteer=None if staff else carer),
+        goals=goals_of(child) if staff else [],
+        calls=video_calls_of(child),
+        meetings=attendance_of(child),
+    )
+
+
+def goals_of(child: Child) -> list[CareGoal]:
+    return list(
+        db.session.scalars(
+            select(CareGoal)
+            .where(CareGoal.child_id == child.id)
+            .order_by(CareGoal.done_on.is_not(None), CareGoal.due_on, CareGoal.id)
+        )
+    )
+
+
+def video_calls_of(child: Child) -> list[CallSlot]:
+    return list(
+        db.session.scalars(
+            select(CallSlot)
+            .where(CallSlot.child_id == child.id)
+            .options(joinedload(CallSlot.occurrence).joinedload(Occurrence.room))
+            .order_by(CallSlot.starts_at.desc())
+        )
+    )
+
+
+def attendance_of(child: Child) -> list[MeetingAttendance]:
+    return list(
+        db.session.scalars(
+            select(MeetingAttendance)
+            .join(ChildMeeting, ChildMeeting.id == MeetingAttendance.meeting_id)
+            .where(MeetingAttendance.child_id == child.id)
+            .options(joinedload(MeetingAttendance.meeting))
+            .order_by(ChildMeeting.held_on.desc())
+        )
+    )
+
+
+def save_goal(
+    child: Child,
+    goal: CareGoal | None,
+    fields: dict[str, Any],
+    user: User,
+    today: date | None = None,
+) -> CareGoal:
+    """Add or change a goal of the care plan: who does what by when, done on, the result."""
+    today = today or clock.today()
+    text = " ".join((fields.get("goal") or "").split())
+    if not text:
+        raise RuleError("goal", _("Say what the goal is."))
+    done_on = fields.get("done_on")
+    if done_on is not None and done_on > today:
+        raise RuleError("done_on", _("The date cannot be in the future."))
+    creating = goal is None
+    if creating:
+        goal = CareGoal(child_id=child.id, goal=text)
+        db.session.add(goal)
+    goal.goal = text
+    goal.who = " ".join((fields.get("who") or "").split())
+    goal.action = " ".join((fields.get("action") or "").split())
+    goal.due_on = fields.get("due_on")
+    goal.done_on = done_on
+    goal.result = (fields.get("result") or "").strip()
+    db.session.flush()
+    access.log_access(child, "edit", f"goal {goal.id}" + (" created" if creating else ""))
+    return goal
+
+
+def duty_of(child: Child, raw_id: int | None) -> ChildDuty | None:
+    if raw_id is None:
+        return None
+    duty = db.session.get(ChildDuty, raw_id)
+    if duty is None or duty.child_id != child.id:
+        raise RuleError("duty_id", _("That duty is not open for this child."))
+    return duty
