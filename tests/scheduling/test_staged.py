@@ -4,8 +4,10 @@ from conftest import FAST
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from webapp.scheduling import solve
+from webapp.scheduling import SolveParams, solve
+from webapp.scheduling.checks import check_tutoring
 from webapp.scheduling.generate import posts_instance, tutoring_instance
+from webapp.scheduling.greedy import greedy_tutoring
 
 ONE_SHOT = dataclasses.replace(FAST, staged=False)
 
@@ -59,3 +61,24 @@ def test_keep_searching_starts_from_the_plan_given():
     first = solve(problem, FAST)
     again = solve(problem, dataclasses.replace(FAST, start=first.assignments))
     assert again.status == "optimal" and again.objective == first.objective
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(1, 10_000), volunteers=st.integers(4, 30), slots=st.integers(2, 14))
+def test_more_stages_still_never_leave_more_minimums_empty(seed, volunteers, slots):
+    problem = tutoring_instance(volunteers, slots, seed)
+    three = dataclasses.replace(FAST, stages=("unfilled_min", "unfilled_preferred"))
+    staged, one_shot = solve(problem, three), solve(problem, ONE_SHOT)
+    assert staged.status == one_shot.status == "optimal"
+    assert staged.term("unfilled_min") <= one_shot.term("unfilled_min")
+    assert staged.unfilled_min_bound == staged.term("unfilled_min")
+    if staged.term("unfilled_min") == one_shot.term("unfilled_min"):
+        assert staged.term("unfilled_preferred") <= one_shot.term("unfilled_preferred")
+
+
+def test_when_cp_sat_finds_nothing_in_time_the_greedy_plan_is_returned_unproven():
+    problem = tutoring_instance(200, 100, 4)
+    plan = solve(problem, SolveParams(time_limit=0.001, staged=False, explain=False))
+    assert plan.status == "feasible" and plan.best_bound is None and plan.gap is None
+    assert plan.assignments and check_tutoring(problem, plan.assignments) == []
+    assert plan.objective == greedy_tutoring(problem).objective

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from .checks import check_posts, check_tutoring
 from .plan import Assignment, Explanation, Plan, Progress, Status
 from .problem import PostsProblem, TutoringProblem
 from .validation import ValidationError, validate_posts, validate_tutoring
@@ -61,6 +62,7 @@ class SolveParams:
     # rest under that; stage 1 may use up to this share of the time.
     staged: bool = True
     stage_share: float = 0.5
+    stages: tuple[str, ...] = ("unfilled_min",)  # terms fixed in turn before the weighted stage
     # Keep searching: start from this plan (the solution hint) instead of the greedy one.
     start: tuple[Assignment, ...] | None = None
 
@@ -120,6 +122,7 @@ def run_model(
 ) -> tuple[cp_model.CpSolver, int, float, bool]:
     """Solve a built model; returns (solver, status, wall seconds, stopped by flag)."""
     if hint is not None and built.hint is not None:
+        built.model.clear_hints()  # a later stage may hint again: CP-SAT refuses duplicates
         built.hint(hint)
     solver = cp_model.CpSolver()
     configure(solver, params)
@@ -154,6 +157,13 @@ def run_model(
             watcher.join()
     wall = time.monotonic() - started
     return solver, status, wall, flag_hit.is_set() or cb.stop_requested
+
+
+def _valid(problem: TutoringProblem | PostsProblem, plan: Plan | None) -> bool:
+    if plan is None or plan.objective is None:
+        return False
+    check = check_tutoring if isinstance(problem, TutoringProblem) else check_posts
+    return not check(problem, plan.assignments)
 
 
 def relative_gap(objective: float | None, bound: float | None) -> float | None:
@@ -204,8 +214,9 @@ def solve(
         built = posts.build_posts_model(problem)
         baseline = greedy.greedy_posts if params.hint and params.start is None else None
     hint = params.start if params.start is not None else None
-    if baseline is not None:
-        hint = baseline(problem).assignments
+    fallback = baseline(problem) if baseline is not None else None
+    if fallback is not None:
+        hint = fallback.assignments
     run = staged.run_staged(built, params_main, on_progress, stop, hint)
     solver, stopped = run.solver, run.stopped
     name = _STATUS.get(run.status, "timeout_no_solution")
@@ -227,6 +238,11 @@ def solve(
         elif run.bound_known:
             bound = float(math.ceil(solver.best_objective_bound - 1e-6))
         gap = relative_gap(objective, bound)
+    elif name == "timeout_no_solution" and _valid(problem, fallback):
+        # CP-SAT found nothing in time (a huge county on a busy machine), but the greedy plan
+        # keeps every hard rule: a coordinator gets it, marked unproven, rather than no plan.
+        name, assignments, terms = "feasible", fallback.assignments, fallback.terms
+        objective = fallback.objective
     else:
         assignments, terms, objective = (), (), None
     explanations: tuple[Explanation, ...] = ()
