@@ -10,7 +10,7 @@ from sqlalchemy import select
 from tests import factories
 from tests.blueprints.children import coverage_world as world
 from webapp import clock
-from webapp.blueprints.children import coverage
+from webapp.blueprints.children import coverage, coverage_overdue
 from webapp.extensions import db
 from webapp.models import CareLog, Child, ChildDuty
 
@@ -109,7 +109,7 @@ def test_a_child_with_no_contact_for_35_days_shows_an_overdue_duty(app):
     world.contact(kid, "visit", today - timedelta(days=35))
     world.duty(kid, today - timedelta(days=5), kind="monthly_visit")
     assert coverage.month_report(today.replace(day=1)).total.overdue == 1
-    listed, total = coverage.overdue_children(today)
+    listed, total = coverage_overdue.overdue_children(today)
     assert total == 1 and [c.pseudonym for c in listed] == [kid.pseudonym]
 
 
@@ -173,8 +173,8 @@ def test_the_overdue_list_shows_the_longest_overdue_first_and_counts_them_all(ap
     for days, kid in zip((3, 30, 10), kids, strict=True):
         world.duty(kid, today - timedelta(days=days))
         world.duty(kid, today - timedelta(days=1), kind="video_call")
-    listed, total = coverage.overdue_children(today, limit=2)
+    listed, total = coverage_overdue.overdue_children(today, limit=2)
     assert total == 3
     assert [c.child_id for c in listed] == [kids[1].id, kids[2].id]
     assert [c.duties for c in listed] == [2, 2]
-    assert coverage.overdue_children(today, home_ids=[])[1] == 0
+    assert coverage_overdue.overdue_children(today, home_ids=[])[1] == 0

@@ -112,3 +112,23 @@ def test_close_coverage_command_stores_and_the_json_reads_the_stored_counts(runn
     }
     running = runner.invoke(args=["close-coverage", "--month", clock.today().strftime("%Y-%m")])
     assert running.exit_code == 2
+
+
+def test_the_six_months_read_reported_totals_and_count_the_others_live(app):
+    built = world.county(seed=12)
+    this_month = clock.today().replace(day=1)
+    months = coverage.recent_months(this_month)
+    before = coverage.history(this_month)
+    mine = [built["homes"][0].id]
+    scoped_before = coverage.history(this_month, home_ids=mine)
+    for month in months[1:4]:
+        reported.close_month(month)
+    db.session.commit()
+    for kid in [c for c in built["children"] if c.report_consent and c.erased_at is None][:4]:
+        _erase(kid)
+    report, after = coverage.with_history(this_month)
+    assert [m for m, _ in after] == months
+    assert after[1:4] == before[1:4]  # reported: as they were
+    assert after[0][1].children == before[0][1].children - 4  # not reported: live
+    assert report.total == after[-1][1]
+    assert coverage.history(this_month, home_ids=mine)[1:4] == scoped_before[1:4]

@@ -39,7 +39,6 @@ from webapp.models.accounts import ADMIN, COORDINATOR
 REACH = {"talk": ("talk",), "call": ("call", "video_call"), "visit": ("visit",)}
 REACH_KINDS = tuple(kind for kinds in REACH.values() for kind in kinds)
 HISTORY_MONTHS = 6
-OVERDUE_LIST_LIMIT = 200
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -160,7 +159,8 @@ def recent_months(month: date, count: int = HISTORY_MONTHS) -> list[date]:
 # --- live counts --------------------------------------------------------------------------------
 
 
-def _counted(home_ids: list[int] | None) -> list:
+def counted_children(home_ids: list[int] | None) -> list:
+    """Who is counted: not erased, consent to reporting, in the homes in scope."""
     conditions = [Child.erased_at.is_(None), Child.report_consent.is_(True)]
     if home_ids is not None:
         conditions.append(Child.home_id.in_(home_ids))
@@ -174,7 +174,7 @@ def statements(
     children counted; reached, per month; overdue, one column per month. Each yields
     (home_id, school, ...)."""
     today = today or clock.today()
-    counted = _counted(home_ids)
+    counted = counted_children(home_ids)
     children = (
         select(Child.home_id, Child.school, func.count())
         .where(*counted)
@@ -335,14 +335,20 @@ def stored_months(
     )
     if not reported:
         return {}
-    query = select(CoverageCount).where(CoverageCount.month.in_(reported))
+    c = CoverageCount
+    query = select(
+        c.id, c.month, c.home_id, c.home_name, c.township, c.school, c.children, c.talk, c.call
+    ).add_columns(c.visit, c.overdue)
+    query = query.where(c.month.in_(reported))
     if home_ids is not None:
-        query = query.where(CoverageCount.home_id.in_(home_ids))
+        query = query.where(c.home_id.in_(home_ids))
     result: dict[date, tuple[Groups, dict]] = {m: ({}, {}) for m in reported}
-    for row in db.session.scalars(query.order_by(CoverageCount.id)):
+    removed: dict[tuple[date, str], int] = {}  # a removed home's stand-in key, by its name
+    for row in db.session.execute(query.order_by(c.id)):
         groups, homes = result[row.month]
-        key = row.home_id if row.home_id is not None else -row.id
-        key = next((k for k, h in homes.items() if h[1] == row.home_name), key)
+        key = row.home_id
+        if key is None:
+            key = removed.setdefault((row.month, row.home_name), -row.id)
         homes.setdefault(key, (key, row.home_name, row.township))
         if row.school is not None:
             groups[(key, row.school)] = Counts(
@@ -382,10 +388,28 @@ def month_report(
 def with_history(
     month: date, home_ids: list[int] | None = None, today: date | None = None
 ) -> tuple[MonthReport, list[tuple[date, Counts]]]:
-    """The month's report and the totals of the six months ending with it, oldest first."""
+    """The month's report and the totals of the six months ending with it, oldest first: the
+    reported months' totals are summed in SQL, the others counted live in one set of queries."""
     months = recent_months(month)
-    reports = month_reports(months, home_ids, today)
-    return reports[month], [(m, reports[m].total) for m in months]
+    reported = set(
+        db.session.scalars(select(CoverageMonth.month).where(CoverageMonth.month.in_(months)))
+    )
+    totals: dict[date, Counts] = {}
+    if reported - {month}:
+        c = CoverageCount
+        query = select(
+            c.month,
+            *(func.coalesce(func.sum(column), 0) for column in (c.children, c.talk, c.call)),
+            *(func.coalesce(func.sum(column), 0) for column in (c.visit, c.overdue)),
+        ).where(c.month.in_(reported - {month}))
+        if home_ids is not None:
+            query = query.where(c.home_id.in_(home_ids))
+        for first, *counts in db.session.execute(query.group_by(c.month)):
+            totals[first] = Counts(*counts)
+        totals.update({m: Counts() for m in reported - {month} if m not in totals})
+    reports = month_reports([m for m in months if m not in totals], home_ids, today)
+    totals.update({m: r.total for m, r in reports.items()})
+    return reports[month], [(m, totals[m]) for m in months]
 
 
 def history(
@@ -393,40 +417,6 @@ def history(
 ) -> list[tuple[date, Counts]]:
     """The totals of the six months ending with `month`, oldest first."""
     return with_history(month, home_ids, today)[1]
-
-
-@dataclass
-class OverdueChild:
-    child_id: int
-    pseudonym: str
-    home: str
-    since: date
-    duties: int
-
-
-def overdue_children(
-    on: date, home_ids: list[int] | None = None, limit: int = OVERDUE_LIST_LIMIT
-) -> tuple[list[OverdueChild], int]:
-    """The counted children with an overdue duty on `on`, longest overdue first (at most
-    `limit`), and how many there are in all."""
-    since = func.min(ChildDuty.due_on)
-    rows = db.session.execute(
-        select(
-            Child.id,
-            Child.pseudonym,
-            Home.name,
-            since,
-            func.count(ChildDuty.id),
-            func.count().over(),  # how many in all, before the limit
-        )
-        .join(ChildDuty, ChildDuty.child_id == Child.id)
-        .join(Home, Home.id == Child.home_id)
-        .where(ChildDuty.overdue_on(on), *_counted(home_ids))
-        .group_by(Child.id, Child.pseudonym, Home.name)
-        .order_by(since, Child.id)
-        .limit(limit)
-    ).all()
-    return [OverdueChild(*row[:5]) for row in rows], rows[0][5] if rows else 0
 
 
 def scope_of(user: User) -> list[int] | None:

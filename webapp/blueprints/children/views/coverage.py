@@ -7,7 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp import clock
-from webapp.blueprints.children import coverage, coverage_chart, coverage_export, reported
+from webapp.blueprints.children import (
+    coverage,
+    coverage_chart,
+    coverage_export,
+    coverage_overdue,
+    reported,
+)
 from webapp.blueprints.children.views import bp
 from webapp.core.spreadsheets import XLSX_MIME, attachment, to_xlsx
 from webapp.models.accounts import ADMIN, COORDINATOR, HOME_MANAGER
@@ -36,7 +42,7 @@ def coverage_page():
     report, history = coverage.with_history(month, scope, today)
     overdue, overdue_total = [], 0
     if user.has_role(COORDINATOR):
-        overdue, overdue_total = coverage.overdue_children(report.as_of, scope)
+        overdue, overdue_total = coverage_overdue.overdue_children(report.as_of, scope)
     this_month = today.replace(day=1)
     return render_template(
         "children/coverage.html",
