@@ -22,7 +22,9 @@ occurrence_cancelled = _signals.signal(
     "occurrence-cancelled",
     doc="""A date (an Occurrence, the sender) was cancelled: alone, with its series, or by a
     closure of its home or room. Keyword arguments: `volunteer_ids` (the volunteers committed to
-    it just before), `reason` (the text the person who cancelled gave, may be empty).""",
+    it just before), `reason` (the text the person who cancelled gave, may be empty), `closed`
+    (a webapp.core.occasions.Closing when a closure or a closed room cancelled it, else None:
+    receivers word it in each reader's language).""",
 )
 
 occurrence_moved = _signals.signal(

@@ -169,3 +169,29 @@ def test_a_logged_in_user_is_sent_to_the_dashboard(volunteer_client, coordinator
     path = _invite(coordinator_client, factories.volunteer())
     response = volunteer_client.get(path)
     assert response.status_code == 302 and response.headers["Location"].endswith("/dashboard")
+
+
+@pytest.mark.parametrize(
+    ("language", "locale", "subject"),
+    [("en", "en", "Cancelled: 绘本阅读会"), ("zh-CN", "zh_CN", "已取消：绘本阅读会")],
+)
+def test_the_language_an_invitation_is_accepted_in_is_the_language_of_later_messages(
+    app, client, coordinator_client, language, locale, subject
+):
+    from webapp.blueprints.homes import booking_changes
+    from webapp.models import OutboxMessage
+
+    volunteer = factories.volunteer(name="叶强", email=None)
+    path = _invite(coordinator_client, volunteer)
+    data = {"email": "ye.qiang@example.org", "password": "a-long-password"}
+    data["confirm"] = data["password"]
+    response = client.post(path, data=data, headers={"Accept-Language": language})
+    assert response.status_code == 303
+    user = User.by_email("ye.qiang@example.org")
+    assert user.locale == locale
+    need, occurrence = factories.open_need(title="绘本阅读会")
+    factories.assignment(volunteer, need_id=need.id, occurrence_id=occurrence.id)
+    db.session.commit()
+    booking_changes.cancel(occurrence, coordinator_client.user, "下雨")
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.to_user_id == user.id))
+    assert message.subject == subject

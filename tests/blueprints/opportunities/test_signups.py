@@ -230,3 +230,33 @@ def test_the_cut_off_comes_from_the_setting_then_the_environment(app):
         assert cutoff_hours() == 48
     finally:
         app.config["WITHDRAWAL_CUTOFF_HOURS"] = "24"
+
+
+def test_a_withdrawal_from_a_plan_tells_each_contact_what_where_when_in_their_language(app):
+    from tests.blueprints.planning.helpers import published, term
+
+    programme, event, people = term(volunteers=1, weekdays=(1,), count=4)
+    event.title = "课业辅导"
+    volunteer = people[0]
+    volunteer.user, volunteer.phone = factories.user(), "13700000001"
+    coordinator = factories.user(roles=("coordinator",), locale="en")
+    manager = factories.user(roles=("home_manager",), locale="zh_CN")
+    event.home.managers = [manager]
+    db.session.commit()
+    plan = published(programme, coordinator)
+    mine = db.session.scalar(select(Assignment).where(Assignment.plan_id == plan.id))
+    client = _login(app, volunteer)
+    assert client.post(f"/me/assignments/{mine.id}/withdraw").status_code == 303
+    told = {
+        m.to_user_id: m
+        for m in db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.related_type == "assignment")
+        )
+    }
+    chinese, english = told[manager.id].body, told[coordinator.id].body
+    assert chinese.startswith(f"{volunteer.name} 已退出：\n\n课业辅导（数学）\n")
+    assert "时间：每周二 16:00–17:30" in chinese and "（共 4 次）" in chinese
+    assert f"{volunteer.name} 的电话：13700000001" in chinese
+    assert english.startswith(f"{volunteer.name} has withdrawn from:\n\n课业辅导 (Mathematics)\n")
+    assert "When: every Tuesday 16:00–17:30" in english and "(4 dates)" in english
+    assert f"{volunteer.name}'s phone: 13700000001" in english

@@ -140,3 +140,41 @@ def test_a_team_placement_cannot_be_swapped(app):
     )
     assert response.status_code == 409
     assert "Team placements" in response.text
+
+
+def _offer_read_by(app, locale: str) -> str:
+    """李秀兰 offers her date at a home in 石门镇石门村 (manager 吴老师, phone known) to a colleague
+    who reads `locale`; the body of the message the colleague gets."""
+    need, occurrence, owner, colleague, taken = _setup(app)
+    colleague.user.locale = locale
+    manager = factories.user(roles=("home_manager",), name="吴老师")
+    factories.volunteer(name="吴老师", user=manager, phone="13912345678")
+    home = occurrence.room.home
+    home.name, home.managers = "石门村留守儿童之家", [manager]
+    town = factories.place(name="石门镇", kind="township")
+    home.place = factories.place(name="石门村", parent=town)
+    db.session.commit()
+    response = _login(app, owner).post(
+        f"/me/assignments/{taken.id}/swap", data={"contact": colleague.phone, "note": "家里有事"}
+    )
+    assert response.status_code == 303
+    return db.session.scalar(
+        select(OutboxMessage.body).where(OutboxMessage.to_user_id == colleague.user_id)
+    )
+
+
+def test_a_swap_offer_tells_the_colleague_what_where_when_and_whom_to_ask(app):
+    body = _offer_read_by(app, "zh_CN")
+    assert body.startswith("李秀兰 请您接替：\n\n绘本阅读会\n")
+    assert "地点：石门村留守儿童之家，石门镇石门村 · " in body
+    assert "时间：" in body and " 09:00–10:30" in body
+    assert "联系人：吴老师 13912345678" in body and "附言：家里有事" in body
+
+
+def test_a_swap_offer_to_an_english_reader_is_in_english(app):
+    body = _offer_read_by(app, "en")
+    assert body.startswith("李秀兰 asks whether you can take over:\n\n绘本阅读会\n")
+    assert "Where: 石门村留守儿童之家, 石门镇石门村 · " in body
+    assert "When: " in body and " 09:00–10:30" in body
+    assert "Contact: 吴老师 13912345678" in body and "Their note: 家里有事" in body
+    assert "地点" not in body and "时间" not in body

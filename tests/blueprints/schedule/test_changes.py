@@ -108,3 +108,43 @@ def test_cancelling_a_series_tells_a_published_plans_weekly_tutor_once_per_date(
 def test_the_schedule_blueprint_hears_the_signals_once_the_app_exists(app):
     assert signals.occurrence_cancelled.has_receivers_for(object())
     assert signals.occurrence_moved.has_receivers_for(object())
+
+
+def _closure_message_to(locale: str, english, admin) -> tuple[str, object]:
+    """A one-day closure by an English-reading manager over a date a volunteer reading `locale`
+    was coming to, at a home in 石门镇石门村: the body the volunteer gets, and the date."""
+    occurrence, coming = _a_date_with_people()
+    coming.user.locale = locale
+    town = factories.place(name="石门镇", kind="township")
+    home = occurrence.room.home
+    home.name, home.place = "石门村留守儿童之家", factories.place(name="石门村", parent=town)
+    db.session.commit()
+    day = occurrence.starts_at.astimezone(CHINA).date()
+    homes.add_closure(home, admin, day, day, "停电", cancel_affected=True)
+    body = db.session.scalar(
+        select(OutboxMessage.body).where(OutboxMessage.to_user_id == coming.user_id)
+    )
+    return body, day
+
+
+def test_a_closure_message_names_the_place_and_the_day_once_in_chinese(english, admin):
+    body, day = _closure_message_to("zh_CN", english, admin)
+    written = f"{day.year}年{day.month}月{day.day}日"
+    assert "绘本阅读会" in body and "地点：石门村留守儿童之家，石门镇石门村" in body
+    assert (
+        f"{written}周" in body
+        and f"{written}周{'一二三四五六日'[day.weekday()]} 闭馆：停电" in body
+    )
+    assert body.count(written) == 2  # when, and the closure: a one-day range is written once
+    assert "至" not in body and "Closed" not in body
+
+
+def test_a_closure_message_to_an_english_reader_is_all_english(english, admin):
+    body, day = _closure_message_to("en", english, admin)
+    written = f"{day:%a}, {day:%b} {day.day}, {day.year}"
+    assert f"Closed {written}: 停电" in body
+    assert f"When: {written} " in body
+    assert "Where: 石门村留守儿童之家, 石门镇石门村" in body
+    rest = body.replace("石门村留守儿童之家", "").replace("石门镇石门村", "")
+    rest = rest.replace("绘本阅读会", "").replace("停电", "")
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in rest), body

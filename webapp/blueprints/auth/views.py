@@ -175,7 +175,9 @@ def accept_invitation(token: str):
                 invitation,
                 email=form.email.data,
                 password=form.password.data,
-                locale=session.get("locale"),
+                # The language they read the invitation in (chosen, or their browser's), so
+                # that their messages come in it too.
+                locale=session.get("locale") or select_locale(),
             )
         except services.AccountError as error:
             form.email.errors.append(error.message)

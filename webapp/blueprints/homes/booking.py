@@ -20,8 +20,9 @@ from sqlalchemy.exc import IntegrityError
 
 from webapp.blueprints.homes import availability as av
 from webapp.blueprints.homes.recurrence import MAX_OCCURRENCES, RecurrenceError, expand
+from webapp.core import occasions
 from webapp.core.locking import serialise_writers
-from webapp.core.outbox import in_language_of, notify_message
+from webapp.core.outbox import notify_message
 from webapp.extensions import db
 from webapp.models import CallSlot, Event, Home, Need, Occurrence, Room, User, home_managers
 from webapp.models.accounts import ADMIN
@@ -412,18 +413,18 @@ def affected_occurrences(
 
 def tell_organiser(occurrence: Occurrence, actor: User, kind: str, **context: Any) -> None:
     """Tell the organiser (unless they made the change) with templates/emails/<kind>.txt, in the
-    organiser's language."""
+    organiser's language; whom to ask: who made the change and the home's managers."""
     organiser = occurrence.event.organiser
     if organiser is not None and organiser.id != actor.id:
-        with in_language_of(organiser):
-            booking = describe(occurrence)
+        occasion = occasions.of_occurrence(occurrence)
+        occasion.contacts = occasions.contacts([actor, *occurrence.room.home.managers])
         notify_message(
             organiser,
             kind,
             "occurrence",
             occurrence.id,
             occurrence=occurrence,
-            booking=booking,
+            occasion=occasion,
             **context,
         )
 

@@ -25,9 +25,10 @@ from webapp.blueprints.homes.booking import (
     status_label,
     tell_organiser,
 )
-from webapp.core import signals
+from webapp.core import occasions, signals
 from webapp.core.commitments import committed_to
 from webapp.core.locking import serialise_writers
+from webapp.core.occasions import Closing
 from webapp.core.outbox import notify_message
 from webapp.extensions import db
 from webapp.models import Event, Occurrence, User
@@ -110,15 +111,21 @@ def decline(occurrence: Occurrence, actor: User, reason: str) -> Occurrence:
 # --- cancelling and moving --------------------------------------------------------------------
 
 
-def cancel(occurrence: Occurrence, actor: User, reason: str = "") -> Occurrence:
+def cancel(
+    occurrence: Occurrence, actor: User, reason: str = "", closed: Closing | None = None
+) -> Occurrence:
+    """Cancel one date; `closed`: the closure (or closed room) behind it, so that everyone told
+    reads its dates and reason in their own language."""
     if not occurrence.is_active:
         raise BookingError(_("This booking is already cancelled or declined."), status=409)
     volunteers = committed_to(occurrence)
     occurrence.status = "cancelled"
     occurrence.sequence += 1
     occurrence.note = reason[:200]
-    tell_organiser(occurrence, actor, "booking_cancelled", reason=reason)
-    signals.occurrence_cancelled.send(occurrence, volunteer_ids=volunteers, reason=reason)
+    tell_organiser(occurrence, actor, "booking_cancelled", reason=reason, closed=closed)
+    signals.occurrence_cancelled.send(
+        occurrence, volunteer_ids=volunteers, reason=reason, closed=closed
+    )
     db.session.flush()
     return occurrence
 
@@ -136,14 +143,15 @@ def cancel_series(event: Event, actor: User, reason: str = "") -> list[Occurrenc
             occurrence.note = reason[:200]
             cancelled.append(occurrence)
     if cancelled and event.organiser and event.organiser.id != actor.id:
+        occasion = occasions.of_occurrence(cancelled[0])
+        occasion.last = av.to_local(event.home, cancelled[-1].starts_at).date()
+        occasion.dates = len(cancelled)
+        occasion.weekdays = tuple(
+            sorted({av.to_local(event.home, o.starts_at).weekday() for o in cancelled})
+        )
+        occasion.contacts = occasions.contacts([actor, *event.home.managers])
         notify_message(
-            event.organiser,
-            "series_cancelled",
-            "event",
-            event.id,
-            event=event,
-            count=len(cancelled),
-            reason=reason,
+            event.organiser, "series_cancelled", "event", event.id, occasion=occasion, reason=reason
         )
     db.session.flush()
     return cancelled

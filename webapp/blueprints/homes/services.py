@@ -13,6 +13,7 @@ from webapp.blueprints.homes import availability as av
 from webapp.blueprints.homes import booking, booking_changes
 from webapp.blueprints.homes.booking import BookingError
 from webapp.core.lookup import found_or_404, get_or_404
+from webapp.core.occasions import Closing
 from webapp.extensions import db
 from webapp.models import (
     Closure,
@@ -184,8 +185,7 @@ def add_closure(
     """Close the home (or a room) for dates; bookings in it are cancelled only when confirmed."""
     if ends_on < starts_on:
         raise BookingError(_("The closure ends before it starts."), field="ends_on")
-    if room_id is not None:
-        room_of(home, room_id)
+    room = room_of(home, room_id) if room_id is not None else None
     affected = booking.affected_occurrences(home, starts_on, ends_on, room_id)
     if affected and not cancel_affected:
         raise AffectsBookings(affected)
@@ -193,14 +193,11 @@ def add_closure(
         home=home, room_id=room_id, starts_on=starts_on, ends_on=ends_on, reason=reason.strip()
     )
     db.session.add(closure)
-    text = _(
-        "Closed from %(start)s to %(end)s: %(reason)s",
-        start=starts_on.isoformat(),
-        end=ends_on.isoformat(),
-        reason=closure.reason,
-    )
+    closed = Closing(starts_on, ends_on, closure.reason, room.name if room else "")
+    # The note shown on the date (in the manager's words); messages word `closed` per reader.
+    text = closed.text()
     for occurrence in affected:
-        booking_changes.cancel(occurrence, actor, text)
+        booking_changes.cancel(occurrence, actor, text, closed)
     db.session.flush()
     audit.record(
         "closure.add",
@@ -253,7 +250,9 @@ def update_room(
     room.bookable = bookable
     room.requires_approval = requires_approval
     for occurrence in affected:
-        booking_changes.cancel(occurrence, actor, _("%(room)s is closed.", room=room.name))
+        booking_changes.cancel(
+            occurrence, actor, _("%(room)s is closed.", room=room.name), Closing(room=room.name)
+        )
     db.session.flush()
     audit.record(
         "room.update",

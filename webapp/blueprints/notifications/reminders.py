@@ -22,10 +22,11 @@ from sqlalchemy.exc import IntegrityError
 
 from webapp import clock
 from webapp.blueprints.children.duties import DutyState, open_duty_states
+from webapp.core import occasions
 from webapp.core.commitments import commitments
 from webapp.core.outbox import notify_message
 from webapp.extensions import db
-from webapp.models import SentReminder, User, Volunteer
+from webapp.models import Assignment, SentReminder, User, Volunteer
 
 
 @dataclass
@@ -100,7 +101,10 @@ def _day_before(today: date) -> int:
             volunteers[entry.volunteer_id],
             tomorrow,
             "reminder_tomorrow",
-            entry=entry,
+            occasion=occasions.of_assignment(
+                db.session.get(Assignment, entry.assignment_id), [entry]
+            ),
+            post=entry.kind == "post",
         )
     return written
 

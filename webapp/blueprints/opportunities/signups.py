@@ -24,6 +24,7 @@ from webapp.blueprints.opportunities.contacts import contact_text, contacts_for
 from webapp.blueprints.opportunities.eligibility import Target, minutes_between, reasons_against
 from webapp.blueprints.planning import editing
 from webapp.blueprints.planning.errors import PlanningError
+from webapp.core import occasions
 from webapp.core.commitments import Commitment, commitments
 from webapp.core.locking import serialise_writers
 from webapp.core.outbox import notify_message
@@ -317,16 +318,22 @@ def withdraw(assignment: Assignment, actor: User) -> list[Assignment]:
     except PlanningError as error:
         raise SignupError(error.message, error.status) from None
     if not is_signup:
-        _tell_coordinators(assignment, upcoming[0])
+        _tell_coordinators(assignment, upcoming)
         return []
     return fill_from_waitlist(assignment.need_id, assignment.occurrence_id, assignment.post_id)
 
 
-def _tell_coordinators(assignment: Assignment, entry: Commitment) -> None:
+def _tell_coordinators(assignment: Assignment, upcoming: list[Commitment]) -> None:
     volunteer = assignment.volunteer
+    occasion = occasions.of_assignment(assignment, upcoming)
     for person in contacts_for(assignment):
         notify_message(
-            person, "withdrawal", "assignment", assignment.id, volunteer=volunteer, entry=entry
+            person,
+            "withdrawal",
+            "assignment",
+            assignment.id,
+            volunteer=volunteer,
+            occasion=occasion,
         )
 
 
@@ -356,26 +363,29 @@ def fill_from_waitlist(
         promoted.append(candidate)
         free -= 1
         db.session.flush()
-        _tell_promoted(candidate, target)
+        _tell_promoted(candidate)
     return promoted
 
 
-def _tell_promoted(assignment: Assignment, target: Target) -> None:
+def _tell_promoted(assignment: Assignment) -> None:
     notify_message(
-        assignment.volunteer.user, "place_free", "assignment", assignment.id, target=target
+        assignment.volunteer.user,
+        "place_free",
+        "assignment",
+        assignment.id,
+        occasion=occasions.of_assignment(assignment),
     )
 
 
 def tell_signed_up(result: SignupResult) -> None:
     """A confirmation message for the volunteer's own record (and their inbox)."""
     a = result.assignment
-    target = post_target(a.post) if a.post_id else session_target(a.need, a.occurrence)
     notify_message(
         a.volunteer.user,
         "signed_up",
         "assignment",
         a.id,
-        target=target,
+        occasion=occasions.of_assignment(a),
         waitlisted=result.waitlisted,
         position=result.position,
     )

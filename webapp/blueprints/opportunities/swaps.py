@@ -21,6 +21,7 @@ from webapp.blueprints.opportunities.signups import (
     session_target,
     upcoming_entries,
 )
+from webapp.core import occasions
 from webapp.core.outbox import notify_message
 from webapp.extensions import db
 from webapp.models import Assignment, Need, Occurrence, Post, SwapOffer, User, Volunteer
@@ -103,7 +104,7 @@ def offer(assignment: Assignment, contact: str, note: str = "") -> SwapOffer:
         "swap",
         swap.id,
         offerer=assignment.volunteer,
-        target=target,
+        occasion=occasions.of_assignment(assignment),
         note=swap.note,
     )
     return swap
@@ -140,7 +141,12 @@ def _decide(swap: SwapOffer, status: str) -> None:
 def decline(swap: SwapOffer) -> SwapOffer:
     _decide(swap, "declined")
     notify_message(
-        swap.from_volunteer.user, "swap_declined", "swap", swap.id, colleague=swap.to_volunteer
+        swap.from_volunteer.user,
+        "swap_declined",
+        "swap",
+        swap.id,
+        colleague=swap.to_volunteer,
+        occasion=occasions.of_assignment(swap.assignment),
     )
     return swap
 
@@ -160,6 +166,7 @@ def accept(swap: SwapOffer, actor: User) -> Assignment:
     if not assignment.is_confirmed or assignment.volunteer_id != swap.from_volunteer_id:
         raise SignupError(_("This assignment has changed since it was offered."), 409)
     target = target_of(assignment)
+    occasion = occasions.of_assignment(assignment)  # its dates still to come, before the swap
     colleague = swap.to_volunteer
     reasons = reasons_against(colleague, target)
     if reasons:
@@ -219,7 +226,7 @@ def accept(swap: SwapOffer, actor: User) -> Assignment:
         "swap",
         swap.id,
         colleague=colleague,
-        target=target,
+        occasion=occasion,
     )
     notify_message(
         colleague.user,
@@ -227,7 +234,7 @@ def accept(swap: SwapOffer, actor: User) -> Assignment:
         "swap",
         swap.id,
         offerer=swap.from_volunteer,
-        target=target,
+        occasion=occasion,
     )
     return taken
 

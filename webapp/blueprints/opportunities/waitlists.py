@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from webapp.core import signals
+from webapp.core import occasions, signals
+from webapp.core.occasions import Closing
 from webapp.core.outbox import notify_message
 from webapp.extensions import db
 from webapp.models import Assignment, Occurrence
@@ -21,7 +22,9 @@ def connect_receivers() -> None:
     signals.occurrence_cancelled.connect(end_waitlists)
 
 
-def end_waitlists(occurrence: Occurrence, *, reason: str = "", **_ignored) -> list[Assignment]:
+def end_waitlists(
+    occurrence: Occurrence, *, reason: str = "", closed: Closing | None = None, **_ignored
+) -> list[Assignment]:
     """Take everyone off the waitlists of this date's needs and tell them it is cancelled."""
     waiting = list(
         db.session.scalars(
@@ -34,7 +37,6 @@ def end_waitlists(occurrence: Occurrence, *, reason: str = "", **_ignored) -> li
         )
     )
     now = utcnow()
-    home = occurrence.room.home
     for assignment in waiting:
         assignment.status, assignment.withdrawn_at = "withdrawn", now
         assignment.sequence += 1
@@ -43,9 +45,9 @@ def end_waitlists(occurrence: Occurrence, *, reason: str = "", **_ignored) -> li
             "waitlist_ended",
             "assignment",
             assignment.id,
-            occurrence=occurrence,
-            home=home,
+            occasion=occasions.of_assignment(assignment),
             reason=reason,
+            closed=closed,
         )
     db.session.flush()
     return waiting

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -23,15 +24,17 @@ from webapp.blueprints.planning import (
     adapter,
     editing,
     explaining,
+    ids,
     plan_sms,
     plans,
     programmes,
     runs,
 )
 from webapp.blueprints.planning.errors import PlanningError, nothing_to_plan_message
+from webapp.core import occasions
 from webapp.core.outbox import notify, notify_message
 from webapp.extensions import db
-from webapp.models import Assignment, Plan, User, Volunteer
+from webapp.models import Assignment, Need, Plan, Post, User, Volunteer
 from webapp.models.base import utcnow
 
 
@@ -105,7 +108,7 @@ def publish(plan: Plan, user: User) -> tuple[Plan, Told, plans.PlanDiff | None]:
     programme.state, programme.published_at = "published", now
     db.session.flush()
     tell = {r.volunteer_id for r in rows} if diff is None else diff.affected
-    told = _tell(plan, rows, tell, diff)
+    told = _tell(plan, rows, tell, diff, current)
     audit.record(
         "plan.published",
         "plan",
@@ -122,22 +125,65 @@ def publish(plan: Plan, user: User) -> tuple[Plan, Told, plans.PlanDiff | None]:
     return plan, told, diff
 
 
-def _tell(plan: Plan, rows: list[Assignment], who: set[int], diff) -> Told:
-    targets = plans.load_targets(plan, with_people=False)
+def _occasions(target_ids: set[str], *plans_: Plan) -> dict[str, occasions.Occasion]:
+    """What, where and when of each target, with the dates the plans planned it for."""
+    specs: dict[str, dict] = {}
+    for p in plans_:
+        specs.update({t["id"]: t for t in p.targets if t["id"] in target_ids})
+    refs = {tid: ids.parse(tid) for tid in target_ids}
+    needs = {r.id for r in refs.values() if r.kind == "slot"}
+    posts = {r.id for r in refs.values() if r.kind == "post"}
+    by_need = (
+        {n.id: n for n in db.session.scalars(select(Need).where(Need.id.in_(needs)))}
+        if needs
+        else {}
+    )
+    by_post = (
+        {p.id: p for p in db.session.scalars(select(Post).where(Post.id.in_(posts)))}
+        if posts
+        else {}
+    )
+    out = {}
+    for tid, ref in refs.items():
+        spec = specs.get(tid, {})
+        if ref.kind == "post" and ref.id in by_post:
+            out[tid] = occasions.of_post(by_post[ref.id])
+        elif ref.kind == "slot" and ref.id in by_need:
+            first, last = spec.get("first"), spec.get("last")
+            out[tid] = occasions.of_slot(
+                by_need[ref.id],
+                ref.weekday or 0,
+                date.fromisoformat(first) if first else None,
+                date.fromisoformat(last) if last else None,
+                spec.get("dates", 0),
+            )
+    return out
+
+
+def _tell(plan: Plan, rows: list[Assignment], who: set[int], diff, current: Plan | None) -> Told:
+    """A message to each person told: what, where and when of every assignment they have in the
+    plan, and of those they no longer have (re-planned), with whom to contact."""
     mine: dict[int, list[str]] = defaultdict(list)
-    target_ids: dict[int, list[str]] = defaultdict(list)
     for row in rows:
-        mine[row.volunteer_id].append(targets[plans.target_of(row)].label)
-        target_ids[row.volunteer_id].append(plans.target_of(row))
-    changes: dict[int, list] = defaultdict(list)
-    if diff is not None:
-        for kind, items in (
-            ("added", diff.added),
-            ("moved", diff.moved),
-            ("removed", diff.removed),
-        ):
-            for c in items:
-                changes[c.volunteer_id].append((kind, c))
+        if row.volunteer_id in who and row.status != "withdrawn":
+            mine[row.volunteer_id].append(plans.target_of(row))
+    gone: dict[int, list[str]] = defaultdict(list)
+    if current is not None and who:
+        before = db.session.scalars(
+            select(Assignment).where(
+                Assignment.plan_id == current.id,
+                Assignment.status == "confirmed",
+                Assignment.volunteer_id.in_(who),
+            )
+        )
+        for row in before:
+            target = plans.target_of(row)
+            if target not in mine[row.volunteer_id]:
+                gone[row.volunteer_id].append(target)
+    wanted = {t for ts in (*mine.values(), *gone.values()) for t in ts}
+    described = _occasions(wanted, *(p for p in (current, plan) if p is not None))
+    programme = plan.programme
+    coordinators = occasions.contacts([plan.published_by, programme.created_by])
     people = (
         {
             v.id: v
@@ -149,7 +195,6 @@ def _tell(plan: Plan, rows: list[Assignment], who: set[int], diff) -> Told:
         else {}
     )
     out = Told()
-    programme = plan.programme
     sms_targets = plan_sms.zh_targets(plan)
     contact = plan_sms.contact_of(db.session.get(User, plan.published_by_id))
     for vid in sorted(who, key=lambda v: (people[v].name if v in people else "", v)):
@@ -159,8 +204,8 @@ def _tell(plan: Plan, rows: list[Assignment], who: set[int], diff) -> Told:
         user = volunteer.user
         by_sms = plan_sms.messages_for(
             volunteer,
-            target_ids.get(vid, []),
-            [c.target for kind, c in changes.get(vid, []) if kind == "removed"],
+            mine.get(vid, []),
+            [c.target for c in diff.removed if c.volunteer_id == vid] if diff else [],
             programme.name,
             sms_targets,
             contact,
@@ -180,8 +225,9 @@ def _tell(plan: Plan, rows: list[Assignment], who: set[int], diff) -> Told:
             plan.id,
             volunteer=volunteer,
             programme=programme,
-            changes=changes.get(vid, []),
-            assignments=mine.get(vid, []),
+            removed=[described[t] for t in sorted(set(gone[vid])) if t in described],
+            assignments=[described[t] for t in sorted(set(mine[vid])) if t in described],
+            coordinators=coordinators,
         )
         out.told.append(volunteer.name)
     return out

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from webapp.core import signals
+from webapp.core import occasions, signals
+from webapp.core.occasions import Closing
 from webapp.core.outbox import notify_message
 from webapp.extensions import db
 from webapp.models import Occurrence, Volunteer
@@ -30,28 +31,29 @@ def _people(volunteer_ids: list[int]) -> list[Volunteer]:
     return [found[i] for i in volunteer_ids if i in found]
 
 
-def tell_cancelled(occurrence: Occurrence, *, volunteer_ids: list[int], reason: str = "") -> None:
-    home = occurrence.room.home
+def tell_cancelled(
+    occurrence: Occurrence,
+    *,
+    volunteer_ids: list[int],
+    reason: str = "",
+    closed: Closing | None = None,
+) -> None:
+    occasion = occasions.of_occurrence(occurrence)
     for volunteer in _people(volunteer_ids):
         notify_message(
             volunteer.user,
             "session_cancelled",
             "occurrence",
             occurrence.id,
-            occurrence=occurrence,
-            home=home,
+            occasion=occasion,
             reason=reason,
+            closed=closed,
         )
 
 
 def tell_moved(occurrence: Occurrence, *, volunteer_ids: list[int]) -> None:
-    home = occurrence.room.home
+    occasion = occasions.of_occurrence(occurrence)
     for volunteer in _people(volunteer_ids):
         notify_message(
-            volunteer.user,
-            "session_moved",
-            "occurrence",
-            occurrence.id,
-            occurrence=occurrence,
-            home=home,
+            volunteer.user, "session_moved", "occurrence", occurrence.id, occasion=occasion
         )
