@@ -165,7 +165,7 @@ def _tell(plan: Plan, rows: list[Assignment], who: set[int], diff, current: Plan
     plan, and of those they no longer have (re-planned), with whom to contact."""
     mine: dict[int, list[str]] = defaultdict(list)
     for row in rows:
-        if row.volunteer_id in who and row.status != "withdrawn":
+        if row.volunteer_id in who and not row.is_withdrawn:
             mine[row.volunteer_id].append(plans.target_of(row))
     gone: dict[int, list[str]] = defaultdict(list)
     if current is not None and who:
