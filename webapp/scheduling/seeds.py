@@ -116,11 +116,14 @@ def markdown(summaries: Sequence[dict]) -> str:
         if s["summary"] == "gap":
             continue
         worst = s["worst_seconds_to_optimal"]
+        bound = s["unfilled_min_bound_total"]
+        if s["runs_without_unfilled_bound"]:
+            bound = f"{bound}, unknown in {s['runs_without_unfilled_bound']} runs"
         lines.append(
             f"| {s['summary']} | {s['runs']} | {s['proven']} | {s['median_seconds_to_optimal']} "
             f"| {worst if worst is not None else '> ' + str(s['time_limit'])} "
             f"| {100 * (s['worst_gap'] or 0):.3f} % "
-            f"| {s['unfilled_min_total']} ({s['unfilled_min_bound_total']}) "
+            f"| {s['unfilled_min_total']} ({bound}) "
             f"| {s['runs_unfilled_above_bound']} | {'yes' if s['goal_met'] else 'no'} |"
         )
     return "\n".join(lines)
