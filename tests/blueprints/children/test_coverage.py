@@ -56,7 +56,7 @@ def test_counts_per_home_equal_a_recount_row_by_row(app, months_back):
     assert sum(h.counts.children for h in report.homes) == report.total.children > 0
 
 
-def test_homes_are_grouped_by_their_township_and_schools_under_their_home(app):
+def test_homes_are_grouped_by_their_township_and_schools_are_counted_across_homes(app):
     built = world.county()
     east, west = built["townships"]
     report = coverage.month_report(clock.today().replace(day=1))
@@ -67,6 +67,14 @@ def test_homes_are_grouped_by_their_township_and_schools_under_their_home(app):
     for home in report.homes:
         assert sum(s.counts.children for s in home.schools) == home.counts.children
         assert len({s.school for s in home.schools}) == len(home.schools)
+    by_school = {s.school: s.counts for s in report.schools}
+    assert set(by_school) == {
+        c.school for c in built["children"] if c.report_consent and c.erased_at is None
+    }
+    total = coverage.Counts()
+    for counts in by_school.values():
+        total.add(counts)
+    assert total == report.total
 
 
 def test_one_contact_for_a_child_not_reached_raises_the_homes_count_by_exactly_one(app):

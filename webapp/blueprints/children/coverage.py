@@ -103,6 +103,15 @@ class MonthReport:
     def homes(self) -> list[HomeRow]:
         return [home for township in self.townships for home in township.homes]
 
+    @property
+    def schools(self) -> list[SchoolRow]:
+        """Per school across the homes (the education bureau's view), by name."""
+        by_school: dict[str, Counts] = {}
+        for home in self.homes:
+            for row in home.schools:
+                by_school.setdefault(row.school, Counts()).add(row.counts)
+        return [SchoolRow(name, counts) for name, counts in sorted(by_school.items())]
+
 
 # A (home, school) group's key and its counts: what is computed live and what is stored.
 Groups = dict[tuple[int, str], Counts]

@@ -27,7 +27,8 @@ NO_TOWNSHIP, NO_SCHOOL = "（未归属乡镇）", "（未填学校）"
 
 
 def export_rows(report: MonthReport) -> list[list]:
-    """One row per township, home and school, and the total; names of places, numbers."""
+    """One row per township, home (under its township) and school (across homes), and the
+    total; names of places, numbers."""
     month = report.month.strftime("%Y-%m")
 
     def row(level: str, township: str, home: str, school: str, c: Counts) -> list:
@@ -50,10 +51,8 @@ def export_rows(report: MonthReport) -> list[list]:
         rows.append(row("乡镇", place, "", "", township.counts))
         for home in township.homes:
             rows.append(row("之家", place, home.name, "", home.counts))
-            for school in home.schools:
-                rows.append(
-                    row("学校", place, home.name, school.school or NO_SCHOOL, school.counts)
-                )
+    for school in report.schools:
+        rows.append(row("学校", "", "", school.school or NO_SCHOOL, school.counts))
     rows.append(row("全县合计", "", "", "", report.total))
     return rows
 
