@@ -172,6 +172,7 @@ RULES: dict[str, dict[str, str]] = {
     # notifications
     "notifications.outbox": COORDINATOR_OR_ADMIN,
     "notifications.retry": COORDINATOR_OR_ADMIN,
+    "notifications.sms_cap": ADMIN,
     # calendar feeds (the token in the URL is the credential)
     "feeds.feed": PUBLIC,
     "feeds.home_link": THIS_HOME,

@@ -20,7 +20,7 @@ from webapp.blueprints.notifications import delivery, sms_delivery
 from webapp.core.outbox import notify, notify_phone
 from webapp.core.sms import MAX_VALUE, Sms, SmsRefused
 from webapp.extensions import db
-from webapp.models import OutboxMessage
+from webapp.models import AuditLog, OutboxMessage
 
 
 @pytest.fixture
@@ -180,3 +180,20 @@ def test_the_outbox_page_shows_the_channel_the_report_and_the_month_count(app, s
     assert "13912345678" in page
     assert "本月已发送短信 1 条" in page or "1 SMS sent this month" in page
     assert "已送达" in page or "Delivered" in page
+
+
+def test_an_admin_sets_the_daily_cap_on_the_outbox_page_and_it_is_audited(
+    app, server, admin_client
+):
+    page = admin_client.get("/notifications/outbox").get_data(as_text=True)
+    assert 'id="sms-cap-form"' in page
+    assert admin_client.post("/notifications/outbox/sms-cap", data={"cap": "-3"}).status_code == 422
+    assert admin_client.post("/notifications/outbox/sms-cap", data={"cap": "x"}).status_code == 422
+    assert sms_delivery.daily_cap() == 500
+    response = admin_client.post("/notifications/outbox/sms-cap", data={"cap": "1"})
+    assert response.status_code == 303
+    assert sms_delivery.daily_cap() == 1
+    entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "settings.sms_daily_cap"))
+    assert entry.before == {"sms_daily_cap": 500} and entry.after == {"sms_daily_cap": 1}
+    _queue("13912345671", "13912345672")
+    assert delivery.send_outbox().sent == 1

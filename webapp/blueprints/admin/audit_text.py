@@ -59,6 +59,7 @@ OBJECT_TYPE_LABELS = {
     "post": _l("post"),
     "need": _l("volunteer need"),
     "assignment": _l("assignment"),
+    "setting": _l("setting"),
 }
 
 SENTENCES = {
@@ -112,6 +113,7 @@ SENTENCES = {
     "plan.messaged": _l("%(actor)s sent a message to the people of %(object)s"),
     "assignment.withdrawn": _l("%(actor)s recorded a withdrawal from %(object)s"),
     "assignment.swap": _l("%(actor)s took over %(object)s in a swap"),
+    "settings.sms_daily_cap": _l("%(actor)s changed the daily SMS cap"),
 }
 
 

@@ -42,6 +42,7 @@ FIELD_LABELS = {
     "email": _l("E-mail"),
     "phone": _l("Mobile phone"),
     "prefers_sms": _l("messages by SMS"),
+    "sms_daily_cap": _l("SMS per day at most"),
     "kind": _l("Kind"),
     "gender": _l("Gender"),
     "skills": _l("Subjects and skills"),

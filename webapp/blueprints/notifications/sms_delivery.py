@@ -20,7 +20,7 @@ from datetime import datetime, time, timedelta
 from flask import current_app
 from sqlalchemy import func, or_, select, update
 
-from webapp import clock
+from webapp import audit, clock
 from webapp.blueprints.notifications import aliyun
 from webapp.blueprints.notifications.claims import (
     BATCH,
@@ -49,6 +49,19 @@ def daily_cap() -> int:
         return max(0, int(raw))
     except ValueError:
         return 500
+
+
+def set_daily_cap(cap: int) -> None:
+    """An admin's cap, kept in the settings table (it wins over SMS_DAILY_CAP)."""
+    before = daily_cap()
+    Setting.put(CAP_SETTING, str(cap))
+    audit.record(
+        "settings.sms_daily_cap",
+        "setting",
+        None,
+        before={"sms_daily_cap": before},
+        after={"sms_daily_cap": cap},
+    )
 
 
 def _china_midnight(day) -> datetime:

@@ -103,3 +103,18 @@ def retry(message_id: int):
     return redirect(
         url_for("notifications.outbox", status=request.args.get("status", "")), code=303
     )
+
+
+MAX_DAILY_CAP = 100_000
+
+
+@bp.post("/outbox/sms-cap")
+@role_required(ADMIN)
+def sms_cap():
+    """An admin sets how many SMS may go out a day (the rest wait for the next day)."""
+    raw = request.form.get("cap", "").strip()
+    if not raw.isdigit() or int(raw) > MAX_DAILY_CAP:
+        abort(422, description=_("Enter a whole number from 0 to %(most)d.", most=MAX_DAILY_CAP))
+    sms_delivery.set_daily_cap(int(raw))
+    flash(_("At most %(cap)s SMS a day from now on.", cap=int(raw)), "success")
+    return redirect(url_for("notifications.outbox"), code=303)
