@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.blueprints.planning.helpers import proposal, published, term
-from webapp.blueprints.planning import dispatch
+from webapp.blueprints.planning import dispatch, plans
 from webapp.extensions import db
 from webapp.models import Assignment, OutboxMessage, Plan
 
@@ -94,3 +94,26 @@ def test_a_removed_person_is_told_what_they_no_longer_do_and_whom_to_tell(app, c
     assert "课业辅导（数学）" in message.body and "石门村留守儿童之家，石门镇石门村" in message.body
     assert "每周二 16:00–17:30" in message.body
     assert "如果您不能来，请尽快告诉协调员" in message.body and "13800001111" in message.body
+
+
+def test_a_coordinators_message_to_a_session_says_which_session_and_who_wrote(
+    app, coordinator_client
+):
+    programme, event, people = term(volunteers=1, weekdays=(1,), count=4)
+    event.title = "课业辅导"
+    people[0].user = factories.user(locale="en")
+    _in_a_village(programme, coordinator_client.user)
+    plan = published(programme, coordinator_client.user)
+    told = len(_messages())
+    row = db.session.scalar(select(Assignment).where(Assignment.plan_id == plan.id))
+    response = coordinator_client.post(
+        f"/planning/plans/{plan.id}/message",
+        data={"target": plans.target_of(row), "subject": "带上作业本", "body": "每人带一本。"},
+    )
+    assert response.status_code == 303
+    (message,) = _messages()[told:]
+    assert message.subject == "带上作业本"
+    assert message.body.startswith("每人带一本。\n\nAbout:\n\n课业辅导 (Mathematics)\n")
+    assert "Where: 石门村留守儿童之家, 石门镇石门村" in message.body
+    assert "When: every Tuesday 16:00–17:30" in message.body
+    assert message.body.endswith(f"From: {coordinator_client.user.name} 13800001111")

@@ -32,7 +32,7 @@ from webapp.blueprints.planning import (
 )
 from webapp.blueprints.planning.errors import PlanningError, nothing_to_plan_message
 from webapp.core import occasions
-from webapp.core.outbox import notify, notify_message
+from webapp.core.outbox import notify_message
 from webapp.extensions import db
 from webapp.models import Assignment, Need, Plan, Post, User, Volunteer
 from webapp.models.base import utcnow
@@ -246,6 +246,8 @@ def message_target(plan: Plan, target: str, subject: str, body: str, user: User)
     if target not in targets:
         raise PlanningError(_("Choose a session or post of this plan."), field="target")
     out = Told()
+    occasion = _occasions({target}, plan).get(target)
+    sender = occasions.contacts([user])
     for row in targets[target].people:
         if not row.is_confirmed:
             continue
@@ -253,7 +255,16 @@ def message_target(plan: Plan, target: str, subject: str, body: str, user: User)
         if volunteer.user is None:
             out.not_told.append(volunteer.name)
             continue
-        notify(volunteer.user, subject, body, "plan", plan.id)
+        notify_message(
+            volunteer.user,
+            "coordinator_message",
+            "plan",
+            plan.id,
+            subject=subject,
+            text=body,
+            occasion=occasion,
+            sender=sender,
+        )
         out.told.append(volunteer.name)
     audit.record(
         "plan.messaged",
