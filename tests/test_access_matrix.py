@@ -211,6 +211,7 @@ RULES: dict[str, dict[str, str]] = {
             "post_signup",
             "need_signup",
             "add_session",
+            "copy_programme",
             "solve",
             "replan",
             "run",

@@ -91,6 +91,7 @@ SENTENCES = {
     "child.erase": _l("%(actor)s erased the data of %(object)s"),
     "programme.created": _l("%(actor)s created the programme %(object)s"),
     "programme.saved": _l("%(actor)s edited the programme %(object)s"),
+    "programme.copied": _l("%(actor)s made %(object)s as a copy of an earlier programme"),
     "programme.volunteers_added": _l("%(actor)s added volunteers to %(object)s"),
     "programme.volunteer_removed": _l("%(actor)s removed a volunteer from %(object)s"),
     "programme.teams_set": _l("%(actor)s chose the teams of %(object)s"),

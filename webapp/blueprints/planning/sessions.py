@@ -70,35 +70,76 @@ def book_weekly(programme: Programme, spec: WeeklySession, actor: User) -> Booke
         raise PlanningError(
             _("No date of the programme is left for this weekday."), field="weekday"
         )
-    req = BookingRequest(
+    req = series_request(
+        room,
+        spec.title.strip() or _("Tutoring"),
+        (spec.weekday,),
+        spec.start_minute,
+        spec.end_minute,
+        first,
+        programme.ends_on,
+        [NeedSpec(spec.skill_id, spec.count, spec.count, True)],
+        capacity=spec.capacity,
+        age_group=spec.age_group,
+    )
+    return book_series(req, actor)
+
+
+def series_request(
+    room: Room,
+    title: str,
+    weekdays: tuple[int, ...],
+    start_minute: int,
+    end_minute: int,
+    first: date,
+    until: date,
+    needs: list[NeedSpec],
+    *,
+    capacity: int = 10,
+    age_group: str | None = None,
+) -> BookingRequest:
+    """A weekly tutoring series with its volunteer needs, as the booking service takes it."""
+    return BookingRequest(
         room=room,
-        title=spec.title.strip() or _("Tutoring"),
+        title=title,
         kind="tutoring",
         first_date=first,
-        start_minute=spec.start_minute,
-        end_minute=spec.end_minute,
-        capacity=min(spec.capacity, room.capacity),
-        age_group=spec.age_group,
-        weekdays=(spec.weekday,),
-        until=programme.ends_on,
-        needs=[NeedSpec(spec.skill_id, spec.count, spec.count, True)],
+        start_minute=start_minute,
+        end_minute=end_minute,
+        capacity=max(1, min(capacity, room.capacity)),
+        age_group=age_group,
+        weekdays=weekdays,
+        until=until,
+        needs=needs,
     )
+
+
+def dates_of(req: BookingRequest) -> tuple[list[date], list[tuple[date, str]]]:
+    """The dates the series would be booked on, and those left out with the reason (a
+    closure, closed hours, a clash with a booking)."""
     try:
         days = booking.series_dates(req)
-        if days:
-            booking.check_times(
-                room.home, days[0], spec.start_minute, spec.end_minute, actor, False
-            )
-        bad = booking.date_problems(room, days, spec.start_minute, spec.end_minute)
-        if days and len(bad) == len(days):
-            raise BookingError(
-                _("None of the dates can be booked: %(reason)s", reason=bad[0].reason), status=409
-            )
-        req.skip_dates = frozenset(p.day for p in bad)
+    except BookingError as error:
+        raise PlanningError(error.message, error.status, field="start") from None
+    bad = booking.date_problems(req.room, days, req.start_minute, req.end_minute)
+    skipped = {p.day for p in bad}
+    return [d for d in days if d not in skipped], [(p.day, p.reason) for p in bad]
+
+
+def book_series(req: BookingRequest, actor: User) -> Booked:
+    """Book the series on every date that can take it; refused (nothing written) when none
+    can."""
+    days, skipped = dates_of(req)
+    if not days:
+        reason = skipped[0][1] if skipped else _("No dates are left to book.")
+        raise PlanningError(
+            _("None of the dates can be booked: %(reason)s", reason=reason), 409, field="start"
+        )
+    req.skip_dates = frozenset(d for d, _why in skipped)
+    try:
+        booking.check_times(req.room.home, days[0], req.start_minute, req.end_minute, actor, False)
         event = booking.book(req, actor)
     except BookingError as error:
-        raise PlanningError(
-            error.message, error.status, field=getattr(error, "field", None) or "start"
-        ) from None
+        raise PlanningError(error.message, error.status, field=error.field or "start") from None
     db.session.flush()
-    return Booked(event, [(p.day, p.reason) for p in bad])
+    return Booked(event, skipped)
