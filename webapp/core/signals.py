@@ -30,5 +30,6 @@ occurrence_cancelled = _signals.signal(
 occurrence_moved = _signals.signal(
     "occurrence-moved",
     doc="""A date (an Occurrence, the sender) moved to another time; the sender carries the new
-    one. Keyword argument: `volunteer_ids` (the volunteers committed to it before the move).""",
+    one. Keyword arguments: `volunteer_ids` (the volunteers committed to it before the move),
+    `before` (a webapp.core.occasions.Occasion of the date as it was, or None).""",
 )

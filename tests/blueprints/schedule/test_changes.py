@@ -148,3 +148,21 @@ def test_a_closure_message_to_an_english_reader_is_all_english(english, admin):
     rest = body.replace("石门村留守儿童之家", "").replace("石门镇石门村", "")
     rest = rest.replace("绘本阅读会", "").replace("停电", "")
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in rest), body
+
+
+@pytest.mark.parametrize(
+    ("locale", "now", "was"), [("zh_CN", "时间：", "原定："), ("en", "When: ", "It was: ")]
+)
+def test_a_moved_date_says_the_new_time_and_the_old_one(english, admin, locale, now, was):
+    occurrence, coming = _a_date_with_people()
+    coming.user.locale = locale
+    db.session.commit()
+    day = occurrence.starts_at.astimezone(CHINA).date() + timedelta(days=1)
+    booking_changes.move(occurrence, day, 10 * 60, 11 * 60, admin)
+    body = db.session.scalar(
+        select(OutboxMessage.body).where(OutboxMessage.to_user_id == coming.user_id)
+    )
+    (new_line,) = [line for line in body.splitlines() if line.startswith(now)]
+    (old_line,) = [line for line in body.splitlines() if line.startswith(was)]
+    assert new_line.endswith(" 10:00–11:00") and old_line.endswith(" 09:00–10:30")
+    assert str(day.day) in new_line

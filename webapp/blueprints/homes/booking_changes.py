@@ -173,6 +173,7 @@ def move(
     check_times(home, day, start_minute, end_minute, actor, correcting)
     serialise_writers()
     volunteers = committed_to(occurrence)
+    before = occasions.of_occurrence(occurrence)  # the time people had in mind
     problems = date_problems(room, [day], start_minute, end_minute, exclude_id=occurrence.id)
     if problems:
         raise BookingError(problems[0].reason, status=409, problems=problems)
@@ -194,6 +195,6 @@ def move(
                 slot.starts_at, slot.ends_at = slot.starts_at + shift, slot.ends_at + shift
         else:
             add_call_slots(occurrence, slot_minutes)
-    tell_organiser(occurrence, actor, "booking_moved")
-    signals.occurrence_moved.send(occurrence, volunteer_ids=volunteers)
+    tell_organiser(occurrence, actor, "booking_moved", before=before)
+    signals.occurrence_moved.send(occurrence, volunteer_ids=volunteers, before=before)
     return occurrence

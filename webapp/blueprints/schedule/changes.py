@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from webapp.core import occasions, signals
-from webapp.core.occasions import Closing
+from webapp.core.occasions import Closing, Occasion
 from webapp.core.outbox import notify_message
 from webapp.extensions import db
 from webapp.models import Occurrence, Volunteer
@@ -51,9 +51,16 @@ def tell_cancelled(
         )
 
 
-def tell_moved(occurrence: Occurrence, *, volunteer_ids: list[int]) -> None:
+def tell_moved(
+    occurrence: Occurrence, *, volunteer_ids: list[int], before: Occasion | None = None
+) -> None:
     occasion = occasions.of_occurrence(occurrence)
     for volunteer in _people(volunteer_ids):
         notify_message(
-            volunteer.user, "session_moved", "occurrence", occurrence.id, occasion=occasion
+            volunteer.user,
+            "session_moved",
+            "occurrence",
+            occurrence.id,
+            occasion=occasion,
+            before=before,
         )
