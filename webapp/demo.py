@@ -18,7 +18,13 @@ import webapp.blueprints.planning.demo as planning_demo
 from webapp import clock
 from webapp.blueprints.children.demo import load_demo_pairings
 from webapp.blueprints.opportunities.demo import load_demo_opportunities
-from webapp.core.demo_county import DEMO_ACCOUNTS, DEMO_MARKER, demo_loaded, next_summer
+from webapp.core.demo_county import (
+    DEMO_ACCOUNTS,
+    DEMO_MARKER,
+    demo_loaded,
+    next_summer,
+    person_name,
+)
 from webapp.extensions import db
 from webapp.models import (
     Home,
@@ -86,8 +92,6 @@ TEAMS = [
     ("西林农大“青禾”实践队", "西林农业大学"),
     ("青山职院“同心”志愿队", "青山职业技术学院"),
 ]
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐韩冯邓曹彭曾萧田董潘袁蔡蒋余杜叶程"
-GIVEN = "秀兰桂英玉梅春燕海燕丽华建国志强小红晓明文静子涵雨桐浩然思远欣怡俊杰佳怡梓萱宇航嘉怡明轩若曦一诺"
 
 
 @dataclass(frozen=True)
@@ -129,7 +133,12 @@ def load_demo_county(today: date | None = None) -> SeedResult:
         homes, users["manager@example.org"], users["coordinator@example.org"], today
     )
     planning_demo.load_demo_planning(
-        homes, volunteers, teams, users["coordinator@example.org"], today
+        homes,
+        volunteers,
+        teams,
+        users["coordinator@example.org"],
+        users["admin@example.org"],
+        today,
     )
     load_demo_opportunities(today)
     Setting.put(DEMO_MARKER, "1")
@@ -192,15 +201,6 @@ def _homes(villages: dict[str, Place], manager: User) -> list[Home]:
     return homes
 
 
-def _name(rng: random.Random, used: set[str]) -> str:
-    while True:
-        given_len = rng.choice((1, 2, 2))
-        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(given_len))
-        if name not in used:
-            used.add(name)
-            return name
-
-
 def _vetting(rng: random.Random, volunteer: Volunteer, today: date, index: int) -> None:
     roll = rng.random()
     if index % 40 == 7:  # a few clearances that run out within the month
@@ -230,7 +230,7 @@ def _volunteers(rng, villages, skills, demo_user: User, today: date) -> list[Vol
     for kind, count in plan:
         for _ in range(count):
             index = len(volunteers)
-            name = "李秀兰" if index == 0 else _name(rng, used_names)
+            name = "李秀兰" if index == 0 else person_name(rng, used_names)
             home_village = rng.choice(village_list)
             volunteer = Volunteer(
                 kind=kind,
@@ -277,7 +277,8 @@ def _demo_volunteer(volunteer: Volunteer, village: Place, skills, today: date) -
     on Saturday mornings, so that her schedule is never empty."""
     volunteer.lat, volunteer.lon, volunteer.place_name = village.lat, village.lon, "石门乡石门村"
     volunteer.transport_mode, volunteer.max_travel_minutes = "ebike", 30
-    volunteer.max_sessions_per_week = 2
+    # Two weekly sessions from the plan leave room for a one-off sign-up (the demo shows both).
+    volunteer.max_sessions_per_week = 3
     volunteer.vetting_status, volunteer.cleared_on = "cleared", today - timedelta(days=200)
     volunteer.expires_on = today + timedelta(days=530)
     volunteer.skills = [skills["chinese"], skills["counselling"], skills["reading"]]

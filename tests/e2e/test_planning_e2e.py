@@ -28,7 +28,9 @@ def _wait_for_the_run(page) -> None:
 def test_coordinator_plans_the_summer_from_solve_to_replan(app, page, browser_login, artifacts_dir):
     load_demo_county()
     db.session.commit()
-    summer = db.session.scalar(select(Programme).where(Programme.kind == "summer"))
+    summer = db.session.scalar(
+        select(Programme).where(Programme.kind == "summer").order_by(Programme.id)
+    )
     browser_login("coordinator@example.org", app.config["DEMO_PASSWORD"])
 
     page.click("#main-nav a[href='/planning/']")
@@ -114,7 +116,9 @@ def test_moving_the_only_leader_away_is_flagged_and_publishing_is_refused(app, p
 
     load_demo_county()
     db.session.commit()
-    summer = db.session.scalar(select(Programme).where(Programme.kind == "summer"))
+    summer = db.session.scalar(
+        select(Programme).where(Programme.kind == "summer").order_by(Programme.id)
+    )
     plan = proposal(summer)
     shimen = db.session.scalar(select(Post).where(Post.name == "石门村小学"))
     longtan = db.session.scalar(select(Post).where(Post.name == "龙潭村小学"))

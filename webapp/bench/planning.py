@@ -71,7 +71,9 @@ def demo_summer_solve(time_limit: float = 30) -> dict:
             load_demo_county()
             db.session.commit()
             seeded = time.perf_counter() - started
-            summer = db.session.scalar(select(Programme).where(Programme.kind == "summer"))
+            summer = db.session.scalar(
+                select(Programme).where(Programme.kind == "summer").order_by(Programme.id)
+            )
             started = time.perf_counter()
             result = app.test_cli_runner().invoke(
                 args=["solve", str(summer.id), "--time-limit", str(time_limit), "--json"]

@@ -8,6 +8,7 @@ above every blueprint).
 
 from __future__ import annotations
 
+import random
 from datetime import date
 
 from webapp.labels import role_label
@@ -22,6 +23,21 @@ DEMO_ACCOUNTS = [
     ("manager@example.org", "之家管理员 吴老师", {HOME_MANAGER}),
     ("volunteer@example.org", "李秀兰", {VOLUNTEER}),
 ]
+
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐韩冯邓曹彭曾萧田董潘袁蔡蒋余杜叶程"
+GIVEN = "秀兰桂英玉梅春燕海燕丽华建国志强小红晓明文静子涵雨桐浩然思远欣怡俊杰佳怡梓萱宇航嘉怡明轩若曦一诺"
+
+
+def person_name(rng: random.Random, used: set[str]) -> str:
+    """A made-up Chinese name not in `used` (which it joins): a surname and one or two given
+    characters, so that the demo's people read like a county's."""
+    while True:
+        given_len = rng.choice((1, 2, 2))
+        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(given_len))
+        if name not in used:
+            used.add(name)
+            return name
 
 
 def next_summer(today: date) -> tuple[date, date]:

@@ -39,7 +39,8 @@ def test_the_demo_volunteer_has_upcoming_confirmed_assignments(app):
 def test_drafts_ready_to_solve_next_term_and_next_summer(app):
     programmes = _demo()
     drafts = [p for p in programmes.values() if p.state == "draft"]
-    assert sorted(p.kind for p in drafts) == ["summer", "tutoring"]
+    # Next term, next summer, and the large city-wide summer (tests/test_demo.py).
+    assert sorted(p.kind for p in drafts) == ["summer", "summer", "tutoring"]
     tutoring = next(p for p in drafts if p.kind == "tutoring")
     homes = db.session.scalars(select(Home)).all()
     assert len(tutoring.homes) == len(homes) == 6
@@ -49,7 +50,7 @@ def test_drafts_ready_to_solve_next_term_and_next_summer(app):
     assert with_needs == {h.id for h in homes}  # tutoring with volunteer needs at all six
     built = adapter.build(tutoring)
     assert {built.targets[t].home_id for t in built.targets} == {h.id for h in homes}
-    summer = next(p for p in drafts if p.kind == "summer")
+    summer = next(p for p in drafts if p.kind == "summer" and "三下乡" in p.name)
     assert summer.starts_on >= next_summer(clock.today())[0]
     assert len(summer.teams) == 8 and len(summer.posts) == 10
     assert (summer.ends_on - summer.starts_on).days == 27
@@ -57,7 +58,7 @@ def test_drafts_ready_to_solve_next_term_and_next_summer(app):
 
 def test_the_summer_shows_an_unreachable_post_and_a_clearance_ending_mid_summer(app):
     programmes = _demo()
-    summer = next(p for p in programmes.values() if p.kind == "summer")
+    summer = next(p for p in programmes.values() if "三下乡" in p.name)
     built = adapter.build(summer)
     mid = [
         v

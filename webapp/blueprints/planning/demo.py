@@ -1,13 +1,17 @@
 """Demo planning for the demo county (called once from webapp.demo.load_demo_county).
 
 * Tutoring sessions with volunteer needs at all six homes, booked through the booking service
-  (so they obey its rules), from this week until the end of next term.
-* This term's tutoring programme, solved for real at seed time (a short deterministic solve)
-  and published, so that volunteers (李秀兰, volunteer@example.org, among them) have schedules
-  from the first minute.
+  (so they obey its rules), from PAST_WEEKS weeks ago until the end of next term. The past
+  weeks are entered as a manager corrects past records (the administrator books them, the
+  coordinator stays their organiser).
+* This term's tutoring programme, which began PAST_WEEKS weeks ago, solved for real at seed time
+  (a short deterministic solve) and published, so that volunteers (李秀兰, volunteer@example.org,
+  among them) have schedules from the first minute and served sessions in their hours records.
 * Next term's tutoring programme at the six homes and next summer's programme (the eight teams,
   single volunteers, ten posts over four weeks, one volunteer whose clearance ends mid-summer,
   one remote post nobody can reach): drafts, ready to solve.
+* A city-wide summer of about 300 college students and 40 posts (demo_large.py), a draft whose
+  solve runs for several seconds, so that its progress and Cancel can be seen.
 
 Does nothing when any programme exists.
 """
@@ -22,9 +26,11 @@ from sqlalchemy import func, select
 from webapp.blueprints.homes import booking
 from webapp.blueprints.homes.booking import BookingError, BookingRequest, NeedSpec
 from webapp.blueprints.planning import adapter, publishing, runs
+from webapp.blueprints.planning.demo_large import load_large_programme
 from webapp.core.demo_county import next_summer
 from webapp.extensions import db
 from webapp.models import (
+    Event,
     Home,
     Post,
     PostSkill,
@@ -38,6 +44,8 @@ from webapp.models import (
 from webapp.models.base import utcnow
 
 TERM_WEEKS = 12
+# Weeks of this term already over: their sessions were served (hours records, reports).
+PAST_WEEKS = 6
 # (title, weekdays, start, end, skill, min, max) for the homes after the first, which has its own.
 SESSIONS = [
     ("课业辅导", (1, 3), 16 * 60 + 30, 18 * 60, ("math", "chinese", "english"), 1, 2),
@@ -61,30 +69,41 @@ REMOTE = (27.05, 107.95)  # far up in the mountains: beyond everyone's travel li
 
 
 def load_demo_planning(
-    homes: list[Home], volunteers: list[Volunteer], teams: list[Team], coordinator: User, today
+    homes: list[Home],
+    volunteers: list[Volunteer],
+    teams: list[Team],
+    coordinator: User,
+    admin: User,
+    today,
 ) -> None:
     if db.session.scalar(select(func.count()).select_from(Programme)):
         return
     # Messages are translated (and need a request for the locale), also from the command line.
     with current_app.test_request_context("/"):
-        _load(homes, volunteers, teams, coordinator, today)
+        _load(homes, volunteers, teams, (coordinator, admin), today)
 
 
-def _load(homes, volunteers, teams, coordinator, today: date) -> None:
+def _load(homes, volunteers, teams, staff: tuple[User, User], today: date) -> None:
+    coordinator = staff[0]
     monday = today - timedelta(days=today.weekday())
-    this_term = (monday, monday + timedelta(weeks=TERM_WEEKS, days=-1))
+    term_start = monday - timedelta(weeks=PAST_WEEKS)
+    this_term = (term_start, term_start + timedelta(weeks=TERM_WEEKS, days=-1))
     next_term = (this_term[1] + timedelta(days=1), this_term[1] + timedelta(weeks=TERM_WEEKS))
-    _sessions(homes, coordinator, today, next_term[1])
+    _sessions(homes, staff, term_start, next_term[1])
     tutors = [v for v in volunteers if v.kind != "college_student"]
     current = _programme("tutoring", "本学期课业辅导", this_term, coordinator, homes, tutors)
     _solve_and_publish(current, coordinator)
     _programme("tutoring", "下学期课业辅导", next_term, coordinator, homes, tutors)
     _summer(volunteers, teams, coordinator, today, next_summer(today))
+    load_large_programme(coordinator, today)
 
 
-def _sessions(homes: list[Home], coordinator: User, today: date, until: date) -> None:
+def _sessions(homes: list[Home], staff: tuple[User, User], start: date, until: date) -> None:
+    """The weekly sessions from `start` (the term's first Monday, in the past) on: booked by the
+    administrator as a correction of past records, organised by the coordinator."""
+    coordinator, admin = staff
     skills = {s.code: s.id for s in db.session.scalars(select(Skill))}
-    first_tuesday = today + timedelta(days=(1 - today.weekday()) % 7 or 7)
+    first_tuesday = start + timedelta(days=1)
     plans = [(homes[0], spec) for spec in FIRST_HOME]
     for index, home in enumerate(homes[1:], start=1):
         for title, weekdays, start, end, pool, lo, hi in SESSIONS:
@@ -107,28 +126,29 @@ def _sessions(homes: list[Home], coordinator: User, today: date, until: date) ->
                 weekdays=weekdays,
                 until=until,
                 needs=[NeedSpec(skills[skill], lo, hi, True)],
+                correcting=True,
             )
-            if _book_skipping_bad_dates(req, coordinator):
+            event = _book_skipping_bad_dates(req, admin)
+            if event is not None:
+                event.organiser_id = coordinator.id
                 break
 
 
-def _book_skipping_bad_dates(req: BookingRequest, actor: User) -> bool:
+def _book_skipping_bad_dates(req: BookingRequest, actor: User) -> Event | None:
     """Book the series; dates in a holiday or the summer timetable are left out."""
     try:
-        booking.book(req, actor)
-        return True
+        return booking.book(req, actor)
     except BookingError:
         pass
     try:
         days = booking.series_dates(req)
         bad = booking.date_problems(req.room, days, req.start_minute, req.end_minute)
         if len(bad) == len(days) or any(p.clash is not None for p in bad):
-            return False  # the room is taken: try another
+            return None  # the room is taken: try another
         req.skip_dates = frozenset(p.day for p in bad)
-        booking.book(req, actor)
-        return True
+        return booking.book(req, actor)
     except BookingError:
-        return False
+        return None
 
 
 def _programme(kind, name, dates, coordinator, homes, people, teams=()) -> Programme:
