@@ -45,6 +45,7 @@ def test_solve_prints_one_json_object_last_and_stores_the_proposal(app, runner):
     assert data["programme"] == programme.id and data["status"] == "optimal"
     assert (data["needed"], data["filled"], data["unfilled"]) == (2, 2, 0)
     assert data["gap"] == 0
+    assert data["proof"] == ["Proven optimal: no plan under these rules is better."]
     db.session.expire_all()
     plan = db.session.get(Plan, data["plan"])
     assert plan.state == "proposed" and len(plan.assignments) == 2
@@ -55,6 +56,7 @@ def test_solve_in_words_without_json(app, runner):
     result = runner.invoke(args=["solve", str(programme.id), "--time-limit", "5"])
     assert result.exit_code == 0, result.output
     assert "optimal" in result.output and "filled 2 of 2" in result.output
+    assert "Proven optimal: no plan under these rules is better." in result.output
 
 
 def test_solve_refuses_an_unknown_programme(app, runner):

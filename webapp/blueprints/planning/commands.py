@@ -65,7 +65,7 @@ def solve_programme(programme_id: int, time_limit: float, as_json: bool) -> None
 
 
 def _solve(programme_id: int, time_limit: float, as_json: bool) -> None:
-    from webapp.blueprints.planning import runs
+    from webapp.blueprints.planning import proof, runs
     from webapp.blueprints.planning.errors import PlanningError
     from webapp.models import Programme, SolveRun
 
@@ -98,6 +98,8 @@ def _solve(programme_id: int, time_limit: float, as_json: bool) -> None:
         "needed": run.needed,
         "filled": run.filled,
         "unfilled": run.unfilled,
+        # What was proven, in words (issue 26): optimal, or how far at most; fillable minimums.
+        "proof": (found.sentences() if (found := proof.of_plan(run.plan)) else []),
     }
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
@@ -107,3 +109,5 @@ def _solve(programme_id: int, time_limit: float, as_json: bool) -> None:
         f"{run.seconds} s; filled {run.filled} of {run.needed} places "
         f"({run.unfilled} unfilled). Proposal: plan {run.plan_id}."
     )
+    for line in result["proof"]:
+        click.echo(line)
