@@ -14,6 +14,7 @@ from tests import factories
 from tests.blueprints.notifications.aliyun_server import app_using_aliyun
 from tests.blueprints.planning.helpers import proposal, summer
 from webapp.blueprints.notifications import delivery, sms_delivery
+from webapp.blueprints.planning import plan_sms
 from webapp.core.sms import MAX_VALUE
 from webapp.extensions import db
 from webapp.models import Assignment, OutboxMessage
@@ -141,3 +142,16 @@ def test_the_call_list_is_for_coordinators_and_published_plans(app, coordinator_
     db.session.commit()
     client.post("/auth/login", data={"email": volunteer.email, "password": factories.PASSWORD})
     assert client.get(f"/planning/plans/{plan.id}/call-list.csv").status_code == 403
+
+
+def test_a_removal_is_its_own_sms_naming_what_was_cancelled(app):
+    volunteer = factories.volunteer(name="李秀兰")
+    (sms,) = plan_sms.messages_for(
+        volunteer, [], ["石门村小学 · 07-12 – 07-18"], "2027年暑期三下乡", {}, "周明 13800000000"
+    )
+    checked = sms.check()
+    assert checked.kind == "plan_removed"
+    assert checked.text() == (
+        "李秀兰您好，您在2027年暑期三下乡中的安排（石门村小学 · 07-12 – 07-18）已取消，不用前往。"
+        "如有疑问请联系周明 13800000000。"
+    )
