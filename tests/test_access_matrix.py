@@ -191,6 +191,8 @@ RULES: dict[str, dict[str, str]] = {
     "schedule.event_ics": OWN_COMMITMENT,
     "schedule.withdraw": OWN_COMMITMENT,
     "schedule.offer_swap": OWN_COMMITMENT,
+    "schedule.skip_date": OWN_COMMITMENT,
+    "schedule.take_back_swap": OWN_COMMITMENT,
     "schedule.decide_swap": OWN_COMMITMENT,
     # planning: coordinators
     **{

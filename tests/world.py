@@ -232,6 +232,8 @@ def build(app: Flask) -> World:
         "schedule.event_ics": {"key": f"o{session.id}-n{need.id}"},
         "schedule.withdraw": {"assignment_id": signed_up.id},
         "schedule.offer_swap": {"assignment_id": signed_up.id},
+        "schedule.take_back_swap": {"assignment_id": signed_up.id},
+        "schedule.skip_date": {"assignment_id": signed_up.id},
         "schedule.decide_swap": {"decision": "cancel"},
         "feeds.feed": {"token": feed_token},
     }

@@ -32,7 +32,7 @@ from webapp.models.programmes import (
     volunteer_preferred_posts,
     volunteer_preferred_skills,
 )
-from webapp.models.selfservice import SwapOffer
+from webapp.models.selfservice import AssignmentSkip, SwapOffer
 from webapp.models.sessions import LoginSession
 from webapp.models.settings import Setting
 from webapp.models.volunteers import (
@@ -48,6 +48,7 @@ from webapp.models.volunteers import (
 __all__ = [
     "ROLES",
     "Assignment",
+    "AssignmentSkip",
     "AuditLog",
     "CalendarToken",
     "CallSlot",

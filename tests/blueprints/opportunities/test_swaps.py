@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -55,18 +56,22 @@ def test_a_swap_offered_and_accepted_moves_the_assignment_and_tells_both(app):
     assert "绘本阅读会" in colleague_client.get("/me/schedule").text
 
 
-def test_a_swap_to_an_ineligible_colleague_is_refused_with_the_reason(app):
+def test_an_ineligible_colleague_is_asked_and_hears_the_reason_when_accepting(app):
     need, occurrence, owner, colleague, taken = _setup(app)
     colleague.vetting_status = "pending"
     db.session.commit()
     response = _login(app, owner).post(
-        f"/me/assignments/{taken.id}/swap",
-        data={"contact": colleague.email},
-        headers={"Accept-Language": "en"},
+        f"/me/assignments/{taken.id}/swap", data={"contact": colleague.email}
     )
-    assert response.status_code == 422
-    assert "王丽 cannot take this" in response.text and "pending" in response.text
-    assert db.session.scalar(select(SwapOffer)) is None
+    assert response.status_code == 303  # the offerer learns nothing about the colleague
+    swap = db.session.scalar(select(SwapOffer))
+    assert swap.to_volunteer_id == colleague.id
+    refused = _login(app, colleague).post(
+        f"/me/swaps/{swap.id}/accept", headers={"Accept-Language": "en"}
+    )
+    assert refused.status_code == 422 and "You cannot take this" in refused.text
+    assert "pending" in refused.text
+    assert [a.status for a in _mine(owner)] == ["confirmed"]
 
 
 def test_acceptance_checks_the_rules_again(app):
@@ -90,12 +95,12 @@ def test_acceptance_checks_the_rules_again(app):
 def test_unknown_colleague_self_and_someone_elses_offer(app):
     need, occurrence, owner, colleague, taken = _setup(app)
     client = _login(app, owner)
-    unknown = client.post(
-        f"/me/assignments/{taken.id}/swap",
-        data={"contact": "13900000000"},
-        headers={"Accept-Language": "en"},
-    )
-    assert unknown.status_code == 422 and "No volunteer has this phone" in unknown.text
+    unknown = client.post(f"/me/assignments/{taken.id}/swap", data={"contact": "13900000000"})
+    assert unknown.status_code == 303
+    offer = db.session.scalar(select(SwapOffer))
+    assert offer.to_volunteer_id is None and offer.contact == "13900000000"
+    assert db.session.scalar(select(OutboxMessage)) is None  # nobody to ask
+    client.post(f"/me/assignments/{taken.id}/swap/take-back")
     self_swap = client.post(
         f"/me/assignments/{taken.id}/swap",
         data={"contact": owner.phone},
@@ -178,3 +183,37 @@ def test_a_swap_offer_to_an_english_reader_is_in_english(app):
     assert "When: " in body and " 09:00–10:30" in body
     assert "Contact: 吴老师 13912345678" in body and "Their note: 家里有事" in body
     assert "地点" not in body and "时间" not in body
+
+
+def _without_csrf(body: bytes) -> bytes:
+    """The page without its CSRF tokens (and the minute of its offline copy's note, which can
+    tick over between two requests)."""
+    body = re.sub(rb'(name="csrf_token" value|name="csrf-token" content)="[^"]*"', rb"\1", body)
+    return re.sub(rb"data-offline-note hidden>[^<]*<", b"", body)
+
+
+def test_the_offerer_learns_nothing_about_the_contact_typed(app):
+    """A colleague with an account, one without (袁华怡), an ineligible one, nobody: the same
+    answer and the same page afterwards, byte for byte apart from the CSRF token."""
+    need, occurrence, owner, colleague, taken = _setup(app)
+    no_login = factories.volunteer(name="袁华怡", phone="13811112222")
+    other_need, other_date = factories.open_need(starts_at=occurrence.starts_at)
+    factories.assignment(colleague, need_id=other_need.id, occurrence_id=other_date.id)  # busy
+    db.session.commit()
+    client = _login(app, owner)
+    seen = []
+    for contact in (colleague.phone, no_login.phone, "13900000000", "nobody@example.org"):
+        answer = client.post(f"/me/assignments/{taken.id}/swap", data={"contact": contact})
+        page = client.get("/me/schedule")
+        seen.append((answer.status_code, answer.headers["Location"], answer.data,
+                     _without_csrf(page.data)))  # fmt: skip
+        client.post(f"/me/assignments/{taken.id}/swap/take-back")
+        client.get("/me/schedule")  # reads the "withdrawn" notice
+    assert all(s == seen[0] for s in seen[1:])
+    text = seen[0][3].decode()
+    assert "如果此人有账号，我们已经询问了他/她" in text
+    for secret in ("王丽", "袁华怡", "还没有登录账号", "已有", colleague.phone):
+        assert secret not in text
+    # Only the colleague with an account was asked; the offers to nobody reached nobody.
+    asked = db.session.scalars(select(OutboxMessage.to_address)).all()
+    assert asked == [colleague.user.email]

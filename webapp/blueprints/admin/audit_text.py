@@ -115,6 +115,7 @@ SENTENCES = {
     "assignment.withdrawn": _l("%(actor)s recorded a withdrawal from %(object)s"),
     "assignment.swap": _l("%(actor)s took over %(object)s in a swap"),
     "settings.sms_daily_cap": _l("%(actor)s changed the daily SMS cap"),
+    "assignment.date_skipped": _l("%(actor)s will not come to one date of %(object)s"),
 }
 
 

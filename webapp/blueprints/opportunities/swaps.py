@@ -1,10 +1,12 @@
 """Swaps: "can you take this for me?" between two volunteers.
 
-The offer names a colleague by phone or e-mail. At acceptance every hard rule is checked again for
-the colleague on every date the assignment still covers (clearance on each date included), inside
-the same lock as sign-ups, and the swap happens at once or not at all: the offerer's assignment is
-withdrawn and an equal one made for the colleague (a sign-up stays a sign-up; a plan's assignment
-stays in its plan). Both are told.
+The offer names a colleague by phone or e-mail, and tells the offerer nothing about them (known
+or not, the same answer). At acceptance every hard rule is checked for the colleague on every
+date the offer covers (clearance on each date included), inside the same lock as sign-ups, and
+the swap happens at once or not at all: the offerer's assignment is withdrawn and an equal one
+made for the colleague (a sign-up stays a sign-up; a plan's assignment stays in its plan); an
+offer of one date of a weekly assignment skips that date for the offerer and gives the colleague
+that date alone. Both are told.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 
 from webapp import audit
+from webapp.blueprints.opportunities import dates
 from webapp.blueprints.opportunities.eligibility import Target, reasons_against
 from webapp.blueprints.opportunities.signups import (
     SignupError,
@@ -51,63 +54,83 @@ def target_of(assignment: Assignment) -> Target:
     return target
 
 
-def offer(assignment: Assignment, contact: str, note: str = "") -> SwapOffer:
+def offer(
+    assignment: Assignment, contact: str, note: str = "", occurrence_id: int | None = None
+) -> SwapOffer:
+    """Offer the assignment (or, with `occurrence_id`, one date of a weekly one) to whoever the
+    contact belongs to. Nothing about that person comes back: known or not, with a log-in or
+    not, eligible or not, the offer is recorded and the offerer is answered the same way; the
+    colleague, if there is one, is asked, and every rule is checked when they accept (its
+    reasons go to them)."""
     if not assignment.is_confirmed:
         raise SignupError(_("Only a confirmed assignment can be offered."), 409)
     if assignment.team_id is not None:
         raise SignupError(_("Team placements are changed by the coordinator, not by a swap."), 409)
-    colleague = find_colleague(contact)
-    if colleague is None:
-        raise SignupError(_("No volunteer has this phone number or e-mail address."), 422)
-    if colleague.id == assignment.volunteer_id:
+    text = contact.strip()
+    if not text:
+        raise SignupError(_("Type your colleague's phone number or e-mail address."), 422)
+    if occurrence_id is not None:
+        dates.check_cutoff(assignment, dates.coming_date(assignment, occurrence_id))
+    else:
+        target_of(assignment)  # refuses when no date is left to hand over
+    colleague = find_colleague(text)
+    if colleague is not None and colleague.id == assignment.volunteer_id:
         raise SignupError(_("You cannot swap with yourself."), 422)
-    if colleague.user is None:
-        raise SignupError(
-            _(
-                "%(name)s has no log-in yet and cannot accept. Ask a coordinator.",
-                name=colleague.name,
-            ),
-            422,
-        )
-    target = target_of(assignment)
-    reasons = reasons_against(colleague, target)
-    if reasons:
-        raise SignupError(
-            _("%(name)s cannot take this: %(reason)s", name=colleague.name, reason=reasons[0]),
-            422,
-            reasons,
-        )
     pending = db.session.scalar(
-        select(SwapOffer).where(
-            SwapOffer.assignment_id == assignment.id, SwapOffer.status == "pending"
+        select(SwapOffer.id).where(
+            SwapOffer.assignment_id == assignment.id,
+            SwapOffer.status == "pending",
+            SwapOffer.occurrence_id.is_(None)
+            if occurrence_id is None
+            else SwapOffer.occurrence_id == occurrence_id,
         )
     )
     if pending is not None:
-        raise SignupError(
-            _(
-                "You already offered this to %(name)s; cancel that offer first.",
-                name=pending.to_volunteer.name,
-            ),
-            409,
-        )
+        raise SignupError(_("You already offered this; take that offer back first."), 409)
     swap = SwapOffer(
         assignment_id=assignment.id,
         from_volunteer_id=assignment.volunteer_id,
-        to_volunteer_id=colleague.id,
+        to_volunteer_id=colleague.id if colleague is not None else None,
+        contact=text[:254],
+        occurrence_id=occurrence_id,
         note=note.strip()[:200],
     )
     db.session.add(swap)
     db.session.flush()
+    if colleague is not None and colleague.user is not None:
+        _ask(swap, colleague)
+    return swap
+
+
+def _date_target(assignment: Assignment, entry) -> Target:
+    return session_target(assignment.need, db.session.get(Occurrence, entry.occurrence_id))
+
+
+def _ask(swap: SwapOffer, colleague: Volunteer) -> None:
     notify_message(
         colleague.user,
         "swap_offer",
         "swap",
         swap.id,
-        offerer=assignment.volunteer,
-        occasion=occasions.of_assignment(assignment),
+        offerer=swap.from_volunteer,
+        occasion=offer_occasion(swap),
         note=swap.note,
     )
-    return swap
+
+
+def offer_occasion(swap: SwapOffer) -> occasions.Occasion:
+    """What, where and when the offer covers: its one date, or the dates still to come."""
+    if swap.occurrence_id is None:
+        return occasions.of_assignment(swap.assignment)
+    entry = dates.coming_date(swap.assignment, swap.occurrence_id)
+    return occasions.of_assignment(swap.assignment, [entry])
+
+
+def offer_target(swap: SwapOffer) -> Target:
+    """What the offer covers now: its one date, or the assignment's dates still to come."""
+    if swap.occurrence_id is not None:
+        return _date_target(swap.assignment, dates.coming_date(swap.assignment, swap.occurrence_id))
+    return target_of(swap.assignment)
 
 
 def incoming_offer(volunteer: Volunteer | None, swap_id: int) -> SwapOffer:
@@ -121,6 +144,22 @@ def outgoing_offer(volunteer: Volunteer | None, swap_id: int) -> SwapOffer:
     swap = db.session.get(SwapOffer, swap_id)
     if swap is None or volunteer is None or swap.from_volunteer_id != volunteer.id:
         raise SignupError(_("This swap offer does not exist or is not yours."), 404)
+    return swap
+
+
+def pending_offer_of(assignment: Assignment, occurrence_id: int | None) -> SwapOffer:
+    """The pending offer of the assignment (or of its one date); none is 404."""
+    swap = db.session.scalar(
+        select(SwapOffer).where(
+            SwapOffer.assignment_id == assignment.id,
+            SwapOffer.status == "pending",
+            SwapOffer.occurrence_id.is_(None)
+            if occurrence_id is None
+            else SwapOffer.occurrence_id == occurrence_id,
+        )
+    )
+    if swap is None:
+        raise SignupError(_("There is no pending offer of this."), 404)
     return swap
 
 
@@ -141,12 +180,7 @@ def _decide(swap: SwapOffer, status: str) -> None:
 def decline(swap: SwapOffer) -> SwapOffer:
     _decide(swap, "declined")
     notify_message(
-        swap.from_volunteer.user,
-        "swap_declined",
-        "swap",
-        swap.id,
-        colleague=swap.to_volunteer,
-        occasion=occasions.of_assignment(swap.assignment),
+        swap.from_volunteer.user, "swap_declined", "swap", swap.id, colleague=swap.to_volunteer
     )
     return swap
 
@@ -157,7 +191,8 @@ def cancel(swap: SwapOffer) -> SwapOffer:
 
 
 def accept(swap: SwapOffer, actor: User) -> Assignment:
-    """Check every rule again for the colleague, then move the assignment, all at once."""
+    """Check every rule again for the colleague, then move the assignment (or its one date),
+    all at once. A refusal's reasons go to the colleague, who is the one accepting."""
     assignment = swap.assignment
     lock_target(Post if assignment.post_id else Need, assignment.post_id or assignment.need_id)
     db.session.refresh(assignment)
@@ -165,43 +200,32 @@ def accept(swap: SwapOffer, actor: User) -> Assignment:
         raise SignupError(_("This offer has already been answered or withdrawn."), 409)
     if not assignment.is_confirmed or assignment.volunteer_id != swap.from_volunteer_id:
         raise SignupError(_("This assignment has changed since it was offered."), 409)
-    target = target_of(assignment)
-    occasion = occasions.of_assignment(assignment)  # its dates still to come, before the swap
+    one_date = swap.occurrence_id is not None
+    entry = dates.coming_date(assignment, swap.occurrence_id) if one_date else None
+    target = offer_target(swap)
+    occasion = offer_occasion(swap)  # its dates still to come, before the swap
     colleague = swap.to_volunteer
     reasons = reasons_against(colleague, target)
     if reasons:
         swap.outcome = reasons[0]
         raise SignupError(_("You cannot take this: %(reason)s", reason=reasons[0]), 422, reasons)
     _decide(swap, "accepted")
-    # The colleague may be waiting on the waitlist of the same thing: that wait is over.
-    for waiting in db.session.scalars(
-        select(Assignment).where(
-            Assignment.volunteer_id == colleague.id,
-            Assignment.status == "waitlisted",
-            Assignment.need_id.is_(assignment.need_id)
-            if assignment.need_id is None
-            else Assignment.need_id == assignment.need_id,
-            Assignment.occurrence_id.is_(None)
-            if assignment.occurrence_id is None
-            else Assignment.occurrence_id == assignment.occurrence_id,
-            Assignment.post_id.is_(None)
-            if assignment.post_id is None
-            else Assignment.post_id == assignment.post_id,
-        )
-    ):
-        waiting.status, waiting.withdrawn_at = "withdrawn", utcnow()
+    _end_own_wait(colleague, assignment)
     now = utcnow()
-    assignment.status, assignment.withdrawn_at = "withdrawn", now
-    assignment.sequence += 1
-    assignment.note = _("Swapped to %(name)s", name=colleague.name)[:200]
+    if one_date:
+        dates.mark_skipped(assignment, entry, actor, "swap")
+    else:
+        assignment.status, assignment.withdrawn_at = "withdrawn", now
+        assignment.sequence += 1
+        assignment.note = _("Swapped to %(name)s", name=colleague.name)[:200]
     db.session.flush()
     taken = Assignment(
         plan_id=assignment.plan_id,
         programme_id=assignment.programme_id,
         volunteer_id=colleague.id,
         need_id=assignment.need_id,
-        weekday=assignment.weekday,
-        occurrence_id=assignment.occurrence_id,
+        weekday=None if one_date else assignment.weekday,
+        occurrence_id=swap.occurrence_id if one_date else assignment.occurrence_id,
         post_id=assignment.post_id,
         status="confirmed",
         source=assignment.source,
@@ -218,8 +242,37 @@ def accept(swap: SwapOffer, actor: User) -> Assignment:
         "assignment.swap",
         "assignment",
         assignment.id,
-        after={"to_volunteer": colleague.id, "new_assignment": taken.id},
+        after={
+            "to_volunteer": colleague.id,
+            "new_assignment": taken.id,
+            "occurrence": swap.occurrence_id,
+        },
     )
+    _tell_both(swap, colleague, occasion)
+    return taken
+
+
+def _end_own_wait(colleague: Volunteer, assignment: Assignment) -> None:
+    """The colleague may be waiting on the waitlist of the same thing: that wait is over."""
+    for waiting in db.session.scalars(
+        select(Assignment).where(
+            Assignment.volunteer_id == colleague.id,
+            Assignment.status == "waitlisted",
+            Assignment.need_id.is_(assignment.need_id)
+            if assignment.need_id is None
+            else Assignment.need_id == assignment.need_id,
+            Assignment.occurrence_id.is_(None)
+            if assignment.occurrence_id is None
+            else Assignment.occurrence_id == assignment.occurrence_id,
+            Assignment.post_id.is_(None)
+            if assignment.post_id is None
+            else Assignment.post_id == assignment.post_id,
+        )
+    ):
+        waiting.status, waiting.withdrawn_at = "withdrawn", utcnow()
+
+
+def _tell_both(swap: SwapOffer, colleague: Volunteer, occasion: occasions.Occasion) -> None:
     notify_message(
         swap.from_volunteer.user,
         "swap_accepted",
@@ -236,7 +289,6 @@ def accept(swap: SwapOffer, actor: User) -> Assignment:
         offerer=swap.from_volunteer,
         occasion=occasion,
     )
-    return taken
 
 
 def pending_condition(volunteer_id) -> ColumnElement[bool]:

@@ -48,6 +48,7 @@ class Row:
     travel_minutes: int | None
     can_withdraw: bool
     weekly: bool  # a weekly tutoring assignment: withdrawing leaves all its dates
+    can_skip: bool = False  # one date of a weekly assignment, before the cut-off
 
     @property
     def when(self) -> str:
@@ -156,7 +157,8 @@ def leader_contact(entry: Commitment, others: str) -> str:
 def schedule_of(
     volunteer: Volunteer, cutoff_hours: int, entries: list[Commitment] | None = None
 ) -> tuple[list[Row], list[Row]]:
-    """(upcoming, past) rows: upcoming includes cancelled dates, shown as such. `entries`: the
+    """(upcoming, past) rows: upcoming includes cancelled and skipped dates (the page folds them
+    away). `entries`: the
     volunteer's commitments when the caller has read them already (all dates); `cutoff_hours`:
     the withdrawal cut-off (signups.cutoff_hours(), which the page shows too)."""
     now = utcnow()
@@ -188,6 +190,10 @@ def schedule_of(
             and entry.assignment_id not in first_seen
             and now < entry.starts_at - cutoff,
             weekly=weekday is not None,
+            can_skip=weekday is not None
+            and entry.occurrence_id is not None
+            and not entry.cancelled
+            and now < entry.starts_at - cutoff,
         )
         if coming and not entry.cancelled:
             first_seen.add(entry.assignment_id)

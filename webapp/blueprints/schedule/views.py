@@ -21,7 +21,8 @@ from flask_login import current_user
 from webapp import clock
 from webapp.blueprints.feeds import ical, tokens
 from webapp.blueprints.feeds.services import from_commitment
-from webapp.blueprints.opportunities import signups, swaps
+from webapp.blueprints.opportunities import dates, signups, swaps
+from webapp.blueprints.opportunities.contacts import contact_text, contacts_for
 from webapp.blueprints.opportunities.signups import SignupError
 from webapp.blueprints.schedule import changes, services
 from webapp.blueprints.volunteers.services import profile_of
@@ -29,6 +30,7 @@ from webapp.core.commitments import commitments
 from webapp.core.lookup import found_or_404
 from webapp.core.spreadsheets import SPREADSHEET_MIMES, attachment
 from webapp.extensions import db
+from webapp.inputs import parse_id
 from webapp.models.accounts import VOLUNTEER
 from webapp.offline import keep_offline
 from webapp.security import role_required
@@ -63,7 +65,10 @@ def _page(status: int = 200, error: SignupError | None = None):
     volunteer = _volunteer()
     entries = commitments([volunteer.id])  # every date: the schedule and the hours read them
     cutoff = signups.cutoff_hours()
-    upcoming, past = services.schedule_of(volunteer, cutoff, entries)
+    rows, past = services.schedule_of(volunteer, cutoff, entries)
+    # Cancelled and skipped dates fold away, uncounted: "coming up" is where one goes.
+    upcoming = [row for row in rows if not row.entry.cancelled]
+    called_off = [row for row in rows if row.entry.cancelled]
     more = services.extras(volunteer)
     incoming, outgoing = swaps.offers_for(volunteer, more.offer_ids)
     by_month, by_year = services.hours_summary(services.served(volunteer, entries=entries))
@@ -73,11 +78,12 @@ def _page(status: int = 200, error: SignupError | None = None):
         volunteer=volunteer,
         upcoming=upcoming if request.args.get("all") == "1" else upcoming[:UPCOMING_SHOWN],
         upcoming_total=len(upcoming),
+        called_off=called_off,
         past=past,
         waitlisted=more.waitlisted,
         position=signups.waitlist_position,
         incoming=incoming,
-        outgoing={s.assignment_id: s for s in outgoing},
+        outgoing={(s.assignment_id, s.occurrence_id or 0): s for s in outgoing},
         by_month=by_month,
         by_year=by_year,
         feed_url=tokens.feed_url(row),
@@ -136,21 +142,65 @@ def withdraw(assignment_id: int):
     return redirect(url_for("schedule.index"), code=303)
 
 
-@bp.post("/assignments/<int:assignment_id>/swap")
+@bp.post("/assignments/<int:assignment_id>/skip")
 @role_required(VOLUNTEER)
-def offer_swap(assignment_id: int):
+def skip_date(assignment_id: int):
+    """Not coming on one date of a weekly assignment; the other dates stay."""
     volunteer = _volunteer()
     try:
         assignment = signups.own_assignment(volunteer, assignment_id)
-        swap = swaps.offer(
-            assignment, request.form.get("contact", ""), request.form.get("note", "")
+        entry = dates.skip(assignment, parse_id(request.form.get("occurrence_id")), current_user)
+    except SignupError as error:
+        return _refused(error)
+    flash(
+        _(
+            "You are not coming on %(day)s; the other dates stay yours. We told %(contact)s.",
+            day=entry.first_day.isoformat(),
+            contact=contact_text(contacts_for(assignment)),
+        ),
+        "success",
+    )
+    return redirect(url_for("schedule.index"), code=303)
+
+
+@bp.post("/assignments/<int:assignment_id>/swap")
+@role_required(VOLUNTEER)
+def offer_swap(assignment_id: int):
+    """Ask a colleague to take over (every date, or one date). The answer is the same whoever
+    the contact belongs to, or none: it tells nothing about other people."""
+    volunteer = _volunteer()
+    try:
+        assignment = signups.own_assignment(volunteer, assignment_id)
+        swaps.offer(
+            assignment,
+            request.form.get("contact", ""),
+            request.form.get("note", ""),
+            parse_id(request.form.get("occurrence_id")),
         )
     except SignupError as error:
         return _refused(error)
     flash(
-        _("Offer sent to %(name)s. It stays yours until they accept.", name=swap.to_volunteer.name),
+        _(
+            "Offer sent. If this person has an account, they have been asked; it stays yours until they accept."
+        ),
         "success",
     )
+    return redirect(url_for("schedule.index"), code=303)
+
+
+@bp.post("/assignments/<int:assignment_id>/swap/take-back")
+@role_required(VOLUNTEER)
+def take_back_swap(assignment_id: int):
+    """Withdraw one's pending offer of the assignment (or of its one date)."""
+    volunteer = _volunteer()
+    try:
+        assignment = signups.own_assignment(volunteer, assignment_id)
+        swaps.cancel(
+            swaps.pending_offer_of(assignment, parse_id(request.form.get("occurrence_id")))
+        )
+    except SignupError as error:
+        return _refused(error)
+    flash(_("Offer withdrawn."), "success")
     return redirect(url_for("schedule.index"), code=303)
 
 

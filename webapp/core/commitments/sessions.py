@@ -7,7 +7,7 @@ from dataclasses import replace
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, literal_column, select, union_all
+from sqlalchemy import and_, bindparam, literal_column, null, select, type_coerce, union_all
 
 from webapp import clock
 from webapp.core.commitments.entry import Commitment, aware, session_uid
@@ -22,6 +22,7 @@ from webapp.core.commitments.sources import (
 from webapp.extensions import db
 from webapp.models import (
     Assignment,
+    AssignmentSkip,
     Event,
     Home,
     Need,
@@ -31,6 +32,7 @@ from webapp.models import (
     Room,
     SwapOffer,
 )
+from webapp.models.base import UTCDateTime
 
 _SESSION_COLUMNS = (
     *ASSIGNMENT_COLUMNS,
@@ -141,9 +143,20 @@ def _session_statement(has_ids: bool, has_team: bool, has_lo: bool, has_hi: bool
     if has_hi:
         dated = dated.where(Occurrence.starts_at < bindparam("hi"))
         weekly = weekly.where(Occurrence.starts_at < bindparam("hi"))
+    # A weekly assignment's date its volunteer skips (or handed over): when it was skipped.
+    weekly = weekly.outerjoin(
+        AssignmentSkip,
+        and_(
+            AssignmentSkip.assignment_id == Assignment.id,
+            AssignmentSkip.occurrence_id == Occurrence.id,
+        ),
+    )
     return union_all(
-        dated.add_columns(literal_column("0").label("weekly")),
-        weekly.add_columns(literal_column("1").label("weekly")),
+        dated.add_columns(
+            type_coerce(null(), UTCDateTime()).label("skipped_at"),
+            literal_column("0").label("weekly"),
+        ),
+        weekly.add_columns(AssignmentSkip.created_at, literal_column("1").label("weekly")),
     )
 
 
@@ -160,7 +173,10 @@ def sessions(ids, lo, hi, team_id) -> list[Commitment]:
             if counts(row[2], row[6], row[8]):
                 out.append(_session(row[:width], *row[width : width + 2]))
             continue
-        *core, plan_state, successor_at, withdrawn_at, swapped_in, weekday, p_start, p_end, _ = row
+        *core, plan_state, successor_at, withdrawn_at, swapped_in, weekday, p_start, p_end = row[
+            :-2
+        ]
+        skipped_at = row[-2]
         # Every occurrence of the event comes: the assignment's weekday is checked before an
         # entry is made (most rows of an event held on several weekdays are not its dates).
         starts, tz = aware(core[15]), core[26]
@@ -177,5 +193,15 @@ def sessions(ids, lo, hi, team_id) -> list[Commitment]:
         entry = _session(core, plan_state, successor_at)
         if withdrawn_at and entry.starts_at < aware(withdrawn_at) and core[17] == "confirmed":
             entry = replace(entry, cancelled=False)
+        if skipped_at is not None:
+            # Calendars drop the date (STATUS:CANCELLED, SEQUENCE one higher); the session
+            # itself goes on, with a gap the home's roster shows.
+            entry = replace(
+                entry,
+                cancelled=True,
+                skipped=True,
+                sequence=entry.sequence + 1,
+                changed_at=max(entry.changed_at, aware(skipped_at)),
+            )
         out.append(entry)
     return out
