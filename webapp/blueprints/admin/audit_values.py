@@ -96,6 +96,7 @@ FIELD_LABELS = {
     "sessions": _l("Sessions ended"),
     "open_for_signup": _l("Open for sign-up"),
     "new_assignment": _l("New assignment"),
+    "one_date": _l("That date only"),
     "invitation": _l("Invitation"),
     "created": _l("New"),
     "updated": _l("Updated"),

@@ -78,7 +78,7 @@ def mark_skipped(assignment: Assignment, entry: Commitment, actor: User, reason:
         "assignment.date_skipped",
         "assignment",
         assignment.id,
-        after={"occurrence": entry.occurrence_id, "reason": reason},
+        after={"one_date": entry.first_day.isoformat()},
         actor_id=actor.id,
     )
 

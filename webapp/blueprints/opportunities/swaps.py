@@ -245,7 +245,7 @@ def accept(swap: SwapOffer, actor: User) -> Assignment:
         after={
             "to_volunteer": colleague.id,
             "new_assignment": taken.id,
-            "occurrence": swap.occurrence_id,
+            "one_date": entry.first_day.isoformat() if entry else None,
         },
     )
     _tell_both(swap, colleague, occasion)
