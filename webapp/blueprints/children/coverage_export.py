@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from webapp import clock
+from webapp.blueprints.children import access
 from webapp.blueprints.children.coverage import Counts, MonthReport
-from webapp.extensions import db
-from webapp.models import ChildAccess, User
+from webapp.models import User
 
 # Chinese headers, counts only: no child is named in the file.
 EXPORT_HEADER = (
@@ -58,14 +57,5 @@ def export_rows(report: MonthReport) -> list[list]:
 
 
 def log_export(user: User, month: date) -> None:
-    """The access log keeps every export: many children, so no child_id."""
-    db.session.add(
-        ChildAccess(
-            child_id=None,
-            user_id=user.id,
-            action="export",
-            detail=f"coverage {month.strftime('%Y-%m')}",
-            at=clock.utcnow(),
-        )
-    )
-    db.session.flush()
+    """The access log keeps every export: many children, so no child."""
+    access.log_access(None, "export", f"coverage {month.strftime('%Y-%m')}", user=user)

@@ -43,7 +43,7 @@ def test_coordinator_sees_counts_per_township_home_and_school_and_the_overdue_li
         assert _row(html, home.home_id) == [c.children, c.talk, c.call, c.visit, c.overdue]
     east, west = built["townships"]
     assert east.name in html and west.name in html and "石门中学" in html
-    assert "晚到的小明" in html and f"/children/{late.id}/" in html
+    assert "晚到的小明" in html and f'href="/children/{late.id}"' in html
     assert "<svg" in html and "<script" not in html.split("<main", 1)[-1].split("</main>")[0]
     assert html.count("<rect x=") == 6 * 3
 

@@ -57,7 +57,7 @@ def coverage_page():
         this_month=this_month,
         reach_labels=_reach_labels(),
         chart_colours=coverage_chart.COLOURS,
-        card_endpoint="children.child_edit",
+        card_endpoint="children.card_page",
     )
 
 
