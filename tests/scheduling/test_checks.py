@@ -17,8 +17,10 @@ from webapp.scheduling.checks import (
     check_posts,
     check_tutoring,
     posts_violations,
+    supervision_violations,
     tutoring_violations,
 )
+from webapp.scheduling.explain import posts_reasons, tutoring_reasons
 
 
 def test_tutoring_violations_name_the_rule_and_the_people():
@@ -89,3 +91,30 @@ def test_team_split_and_capacity_are_structured():
     )
     found = posts_violations(problem, [Assignment("a", "p", None, "t"), Assignment("c", "p")])
     assert {v.key for v in found} == {"team_split", "capacity"}
+
+
+def test_people_sent_to_a_post_without_its_leader_break_the_publishing_rule():
+    problem = PostsProblem(
+        (vol("a"), vol("b"), vol("lead", is_leader=True)),
+        (post("p", need_leader=True), post("empty", need_leader=True)),
+    )
+    led = [Assignment("a", "p"), Assignment("lead", "p")]
+    assert supervision_violations(problem, led) == []
+    (found,) = supervision_violations(problem, [Assignment("a", "p"), Assignment("b", "p")])
+    assert (found.key, found.params) == ("unled", {"post": "p", "requirement": "leader"})
+    # Not a rule of the model or of its checker: the solver may still propose it.
+    assert posts_violations(problem, [Assignment("a", "p")]) == []
+
+
+def test_reasons_name_the_first_rule_that_keeps_each_person_out():
+    problem = TutoringProblem(
+        (vol("a", "math"), vol("b", "art"), vol("c", "math", cleared=False)),
+        (slot("s1", Need("math", 1, 2)),),
+    )
+    assert tutoring_reasons(problem, [Assignment("a", "s1", "math")], "s1", "math") == {
+        "b": "skill",
+        "c": "cleared",
+    }
+    away = vol("away", unavailable_targets=frozenset({"p"}))
+    posts = PostsProblem((vol("a"), away), (post("p"),))
+    assert posts_reasons(posts, [], "p") == {"a": None, "away": "available"}

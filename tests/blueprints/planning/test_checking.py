@@ -161,3 +161,17 @@ def test_solving_again_shows_what_changed_and_flags_a_team_that_moved_whole(
     teams = since[since.index('id="since-teams"') :]
     assert "whole team" in teams and team.name in teams and "3 people" in teams
     assert post.name in teams and 'id="since-moved"' not in since  # not one line per member
+
+
+def test_a_solve_that_staffs_a_post_without_a_leader_says_so_and_is_not_published(
+    app, coordinator_client
+):
+    programme, posts, people, _team = summer(posts=1, singles=2)
+    posts[0].need_leader = True  # and nobody taking part can lead
+    db.session.commit()
+    plan = proposal(programme)
+    assert _rows(plan)  # the model still sends people (the leader is a cost there)
+    page = coordinator_client.get(f"/planning/plans/{plan.id}").text
+    assert "Breaks a rule: it cannot be published like this" in page
+    assert f"Nobody at {posts[0].name}" in page
+    assert coordinator_client.post(f"/planning/plans/{plan.id}/publish").status_code == 409

@@ -23,7 +23,12 @@ from webapp.scheduling import (
     TutoringProblem,
     solve,
 )
-from webapp.scheduling.checks import Violation, posts_violations, tutoring_violations
+from webapp.scheduling.checks import (
+    Violation,
+    posts_violations,
+    supervision_violations,
+    tutoring_violations,
+)
 from webapp.scheduling.replan import replan
 from webapp.scheduling.travel import travel_minutes
 
@@ -76,6 +81,17 @@ def store(built: Built, result: EnginePlan, programme: Programme) -> Plan:
         explanations=[
             {"kind": e.kind, "key": e.key, "params": plain(e.params), "target": e.target_id}
             for e in result.explanations
+        ]
+        # A post the model staffed without its leader: said on its card from the start (the
+        # model does not forbid it; publishing does, see rules.unsupervised).
+        + [
+            {
+                "kind": "violation",
+                "key": v.key,
+                "params": plain(v.params),
+                "target": v.params["post"],
+            }
+            for v in supervision_violations(built.problem, result.assignments)
         ],
         diff=_diff(built, result),
     )
