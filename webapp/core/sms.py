@@ -40,6 +40,12 @@ TEMPLATES: dict[str, SmsTemplate] = {
             "如不能参加请尽快联系${contact}。",
         ),
         SmsTemplate(
+            "reminder_tomorrow",
+            ("name", "activity", "place", "time", "contact"),
+            "${name}您好，提醒您明天参加${activity}，地点${place}，时间${time}。"
+            "如不能参加请尽快联系${contact}。",
+        ),
+        SmsTemplate(
             "plan_removed",
             ("name", "activity", "detail", "contact"),
             "${name}您好，您在${activity}中的安排（${detail}）已取消，不用前往。"
@@ -101,6 +107,7 @@ def kind_label(kind: str) -> str:
     labels = {
         "plan_assigned": _("SMS: your assignment"),
         "plan_removed": _("SMS: assignment cancelled"),
+        "reminder_tomorrow": _("SMS: reminder for tomorrow"),
     }
     return labels.get(kind, kind)
 

@@ -22,7 +22,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-TEMPLATES = {"plan_assigned": "SMS_100001", "plan_removed": "SMS_100002"}
+TEMPLATES = {
+    "plan_assigned": "SMS_100001",
+    "plan_removed": "SMS_100002",
+    "reminder_tomorrow": "SMS_100003",
+}
 SETTINGS = (
     "SMS_ACCESS_KEY_ID",
     "SMS_ACCESS_KEY_SECRET",

@@ -22,9 +22,11 @@ from sqlalchemy.exc import IntegrityError
 
 from webapp import clock
 from webapp.blueprints.children.duties import DutyState, open_duty_states
+from webapp.blueprints.notifications import reminder_sms
 from webapp.core import occasions
 from webapp.core.commitments import commitments
-from webapp.core.outbox import notify_message
+from webapp.core.outbox import notify_message, notify_phone
+from webapp.core.sms import Sms, SmsRefused
 from webapp.extensions import db
 from webapp.models import Assignment, SentReminder, User, Volunteer
 
@@ -39,15 +41,25 @@ class ReminderResult:
 
 
 def _write_once(
-    kind: str, key: str, volunteer: Volunteer, for_date: date, message: str, **context: Any
+    kind: str,
+    key: str,
+    volunteer: Volunteer,
+    for_date: date,
+    message: str,
+    sms: Sms | None = None,
+    **context: Any,
 ) -> bool:
-    """Queue templates/emails/<message>.txt to the volunteer, once for (kind, key)."""
+    """Queue templates/emails/<message>.txt to the volunteer, once for (kind, key); with `sms`,
+    by SMS to those who chose it, and to those without an account who have a mobile number."""
     user: User | None = volunteer.user
-    if user is None:
+    if user is None and sms is None:
         return False
     savepoint = db.session.begin_nested()
     try:
-        written = notify_message(user, message, "reminder", None, **context)
+        if user is None:
+            written = notify_phone(volunteer.phone or "", sms, "reminder", None)
+        else:
+            written = notify_message(user, message, "reminder", None, sms=sms, **context)
         db.session.flush()
         db.session.add(
             SentReminder(
@@ -59,7 +71,7 @@ def _write_once(
             )
         )
         db.session.flush()
-    except IntegrityError:
+    except (IntegrityError, SmsRefused):
         savepoint.rollback()
         return False
     savepoint.commit()
@@ -95,15 +107,16 @@ def _day_before(today: date) -> int:
     for key, entry in keys.items():
         if key in done:
             continue
+        volunteer = volunteers[entry.volunteer_id]
+        occasion = occasions.of_assignment(db.session.get(Assignment, entry.assignment_id), [entry])
         written += _write_once(
             "day_before",
             key,
-            volunteers[entry.volunteer_id],
+            volunteer,
             tomorrow,
             "reminder_tomorrow",
-            occasion=occasions.of_assignment(
-                db.session.get(Assignment, entry.assignment_id), [entry]
-            ),
+            sms=reminder_sms.reminder_tomorrow(volunteer, occasion),
+            occasion=occasion,
             post=entry.kind == "post",
         )
     return written
