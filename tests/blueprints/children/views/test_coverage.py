@@ -12,7 +12,7 @@ from sqlalchemy import select
 from tests import factories
 from tests.blueprints.children import coverage_world as world
 from webapp import clock
-from webapp.blueprints.children import coverage, coverage_export
+from webapp.blueprints.children import coverage, coverage_export, reported
 from webapp.extensions import db
 from webapp.models import ChildAccess, CoverageMonth
 
@@ -149,3 +149,34 @@ def test_exporting_the_running_month_stores_nothing(coordinator_client):
     world.child(factories.home())
     coordinator_client.get(f"/children/coverage.xlsx?month={_this_month()}")
     assert db.session.scalar(select(CoverageMonth.month)) is None
+
+
+def test_the_page_runs_the_same_statements_for_a_bigger_county(
+    coordinator_client, count_statements
+):
+    world.county(seed=1, children_per_home=2)
+    small = count_statements(lambda: coordinator_client.get("/children/coverage"))
+    world.county(seed=2, children_per_home=12)
+    last_month = coverage.previous_month(clock.today().replace(day=1))
+    assert count_statements(lambda: coordinator_client.get("/children/coverage")) == small
+    for month in coverage.recent_months(last_month)[-2:]:
+        reported.close_month(month)
+    db.session.commit()
+    # Reported months are read, not counted: a couple of statements more, still none per row.
+    assert count_statements(lambda: coordinator_client.get("/children/coverage")) <= small + 2
+
+
+def test_a_managers_export_has_their_homes_only_and_stores_the_whole_county(app):
+    manager = factories.user(roles=["home_manager"])
+    mine = factories.home(managers=(manager,))
+    theirs = factories.home()
+    world.child(mine)
+    world.child(theirs)
+    client = app.test_client()
+    client.post("/auth/login", data={"email": manager.email, "password": factories.PASSWORD})
+    last_month = coverage.previous_month(clock.today().replace(day=1))
+    response = client.get(f"/children/coverage.xlsx?month={last_month.strftime('%Y-%m')}")
+    rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
+    assert {row[3] for row in rows if row[1] == "之家"} == {mine.name}
+    stored = coverage.month_report(last_month)
+    assert stored.stored and {h.name for h in stored.homes} == {mine.name, theirs.name}
