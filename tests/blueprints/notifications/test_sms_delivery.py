@@ -78,14 +78,20 @@ def test_a_wrong_secret_fails_the_providers_signature_check(app, server):
     assert row.status == "failed" and "SignatureDoesNotMatch" in row.last_error
 
 
-def test_a_refused_number_fails_with_the_providers_reason_and_can_be_sent_again(app, server):
+def test_a_refused_number_fails_with_the_providers_reason_and_can_be_sent_again(
+    app, server, coordinator_client
+):
     (message,) = _queue(FAIL_NUMBER)
     delivery.send_outbox()
     row = _row(message)
     assert row.status == "failed" and "isv.MOBILE_NUMBER_ILLEGAL" in row.last_error
-    delivery.retry_now(row)
-    db.session.commit()
-    assert _row(message).status == "pending"
+    page = coordinator_client.get("/notifications/outbox").get_data(as_text=True)
+    assert "isv.MOBILE_NUMBER_ILLEGAL" in page
+    assert f"/notifications/outbox/{message.id}/retry" in page
+    response = coordinator_client.post(f"/notifications/outbox/{message.id}/retry")
+    assert response.status_code == 303
+    row = _row(message)
+    assert (row.status, row.attempts) == ("pending", 0)
 
 
 def test_flow_control_is_temporary_and_tried_again_later(app, server):
