@@ -103,3 +103,12 @@ def test_a_bad_date_is_400(manager_client, tutored):
 
 def test_volunteers_may_not_see_the_roster(volunteer_client):
     assert volunteer_client.get("/homes/roster").status_code == 403
+
+
+def test_a_cancelled_session_shows_no_gap(manager_client, tutored):
+    home, tuesday = tutored
+    assert manager_client.post(
+        f"/homes/{home.id}/bookings/{tuesday.id}/cancel", data={"reason": "下雨"}
+    ).status_code in (200, 303)
+    page = manager_client.get(f"/homes/{home.id}/bookings/{tuesday.id}").text
+    assert "缺 " not in page and "13900000001" not in page

@@ -59,7 +59,8 @@ def _people(ids) -> dict[int, Volunteer]:
 
 def rosters(occurrences: list[Occurrence]) -> dict[int, SessionRoster]:
     """occurrence id -> who comes to each of its needs, who skips the date, who waits."""
-    dated = [o for o in occurrences if o.event.needs]
+    # A cancelled, declined or requested date has nobody coming and no gap to fill.
+    dated = [o for o in occurrences if o.event.needs and o.status == "confirmed"]
     if not dated:
         return {}
     ids = {o.id for o in dated}
