@@ -161,6 +161,8 @@ def test_one_date_handed_over_in_a_swap(app, weekly):
     asked = _login(app, colleague.user)
     offers = asked.get("/me/schedule").text.split('id="swap-offers"')[1].split("</section>")[0]
     assert "阅读" in offers and "石门之家" in offers and "仅此一次" in offers
+    local = third.starts_at.astimezone(CHINA)
+    assert f"{local.year}年{local.month}月{local.day}日周二 16:00–17:30" in offers
     assert asked.post(f"/me/swaps/{swap.id}/accept").status_code == 303
     db.session.expire_all()
     mine = client.get("/me/schedule").text
@@ -185,3 +187,17 @@ def test_a_cancelled_date_folds_away_and_is_not_counted(app, weekly):
     page = _login(app, tutor.user).get("/me/schedule").text
     assert f"显示全部 {WEEKS - 1} 个日期" in page
     assert re.search(r"1 个已取消或不来的日期", page)
+
+
+def test_an_offer_of_every_date_tells_the_colleague_what_where_and_when(app, weekly):
+    tutor, assignment, event, manager, coordinator = weekly
+    colleague = factories.volunteer_with_login(name="王丽")
+    db.session.commit()
+    answer = _login(app, tutor.user).post(
+        f"/me/assignments/{assignment.id}/swap", data={"contact": colleague.user.email}
+    )
+    assert answer.status_code == 303
+    page = _login(app, colleague.user).get("/me/schedule", headers={"Accept-Language": "en"})
+    offers = page.text.split('id="swap-offers"')[1].split("</section>")[0]
+    assert "阅读" in offers and "石门之家" in offers and "16:00–17:30" in offers
+    assert f"({WEEKS} 个日期)" in offers or f"{WEEKS} dates" in offers

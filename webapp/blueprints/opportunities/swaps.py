@@ -126,6 +126,18 @@ def offer_occasion(swap: SwapOffer) -> occasions.Occasion:
     return occasions.of_assignment(swap.assignment, [entry])
 
 
+def described(offers: list[SwapOffer]) -> dict[int, occasions.Occasion]:
+    """What, where and when each offer covers, for the colleague's page (an offer whose dates
+    have all passed is left out: its accept button says why)."""
+    out = {}
+    for swap in offers:
+        try:
+            out[swap.id] = offer_occasion(swap)
+        except SignupError:
+            continue
+    return out
+
+
 def offer_target(swap: SwapOffer) -> Target:
     """What the offer covers now: its one date, or the assignment's dates still to come."""
     if swap.occurrence_id is not None:

@@ -83,6 +83,7 @@ def _page(status: int = 200, error: SignupError | None = None):
         waitlisted=more.waitlisted,
         position=signups.waitlist_position,
         incoming=incoming,
+        offered=swaps.described(incoming),
         outgoing={(s.assignment_id, s.occurrence_id or 0): s for s in outgoing},
         by_month=by_month,
         by_year=by_year,
