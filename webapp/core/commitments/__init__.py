@@ -6,6 +6,8 @@ Sources (the contract with the planning blueprint):
   the need's event on that weekday within the programme's dates, one entry per date;
 - a volunteer's own sign-ups (source `signup`, no plan): a need on one date, or a post.
 Waitlisted sign-ups and sign-ups withdrawn before they were ever confirmed are not commitments.
+A weekly assignment's date its volunteer skips or hands over (assignment_skips) is shown
+cancelled for them (`skipped`), its SEQUENCE one higher.
 
 Schedules, hours, calendar feeds, reminders and the "already booked" rule all read these entries.
 Entries are plain dataclasses built from plain column queries (feeds are read often).
