@@ -667,3 +667,13 @@ def test_a_series_reads_its_weekdays_as_a_list_in_the_readers_language(manager_c
     db.session.commit()
     english = manager_client.get(url).get_data(as_text=True)
     assert "Every 2 weeks on Tuesday, Thursday" in english and "week(s)" not in english
+
+
+def test_removing_a_closure_asks_first(manager_client, managed):
+    closure = factories.closure(managed, next_monday(), next_monday(), "义诊")
+    page = manager_client.get(f"/homes/{managed.id}/closures").text
+    assert f'href="/homes/{managed.id}/closures/{closure.id}/delete"' in page
+    ask = manager_client.get(f"/homes/{managed.id}/closures/{closure.id}/delete")
+    assert ask.status_code == 200 and 'id="confirm-form"' in ask.text and "义诊" in ask.text
+    db.session.expire_all()
+    assert len(managed.closures) == 1

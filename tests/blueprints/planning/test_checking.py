@@ -175,3 +175,17 @@ def test_a_solve_that_staffs_a_post_without_a_leader_says_so_and_is_not_publishe
     assert "Breaks a rule: it cannot be published like this" in page
     assert f"Nobody at {posts[0].name}" in page
     assert coordinator_client.post(f"/planning/plans/{plan.id}/publish").status_code == 409
+
+
+def test_cancelling_a_post_and_removing_a_participant_ask_first(app, coordinator_client):
+    programme, posts, people, _team = summer(posts=1, singles=1)
+    page = coordinator_client.get(f"/planning/programmes/{programme.id}").text
+    cancel = f"/planning/programmes/{programme.id}/posts/{posts[0].id}/cancel"
+    remove = f"/planning/programmes/{programme.id}/volunteers/{people[0].id}/remove"
+    assert f'href="{cancel}"' in page and f'href="{remove}"' in page
+    for url, name in ((cancel, posts[0].name), (remove, people[0].name)):
+        ask = coordinator_client.get(url)
+        assert ask.status_code == 200 and 'id="confirm-form"' in ask.text and name in ask.text
+    db.session.expire_all()
+    assert db.session.get(Post, posts[0].id).cancelled_at is None
+    assert [v.id for v in db.session.get(Programme, programme.id).volunteers] == [people[0].id]

@@ -213,8 +213,13 @@ def add_closure(
     return closure, affected
 
 
+def closure_row(home: Home, closure_id: int) -> Closure:
+    """A closure of this home (another home's: 404)."""
+    return get_or_404(Closure, closure_id, belongs=lambda c: c.home_id == home.id)
+
+
 def delete_closure(home: Home, closure_id: int) -> None:
-    closure = get_or_404(Closure, closure_id, belongs=lambda c: c.home_id == home.id)
+    closure = closure_row(home, closure_id)
     home.closures.remove(closure)
     db.session.flush()
 

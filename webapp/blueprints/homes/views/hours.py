@@ -120,10 +120,25 @@ def closures(home_id: int):
     )
 
 
-@bp.post("/<int:home_id>/closures/<int:closure_id>/delete")
+@bp.route("/<int:home_id>/closures/<int:closure_id>/delete", methods=["GET", "POST"])
 @role_required(*STAFF)
 def delete_closure(home_id: int, closure_id: int):
+    """GET: ask first; POST: remove the closure (the rooms can be booked on its dates again)."""
     home = home_or_404(home_id)
+    if request.method == "GET":
+        closure = services.closure_row(home, closure_id)
+        return render_template(
+            "_confirm.html",
+            heading=_("Remove the closure %(reason)s?", reason=closure.reason),
+            text=_(
+                "%(first)s to %(last)s: the rooms can be booked on these dates again.",
+                first=closure.starts_on.isoformat(),
+                last=closure.ends_on.isoformat(),
+            ),
+            action=url_for("homes.delete_closure", home_id=home.id, closure_id=closure.id),
+            button=_("Remove"),
+            back=url_for("homes.closures", home_id=home.id),
+        )
     services.delete_closure(home, closure_id)
     flash(_("Closure removed."), "success")
     return hx_redirect(url_for("homes.closures", home_id=home.id))

@@ -117,10 +117,21 @@ def _save_post(programme, post, form):
     return _page(programme, post, form, 422 if form.is_submitted() else 200)
 
 
-@bp.post("/programmes/<int:programme_id>/posts/<int:post_id>/cancel")
+@bp.route("/programmes/<int:programme_id>/posts/<int:post_id>/cancel", methods=["GET", "POST"])
 @role_required(COORDINATOR)
 def cancel_post(programme_id: int, post_id: int):
+    """GET: ask first; POST: cancel (people placed there are moved by the next re-plan)."""
     programme = svc.programme_or_404(programme_id)
+    if request.method == "GET":
+        post = svc.post_or_404(programme, post_id)
+        return render_template(
+            "_confirm.html",
+            heading=_("Cancel the post %(name)s?", name=post.name),
+            text=_("The post stays listed as cancelled; a re-plan moves the people placed there."),
+            action=url_for("planning.cancel_post", programme_id=programme.id, post_id=post.id),
+            button=_("Cancel post"),
+            back=url_for("planning.programme", programme_id=programme.id) + "#posts",
+        )
     try:
         post = post_rules.cancel_post(svc.post_or_404(programme, post_id))
     except PlanningError as error:

@@ -171,10 +171,29 @@ def add_volunteer(programme_id: int):
     return hx_redirect(url_for("planning.programme", programme_id=programme.id) + "#participants")
 
 
-@bp.post("/programmes/<int:programme_id>/volunteers/<int:volunteer_id>/remove")
+@bp.route(
+    "/programmes/<int:programme_id>/volunteers/<int:volunteer_id>/remove", methods=["GET", "POST"]
+)
 @role_required(COORDINATOR)
 def remove_volunteer(programme_id: int, volunteer_id: int):
+    """GET: ask first; POST: the volunteer no longer takes part."""
     programme = svc.programme_or_404(programme_id)
+    if request.method == "GET":
+        volunteer = get_or_404(Volunteer, volunteer_id)
+        return render_template(
+            "_confirm.html",
+            heading=_("Remove %(name)s", name=volunteer.name) + "?",
+            text=_(
+                "%(name)s no longer takes part in %(programme)s.",
+                name=volunteer.name,
+                programme=programme.name,
+            ),
+            action=url_for(
+                "planning.remove_volunteer", programme_id=programme.id, volunteer_id=volunteer.id
+            ),
+            button=_("Remove %(name)s", name=volunteer.name),
+            back=url_for("planning.programme", programme_id=programme.id) + "#participants",
+        )
     svc.remove_volunteer(programme, volunteer_id)
     flash(_("Volunteer removed from the programme."), "success")
     return hx_redirect(url_for("planning.programme", programme_id=programme.id) + "#participants")
