@@ -154,6 +154,8 @@ RULES: dict[str, dict[str, str]] = {
     "children.goal_new": THIS_CHILDS_STAFF,
     "children.goal_edit": THIS_CHILDS_STAFF,
     "children.access_log": ADMIN,
+    "children.mine": ANY_USER,
+    "children.mine_contact": rule(GONE, anonymous=LOGIN, volunteer=OK, other_volunteer=OK),
     # children: their old addresses under /volunteers/
     **{
         f"children_moved.{name}": MOVED

@@ -3,13 +3,16 @@ child, kind, when, a one-line note; it completes the duty it answers."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from webapp import clock
 from webapp.blueprints.children import duties
+from webapp.blueprints.children.duties import DutyState
 from webapp.blueprints.volunteers.services import RuleError
 from webapp.extensions import db
 from webapp.models import CareLog, Child, Pairing, User, Volunteer
@@ -100,3 +103,49 @@ def contacts_of(child: Child, *, volunteer: Volunteer | None = None) -> list[Car
     if volunteer is not None:
         query = query.where(CareLog.volunteer_id == volunteer.id)
     return list(db.session.scalars(query.order_by(CareLog.happened_on.desc(), CareLog.id.desc())))
+
+
+@dataclass(frozen=True)
+class MyChild:
+    """One of a carer's children on "my children": the child, the carer's open duties on it
+    (ChildDuty.state), the last contact."""
+
+    child: Child
+    duties: tuple[DutyState, ...]
+    last_contact: date | None
+
+    @property
+    def overdue(self) -> bool:
+        return any(s.overdue for s in self.duties)
+
+    @property
+    def due(self) -> bool:
+        return any(s.state in ("today", "soon") for s in self.duties)
+
+
+def my_children(volunteer: Volunteer, today: date | None = None) -> list[MyChild]:
+    """The children actively paired with this carer, the overdue first, then the due."""
+    today = today or clock.today()
+    pairings = list(
+        db.session.scalars(
+            select(Pairing)
+            .where(Pairing.volunteer_id == volunteer.id, Pairing.ended_on.is_(None))
+            .options(joinedload(Pairing.child).joinedload(Child.home))
+        )
+    )
+    children = {p.child_id: p.child for p in pairings if p.child.erased_at is None}
+    by_child: dict[int, list[DutyState]] = {}
+    for state in duties.open_duty_states(today, volunteer=volunteer):
+        by_child.setdefault(state.duty.child_id, []).append(state)
+    last = dict(
+        db.session.execute(
+            select(CareLog.child_id, func.max(CareLog.happened_on))
+            .where(CareLog.volunteer_id == volunteer.id, CareLog.child_id.in_(list(children)))
+            .group_by(CareLog.child_id)
+        ).all()
+    )
+    found = [
+        MyChild(child, tuple(by_child.get(child_id, ())), last.get(child_id))
+        for child_id, child in children.items()
+    ]
+    return sorted(found, key=lambda m: (not m.overdue, not m.due, m.child.pseudonym))

@@ -117,8 +117,13 @@ QUICK_KIND_CODES = ("talk", "visit", "call", "meeting")
 class QuickContactForm(Form):
     """Half a minute on a phone: which child, kind, when, one line."""
 
+    # Not one of the carer's children: the view answers 404, not a form error.
     child_id = SelectField(
-        _l("Child"), choices=[], coerce=int, validators=[InputRequired(REQUIRED)]
+        _l("Child"),
+        choices=[],
+        coerce=int,
+        validate_choice=False,
+        validators=[InputRequired(REQUIRED)],
     )
     kind = SelectField(
         _l("Contact"),

@@ -11,7 +11,13 @@ bp = Blueprint("children", __name__, url_prefix="/children", cli_group=None)
 
 # The view modules register their routes on bp when imported.
 from webapp.blueprints.children import commands  # noqa: E402
-from webapp.blueprints.children.views import card, coverage, pairings, records  # noqa: E402, F401
+from webapp.blueprints.children.views import (  # noqa: E402, F401
+    card,
+    coverage,
+    mine,
+    pairings,
+    records,
+)
 
 bp.cli.add_command(commands.coverage_command)
 bp.cli.add_command(commands.close_coverage_command)
