@@ -155,6 +155,8 @@ RULES: dict[str, dict[str, str]] = {
     "children.goal_edit": THIS_CHILDS_STAFF,
     "children.access_log": ADMIN,
     "children.mine": ANY_USER,
+    "children.meetings_index": HOME_STAFF,
+    "children.meeting_new": HOME_STAFF,
     "children.mine_contact": rule(GONE, anonymous=LOGIN, volunteer=OK, other_volunteer=OK),
     # children: their old addresses under /volunteers/
     **{

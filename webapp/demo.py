@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 import webapp.blueprints.homes.demo as homes_demo
 import webapp.blueprints.planning.demo as planning_demo
 from webapp import clock
-from webapp.blueprints.children.demo import load_demo_pairings
+from webapp.blueprints.children.demo import load_demo_calls, load_demo_pairings
 from webapp.blueprints.opportunities.demo import load_demo_opportunities
 from webapp.core.demo_county import (
     DEMO_ACCOUNTS,
@@ -132,6 +132,7 @@ def load_demo_county(today: date | None = None) -> SeedResult:
     homes_demo.load_demo_homes(
         homes, users["manager@example.org"], users["coordinator@example.org"], today
     )
+    load_demo_calls(today)
     planning_demo.load_demo_planning(
         homes,
         volunteers,

@@ -28,7 +28,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("homes.index", _l("Children's homes"), (COORDINATOR, HOME_MANAGER)),
     NavItem("opportunities.index", _l("Opportunities"), (VOLUNTEER,)),
     NavItem("schedule.index", _l("My schedule"), (VOLUNTEER,)),
-    NavItem("children.mine", _l("My children"), (VOLUNTEER,)),
+    NavItem("children.mine", _l("My children"), (VOLUNTEER, HOME_MANAGER)),
     NavItem("volunteers.my_profile", _l("My profile"), (VOLUNTEER,)),
     NavItem("notifications.outbox", _l("Outbox"), (ADMIN, COORDINATOR)),
     NavItem("admin.users", _l("Users"), (ADMIN,)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests import factories
 from tests.world import login
@@ -87,3 +87,43 @@ def test_a_carer_cannot_record_for_a_child_not_paired_with_them(app):
     assert client.post("/children/mine/contacts", data=data).status_code == 404
     assert client.get(f"/children/{other.child_id}").status_code == 404
     assert db.session.scalar(select(CareLog)) is None
+
+
+def test_a_held_video_call_counts_as_the_weeks_call_and_shows_on_the_card(app):
+    from datetime import UTC, datetime, time
+
+    from webapp.blueprints.children.duties import set_card_duty
+    from webapp.clock import CHINA
+    from webapp.models import CallSlot
+
+    manager = factories.user(roles=("home_manager",))
+    home = factories.home(managers=(manager,))
+    child = factories.child(home=home, pseudonym="视频童")
+    set_card_duty(child, "video_call", True, manager, clock.today() - timedelta(days=20))
+    db.session.commit()
+    day = clock.today() - timedelta(days=1)
+    starts = datetime.combine(day, time(10), CHINA).astimezone(UTC)
+    call = factories.booking(
+        factories.room(home=home, kind="video_call"),
+        starts,
+        starts + timedelta(hours=1),
+        kind="video_call",
+    )
+    db.session.add(
+        CallSlot(
+            occurrence_id=call.id,
+            starts_at=starts,
+            ends_at=starts + timedelta(minutes=15),
+            child_id=child.id,
+            child_label=child.pseudonym,
+        )
+    )
+    db.session.commit()
+    client = login(app.test_client(), manager)
+    page = client.get(f"/children/{child.id}").text
+    assert 'id="card-calls"' in page and home.name in page.split('id="card-calls"')[1]
+    db.session.expire_all()
+    duty = db.session.scalar(select(ChildDuty).where(ChildDuty.kind == "video_call"))
+    assert duty.last_done_on == day and duty.state(clock.today()) != "overdue"
+    client.get(f"/children/{child.id}")
+    assert db.session.scalar(select(func.count()).select_from(CareLog)) == 1

@@ -100,14 +100,20 @@ def test_erasing_keeps_the_counts_and_nothing_personal(coordinator_client, paire
     assert child.age_band and child.home_id  # what reports count by
     pairing = db.session.get(Pairing, paired["pairing_id"])
     assert pairing.ended_on is not None
-    assert db.session.scalar(select(func.count()).select_from(CareLog)) == 1
-    assert db.session.scalar(select(CareLog.note)) == ""
+    assert db.session.scalar(select(func.count()).select_from(CareLog)) == 0
     page = coordinator_client.get("/children/").get_data(as_text=True)
     assert PSEUDONYM not in page
     assert coordinator_client.get(f"/children/{child_id}/edit").status_code == 404
     assert coordinator_client.get(f"/children/{child_id}/export.json").status_code == 404
     erased = select(AuditLog.after).where(AuditLog.action == "child.erase")
-    assert db.session.scalar(erased) == {"pairings_ended": 1, "notes_cleared": 1}
+    assert db.session.scalar(erased) == {
+        "pairings_ended": 1,
+        "contacts": 1,
+        "duties": 2,
+        "goals": 0,
+        "attendance": 0,
+        "call_slots": 0,
+    }
 
 
 def test_an_erased_child_cannot_be_paired_again(coordinator_client, paired):
@@ -217,3 +223,39 @@ def test_the_audit_log_and_the_logs_never_hold_childrens_data(
     )
     assert not _has_child_data(details)
     assert not re.search("童QZX|MARKER", caplog.text)
+
+
+def test_erasing_removes_the_card_goals_call_sign_ups_and_attendance(coordinator_client, paired):
+    from webapp.models.child_care import CareGoal, ChildAccess, ChildMeeting, MeetingAttendance
+
+    child = db.session.get(Child, paired["child_id"])
+    child.real_name, child.guardian_phone, child.priority = "真名", "13800138000", "red"
+    starts = datetime.combine(today() + timedelta(days=3), time(10), CHINA).astimezone(UTC)
+    call = factories.booking(
+        factories.room(home=child.home, kind="video_call"),
+        starts,
+        starts + timedelta(hours=1),
+        kind="video_call",
+    )
+    slot = CallSlot(
+        occurrence_id=call.id,
+        starts_at=starts,
+        ends_at=starts + timedelta(minutes=15),
+        child_id=child.id,
+        child_label=PSEUDONYM,
+    )
+    meeting = ChildMeeting(kind="children_meeting", home_id=child.home_id, held_on=today())
+    meeting.attendance.append(MeetingAttendance(child_id=child.id, guardian_present=True))
+    db.session.add_all([slot, meeting, CareGoal(child_id=child.id, goal="交朋友")])
+    db.session.commit()
+    response = coordinator_client.post(f"/children/{child.id}/erase", data={"confirm": "erase"})
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert (child.real_name, child.guardian_phone, child.priority) == (None, "", None)
+    assert (slot.child_id, slot.child_label) == (None, None)
+    for model in (CareGoal, MeetingAttendance, CareLog):
+        assert db.session.scalar(select(func.count()).select_from(model)) == 0
+    assert db.session.get(ChildMeeting, meeting.id) is not None  # the meeting itself stays
+    erased = select(ChildAccess).where(ChildAccess.action == "erase")
+    assert db.session.scalar(erased).user_id == coordinator_client.user.id
+    assert coordinator_client.get(f"/children/{child.id}").status_code == 404

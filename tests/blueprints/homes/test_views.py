@@ -315,23 +315,23 @@ def test_children_sign_up_for_video_call_slots(manager_client, managed):
     occurrence = db.session.scalar(select(Occurrence))
     slot = occurrence.call_slots[0]
     url = f"/homes/{managed.id}/bookings/{occurrence.id}/slots/{slot.id}"
-    # A full name with a phone number is refused with the reason; nothing is stored.
+    # A child record of the home, never free text: typed initials are refused, nothing stored.
     refused = manager_client.post(url, data={"child_label": "张小明 13800138000"})
-    assert refused.status_code == 422 and "手机号" in refused.text
-    assert manager_client.post(url, data={"child_label": "小明"}).status_code == 303
-    assert manager_client.post(url, data={"child_label": "小红"}).status_code == 409
-    assert "小明" in manager_client.get(f"/homes/{managed.id}/bookings/{occurrence.id}").text
-
-    # Better: the home's own children are offered by pseudonym; another home's child is refused.
+    assert refused.status_code == 422 and "选择" in refused.text
+    assert occurrence.call_slots[0].child_label is None
     mine = factories.child(pseudonym="小草", home=managed)
     elsewhere = factories.child(pseudonym="小树")
     page = manager_client.get(f"/homes/{managed.id}/bookings/{occurrence.id}").text
     assert f'<option value="{mine.id}">小草</option>' in page and "小树" not in page
-    second = f"/homes/{managed.id}/bookings/{occurrence.id}/slots/{occurrence.call_slots[1].id}"
-    assert manager_client.post(second, data={"child_id": str(elsewhere.id)}).status_code == 422
-    assert manager_client.post(second, data={"child_id": str(mine.id)}).status_code == 303
-    db.session.refresh(occurrence.call_slots[1])
-    assert occurrence.call_slots[1].child_label == "小草"
+    assert manager_client.post(url, data={"child_id": str(elsewhere.id)}).status_code == 422
+    assert manager_client.post(url, data={"child_id": str(mine.id)}).status_code == 303
+    assert manager_client.post(url, data={"child_id": str(mine.id)}).status_code == 409
+    db.session.refresh(occurrence.call_slots[0])
+    assert (occurrence.call_slots[0].child_id, occurrence.call_slots[0].child_label) == (
+        mine.id,
+        "小草",
+    )
+    assert "小草" in manager_client.get(f"/homes/{managed.id}/bookings/{occurrence.id}").text
 
 
 def test_outbox_is_visible_to_coordinators(coordinator_client):

@@ -4,7 +4,7 @@ child, kind, when, a one-line note; it completes the duty it answers."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -15,10 +15,12 @@ from webapp.blueprints.children import duties
 from webapp.blueprints.children.duties import DutyState
 from webapp.blueprints.volunteers.services import RuleError
 from webapp.extensions import db
-from webapp.models import CareLog, Child, Pairing, User, Volunteer
+from webapp.models import CallSlot, CareLog, Child, Occurrence, Pairing, User, Volunteer
 from webapp.models.child_care import CONTACT_KIND_OF_DUTY, ChildDuty
 from webapp.models.children import CARE_LOG_KINDS
 
+# Held video calls are looked for this far back (the hourly job catches up after a pause).
+HELD_CALLS_WINDOW_DAYS = 14
 # The kinds the half-minute form offers.
 QUICK_KINDS = ("talk", "visit", "call", "meeting")
 
@@ -149,3 +151,45 @@ def my_children(volunteer: Volunteer, today: date | None = None) -> list[MyChild
         for child_id, child in children.items()
     ]
     return sorted(found, key=lambda m: (not m.overdue, not m.due, m.child.pseudonym))
+
+
+def record_held_calls(now: datetime | None = None, child: Child | None = None) -> int:
+    """A video call a child was signed up for (by record) and that has been held counts as the
+    week's video-call contact: one contact per child and day, answering the video-call duty.
+    Run by the hourly reminders job and before a card is shown. Returns the contacts written."""
+    now = now or clock.utcnow()
+    query = (
+        select(CallSlot)
+        .join(Occurrence, Occurrence.id == CallSlot.occurrence_id)
+        .where(CallSlot.child_id.is_not(None), CallSlot.ends_at <= now)
+        .where(CallSlot.ends_at > now - timedelta(days=HELD_CALLS_WINDOW_DAYS))
+        .where(Occurrence.status == "confirmed")
+        .options(joinedload(CallSlot.occurrence))
+    )
+    if child is not None:
+        query = query.where(CallSlot.child_id == child.id)
+    written = 0
+    for slot in db.session.scalars(query):
+        day = slot.starts_at.astimezone(clock.CHINA).date()
+        exists = db.session.scalar(
+            select(CareLog.id).where(
+                CareLog.child_id == slot.child_id,
+                CareLog.kind == "video_call",
+                CareLog.happened_on == day,
+            )
+        )
+        if exists is not None:
+            continue
+        log = CareLog(
+            child_id=slot.child_id,
+            kind="video_call",
+            happened_on=day,
+            note="",
+            author_id=slot.signed_up_by_id,
+            created_at=now,
+        )
+        db.session.add(log)
+        db.session.flush()
+        complete_duty_of(log)
+        written += 1
+    return written

@@ -3,9 +3,10 @@
 - Every reading of a child's record (the record form, a pairing's page) is written to the audit
   log, with who read it.
 - A coordinator can export everything stored about one child (for the guardian) as JSON.
-- Erasing keeps the row and its pairings and contacts, so that reports still count them, but
-  nothing personal: the pseudonym becomes "#<id>", consent and the notes of the care log go, an
-  active pairing ends. The age band and the home stay: they are what reports count by.
+- Erasing removes the card's personal fields, the contacts, duties, care goals, video-call
+  sign-ups and meeting attendance, and ends the pairings; the row stays as "#<id>" with its age
+  band and home, and the counts already reported stay in coverage's stored months. It is written
+  to the access log ("erase").
 
 Children's data never goes into calendar feeds, volunteer exports or logs; the audit log keeps
 ids, never pseudonyms or notes.
@@ -15,14 +16,48 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 
 from webapp import audit, clock
 from webapp.blueprints.children.access import log_access
 from webapp.extensions import db
-from webapp.models import CareLog, Child, Pairing
+from webapp.models import CallSlot, CareLog, Child, Pairing
 from webapp.models.base import utcnow
+from webapp.models.child_care import CareGoal, ChildDuty, MeetingAttendance
+
+# The card's personal fields, emptied on erasure (dates and codes become empty too).
+CARD_PERSONAL = (
+    "real_name",
+    "sex",
+    "birth_year",
+    "school",
+    "grade",
+    "village",
+    "guardian_name",
+    "guardian_relation",
+    "guardian_phone",
+    "guardianship",
+    "father_work_city",
+    "father_phone",
+    "father_last_home_on",
+    "mother_work_city",
+    "mother_phone",
+    "mother_last_home_on",
+    "priority",
+    "priority_reason",
+    "next_review_on",
+)
+NULLABLE = {
+    "real_name",
+    "sex",
+    "birth_year",
+    "guardianship",
+    "father_last_home_on",
+    "mother_last_home_on",
+    "priority",
+    "next_review_on",
+}
 
 
 def record_reading(child: Child, via: str, pairing_id: int | None = None) -> None:
@@ -52,6 +87,12 @@ def export(child: Child) -> dict[str, Any]:
             "home": child.home.name,
             "guardian_consent": child.guardian_consent,
             "consent_on": child.consent_on.isoformat() if child.consent_on else None,
+            "report_consent": child.report_consent,
+            **{
+                name: (value.isoformat() if hasattr(value, "isoformat") else value)
+                for name in CARD_PERSONAL
+                if (value := getattr(child, name)) not in (None, "")
+            },
             "created_at": child.created_at.isoformat(),
             "updated_at": child.updated_at.isoformat(),
         },
@@ -74,25 +115,40 @@ def export(child: Child) -> dict[str, Any]:
 
 
 def erase(child: Child) -> dict[str, int]:
-    """Remove what is personal; keep what reports count. Returns what was changed."""
+    """Remove the card's personal fields, the contacts, duties, care goals, video-call sign-ups
+    and meeting attendance; end the pairings. The row stays (marked erased, with its age band
+    and home) and the counts already reported stay in coverage's stored months. Returns what
+    was removed (counts only)."""
     today = clock.today()
-    pairing_ids = select(Pairing.id).where(Pairing.child_id == child.id)
     ended = db.session.execute(
         update(Pairing)
         .where(Pairing.child_id == child.id, Pairing.ended_on.is_(None))
         .values(ended_on=today)
         .execution_options(synchronize_session=False)
     ).rowcount
-    notes = db.session.execute(
-        update(CareLog)
-        .where(CareLog.pairing_id.in_(pairing_ids), CareLog.note != "")
-        .values(note="")
-        .execution_options(synchronize_session=False)
-    ).rowcount
+
+    def gone(statement) -> int:
+        return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount
+
+    counts = {
+        "pairings_ended": ended,
+        "contacts": gone(delete(CareLog).where(CareLog.child_id == child.id)),
+        "duties": gone(delete(ChildDuty).where(ChildDuty.child_id == child.id)),
+        "goals": gone(delete(CareGoal).where(CareGoal.child_id == child.id)),
+        "attendance": gone(delete(MeetingAttendance).where(MeetingAttendance.child_id == child.id)),
+        "call_slots": gone(
+            update(CallSlot)
+            .where(CallSlot.child_id == child.id)
+            .values(child_id=None, child_label=None, signed_up_by_id=None)
+        ),
+    }
     child.pseudonym = f"#{child.id}"
-    child.guardian_consent, child.consent_on = False, None
+    child.guardian_consent, child.consent_on, child.report_consent = False, None, False
+    for name in CARD_PERSONAL:
+        setattr(child, name, None if name in NULLABLE else "")
     child.erased_at = utcnow()
     db.session.flush()
-    counts = {"pairings_ended": ended, "notes_cleared": notes}
+    db.session.expire(child, ["pairings"])
+    log_access(child, "erase")
     audit.record("child.erase", "child", child.id, after=counts)
     return counts

@@ -1,5 +1,7 @@
-"""Family video-call sessions: children sign up for their turn (a child of the home, or initials
-or a pseudonym typed in: never a full name), and a turn is cleared again."""
+"""Family video-call sessions: children sign up for their turn (a child record of the home; the
+service still takes initials or a pseudonym for sign-ups made before child records, never a full
+name), and a turn is cleared again. A held call counts as the child's weekly video-call contact
+(children.contacts.record_held_calls)."""
 
 from __future__ import annotations
 
@@ -19,9 +21,13 @@ CHILD_LABEL = re.compile(r"^[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z.·]{0,7}$"
 
 
 def children_of(home: Home) -> list[Child]:
-    """The children registered at a home (pseudonyms only), for the video-call sign-up."""
+    """The children registered at a home (pseudonyms only, not erased), for the sign-up."""
     return list(
-        db.session.scalars(select(Child).where(Child.home_id == home.id).order_by(Child.pseudonym))
+        db.session.scalars(
+            select(Child)
+            .where(Child.home_id == home.id, Child.erased_at.is_(None))
+            .order_by(Child.pseudonym)
+        )
     )
 
 
@@ -40,6 +46,7 @@ def sign_up_child(
             raise BookingError(_("Choose a child of this home."), field="child_id")
         label = child.pseudonym
     else:
+        child = None
         label = (child_label or "").strip()
         if not CHILD_LABEL.match(label):
             raise BookingError(
@@ -55,7 +62,11 @@ def sign_up_child(
     result = db.session.execute(
         update(CallSlot)
         .where(CallSlot.id == slot.id, CallSlot.child_label.is_(None))
-        .values(child_label=label, signed_up_by_id=actor.id)
+        .values(
+            child_label=label,
+            child_id=child.id if child else None,
+            signed_up_by_id=actor.id,
+        )
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
@@ -67,6 +78,7 @@ def sign_up_child(
 def clear_slot(occurrence: Occurrence, slot_id: int) -> CallSlot:
     slot = get_or_404(CallSlot, slot_id, belongs=lambda s: s.occurrence_id == occurrence.id)
     slot.child_label = None
+    slot.child_id = None
     slot.signed_up_by_id = None
     db.session.flush()
     return slot

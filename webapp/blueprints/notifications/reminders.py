@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from webapp import clock
+from webapp.blueprints.children.contacts import record_held_calls
 from webapp.blueprints.children.duties import DutyState, open_duty_states
 from webapp.blueprints.notifications import reminder_sms
 from webapp.core import occasions
@@ -123,6 +124,8 @@ def _day_before(today: date) -> int:
 
 
 def _duties(today: date) -> int:
+    # Held video calls count first, so that a call held this week is no overdue video call.
+    record_held_calls()
     # The same overdue duties the dashboards and lists show (one rule: ChildDuty.state); the
     # carers' duties are reminded here, to the paired volunteer.
     written = 0

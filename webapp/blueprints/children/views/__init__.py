@@ -14,6 +14,7 @@ from webapp.blueprints.children import commands  # noqa: E402
 from webapp.blueprints.children.views import (  # noqa: E402, F401
     card,
     coverage,
+    meetings,
     mine,
     pairings,
     records,

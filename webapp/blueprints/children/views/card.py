@@ -40,6 +40,7 @@ def _render(child, *, log_form=None, goal_form=None, status=200):
 @login_required
 def card_page(child_id: int):
     child = access.visible_child(child_id, current_user)
+    contacts.record_held_calls(child=child)
     access.log_access(child, "view", "card")
     return _render(child)
 

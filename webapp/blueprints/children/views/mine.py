@@ -8,20 +8,33 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from webapp import clock
-from webapp.blueprints.children import card, contacts
+from webapp.blueprints.children import access, card, contacts
 from webapp.blueprints.children.forms import QUICK_KIND_CODES, QuickContactForm
 from webapp.blueprints.children.views import bp
 from webapp.blueprints.volunteers.services import RuleError, profile_of
+from webapp.extensions import db
 from webapp.fields import form_error
 from webapp.htmx import hx_redirect
 from webapp.inputs import parse_id
+from webapp.models.accounts import HOME_MANAGER
 
 
 def _page(profile, form: QuickContactForm, status: int = 200):
     mine = contacts.my_children(profile) if profile else []
     form.child_id.choices = [(m.child.id, m.child.pseudonym) for m in mine]
+    # A home's managers find the cards of their homes' children here too.
+    managed = (
+        list(db.session.scalars(access.visible_children(current_user)))
+        if current_user.has_role(HOME_MANAGER)
+        else []
+    )
     return render_template(
-        "children/mine.html", mine=mine, form=form, profile=profile, today=clock.today()
+        "children/mine.html",
+        mine=mine,
+        managed=managed,
+        form=form,
+        profile=profile,
+        today=clock.today(),
     ), status
 
 

@@ -109,6 +109,5 @@ def child_erase(child_id: int):
             description=_("Tick the box to confirm that this child's data is to be erased."),
         )
     privacy.erase(child)
-    access.log_access(child, "erase")
     flash(_("The child's data was erased; the counts for reports stay."), "success")
     return hx_redirect(url_for("children.index"))

@@ -237,7 +237,7 @@ def _occurrence_page(home, item, move_form, status=200, decline_form=None):
 
 def _slot_form(home: Home) -> SlotForm:
     form = SlotForm()
-    form.child_id.choices = [SelectChoice("", _("— type below —"))] + [
+    form.child_id.choices = [SelectChoice("", _("— choose —"))] + [
         SelectChoice(str(c.id), c.pseudonym) for c in call_slots.children_of(home)
     ]
     return form
@@ -384,17 +384,12 @@ def sign_up(home_id: int, occurrence_id: int, slot_id: int):
     home = home_or_404(home_id)
     item = services.occurrence_of(home, occurrence_id)
     form = _slot_form(home)
-    if not form.validate_on_submit():
-        abort(422, description=_("Choose a child or enter initials or a pseudonym."))
-    raw_id = form.child_id.data or ""
+    child_id = parse_id(form.child_id.data or "") if form.validate_on_submit() else None
+    if child_id is None:
+        # A child record, not free text: the call then counts for the child and is erased with it.
+        abort(422, description=_("Choose a child of this home."))
     try:
-        call_slots.sign_up_child(
-            item,
-            slot_id,
-            form.child_label.data or "",
-            current_user,
-            child_id=parse_id(raw_id),
-        )
+        call_slots.sign_up_child(item, slot_id, "", current_user, child_id=child_id)
     except BookingError as error:
         _refuse(error)
     flash(_("Signed up."), "success")
