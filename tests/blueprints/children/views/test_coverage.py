@@ -52,7 +52,7 @@ def test_a_home_manager_sees_only_their_homes_and_no_child(app):
     manager = factories.user(roles=["home_manager"])
     mine = factories.home(managers=(manager,))
     theirs = factories.home()
-    kid = world.child(mine, pseudonym="我的孩子")
+    kid = world.child(mine, pseudonym="本家童QX")
     world.duty(kid, clock.today() - timedelta(days=3))
     world.child(theirs)
     client = app.test_client()
@@ -60,7 +60,7 @@ def test_a_home_manager_sees_only_their_homes_and_no_child(app):
     html = client.get("/children/coverage").get_data(as_text=True)
     assert mine.name in html and theirs.name not in html
     assert _row(html, mine.id) == [1, 0, 0, 0, 1]
-    assert "我的孩子" not in html
+    assert "本家童QX" not in html
 
 
 def test_recording_a_contact_raises_the_page_count_by_one(coordinator_client):
