@@ -77,5 +77,11 @@ def test_auto_strategy_is_max_lp_for_tutoring_and_lin2_for_posts():
     assert auto.strategy == "auto"
     assert resolve_strategy(auto, tutoring_instance(20, 10, 1)).strategy == "max_lp"
     assert resolve_strategy(auto, posts_instance(20, 4, 1, 1)).strategy == "lin2"
-    explicit = SolveParams(strategy="default")
+    explicit = SolveParams(strategy="default", stages=("unfilled_min",))
     assert resolve_strategy(explicit, posts_instance(20, 4, 1, 1)) is explicit
+    # Stages: tutoring fixes minimums, then preferred headcounts; posts minimums only.
+    assert resolve_strategy(auto, tutoring_instance(20, 10, 1)).stages == (
+        "unfilled_min",
+        "unfilled_preferred",
+    )
+    assert resolve_strategy(auto, posts_instance(20, 4, 1, 1)).stages == ("unfilled_min",)

@@ -115,7 +115,7 @@ def run_generated(
     time_limit: float | None = None,
     strategy: str = "auto",
     staged: bool = True,
-    stages: tuple[str, ...] = ("unfilled_min",),
+    stages: tuple[str, ...] | None = None,
 ) -> dict:
     build, limit, goal = GENERATED[name]
     problem = build(seed)
@@ -144,7 +144,7 @@ def run_generated(
         "seconds": round(seconds, 3),
         "solve_seconds": round(plan.wall_seconds, 3),
         "goal": goal,
-        "stages": list(stages) if staged else [],
+        "stages": list(stages or ["auto"]) if staged else [],
         "time_limit": time_limit or limit,
         "greedy_objective": greedy.objective,
         "beats_greedy": plan.objective is not None and plan.objective < greedy.objective,
@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="benchdata folder")
     ap.add_argument("--strategy", default="auto", choices=("auto", "max_lp", "lin2", "default"))
     ap.add_argument("--one-shot", action="store_true", help="weighted one-shot solve, no stages")
-    ap.add_argument("--stages", default="unfilled_min", help="terms fixed in turn, comma-separated")
+    ap.add_argument("--stages", default="", help="terms fixed in turn, comma-separated (auto)")
     # Without a command: the multi-seed suite (seeds.py), what `make bench` runs.
     ap.add_argument("--seeds", default=seeds.DEFAULT_SEEDS, help="e.g. 101-120 or 101,105")
     ap.add_argument("--which", default=",".join(GENERATED), help="families, comma-separated")
@@ -203,7 +203,9 @@ def main(argv: list[str] | None = None) -> int:
             families,
             GENERATED,
             functools.partial(
-                run_generated, staged=not args.one_shot, stages=tuple(args.stages.split(","))
+                run_generated,
+                staged=not args.one_shot,
+                stages=tuple(args.stages.split(",")) if args.stages else None,
             ),
             run_gap,
             seeds.gap_files(args.data / "gap", args.gap),

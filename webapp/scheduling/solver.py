@@ -62,7 +62,9 @@ class SolveParams:
     # rest under that; stage 1 may use up to this share of the time.
     staged: bool = True
     stage_share: float = 0.5
-    stages: tuple[str, ...] = ("unfilled_min",)  # terms fixed in turn before the weighted stage
+    # Terms fixed in turn before the weighted stage; None ("auto"): tutoring fixes minimums,
+    # then preferred headcounts (not in a re-plan); posts fix minimums only (docs/scheduling.md).
+    stages: tuple[str, ...] | None = None
     # Keep searching: start from this plan (the solution hint) instead of the greedy one.
     start: tuple[Assignment, ...] | None = None
 
@@ -173,11 +175,18 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
 
 
 def resolve_strategy(params: SolveParams, problem: TutoringProblem | PostsProblem) -> SolveParams:
-    """Replace "auto" by the strategy measured best for this model (see the module docstring)."""
+    """Replace "auto" by the strategy measured best for this model (see the module docstring),
+    and unset stages by the stages measured best (staged.py)."""
+    tutoring = isinstance(problem, TutoringProblem)
+    if params.stages is None:
+        # A re-plan keeps published work before preferred seats (change outweighs them).
+        replan = bool(problem.published)
+        stages = ("unfilled_min", "unfilled_preferred") if tutoring and not replan else ()
+        stages = stages or ("unfilled_min",)
+        params = dataclasses.replace(params, stages=stages)
     if params.strategy != "auto":
         return params
-    strategy = "max_lp" if isinstance(problem, TutoringProblem) else "lin2"
-    return dataclasses.replace(params, strategy=strategy)
+    return dataclasses.replace(params, strategy="max_lp" if tutoring else "lin2")
 
 
 def solve(
