@@ -171,12 +171,15 @@ def test_one_date_handed_over_in_a_swap(app, weekly):
     assert f"o{third.id}-" in theirs.split('id="upcoming-title"')[1]
     assert "显示全部" not in theirs  # one date only
     new = db.session.scalar(select(Assignment).where(Assignment.volunteer_id == colleague.id))
-    assert (
-        new.occurrence_id == third.id and new.weekday is None and new.plan_id == assignment.plan_id
-    )
+    assert new.occurrence_id == third.id and new.weekday is None
+    # Outside the plan (a re-plan must not take it for the weekly slot), in its programme.
+    assert new.plan_id is None and new.programme_id == assignment.programme_id
     assert db.session.scalar(select(AssignmentSkip.reason)) == "swap"
     roster = _login(app, manager).get(f"/homes/{event.home_id}/bookings/{third.id}").text
     assert "王丽" in roster and "缺 1 人" not in roster
+    assert "排班" in roster.split("王丽")[1].split("</li>")[0]  # the programme's, not a sign-up
+    plan_page = _login(app, coordinator).get(f"/planning/plans/{assignment.plan_id}")
+    assert plan_page.status_code == 200 and "王丽" not in plan_page.text
 
 
 def test_a_cancelled_date_folds_away_and_is_not_counted(app, weekly):

@@ -89,7 +89,9 @@ def rosters(occurrences: list[Occurrence]) -> dict[int, SessionRoster]:
         if row is None:
             continue
         person = people[e.volunteer_id]
-        comer = Comer(person.name, person.phone or "", e.plan_id is not None, e.skipped)
+        # A programme's row (its plan, or one date handed over from it) is planned.
+        planned = e.plan_id is not None or e.programme_id is not None
+        comer = Comer(person.name, person.phone or "", planned, e.skipped)
         (row.skipped if e.skipped else row.coming).append(comer)
     for a in waiting:
         row = by_need.get((a.occurrence_id, a.need_id))

@@ -231,8 +231,10 @@ def accept(swap: SwapOffer, actor: User) -> Assignment:
         assignment.sequence += 1
         assignment.note = _("Swapped to %(name)s", name=colleague.name)[:200]
     db.session.flush()
+    # One date handed over stays outside the plan (a re-plan must not read it as the weekly
+    # slot): a dated row of the programme, as a sign-up is; every date: the same row again.
     taken = Assignment(
-        plan_id=assignment.plan_id,
+        plan_id=None if one_date else assignment.plan_id,
         programme_id=assignment.programme_id,
         volunteer_id=colleague.id,
         need_id=assignment.need_id,
@@ -240,8 +242,8 @@ def accept(swap: SwapOffer, actor: User) -> Assignment:
         occurrence_id=swap.occurrence_id if one_date else assignment.occurrence_id,
         post_id=assignment.post_id,
         status="confirmed",
-        source=assignment.source,
-        pinned=assignment.pinned,
+        source="signup" if one_date else assignment.source,
+        pinned=False if one_date else assignment.pinned,
         confirmed_at=now,
         confirmed_by_id=actor.id,
         note=_("Swap from %(name)s", name=swap.from_volunteer.name)[:200],
