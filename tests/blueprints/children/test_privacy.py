@@ -259,3 +259,23 @@ def test_erasing_removes_the_card_goals_call_sign_ups_and_attendance(coordinator
     erased = select(ChildAccess).where(ChildAccess.action == "erase")
     assert db.session.scalar(erased).user_id == coordinator_client.user.id
     assert coordinator_client.get(f"/children/{child.id}").status_code == 404
+
+
+def test_erasing_through_the_page_leaves_the_counts_already_reported(coordinator_client, paired):
+    from webapp.blueprints.children import coverage, reported
+
+    child = db.session.get(Child, paired["child_id"])
+    child.report_consent = True
+    month = coverage.previous_month(today().replace(day=1))
+    pairing = db.session.get(Pairing, paired["pairing_id"])
+    factories.care_log(pairing=pairing, kind="visit", happened_on=month + timedelta(days=3))
+    db.session.commit()
+    before = coverage.month_report(month).total
+    assert before.children == 1 and before.visit == 1
+    assert reported.close_month(month) is True
+    db.session.commit()
+    response = coordinator_client.post(f"/children/{child.id}/erase", data={"confirm": "erase"})
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert coverage.month_report(month).total == before
+    assert coverage.month_report(today().replace(day=1)).total.children == 0
