@@ -21,6 +21,7 @@ from webapp.labels import (
     ASSIGNMENT_STATUS_LABELS,
     ENGINE_STATUS_LABELS,
     GENDER_LABELS,
+    PAIRING_ROLE_LABELS,
     PLAN_STATE_LABELS,
     PROGRAMME_KIND_LABELS,
     ROLE_LABELS,
@@ -38,6 +39,7 @@ FIELD_LABELS = {
     "status": _l("Status"),
     "state": _l("Status"),
     "roles": _l("Roles"),
+    "role": _l("Role"),
     "name": _l("Name"),
     "email": _l("E-mail"),
     "phone": _l("Mobile phone"),
@@ -142,6 +144,7 @@ CODES: dict[str, dict[str, dict]] = {
     "gender": {"*": GENDER_LABELS},
     "transport_mode": {"*": TRANSPORT_LABELS},
     "age_band": {"*": AGE_BAND_LABELS},
+    "role": {"pairing": PAIRING_ROLE_LABELS},
 }
 # Actions whose `kind` is the programme's kind (a solve's entry has the run's kind instead).
 PROGRAMME_ACTIONS = ("programme.created", "programme.saved")
