@@ -152,6 +152,23 @@ class DutyState:
         return self.state == "overdue"
 
     @property
+    def due_today(self) -> bool:
+        return self.state == "today"
+
+    @property
+    def one_tap_contact(self) -> str | None:
+        """The contact a carer records with one tap ("done today"); video calls are recorded by
+        the home and the plan review on the card."""
+        if self.duty.kind in ("video_call", "plan_review"):
+            return None
+        return CONTACT_KIND_OF_DUTY.get(self.duty.kind)
+
+    @property
+    def needs_attention(self) -> bool:
+        """Overdue, due today or due soon: the card marks it."""
+        return self.state in ("overdue", "today", "soon")
+
+    @property
     def days_since(self) -> int:
         """Days since it was last done (or since it started, when never)."""
         return (self.today - (self.duty.last_done_on or self.duty.starts_on)).days
