@@ -23,6 +23,7 @@ def test_the_blueprints_that_own_the_jobs_register_them_on_the_app(app):
         "send-outbox",
         "send-reminders",
         "pull-sms-reports",
+        "close-coverage-months",
     }
     for job in jobs_of(app):
         assert callable(job.function), job.name

@@ -132,3 +132,14 @@ def test_the_six_months_read_reported_totals_and_count_the_others_live(app):
     assert after[0][1].children == before[0][1].children - 4  # not reported: live
     assert report.total == after[-1][1]
     assert coverage.history(this_month, home_ids=mine)[1:4] == scoped_before[1:4]
+
+
+def test_worker_job_stores_each_ended_month_of_the_chart_once_and_never_the_running_one(app):
+    world.county(seed=9)
+    assert reported.close_ended_months() == coverage.HISTORY_MONTHS
+    assert reported.close_ended_months() == 0
+    stored = set(db.session.scalars(select(CoverageMonth.month)))
+    this_month = clock.today().replace(day=1)
+    assert this_month not in stored
+    assert _last_month() in stored and len(stored) == coverage.HISTORY_MONTHS
+

@@ -69,3 +69,17 @@ def close_month(month: date, user: User | None = None, today: date | None = None
     except IntegrityError:
         return False
     return True
+
+
+def close_ended_months(today: date | None = None, back: int = coverage.HISTORY_MONTHS) -> int:
+    """The worker's hourly job: store each of the last `back` ended months not stored yet, so the
+    page reads past months from stored counts and a month is kept as it stood when it ended (a
+    duty done late does not rewrite it). Commits; returns how many months it stored."""
+    today = today or clock.today()
+    month = coverage.previous_month(today.replace(day=1))
+    stored = 0
+    for _step in range(back):
+        stored += close_month(month, None, today)
+        month = coverage.previous_month(month)
+    db.session.commit()
+    return stored
