@@ -84,3 +84,12 @@ def test_when_cp_sat_finds_nothing_in_time_the_greedy_plan_is_returned_unproven(
     assert plan.status == "feasible" and plan.best_bound is None and plan.gap is None
     assert plan.assignments and check_tutoring(problem, plan.assignments) == []
     assert plan.objective == greedy_tutoring(problem).objective
+
+
+def test_each_stage_reports_its_plan_weighted_so_progress_starts_early():
+    problem = tutoring_instance(30, 12, 7)
+    seen = []
+    plan = solve(problem, FAST, on_progress=seen.append)
+    weighted = [p.objective for p in seen if p.objective is not None]
+    assert weighted and weighted[0] >= plan.objective  # a stage's plan, never better than the end
+    assert all(p.seconds >= 0 for p in seen)

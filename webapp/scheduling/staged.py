@@ -89,6 +89,9 @@ def run_staged(
         if not has_plan:
             break
         last = (s, st)
+        if on_progress is not None:  # the run page's chart gets each stage's plan, weighted
+            weighted = sum(t.weighted for t in built.terms.values(s.value))
+            on_progress(Progress(time.monotonic() - started, float(weighted), None))
         value = round(s.objective_value)
         proven = st == cp_model.OPTIMAL
         low = value if proven else math.ceil(s.best_objective_bound - 1e-6)
