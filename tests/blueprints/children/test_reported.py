@@ -142,4 +142,3 @@ def test_worker_job_stores_each_ended_month_of_the_chart_once_and_never_the_runn
     this_month = clock.today().replace(day=1)
     assert this_month not in stored
     assert _last_month() in stored and len(stored) == coverage.HISTORY_MONTHS
-
