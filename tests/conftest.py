@@ -352,6 +352,31 @@ def log_in_through_form(page, email: str, password: str = factories.PASSWORD):
     return page
 
 
+PHONE_VIEWPORT = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone(_browser, live_server):
+    """Open a phone-sized tab (390 px, touch, Chinese) logged in as someone; closed afterwards."""
+    contexts = []
+
+    def open_as(email: str):
+        context = _browser.new_context(
+            locale="zh-CN",
+            base_url=live_server,
+            viewport=PHONE_VIEWPORT,
+            is_mobile=True,
+            has_touch=True,
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return log_in_through_form(context.new_page(), email)
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
 @pytest.fixture
 def browser_login(page):
     """Log in through the real login form in the browser; returns the page."""

@@ -14,31 +14,7 @@ from webapp.clock import today
 from webapp.extensions import db
 
 pytestmark = pytest.mark.e2e
-PHONE = {"width": 390, "height": 844}
 WEEKS = 12
-
-
-@pytest.fixture
-def phone(_browser, live_server):
-    contexts = []
-
-    def open_as(email: str):
-        context = _browser.new_context(
-            locale="zh-CN", base_url=live_server, viewport=PHONE, is_mobile=True, has_touch=True
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        tab = context.new_page()
-        tab.goto("/auth/login")
-        tab.fill("#email", email)
-        tab.fill("#password", factories.PASSWORD)
-        tab.click("#login-form button[type=submit]")
-        tab.wait_for_url("**/dashboard")
-        return tab
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def test_skipping_one_date_on_a_phone(app, phone, artifacts_dir):

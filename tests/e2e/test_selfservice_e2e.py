@@ -15,30 +15,6 @@ from tests.blueprints.notifications.smtp_server import smtp_server
 from webapp.blueprints.notifications import delivery
 
 pytestmark = pytest.mark.e2e
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def phone(_browser, live_server):
-    contexts = []
-
-    def open_as(email: str):
-        context = _browser.new_context(
-            locale="zh-CN", base_url=live_server, viewport=PHONE, is_mobile=True, has_touch=True
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        tab = context.new_page()
-        tab.goto("/auth/login")
-        tab.fill("#email", email)
-        tab.fill("#password", factories.PASSWORD)
-        tab.click("#login-form button[type=submit]")
-        tab.wait_for_url("**/dashboard")
-        return tab
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def _no_sideways_scroll(tab) -> None:
