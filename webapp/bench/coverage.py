@@ -20,12 +20,11 @@ import time
 from datetime import date, timedelta
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import delete, func, insert, select, text
 
 from webapp import clock
-from webapp.bench import emit, percentile, run_as_script
+from webapp.bench import emit, logged_in_client, percentile, run_as_script
 from webapp.blueprints.children import coverage, reported
 from webapp.extensions import db
 from webapp.models import (
@@ -211,14 +210,7 @@ def run(
                 "seconds": round(time.perf_counter() - started, 1),
             }
         )
-        app = current_app._get_current_object()
-        app.config.update(WTF_CSRF_ENABLED=False, SESSION_COOKIE_SECURE=False)
-        client = app.test_client()
-        response = client.post(
-            "/auth/login", data={"email": COORDINATOR_EMAIL, "password": PASSWORD}
-        )
-        if response.status_code not in (302, 303):
-            raise click.ClickException(f"bench login failed: {response.status_code}")
+        client = logged_in_client(COORDINATOR_EMAIL, PASSWORD)
         this_month = clock.today().replace(day=1)
         timings = {"six_months_live": _time(client, requests)}
         # Steady state: the past months were reported (their counts stored), so only the running

@@ -16,12 +16,11 @@ import time
 from datetime import date, timedelta
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import delete, insert, select
 
 from webapp import clock
-from webapp.bench import emit, percentile, run_as_script
+from webapp.bench import emit, logged_in_client, percentile, run_as_script
 from webapp.extensions import db
 from webapp.models import (
     AuditLog,
@@ -179,14 +178,7 @@ def run(volunteers: int, import_rows: int, requests: int, seed: int) -> None:
                 "seconds": round(time.perf_counter() - started, 2),
             }
         )
-        app = current_app._get_current_object()
-        app.config.update(WTF_CSRF_ENABLED=False, SESSION_COOKIE_SECURE=False)
-        client = app.test_client()
-        response = client.post(
-            "/auth/login", data={"email": COORDINATOR_EMAIL, "password": PASSWORD}
-        )
-        if response.status_code not in (302, 303):
-            raise click.ClickException(f"bench login failed: {response.status_code}")
+        client = logged_in_client(COORDINATOR_EMAIL, PASSWORD)
         team_id = db.session.scalar(select(Team.id).where(Team.name == TEAM_NAME))
         variants = {
             "first_page": "/volunteers/",
