@@ -65,10 +65,12 @@ class Proof:
             if fillable == 0:
                 lines.append(
                     ngettext(
-                        "No place left short could be filled: no plan finds the %(num)d person "
-                        "missing below the minimums.",
-                        "No place left short could be filled: no plan finds the %(num)d people "
-                        "missing below the minimums.",
+                        "No place left short could be filled: no plan comes closer to the "
+                        "minimums (%(num)d short, counting the leaders and cleared adults a "
+                        "place requires).",
+                        "No place left short could be filled: no plan comes closer to the "
+                        "minimums (%(num)d short, counting the leaders and cleared adults a "
+                        "place requires).",
                         self.missing,
                     )
                 )
