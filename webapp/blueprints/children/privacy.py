@@ -48,16 +48,6 @@ CARD_PERSONAL = (
     "priority_reason",
     "next_review_on",
 )
-NULLABLE = {
-    "real_name",
-    "sex",
-    "birth_year",
-    "guardianship",
-    "father_last_home_on",
-    "mother_last_home_on",
-    "priority",
-    "next_review_on",
-}
 
 
 def record_reading(child: Child, via: str, pairing_id: int | None = None) -> None:
@@ -145,7 +135,7 @@ def erase(child: Child) -> dict[str, int]:
     child.pseudonym = f"#{child.id}"
     child.guardian_consent, child.consent_on, child.report_consent = False, None, False
     for name in CARD_PERSONAL:
-        setattr(child, name, None if name in NULLABLE else "")
+        setattr(child, name, None if Child.__table__.c[name].nullable else "")
     child.erased_at = utcnow()
     db.session.flush()
     db.session.expire(child, ["pairings"])
