@@ -78,7 +78,9 @@ def test_the_run_page_says_optimal_and_that_no_empty_place_could_be_filled(app, 
     assert dispatch.wait(run_id, timeout=60)
     page = coordinator_client.get(f"/planning/runs/{run_id}").get_data(as_text=True)
     assert "Proven optimal: no plan under these rules is better." in page
-    assert "No place left short could be filled: no plan comes closer to the minimums (1 short" in page
+    assert (
+        "No place left short could be filled: no plan comes closer to the minimums (1 short" in page
+    )
     assert "keep-searching-form" not in page  # nothing better to search for
 
 
