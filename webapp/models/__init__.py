@@ -10,9 +10,10 @@ from webapp.models.child_care import (
     ChildMeeting,
     MeetingAttendance,
 )
-from webapp.models.children import CareLog, Child, Pairing
+from webapp.models.children import CareLog, Child, Household, Pairing
 from webapp.models.coverage import CoverageCount, CoverageMonth
 from webapp.models.events import CallSlot, Event, Need, Occurrence
+from webapp.models.home_visits import VisitPlacement
 from webapp.models.homes import Closure, Home, OpeningHours, Room, home_managers
 from webapp.models.imports import PendingImport
 from webapp.models.invitations import Invitation
@@ -35,6 +36,7 @@ from webapp.models.programmes import (
 from webapp.models.selfservice import AssignmentSkip, SwapOffer
 from webapp.models.sessions import LoginSession
 from webapp.models.settings import Setting
+from webapp.models.video_calls import CallPlacement, ChildWeeklyTime
 from webapp.models.volunteers import (
     Skill,
     Team,
@@ -51,11 +53,13 @@ __all__ = [
     "AssignmentSkip",
     "AuditLog",
     "CalendarToken",
+    "CallPlacement",
     "CallSlot",
     "CareGoal",
     "CareLog",
     "Child",
     "ChildAccess",
+    "ChildWeeklyTime",
     "CoverageCount",
     "CoverageMonth",
     "ChildDuty",
@@ -64,6 +68,7 @@ __all__ = [
     "Event",
     "ForbiddenPair",
     "Home",
+    "Household",
     "Invitation",
     "LoginSession",
     "MeetingAttendance",
@@ -88,6 +93,7 @@ __all__ = [
     "TeamMember",
     "User",
     "UserRole",
+    "VisitPlacement",
     "Volunteer",
     "VolunteerDateRange",
     "WeeklyAvailability",

@@ -32,6 +32,27 @@ PRIORITIES = ("red", "yellow", "blue", "green")
 PAIRING_ROLES = ("surrogate", "teacher")
 
 
+class Household(TimestampMixin, db.Model):
+    """Where a child lives with the guardian: siblings share one. A home visit goes to a
+    household once, and siblings take their family video call together. Only the village and
+    map point are kept (for planning visits), never a street address."""
+
+    __tablename__ = "households"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # A label the staff recognise without naming anyone (e.g. "石门村 三组 1").
+    label: Mapped[str] = mapped_column(String(50), nullable=False)
+    village: Mapped[str] = mapped_column(String(50), default="", nullable=False)
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id", ondelete="SET NULL"))
+    lat: Mapped[float | None]
+    lon: Mapped[float | None]
+
+    children: Mapped[list[Child]] = relationship(back_populates="household", order_by="Child.id")
+
+    def __repr__(self) -> str:
+        return f"<Household {self.id} {self.label}>"
+
+
 class Child(TimestampMixin, db.Model):
     __tablename__ = "children"
 
@@ -39,6 +60,9 @@ class Child(TimestampMixin, db.Model):
     pseudonym: Mapped[str] = mapped_column(String(20), nullable=False)
     age_band: Mapped[str] = mapped_column(String(10), nullable=False)
     home_id: Mapped[int] = mapped_column(ForeignKey("homes.id", ondelete="RESTRICT"), index=True)
+    household_id: Mapped[int | None] = mapped_column(
+        ForeignKey("households.id", ondelete="SET NULL"), index=True
+    )
     guardian_consent: Mapped[bool] = mapped_column(default=False, nullable=False)
     consent_on: Mapped[date | None]
     # Consent to counting the child in reports, separate from consent to care.
@@ -67,6 +91,7 @@ class Child(TimestampMixin, db.Model):
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     home: Mapped[Home] = relationship()
+    household: Mapped[Household | None] = relationship(back_populates="children")
     pairings: Mapped[list[Pairing]] = relationship(
         back_populates="child", order_by="Pairing.started_on"
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -20,8 +20,15 @@ from webapp.models.homes import Home
 from webapp.models.places import Place
 from webapp.models.volunteers import Skill, Team, Volunteer
 
-PROGRAMME_KINDS = ("tutoring", "summer")
+PROGRAMME_KINDS = ("tutoring", "summer", "video_calls", "home_visits")
 PROGRAMME_STATES = ("draft", "solving", "proposed", "published")
+# Each kind's settings and their defaults (a programme's own values override them).
+PROGRAMME_SETTINGS: dict[str, dict[str, object]] = {
+    "tutoring": {},
+    "summer": {},
+    "video_calls": {"slot_minutes": 20, "holiday": False},
+    "home_visits": {"max_visits_per_day": 6, "max_travel_minutes": 240, "mixed_pairs": False},
+}
 
 programme_homes = Table(
     "programme_homes",
@@ -83,19 +90,26 @@ class Programme(TimestampMixin, db.Model):
     __tablename__ = "programmes"
     __table_args__ = (
         CheckConstraint("starts_on <= ends_on", name="start_before_end"),
-        CheckConstraint("kind IN ('tutoring', 'summer')", name="kind_known"),
+        CheckConstraint(
+            "kind IN ('tutoring', 'summer', 'video_calls', 'home_visits')", name="kind_known"
+        ),
         CheckConstraint(
             "state IN ('draft', 'solving', 'proposed', 'published')", name="state_known"
         ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(10), nullable=False)
+    kind: Mapped[str] = mapped_column(String(12), nullable=False)
     name: Mapped[str] = mapped_column(String(100), nullable=False, unique=True)
     starts_on: Mapped[date] = mapped_column(nullable=False)
     ends_on: Mapped[date] = mapped_column(nullable=False)
     state: Mapped[str] = mapped_column(String(10), default="draft", nullable=False)
     notes: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    # The kind's own settings (video calls: slot_minutes, holiday; home visits:
+    # max_visits_per_day, max_travel_minutes, mixed_pairs); defaults in Programme.setting.
+    settings: Mapped[dict] = mapped_column(
+        JSON, default=dict, server_default=text("'{}'"), nullable=False
+    )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -114,6 +128,14 @@ class Programme(TimestampMixin, db.Model):
     @property
     def is_published(self) -> bool:
         return self.state == "published"
+
+    @property
+    def plans_children(self) -> bool:
+        """A rota of family video calls or a home-visit campaign: the children are planned."""
+        return self.kind in ("video_calls", "home_visits")
+
+    def setting(self, name: str) -> object:
+        return (self.settings or {}).get(name, PROGRAMME_SETTINGS[self.kind].get(name))
 
     @property
     def is_solving(self) -> bool:
