@@ -64,6 +64,8 @@ class Room(TimestampMixin, db.Model):
     capacity: Mapped[int] = mapped_column(default=20, nullable=False)
     bookable: Mapped[bool] = mapped_column(default=True, nullable=False)
     requires_approval: Mapped[bool] = mapped_column(default=False, nullable=False)
+    # A video-call room: how many family calls it holds at once (one tablet or phone each).
+    calls_at_once: Mapped[int] = mapped_column(default=1, server_default="1", nullable=False)
 
     home: Mapped[Home] = relationship(back_populates="rooms")
 
