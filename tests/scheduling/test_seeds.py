@@ -82,3 +82,12 @@ def test_an_unknown_family_is_refused_with_the_known_names(capsys):
     with pytest.raises(SystemExit):
         bench.main(["--which", "winter"])
     assert "summer-large" in capsys.readouterr().err
+
+
+def test_a_family_without_minimums_reports_families_left_without_a_slot():
+    rows = [row(1, "optimal", 0.4, 0.0, None, None) | {"unplaced": 3}]
+    rows.append(row(2, "optimal", 0.6, 0.0, None, None) | {"unplaced": 5})
+    s = summarise_family("generated-video-calls", rows, 5.0, "optimal")
+    assert s["goal_met"] and s["unfilled_min_total"] is None
+    assert (s["unplaced_total"], s["unplaced_worst"], s["runs_without_unfilled_bound"]) == (8, 5, 0)
+    assert "| 8 families unplaced |" in markdown([s])
