@@ -1,7 +1,7 @@
 from collections import Counter
 
 from webapp.scheduling.calls import CallFamily, CallRoom, VideoCallProblem, solve_calls
-from webapp.scheduling.calls_explain import merge, spans_text, why_unplaced
+from webapp.scheduling.calls_explain import merge, moved, spans_text, why_unplaced
 from webapp.scheduling.calls_model import Context
 from webapp.scheduling.problem import TimeWindow as W
 from webapp.scheduling.solver import SolveParams
@@ -102,3 +102,34 @@ def test_time_spans_are_merged_and_long_lists_are_cut_short():
     spans = [(d, 600, 620) for d in range(7)] + [(0, 700, 720)]
     assert spans_text(spans, False).endswith("and 2 more")
     assert spans_text(spans, True).endswith("等另 2 段")
+
+
+def test_a_family_moved_from_last_weeks_slot_is_told_why():
+    rooms = (CallRoom("r1", "h1", (W(3, 1080, 1140),)), CallRoom("r2", "h2", (THU,)))
+    problem = VideoCallProblem(
+        rooms,
+        (
+            fam("f1", W(3, 1080, 1100), name="小红"),  # pinned to 18:00
+            fam("f2", THU, last_slot="r1@3:1080"),  # last week 18:00: taken by f1
+            fam("f3", W(3, 1100, 1120), last_slot="r1@3:1080"),  # 18:00 no longer fits
+            fam("f4", THU, last_slot="r9@3:1080", home="h2"),  # that room is gone
+            fam("f5", THU, last_slot="r2@3:1080", home="h2"),  # kept: no explanation
+        ),
+        pins=(("f1", "r1@3:1080"),),
+    )
+    plan = solve_calls(problem, FAST)
+    assert plan.term("unplaced") == 0
+    found = {e.params["family"]: e for e in moved(Context.of(problem), plan.assignments)}
+    assert {f: e.key for f, e in found.items()} == {
+        "f2": "last_taken",
+        "f3": "last_unfit",
+        "f4": "last_gone",
+    }
+    assert (
+        found["f2"].text["en"]
+        == "f2 moves from Thu 18:00 (r1) to Thu 18:40 (r1): 小红 has that slot"
+    )
+    assert found["f2"].params["taken_by"] == ["f1"]
+    assert "outside the parents' times" in found["f3"].text["en"]
+    assert "该时段不在父母可通话的时间内" in found["f3"].text["zh_CN"]
+    assert all(e.kind == "moved" for e in found.values())

@@ -13,6 +13,12 @@ them, and the first that holds is the explanation (its ``key``):
   free_slot        a common slot is still free (only in a plan not proven optimal)
   room_full        every common slot is taken by other families (the slots named)
 
+``moved`` says, for each placed family whose slot is not last week's, why (kind "moved"):
+``last_gone`` (the slot no longer exists: room or duty hours changed), ``last_unfit`` (it no
+longer fits the parents' times or school, or was ruled out; the reason named) or ``last_taken``
+(other families hold it). The app may show these beside the rota; ``solve_calls`` leaves them out
+of the Plan, whose explanations are the families without a slot.
+
 Each Explanation carries ``params`` (family, times as data) for the app's own rendering and
 ``text`` = {"zh_CN": ..., "en": ...}, in the style of explain.py.
 """
@@ -216,6 +222,41 @@ def unplaced(ctx: Context, assignments: Sequence[Assignment]) -> tuple[Explanati
     return tuple(why_unplaced(ctx, f, load) for f in ctx.problem.families if f.id not in placed)
 
 
+def moved(ctx: Context, assignments: Sequence[Assignment]) -> tuple[Explanation, ...]:
+    """Why each placed family is not in last week's slot (module docstring), in family order."""
+    at = {a.volunteer_id: a.target_id for a in assignments}
+    holders: dict[str, list[str]] = {}
+    for a in assignments:
+        holders.setdefault(a.target_id, []).append(a.volunteer_id)
+    out = []
+    for f in ctx.problem.families:
+        now, last = at.get(f.id), f.last_slot
+        if now is None or last is None or now == last:
+            continue
+        params: dict[str, object] = {"family": f.id, "last_slot": last, "slot": now}
+        lz, le = slot_words(last, True), slot_words(last, False)
+        nz, ne = slot_words(now, True), slot_words(now, False)
+        if last not in ctx.slots:
+            key, zh, en = "last_gone", "该时段已不再开放", "that slot is no longer open"
+        elif all(s.id != last for s in ctx.cands[f.id]):
+            key, (zh, en) = "last_unfit", _pin_reason(ctx, f, last)
+            zh = "该时段" + zh
+        else:
+            key = "last_taken"
+            others = [
+                _label(ctx_f) for ctx_f in ctx.problem.families if ctx_f.id in holders.get(last, [])
+            ]
+            params["taken_by"] = holders.get(last, [])
+            zh = f"该时段已排给 {'、'.join(others)}"
+            en = f"{', '.join(others)} {'has' if len(others) == 1 else 'have'} that slot"
+        text = _both(
+            f"{_label(f)} 的通话从 {lz} 改到 {nz}：{zh}",
+            f"{_label(f)} moves from {le} to {ne}: {en}",
+        )
+        out.append(Explanation("moved", key, params, text, f.id))
+    return tuple(out)
+
+
 def conflict(ctx: Context, key: str, params: dict[str, object]) -> Explanation:
     """Pins that cannot hold (calls_model.pin_conflicts), in words."""
     families = {f.id: f for f in ctx.problem.families}
@@ -225,7 +266,7 @@ def conflict(ctx: Context, key: str, params: dict[str, object]) -> Explanation:
     elif key == "pin_outside":
         f, sid = families[str(params["family"])], str(params["slot"])
         why_zh, why_en = _pin_reason(ctx, f, sid)
-        zh = f"{_label(f)} 被固定在 {slot_words(sid, True)}，但{why_zh}"
+        zh = f"{_label(f)} 被固定在 {slot_words(sid, True)}，但该时段{why_zh}"
         en = f"{_label(f)} is pinned to {slot_words(sid, False)}, but {why_en}"
     else:  # pins_over_capacity
         sid, n = str(params["slot"]), params["pins"]
@@ -251,11 +292,11 @@ def slot_words(sid: str, zh: bool) -> str:
 def _pin_reason(ctx: Context, f: CallFamily, sid: str) -> tuple[str, str]:
     s = ctx.slots.get(sid)
     if s is None:
-        return "该时段不在房间开放或值班时间内", "that slot is outside the room's or duty hours"
+        return "不在房间开放或值班时间内", "it is outside the room's or duty hours"
     if s.home_id != f.home_id:
-        return "那是另一家院舍的房间", "that room is in another home"
+        return "是另一家院舍的房间", "it is another home's room"
     if not any(w.covers(s.weekday, s.start, s.end) for w in f.parent_times):
         return "不在父母可通话的时间内", "it is outside the parents' times"
     if not fits(f, s):
-        return "那是上课时间", "it is in school time"
-    return "协调员排除了这个时段", "the coordinator ruled that slot out"
+        return "是上课时间", "it is in school time"
+    return "已被协调员排除", "it was ruled out by the coordinator"
