@@ -185,7 +185,9 @@ def test_progress_is_reported_and_a_set_stop_flag_ends_the_run():
     stop = threading.Event()
     stop.set()
     stopped = solve_calls(problem, FAST, stop=stop)
-    assert stopped.stopped or stopped.status == "optimal"
+    # Stopped before or at CP-SAT's first plan: a rota all the same (the greedy one at worst).
+    assert stopped.status in ("optimal", "feasible") and len(stopped.assignments) == 4
+    assert check_calls(problem, stopped) == []
 
 
 windows = st.builds(

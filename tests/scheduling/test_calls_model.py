@@ -16,6 +16,9 @@ def test_bad_input_gives_an_invalid_plan_naming_the_item():
         VideoCallProblem((), (CallFamily("f1", "h1", ("c1",), ()),) * 2),
         VideoCallProblem((), (), slot_minutes=0),
         VideoCallProblem((), (), pins=(("nobody", "r1@3:1140"),)),
+        VideoCallProblem(
+            (), (CallFamily("f1", "h1", ("c1",), ()), CallFamily("f2", "h1", ("c1", "c2"), ()))
+        ),
     )
     for problem in bad:
         plan = solve_calls(problem, FAST)
@@ -53,3 +56,21 @@ def test_keep_searching_starts_from_a_given_plan():
     start = (Assignment("f2", "r1@3:1140"),)
     plan = solve_calls(problem, SolveParams(time_limit=5.0, deterministic_time=2.0, start=start))
     assert plan.status == "optimal" and len(plan.assignments) == 3
+
+
+def test_a_pin_given_twice_is_one_pin():
+    problem = VideoCallProblem(
+        (CallRoom("r1", "h1", (THU,)),),
+        (CallFamily("f1", "h1", ("c1",), (THU,)),),
+        pins=(("f1", "r1@3:1160"), ("f1", "r1@3:1160")),
+    )
+    plan = solve_calls(problem, FAST)
+    assert plan.status == "optimal" and plan.assignments == (Assignment("f1", "r1@3:1160"),)
+
+
+def test_without_time_for_a_first_plan_the_greedy_rota_is_returned_unproven():
+    problem = video_call_instance(2, 40, seed=1)
+    plan = solve_calls(problem, SolveParams(time_limit=0.0))
+    assert (plan.status, plan.best_bound, plan.gap) == ("feasible", None, None)
+    assert plan.assignments == greedy_calls(problem)
+    assert check_calls(problem, plan) == [] and len(plan.explanations) == plan.term("unplaced")

@@ -30,7 +30,14 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from .calls import CallSlot, VideoCallProblem, call_slots, candidates, overlap_groups
+from .calls import (
+    CallSlot,
+    VideoCallProblem,
+    call_slots,
+    candidates,
+    check_calls,
+    overlap_groups,
+)
 from .plan import Assignment, Explanation, Plan, Progress, TermValue
 from .solver import _STATUS, SolveParams, StopFlag, relative_gap, run_model
 from .validation import ValidationError
@@ -99,6 +106,11 @@ def validate_calls(problem: VideoCallProblem) -> None:
     for r in problem.rooms:
         if r.capacity < 1:
             raise ValidationError(f"room {r.id}", "capacity", "must be at least 1")
+    seen: dict[str, str] = {}
+    for f in problem.families:
+        for c in f.child_ids:
+            if seen.setdefault(c, f.id) != f.id:
+                raise ValidationError(f"family {f.id}", "child_ids", f"child {c} also in {seen[c]}")
     families = {f.id for f in problem.families}
     for name, pairs in (("pins", problem.pins), ("forbidden", problem.forbidden)):
         for fid, _ in pairs:
@@ -112,7 +124,7 @@ def validate_calls(problem: VideoCallProblem) -> None:
 def pin_conflicts(ctx: Context) -> list[tuple[str, dict[str, object]]]:
     """Pins that cannot all hold, as (key, params); empty: every pin can be kept."""
     out: list[tuple[str, dict[str, object]]] = []
-    per_family = Counter(f for f, _ in ctx.problem.pins)
+    per_family = Counter(f for f, _ in set(ctx.problem.pins))
     out += [("pin_twice", {"family": f}) for f, n in sorted(per_family.items()) if n > 1]
     allowed = {(f, s.id) for f, ss in ctx.cands.items() for s in ss}
     for f, s in ctx.problem.pins:
@@ -240,14 +252,22 @@ def solve_model(
         hint = greedy_calls(problem, ctx)
     solver, status, _, stopped = run_model(built, params, on_progress, stop, hint)
     name = _STATUS.get(status, "timeout_no_solution")
-    if name not in ("optimal", "feasible"):
+    bound: float | None = None
+    if name in ("optimal", "feasible"):
+        assignments = tuple(
+            Assignment(f, s) for (f, s), var in sorted(built.x.items()) if solver.value(var)
+        )
+        bound = float(math.ceil(solver.best_objective_bound - 1e-6))
+    elif name == "timeout_no_solution" and not check_calls(
+        problem, fallback := greedy_calls(problem, ctx)
+    ):
+        # Stopped (or out of time) before CP-SAT's first plan: the greedy rota keeps every hard
+        # rule, pins included, so the coordinator gets it, marked unproven, rather than nothing.
+        name, assignments = "feasible", fallback
+    else:
         return Plan(name, None, None, None, time.monotonic() - started, stopped=stopped)
-    assignments = tuple(
-        Assignment(f, s) for (f, s), var in sorted(built.x.items()) if solver.value(var)
-    )
     terms = term_values(ctx, assignments)
     objective = _objective(terms)
-    bound = float(math.ceil(solver.best_objective_bound - 1e-6))
     if name == "optimal":
         bound = objective
     explanations: tuple[Explanation, ...] = ()
