@@ -459,3 +459,58 @@ def series(
             )
         )
     return _save(event)
+
+
+# --- The video-call rota (亲情视频): households, plans and their placements ----------------------
+
+
+def household(*, label: str | None = None, children: tuple = ()):
+    """A household; the given children move into it (siblings)."""
+    from webapp.models import Household
+
+    obj = Household(label=label or f"测试户{_n()}")
+    obj.children = list(children)
+    return _save(obj)
+
+
+def call_programme(*, homes: tuple[Home, ...] = (), **fields: Any):
+    """A video-call programme over the given homes (starting today unless told)."""
+    obj = programme(kind="video_calls", starts_on=fields.pop("starts_on", today()), **fields)
+    obj.homes = list(homes)
+    return _save(obj)
+
+
+def call_plan(programme, *, state: str = "proposed", explanations: list | None = None):
+    """A plan of a video-call programme (a proposal unless told)."""
+    obj = plan(programme, state=state)
+    obj.explanations = explanations or []
+    return _save(obj)
+
+
+def call_placement(
+    plan,
+    child,
+    room: Room,
+    *,
+    weekday: int = 3,
+    start: str = "19:30",
+    minutes: int = 20,
+    pinned: bool = False,
+):
+    """A child's weekly call in a plan: room, weekday, start (HH:MM) and length."""
+    from webapp.models import CallPlacement
+
+    hours, mins = start.split(":")
+    first = int(hours) * 60 + int(mins)
+    return _save(
+        CallPlacement(
+            plan_id=plan.id,
+            programme_id=plan.programme_id,
+            child_id=child.id,
+            room_id=room.id,
+            weekday=weekday,
+            start_minute=first,
+            end_minute=first + minutes,
+            pinned=pinned,
+        )
+    )

@@ -51,6 +51,12 @@ TEMPLATES: dict[str, SmsTemplate] = {
             "${name}您好，您在${activity}中的安排（${detail}）已取消，不用前往。"
             "如有疑问请联系${contact}。",
         ),
+        SmsTemplate(
+            "call_rota",
+            ("home", "time"),
+            "您好，${home}为孩子安排的亲情视频时间是${time}，请届时留意接听。"
+            "时间如有变动会再通知您。",
+        ),
     )
 }
 
@@ -108,6 +114,7 @@ def kind_label(kind: str) -> str:
         "plan_assigned": _("SMS: your assignment"),
         "plan_removed": _("SMS: assignment cancelled"),
         "reminder_tomorrow": _("SMS: reminder for tomorrow"),
+        "call_rota": _("SMS: family video-call time"),
     }
     return labels.get(kind, kind)
 

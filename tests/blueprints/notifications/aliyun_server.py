@@ -26,6 +26,7 @@ TEMPLATES = {
     "plan_assigned": "SMS_100001",
     "plan_removed": "SMS_100002",
     "reminder_tomorrow": "SMS_100003",
+    "call_rota": "SMS_100004",
 }
 SETTINGS = (
     "SMS_ACCESS_KEY_ID",

@@ -13,6 +13,7 @@ from webapp import periodic  # noqa: E402
 from webapp.blueprints.planning import commands  # noqa: E402
 from webapp.blueprints.planning.runs import sweep_stale_runs  # noqa: E402
 from webapp.blueprints.planning.views import (  # noqa: E402, F401
+    calls,
     common,
     copying,
     exports,

@@ -10,7 +10,7 @@ from flask_login import current_user
 from webapp.blueprints.planning import checking, plans, publishing
 from webapp.blueprints.planning import programmes as svc
 from webapp.blueprints.planning.errors import PlanningError
-from webapp.blueprints.planning.views import bp
+from webapp.blueprints.planning.views import bp, calls
 from webapp.blueprints.planning.views.common import refused
 from webapp.blueprints.planning.views.review import _back, _flash_told
 from webapp.htmx import hx_redirect
@@ -35,6 +35,8 @@ def publish(plan_id: int):
     """GET: who will be told, what breaks a rule, what stays short; POST: publish (refused
     with the reasons while a hard rule is broken, however the request comes)."""
     plan = plans.plan_or_404(plan_id)
+    if plan.programme.kind == "video_calls":
+        return calls.publish_page(plan)
     if request.method == "GET":
         try:
             _proposed(plan)
