@@ -235,3 +235,26 @@ def test_every_solved_random_rota_passes_the_independent_checker(problem):
     assert plan.status == "optimal"
     assert check_calls(problem, plan) == []
     assert len(plan.explanations) == plan.term("unplaced")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(), st.data())
+def test_pinning_part_of_a_rota_and_forbidding_other_slots_keeps_every_rule(problem, data):
+    first = solve_calls(problem, FAST)
+    pins = tuple(
+        (a.volunteer_id, a.target_id) for a in first.assignments if data.draw(st.booleans())
+    )
+    slots = [s.id for s in call_slots(problem)]
+    pinned = {f for f, _ in pins}
+    forbidden = tuple(
+        (f.id, s)
+        for f in problem.families
+        for s in slots
+        if f.id not in pinned and data.draw(st.integers(0, 3)) == 0
+    )
+    again = VideoCallProblem(
+        problem.rooms, problem.families, problem.duty_hours, problem.slot_minutes, pins, forbidden
+    )
+    plan = solve_calls(again, FAST)
+    assert plan.status == "optimal" and check_calls(again, plan) == []
+    assert set(pins) <= {(a.volunteer_id, a.target_id) for a in plan.assignments}
