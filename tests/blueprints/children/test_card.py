@@ -11,7 +11,7 @@ from tests import factories
 from tests.world import login
 from webapp import clock
 from webapp.extensions import db
-from webapp.models import Child
+from webapp.models import CareLog, Child
 from webapp.models.child_care import CareGoal, ChildAccess, ChildDuty
 
 REAL_NAME = "王小明真名"
@@ -169,3 +169,24 @@ def test_the_admin_sees_who_looked_at_a_child_and_when(app, admin_client):
     page = admin_client.get(f"/children/access?child_id={child.id}").text
     assert page.count("赵协调") == 2 and "看过" in page and "导出" in page
     assert [a.action for a in _accesses(child.id)] == ["view", "export"]
+
+
+def test_the_card_reads_the_childs_slot_from_the_published_rota_only(app):
+    from webapp.blueprints.children import card
+
+    home = factories.home(rooms=("video_call",))
+    child = factories.child(home=home)
+    programme = factories.call_programme(homes=(home,))
+    proposal = factories.call_plan(programme)
+    factories.call_placement(proposal, child, home.rooms[0], weekday=3, start="19:30")
+    assert card.rota_call_of(child) is None
+    published = factories.call_plan(programme, state="published")
+    factories.call_placement(published, child, home.rooms[0], weekday=4, start="18:00")
+    assert (card.rota_call_of(child).weekday, card.rota_call_of(child).hhmm) == (4, "18:00")
+    monday = clock.today() - timedelta(days=clock.today().weekday())
+    assert not card.video_call_held_in_week(child, clock.today())
+    db.session.add(CareLog(child_id=child.id, kind="video_call", happened_on=monday))
+    db.session.commit()
+    assert card.video_call_held_in_week(child, clock.today())
+    assert card.video_call_held_in_week(child, monday + timedelta(days=6))
+    assert not card.video_call_held_in_week(child, monday + timedelta(days=7))

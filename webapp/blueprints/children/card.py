@@ -5,7 +5,7 @@ whole card; a carer sees the pseudonym, the duties and their own contacts."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
@@ -16,8 +16,9 @@ from webapp import clock
 from webapp.blueprints.children import access, contacts, duties
 from webapp.blueprints.volunteers.services import RuleError
 from webapp.extensions import db
-from webapp.models import CallSlot, CareLog, Child, Occurrence, User, Volunteer
+from webapp.models import CallSlot, CareLog, Child, Occurrence, Plan, User, Volunteer
 from webapp.models.child_care import CareGoal, ChildDuty, ChildMeeting, MeetingAttendance
+from webapp.models.video_calls import CallPlacement
 
 
 @dataclass
@@ -31,6 +32,9 @@ class CardView:
     goals: list[CareGoal]
     calls: list[CallSlot]
     meetings: list[MeetingAttendance]
+    # The child's slot in the published video-call rota, and whether this week's call was held.
+    rota_call: CallPlacement | None = None
+    rota_held: bool = False
 
 
 def card_view(child: Child, user: User, today: date | None = None) -> CardView:
@@ -51,6 +55,34 @@ def card_view(child: Child, user: User, today: date | None = None) -> CardView:
         goals=goals_of(child) if staff else [],
         calls=video_calls_of(child),
         meetings=attendance_of(child),
+        rota_call=rota_call_of(child),
+        rota_held=video_call_held_in_week(child, today),
+    )
+
+
+def rota_call_of(child: Child) -> CallPlacement | None:
+    """The child's weekly call in a published video-call rota (the newest one, if several)."""
+    return db.session.scalar(
+        select(CallPlacement)
+        .join(Plan, Plan.id == CallPlacement.plan_id)
+        .where(CallPlacement.child_id == child.id, Plan.state == "published")
+        .options(joinedload(CallPlacement.room))
+        .order_by(CallPlacement.id.desc())
+        .limit(1)
+    )
+
+
+def video_call_held_in_week(child: Child, today: date) -> bool:
+    """Whether a video call of the child is recorded in the week of `today` (Monday to Sunday)."""
+    monday = today - timedelta(days=today.weekday())
+    return (
+        db.session.scalar(
+            select(CareLog.id)
+            .where(CareLog.child_id == child.id, CareLog.kind == "video_call")
+            .where(CareLog.happened_on.between(monday, monday + timedelta(days=6)))
+            .limit(1)
+        )
+        is not None
     )
 
 

@@ -14,6 +14,7 @@ STAFF = (ADMIN, COORDINATOR, HOME_MANAGER)
 from webapp.blueprints.homes.views import (  # noqa: E402, F401
     bookings,
     calendar,
+    call_rota,
     common,
     homes,
     hours,

@@ -6,7 +6,7 @@ from flask import url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from webapp.blueprints.homes import calendar, services
+from webapp.blueprints.homes import calendar, call_rota, services
 from webapp.blueprints.homes.views import STAFF, bp
 from webapp.blueprints.homes.views.common import day_arg, home_or_404
 from webapp.htmx import render_page_or_partial
@@ -23,8 +23,15 @@ def week(home_id: int):
     # The roster of every home the manager runs; someone who sees every home gets this one's.
     one = {"home": home.id} if services.sees_all_homes(current_user) else {}
     roster_url = url_for("homes.roster", date=view.start.isoformat(), **one)
+    # The published video-call rota's calls, in the hour cells of their room.
+    calls = call_rota.calls_by_hour(call_rota.week_calls(home, view.start))
     return render_page_or_partial(
-        "homes/week.html", "homes/_week.html", home=home, view=view, roster_url=roster_url
+        "homes/week.html",
+        "homes/_week.html",
+        home=home,
+        view=view,
+        roster_url=roster_url,
+        calls=calls,
     )
 
 
