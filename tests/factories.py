@@ -514,3 +514,62 @@ def call_placement(
             pinned=pinned,
         )
     )
+
+
+# --- Home visits (暑期家访): households, plans and placements ---------------------------------
+
+
+def visit_household(
+    *, label: str | None = None, village: str = "石桥村", children: int = 1, **fields
+):
+    """A household with its children (each with a guardian on the card)."""
+    from webapp.models.children import Household
+
+    n = _n()
+    obj = _save(Household(label=label or f"户{n}", village=village, **fields))
+    for i in range(children):
+        kid = child(pseudonym=f"H{n}-{i + 1}")
+        kid.household = obj
+        kid.guardian_name = f"监护人{n}"
+        kid.guardian_relation = "祖母"
+        kid.guardian_phone = f"137{n:08d}"
+    db.session.commit()
+    return obj
+
+
+def visit_plan(programme=None, *, state: str = "proposed", **fields: Any):
+    """A plan of a home-visit programme (made when not given)."""
+    target = programme or globals()["programme"](kind="home_visits")
+    made = plan(target, state=state)
+    for name, value in fields.items():
+        setattr(made, name, value)
+    db.session.commit()
+    return made
+
+
+def visit_placement(
+    plan,
+    household,
+    first,
+    second,
+    *,
+    day: date | None = None,
+    position: int = 1,
+    route_minutes: int = 60,
+    **fields: Any,
+):
+    from webapp.models.home_visits import VisitPlacement
+
+    return _save(
+        VisitPlacement(
+            plan_id=plan.id,
+            programme_id=plan.programme_id,
+            household_id=household.id,
+            first_visitor_id=first.id,
+            second_visitor_id=second.id,
+            day=day or plan.programme.starts_on,
+            position=position,
+            route_minutes=route_minutes,
+            **fields,
+        )
+    )

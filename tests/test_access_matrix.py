@@ -198,6 +198,10 @@ RULES: dict[str, dict[str, str]] = {
     "schedule.skip_date": OWN_COMMITMENT,
     "schedule.take_back_swap": OWN_COMMITMENT,
     "schedule.decide_swap": OWN_COMMITMENT,
+    # home-visit route sheets: coordinators and the pair's two visitors; the world's plan is no
+    # home-visit plan, so 404 for everyone here (test_visit_routes.py checks each person).
+    "planning.routes": rule(GONE, anonymous=LOGIN),
+    "planning.visit_made": rule(GONE, anonymous=LOGIN),
     # planning: coordinators
     **{
         f"planning.{name}": COORDINATOR

@@ -46,6 +46,12 @@ TEMPLATES: dict[str, SmsTemplate] = {
             "如不能参加请尽快联系${contact}。",
         ),
         SmsTemplate(
+            "visit_assigned",
+            ("name", "time", "activity", "place", "partner", "contact"),
+            "${name}您好，您已被安排于${time}参加${activity}，走访${place}的学生家庭，"
+            "同组${partner}。路线表请登录查看，如不能参加请尽快联系${contact}。",
+        ),
+        SmsTemplate(
             "plan_removed",
             ("name", "activity", "detail", "contact"),
             "${name}您好，您在${activity}中的安排（${detail}）已取消，不用前往。"
@@ -113,6 +119,7 @@ def kind_label(kind: str) -> str:
     labels = {
         "plan_assigned": _("SMS: your assignment"),
         "plan_removed": _("SMS: assignment cancelled"),
+        "visit_assigned": _("SMS: your home visits"),
         "reminder_tomorrow": _("SMS: reminder for tomorrow"),
         "call_rota": _("SMS: family video-call time"),
     }

@@ -22,6 +22,7 @@ from webapp.blueprints.planning.views import (  # noqa: E402, F401
     publish,
     review,
     runs,
+    visits,
 )
 from webapp.periodic import PeriodicJob  # noqa: E402
 

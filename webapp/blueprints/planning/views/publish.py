@@ -11,6 +11,7 @@ from webapp.blueprints.planning import checking, plans, publishing
 from webapp.blueprints.planning import programmes as svc
 from webapp.blueprints.planning.errors import PlanningError
 from webapp.blueprints.planning.views import bp, calls
+from webapp.blueprints.planning.views import visits as visits_views
 from webapp.blueprints.planning.views.common import refused
 from webapp.blueprints.planning.views.review import _back, _flash_told
 from webapp.htmx import hx_redirect
@@ -37,6 +38,8 @@ def publish(plan_id: int):
     plan = plans.plan_or_404(plan_id)
     if plan.programme.kind == "video_calls":
         return calls.publish_page(plan)
+    if plan.programme.kind == "home_visits":
+        return visits_views.publish_page(plan)
     if request.method == "GET":
         try:
             _proposed(plan)
