@@ -212,10 +212,14 @@ class ListRow:
 
 
 def list_rows(call: Call, user: User) -> list[ListRow]:
-    """The children of a call; the real name and the parents' phone for staff of the child."""
+    """The children of a call; the real name for those allowed names, the parents' phone for
+    staff of the child (written to the child's access log)."""
     out = []
     for child in call.children:
         staff = access.is_staff_of(child, user)
-        phone = child.guardian_phone or child.father_phone or child.mother_phone
-        out.append(ListRow(child, access.shown_name(child, user), phone if staff else ""))
+        phone = (child.guardian_phone or child.father_phone or child.mother_phone) if staff else ""
+        if phone:
+            # A parent's phone is the child's record: its reading goes to the access log.
+            access.log_access(child, "view", "video-call list", user=user)
+        out.append(ListRow(child, access.shown_name(child, user), phone))
     return out

@@ -253,20 +253,20 @@ def _dates(req: BookingRequest) -> tuple[list[date], list[tuple[date, str]]]:
 def _families(
     rows: list[CallPlacement], before: list[CallPlacement] | None
 ) -> tuple[list[Family], list[Family]]:
-    """The families to tell (with a phone) and those nobody can tell (no phone): one call of
-    siblings is one family; on a re-publish only those whose slot changed."""
+    """The families to tell (with a phone) and those nobody can tell (no phone): the siblings of
+    one call are one family, told once on the first phone known of any of them; on a re-publish
+    only those whose slot changed."""
     old = {p.child_id: _slot(p) for p in before or []}
     groups: dict[tuple, Family] = {}
     for p in rows:
         if before is not None and old.get(p.child_id) == _slot(p):
             continue
-        phone = parent_phone(p.child)
-        key = (_slot(p), phone or _family_key(p.child))
+        key = (_slot(p), _family_key(p.child))
         family = groups.get(key)
         if family is None:
-            groups[key] = Family([p.child], p.room, p.weekday, p.start_minute, phone)
-        else:
-            family.children.append(p.child)
+            family = groups[key] = Family([], p.room, p.weekday, p.start_minute)
+        family.children.append(p.child)
+        family.phone = family.phone or parent_phone(p.child)
     families = list(groups.values())
     return [f for f in families if f.phone], [f for f in families if not f.phone]
 
