@@ -61,33 +61,56 @@ def summarise_family(instance: str, rows: Sequence[dict], limit: float, goal: st
         met = len(proven) == len(rows) and all(s <= limit for s in proven)
     else:  # "gap<=1%"
         met = no_plan == 0 and all(g <= 0.01 for g in gaps)
-    return {
-        "summary": instance,
-        "runs": len(rows),
-        "seeds": [r["seed"] for r in rows],
-        "time_limit": limit,
-        "goal": goal,
-        "goal_met": met,
-        "proven": len(proven),
-        "median_seconds_to_optimal": round(statistics.median(proven), 2) if proven else None,
-        # Only meaningful when every run was proven; otherwise the worst is "over the limit".
-        "worst_seconds_to_optimal": round(max(proven), 2) if len(proven) == len(rows) else None,
-        "worst_gap": round(max(gaps), 6) if gaps else None,
-        "no_plan": no_plan,
-        "unfilled_min_total": sum(u for u in unfilled if u is not None) if has_min else None,
-        "unfilled_min_bound_total": sum(b for b in bounds if b is not None) if has_min else None,
-        # Runs where some empty session might still be fillable (unfilled above its bound).
-        "runs_unfilled_above_bound": sum(1 for u, b in known if u > b),
-        "runs_without_unfilled_bound": len(rows) - len(known) if has_min else 0,
-        "all_beat_greedy": all(r["beats_greedy"] for r in rows),
-        "violations": sum(r["violations"] for r in rows),
-    } | _unplaced(rows)
+    return (
+        {
+            "summary": instance,
+            "runs": len(rows),
+            "seeds": [r["seed"] for r in rows],
+            "time_limit": limit,
+            "goal": goal,
+            "goal_met": met,
+            "proven": len(proven),
+            "median_seconds_to_optimal": round(statistics.median(proven), 2) if proven else None,
+            # Only meaningful when every run was proven; otherwise the worst is "over the limit".
+            "worst_seconds_to_optimal": round(max(proven), 2) if len(proven) == len(rows) else None,
+            "worst_gap": round(max(gaps), 6) if gaps else None,
+            "no_plan": no_plan,
+            "unfilled_min_total": sum(u for u in unfilled if u is not None) if has_min else None,
+            "unfilled_min_bound_total": sum(b for b in bounds if b is not None)
+            if has_min
+            else None,
+            # Runs where some empty session might still be fillable (unfilled above its bound).
+            "runs_unfilled_above_bound": sum(1 for u, b in known if u > b),
+            "runs_without_unfilled_bound": len(rows) - len(known) if has_min else 0,
+            "all_beat_greedy": all(r["beats_greedy"] for r in rows),
+            "violations": sum(r["violations"] for r in rows),
+        }
+        | _unplaced(rows)
+        | _extra(rows, gaps)
+    )
 
 
 def _unplaced(rows: Sequence[dict]) -> dict:
     """The video-call rota: families left without a slot, in total and in the worst run."""
     counts = [r["unplaced"] for r in rows if r.get("unplaced") is not None]
     return {"unplaced_total": sum(counts), "unplaced_worst": max(counts)} if counts else {}
+
+
+def _extra(rows: Sequence[dict], gaps: Sequence[float]) -> dict:
+    """Figures only some families report: the median gap, peak memory and, for home visits,
+    households visited (median, worst) and red households visited (worst)."""
+    out: dict = {}
+    if gaps:
+        out["median_gap"] = round(statistics.median(gaps), 6)
+    peaks = [r["peak_mib"] for r in rows if r.get("peak_mib") is not None]
+    if peaks:
+        out["max_peak_mib"] = max(peaks)
+    visited = [r["visited"] for r in rows if r.get("visited") is not None]
+    if visited:
+        out["median_visited"] = statistics.median(visited)
+        out["worst_visited"] = min(visited)
+        out["worst_red_unvisited"] = max(r["red"] - r["red_visited"] for r in rows)
+    return out
 
 
 def summarise_gap(rows: Sequence[dict]) -> dict:

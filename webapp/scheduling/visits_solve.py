@@ -1,0 +1,108 @@
+"""Solve a home-visit campaign: the greedy plan as a hint, the village-level CP-SAT model
+(visits_model.py), then each pair-day's visiting order and real travel (visits_context.py).
+
+The reported objective is the plan's value (unvisited households by priority plus the safe
+travel estimate's minutes); the bound is CP-SAT's on the same value, so the gap says how far the
+plan can be from the best plan of the model. The real route minutes (never more than the
+estimate) are the term ``route_minutes``, weight 0.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+
+from .solver import _STATUS, ProgressFn, SolveParams, StopFlag, run_model
+from .visits import HomeVisitProblem, VisitPlan
+from .visits_context import VisitContext
+from .visits_daymodel import build_visit_model
+from .visits_days import schedule_days
+from .visits_explain import unvisited
+from .visits_greedy import greedy_placement
+from .visits_model import build_village_model
+
+DAY_SHARE = 0.1  # of the time limit, for stage 2 (the villages' days): measured in seconds
+
+
+def solve_visits(
+    problem: HomeVisitProblem,
+    params: SolveParams | None = None,
+    on_progress: ProgressFn = None,
+    stop: StopFlag = None,
+) -> VisitPlan:
+    params = params or SolveParams()
+    if params.strategy == "auto":
+        params = dataclasses.replace(params, strategy="max_lp")
+    started = time.monotonic()
+    ctx = VisitContext(problem)
+    start = greedy_placement(ctx)
+    if problem.rules.village_same_day:
+        name, placement, bound, det, stopped = _two_stages(ctx, start, params, on_progress, stop)
+    else:
+        name, placement, bound, det, stopped = _day_model(ctx, start, params, on_progress, stop)
+    routes = () if name == "infeasible" else ctx.realise(ctx.layout(placement))
+    if name != "infeasible":
+        # Never worse than the baseline it started from (stage 2 may have had to drop visits).
+        fallback = ctx.realise(ctx.layout(start))
+        if _value(ctx, fallback) < _value(ctx, routes):
+            routes = fallback
+        if bound is not None and _value(ctx, routes) <= bound:
+            name = "optimal"
+        elif name == "optimal":
+            name = "feasible"  # stage 1 was proven, but the days cost something
+    why = unvisited(ctx, routes, proven=name == "optimal") if params.explain else ()
+    return ctx.visit_plan(
+        routes,
+        name,
+        bound,
+        time.monotonic() - started,
+        why,
+        deterministic_time=det,
+        stopped=stopped,
+    )
+
+
+def _value(ctx: VisitContext, routes) -> float:
+    return float(sum(t.weighted for t in ctx.terms(routes)))
+
+
+def _two_stages(ctx, start, params, on_progress, stop):
+    vm = build_village_model(ctx)
+    hint = start if params.hint else None
+    vm.hint = vm.set_hint if hint is not None else None
+    main = dataclasses.replace(params, time_limit=params.time_limit * (1 - DAY_SHARE))
+    solver, status, _, stopped = run_model(vm, main, on_progress, stop, hint)
+    name = _STATUS.get(status, "timeout_no_solution")
+    det = solver.response_proto.deterministic_time
+    if name not in ("optimal", "feasible"):
+        return ("infeasible" if name == "infeasible" else "feasible"), start, None, det, stopped
+    bound = float(math.ceil(solver.best_objective_bound - 1e-6))
+    value = solver.value
+    specials = {h: p for (h, p), var in vm.s.items() if value(var)}
+    ordinary = {key: value(var) for key, var in vm.n.items() if value(var)}
+    deterministic = None if params.deterministic_time is None else params.deterministic_time / 4
+    placement = schedule_days(
+        ctx,
+        vm.loads(value),
+        ordinary,
+        specials,
+        vm.chosen(value),
+        params.time_limit * DAY_SHARE,
+        deterministic,
+    )
+    return name, placement, bound, det, stopped
+
+
+def _day_model(ctx, start, params, on_progress, stop):
+    """Villages may be visited over several days: the day-level model (visits_daymodel.py)."""
+    vm = build_visit_model(ctx)
+    hint = start if params.hint else None
+    vm.hint = vm.set_hint if hint is not None else None
+    solver, status, _, stopped = run_model(vm, params, on_progress, stop, hint)
+    name = _STATUS.get(status, "timeout_no_solution")
+    det = solver.response_proto.deterministic_time
+    if name not in ("optimal", "feasible"):
+        return ("infeasible" if name == "infeasible" else "feasible"), start, None, det, stopped
+    bound = float(math.ceil(solver.best_objective_bound - 1e-6))
+    return name, vm.decode(solver.value), bound, det, stopped
