@@ -192,3 +192,14 @@ def test_the_page_shows_the_unplaced_families_and_refuses_a_broken_rota(app, coo
     assert 'id="publish-form"' not in html
     response = coordinator_client.post(f"/planning/plans/{plan.id}/publish")
     assert response.status_code == 409 and "小树" in response.get_data(as_text=True)
+
+
+def test_a_replan_whose_base_is_no_longer_published_is_refused(app):
+    programme, plan, _room, _children = _rota()
+    older = factories.call_plan(programme, state="superseded")
+    plan.base_plan_id = older.id
+    db.session.commit()
+    with pytest.raises(PlanningError) as refused:
+        calls_publishing.publish(plan, factories.user(roles=("coordinator",)), [])
+    assert refused.value.status == 409
+    assert plan.state == "proposed"

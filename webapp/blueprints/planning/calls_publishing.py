@@ -25,7 +25,7 @@ from webapp import audit, clock
 from webapp.blueprints.homes import availability as av
 from webapp.blueprints.homes import booking, booking_changes
 from webapp.blueprints.homes.booking import BookingError, BookingRequest
-from webapp.blueprints.planning import plans
+from webapp.blueprints.planning import plans, runs
 from webapp.blueprints.planning.errors import PlanningError
 from webapp.blueprints.planning.programmes import published_plan
 from webapp.core.outbox import notify_phone
@@ -358,7 +358,8 @@ def _tell(plan: Plan, families: list[Family]) -> tuple[list[Family], list[Family
 def publish(plan: Plan, user: User, problems: list[str]) -> Published:
     """Publish the rota in the request's transaction: supersede the one before and cancel its
     bookings, book the rooms weekly, tell the parents (only the changed ones on a re-publish).
-    Refused (409) when the plan is not a proposal or `problems` (the checker's) are not empty."""
+    Refused (409) when the plan is not a proposal, a solve of the programme runs, another plan
+    was published since this re-plan began, or `problems` (the checker's) are not empty."""
     if not plan.is_proposed:
         raise PlanningError(
             _(
@@ -367,13 +368,20 @@ def publish(plan: Plan, user: User, problems: list[str]) -> Published:
             ),
             409,
         )
+    running = runs.active_run(plan.programme_id)
+    if running is not None:
+        raise runs.already_running(running)
+    programme = plan.programme
+    current = published_plan(programme.id)
+    if plan.base_plan_id is not None and (current is None or current.id != plan.base_plan_id):
+        raise PlanningError(
+            _("Another plan was published after this re-plan began. Re-plan again."), 409
+        )
     if problems:
         raise PlanningError(
             _("This plan breaks a rule now, so it was not published:"), 409, details=problems
         )
-    programme = plan.programme
     rows = placements_of(plan)
-    current = published_plan(programme.id)
     before = placements_of(current) if current is not None else None
     if current is not None:
         current.state = "superseded"
