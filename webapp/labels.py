@@ -135,7 +135,13 @@ WEEKDAY_LABELS = (
 )
 
 
+# Entries of a schedule that are no event of a home (webapp/core/commitments/visits.py).
+OTHER_ENTRY_LABELS = {"home_visit": _l("Home visit")}
+
+
 def event_kind_label(code: str) -> str:
+    if code in OTHER_ENTRY_LABELS:
+        return _label(OTHER_ENTRY_LABELS, code)
     return _label(EVENT_KIND_LABELS, code)
 
 

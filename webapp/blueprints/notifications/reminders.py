@@ -94,7 +94,8 @@ def _day_before(today: date) -> int:
     entries = [
         e
         for e in commitments(None, tomorrow, tomorrow, include_cancelled=False)
-        if e.first_day == tomorrow
+        # A home-visit day has no assignment to describe; its visitors have the route sheet.
+        if e.first_day == tomorrow and e.kind != "visit"
     ]
     keys = {f"{e.uid}:{tomorrow.isoformat()}": e for e in entries}
     done = _already("day_before", set(keys))

@@ -368,7 +368,7 @@ def _tell(plan: Plan, user: User, new: dict, old: dict, who: set[int]) -> Told:
     programme = plan.programme
     coordinators = occasions.contacts([user, programme.created_by])
     contact = plan_sms.contact_of(user)
-    routes_url = url_for("planning.routes", plan_id=plan.id, _external=True)
+    routes_url = _routes_url(plan)
     people = _volunteers(who)
     out = Told()
     for vid in sorted(who, key=lambda v: (people[v].name, v)):
@@ -399,6 +399,14 @@ def _tell(plan: Plan, user: User, new: dict, old: dict, who: set[int]) -> Told:
         )
         out.told.append(volunteer.name)
     return out
+
+
+def _routes_url(plan: Plan) -> str:
+    """The route sheets' address; none outside a request without SERVER_NAME (a command)."""
+    try:
+        return url_for("planning.routes", plan_id=plan.id, _external=True)
+    except RuntimeError:
+        return ""
 
 
 def _day_context(pd: PairDay, volunteer_id: int) -> dict:

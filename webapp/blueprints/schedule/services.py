@@ -126,6 +126,17 @@ def _contacts_and_weekdays(assignment_ids: set[int]) -> dict[int, tuple[str, int
     return out
 
 
+def _partners(entries: list[Commitment]) -> dict:
+    """("visit", partner id) -> (the partner's name and phone, no weekday), in one query."""
+    ids = {e.partner_id for e in entries if e.kind == "visit"}
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Volunteer.id, Volunteer.name, Volunteer.phone).where(Volunteer.id.in_(ids))
+    )
+    return {("visit", vid): (f"{name} {phone or ''}".strip(), None) for vid, name, phone in rows}
+
+
 def leader_contact(entry: Commitment, others: str) -> str:
     """A post's leader: the team leader, else a placed volunteer who can lead; a session's
     organiser and the home's managers (`others`: the text of contacts_for())."""
@@ -167,14 +178,18 @@ def schedule_of(
         entries = commitments([volunteer.id], since)
     else:
         entries = [e for e in entries if e.last_day >= since]
-    facts = _contacts_and_weekdays({e.assignment_id for e in entries})
+    facts = _contacts_and_weekdays({e.assignment_id for e in entries if e.kind != "visit"})
+    facts |= _partners(entries)
     cutoff = timedelta(hours=cutoff_hours)
     contacts: dict[tuple, str] = {}
     upcoming, past = [], []
     first_seen: set[int] = set()  # actions on the first coming date of each assignment only
     for entry in entries:
-        others, weekday = facts[entry.assignment_id]
-        key = (entry.assignment_id, entry.post_id, entry.need_id)
+        if entry.kind == "visit":  # a day of home visits: whom to ring is the other visitor
+            others, weekday = facts[("visit", entry.partner_id)]
+        else:
+            others, weekday = facts[entry.assignment_id]
+        key = (entry.assignment_id, entry.post_id, entry.need_id, entry.partner_id)
         if key not in contacts:
             contacts[key] = leader_contact(entry, others)
         travel = entry.travel_minutes
@@ -186,6 +201,7 @@ def schedule_of(
             contact=contacts[key],
             travel_minutes=travel,
             can_withdraw=not entry.cancelled
+            and entry.kind != "visit"  # a pair's day is changed by the coordinator
             and coming
             and entry.assignment_id not in first_seen
             and now < entry.starts_at - cutoff,

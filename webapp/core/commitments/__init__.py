@@ -4,7 +4,8 @@ Sources (the contract with the planning blueprint):
 - assignments of a programme's published plan (status confirmed, or withdrawn: shown cancelled);
   a weekly tutoring assignment (need + weekday) covers every confirmed or cancelled occurrence of
   the need's event on that weekday within the programme's dates, one entry per date;
-- a volunteer's own sign-ups (source `signup`, no plan): a need on one date, or a post.
+- a volunteer's own sign-ups (source `signup`, no plan): a need on one date, or a post;
+- home visits (visits.py): one entry per visitor and day of a published home-visit plan.
 Waitlisted sign-ups and sign-ups withdrawn before they were ever confirmed are not commitments.
 A weekly assignment's date its volunteer skips or hands over (assignment_skips) is shown
 cancelled for them (`skipped`), its SEQUENCE one higher.
@@ -29,6 +30,7 @@ from webapp.core.commitments.entry import (
 )
 from webapp.core.commitments.posts import posts
 from webapp.core.commitments.sessions import sessions
+from webapp.core.commitments.visits import visits
 from webapp.models import Occurrence
 
 __all__ = [
@@ -62,7 +64,11 @@ def commitments(
     if ids == []:
         return []
     lo, hi = _bounds(first, last)
-    entries = _replanned(sessions(ids, lo, hi, team_id) + posts(ids, first, last, team_id))
+    entries = _replanned(
+        sessions(ids, lo, hi, team_id)
+        + posts(ids, first, last, team_id)
+        + visits(ids, first, last, team_id)
+    )
     if not include_cancelled:
         entries = [e for e in entries if not e.cancelled]
     if first or last:

@@ -16,7 +16,9 @@ class Commitment:
     uid: str
     volunteer_id: int
     assignment_id: int
-    kind: str  # "session" (a need on one date) or "post" (a summer post, for its dates)
+    # "session" (a need on one date), "post" (a summer post, for its dates) or "visit" (a day
+    # of home visits: no assignment, assignment_id 0; its partner in partner_id)
+    kind: str
     cancelled: bool
     source: str
     title: str
@@ -46,6 +48,8 @@ class Commitment:
     # A weekly assignment's date its volunteer skips (or handed over in a swap): cancelled for
     # them; the session itself goes on.
     skipped: bool = False
+    # A home-visit day: the other person of the pair.
+    partner_id: int | None = None
 
     @property
     def zone(self) -> ZoneInfo:
