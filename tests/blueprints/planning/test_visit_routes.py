@@ -135,3 +135,16 @@ def test_a_visit_cannot_be_recorded_in_the_future(app):
     )
     assert answer.status_code == 422
     assert db.session.scalar(select(CareLog)) is None
+
+
+def test_the_coordinators_list_has_the_call_list_of_visitors_no_message_reaches(app):
+    coordinator = factories.user(roles=("coordinator",))
+    programme = factories.programme(kind="home_visits")
+    a, b = factories.volunteer_with_login(), factories.volunteer(name="没账号的老师")
+    plan = factories.visit_plan(programme)
+    factories.visit_placement(plan, factories.visit_household(), a, b)
+    visits_publishing.publish(plan, coordinator, [])
+    db.session.commit()
+    html = _client(app, coordinator).get(f"/planning/plans/{plan.id}/routes").get_data(as_text=True)
+    call_list = html.split('id="visits-call-list"')[1]
+    assert "没账号的老师" in call_list and b.phone in call_list and a.name not in call_list

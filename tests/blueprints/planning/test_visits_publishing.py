@@ -134,12 +134,16 @@ def test_households_left_out_are_listed_with_the_engines_reason(app):
         {"kind": "unfilled", "key": "unvisited", "params": {"household": left.id},
          "text": {"en": "Too far for any pair.", "zh_CN": "太远"}},
         {"kind": "unfilled", "key": "unvisited", "params": {"child": kid.id}, "text": {}},
+        # As the adapter may store it: the engine's key and params, the household as target.
+        {"kind": "unfilled", "key": "visit_unreachable", "target": f"h{left.id}",
+         "params": {"nearest_minutes": 300, "limit_minutes": 240}},
     ]  # fmt: skip
     db.session.commit()
     rows = visits_publishing.preview(plan).unvisited
-    assert [r.household for r in rows] == ["远山村 · 王家"] * 2
+    assert [r.household for r in rows] == ["远山村 · 王家"] * 3
     assert rows[0].reason == "Too far for any pair."
     assert rows[1].reason
+    assert "travel limit" in rows[2].reason and "300" in rows[2].reason
 
 
 def test_republishing_tells_only_the_visitors_whose_days_changed(app):

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -29,14 +28,14 @@ from webapp.blueprints.planning import plan_sms, plans, programmes, runs
 from webapp.blueprints.planning.errors import PlanningError
 from webapp.blueprints.planning.publishing import Told
 from webapp.blueprints.planning.visit_routes import PairDay, days_by_visitor, pair_days
+from webapp.blueprints.planning.visits_unvisited import Unvisited, unvisited
 from webapp.core import occasions
 from webapp.core import sms as sms_channel
 from webapp.core.outbox import SMS, address_of, notify_message, notify_phone
 from webapp.core.sms import MAX_VALUE, Sms, SmsRefused
 from webapp.extensions import db
-from webapp.models import Child, Plan, User, Volunteer
+from webapp.models import Plan, User, Volunteer
 from webapp.models.base import utcnow
-from webapp.models.children import Household
 from webapp.models.home_visits import VisitPlacement
 
 SMS_KIND = "visit_assigned"
@@ -135,12 +134,6 @@ def _reach(volunteer: Volunteer) -> str | None:
 
 
 @dataclass
-class Unvisited:
-    household: str
-    reason: str
-
-
-@dataclass
 class VisitsPreview:
     told: list[tuple[str, str]] = field(default_factory=list)  # (name, "email" | "sms")
     not_told: list[tuple[str, str]] = field(default_factory=list)  # (name, phone)
@@ -169,39 +162,6 @@ def _changed(plan: Plan, current: Plan | None) -> tuple[dict, dict, set[int]]:
     return new, old, who
 
 
-def unvisited(plan: Plan) -> list[Unvisited]:
-    """Households the plan leaves out, with the engine's reason (explanations of kind
-    "unfilled" naming a household or a child)."""
-    locale = str(get_locale())
-    out = []
-    for e in plan.explanations or []:
-        if e.get("kind") != "unfilled":
-            continue
-        params = e.get("params") or {}
-        household = _household_of(params)
-        text = e.get("text") or {}
-        reason = text.get(locale) or text.get("zh_CN") or text.get("en") or ""
-        label = household.label if household is not None else str(params.get("household", ""))
-        if household is not None and household.village:
-            label = f"{household.village} · {label}"
-        out.append(Unvisited(label, reason or _("No pair could visit it within the rules.")))
-    return out
-
-
-def _id(value) -> int | None:
-    digits = "".join(ch for ch in str(value or "") if ch.isdigit())
-    return int(digits) if digits else None
-
-
-def _household_of(params: dict) -> Household | None:
-    if params.get("household") is not None:
-        hid = _id(params["household"])
-        return db.session.get(Household, hid) if hid else None
-    cid = _id(params.get("child"))
-    child = db.session.get(Child, cid) if cid else None
-    return child.household if child is not None else None
-
-
 def preview(plan: Plan, problems: list[str] | None = None) -> VisitsPreview:
     """Who will be told (and how), who must be called, the households left out and what
     breaks a rule (`problems`: the caller's, else route_problems)."""
@@ -222,6 +182,16 @@ def preview(plan: Plan, problems: list[str] | None = None) -> VisitsPreview:
     out.pair_days = len(pds)
     out.households = sum(len(pd.stops) for pd in pds)
     return out
+
+
+def call_list(plan: Plan) -> list[tuple[Volunteer, list[date]]]:
+    """The plan's visitors no e-mail or SMS reaches, with their days: the coordinator rings them."""
+    out = []
+    for vid, pds in days_by_visitor(plan).items():
+        volunteer = next(v for v in pds[0].visitors if v.id == vid)
+        if _reach(volunteer) is None:
+            out.append((volunteer, [pd.day for pd in pds]))
+    return sorted(out, key=lambda x: (x[0].name, x[0].id))
 
 
 def _volunteers(ids: set[int]) -> dict[int, Volunteer]:

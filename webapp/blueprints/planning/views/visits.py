@@ -80,8 +80,13 @@ def routes(plan_id: int):
     days = _readable_days(plan)
     if not days and not visit_routes.sees_every_route(current_user):
         abort(404)
+    staff = visit_routes.sees_every_route(current_user)
     return render_template(
-        "planning/visit_routes.html", plan=plan, programme=plan.programme, days=days
+        "planning/visit_routes.html",
+        plan=plan,
+        programme=plan.programme,
+        days=days,
+        call_list=visits_publishing.call_list(plan) if staff else [],
     )
 
 
