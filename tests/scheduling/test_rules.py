@@ -37,6 +37,7 @@ from webapp.scheduling.rules import (
     POST_RULES,
     TUTORING_RULES,
     PostsContext,
+    TutoringContext,
     coverage_requirements,
 )
 from webapp.scheduling.tutoring import build_tutoring_model
@@ -285,3 +286,13 @@ def test_every_rule_key_has_words_in_both_languages():
         assert rule.key in STAGE_TEXT and rule.key in BLOCK_TEXT
         zh, en = _rule_text(rule.key, {"volunteer": "v1", "slot": "s1"}, None)
         assert not en.startswith("rule "), rule.key
+
+
+@SETTINGS
+@given(tutoring_problems())
+def test_candidates_are_the_volunteers_no_candidate_rule_blocks_in_problem_order(problem):
+    ctx = TutoringContext(problem)
+    for s in problem.slots:
+        for need in s.needs:
+            every = [v for v in problem.volunteers if ctx.static_block(v, s, need) is None]
+            assert ctx.candidates()[s.id, need.skill] == every

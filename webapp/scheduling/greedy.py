@@ -41,9 +41,11 @@ def _plan(problem, assignments: list[Assignment], terms: dict[str, int], started
     )
 
 
-def greedy_tutoring(problem: TutoringProblem) -> Plan:
+def greedy_tutoring(problem: TutoringProblem, ctx: TutoringContext | None = None) -> Plan:
+    """Most constrained needs first, cheapest candidates first. ``ctx``: the solve's context
+    (its candidates are computed once for the model and this plan)."""
     started = time.monotonic()
-    ctx = TutoringContext(problem)
+    ctx = ctx or TutoringContext(problem)
     week = Week(ctx)
     filled: dict[tuple[str, str], int] = defaultdict(int)
     out: list[Assignment] = []
@@ -67,11 +69,7 @@ def greedy_tutoring(problem: TutoringProblem) -> Plan:
                 take(v, s, need)
                 break
 
-    candidates = {
-        (s.id, n.skill): [v for v in problem.volunteers if ctx.static_block(v, s, n) is None]
-        for s in problem.slots
-        for n in s.needs
-    }
+    candidates = ctx.candidates()
     needs = [(s, n) for s in problem.slots for n in s.needs]
     # Most constrained first: fewest candidates per person needed.
     for target in ("min", "preferred"):

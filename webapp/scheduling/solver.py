@@ -27,6 +27,7 @@ from ortools.sat.python import cp_model
 from .checks import check_posts, check_tutoring
 from .plan import Assignment, Explanation, Plan, Progress, Status
 from .problem import PostsProblem, TutoringProblem
+from .rules import TutoringContext
 from .validation import ValidationError, validate_posts, validate_tutoring
 
 StopFlag = threading.Event | Callable[[], bool] | None
@@ -217,8 +218,13 @@ def solve(
     else:
         params_main = params
     if isinstance(problem, TutoringProblem):
-        built = tutoring.build_tutoring_model(problem)
-        baseline = greedy.greedy_tutoring if params.hint and params.start is None else None
+        ctx = TutoringContext(problem)  # candidates computed once, for the model and greedy
+        built = tutoring.build_tutoring_model(problem, ctx=ctx)
+        baseline = (
+            (lambda p: greedy.greedy_tutoring(p, ctx))
+            if params.hint and params.start is None
+            else None
+        )
     else:
         built = posts.build_posts_model(problem)
         baseline = greedy.greedy_posts if params.hint and params.start is None else None

@@ -36,22 +36,33 @@ class BuiltModel:
     hint: Callable[[Sequence[Assignment]], None] | None = None
 
 
-def build_tutoring_model(problem: TutoringProblem, explain: bool = False) -> BuiltModel:
-    """Build the CP-SAT model. ``explain`` turns every hard rule into a named assumption."""
-    ctx = TutoringContext(problem)
+def build_tutoring_model(
+    problem: TutoringProblem, explain: bool = False, ctx: TutoringContext | None = None
+) -> BuiltModel:
+    """Build the CP-SAT model. ``explain`` turns every hard rule into a named assumption;
+    ``ctx`` shares the candidates (and travel) with greedy (solver.solve)."""
+    ctx = ctx or TutoringContext(problem)
     model = cp_model.CpModel()
     built = BuiltModel(model, Terms(), RuleBook(model, explain))
     assign = built.assign
     pinned = _pinned_triples(problem, ctx)
 
-    # Candidates: static rules decide which variables exist.
+    # Candidates: static rules decide which variables exist (created volunteer by volunteer, in
+    # slot and need order, as CP-SAT has always seen them).
+    order = {
+        (s.id, n.skill): i
+        for i, (s, n) in enumerate((s, n) for s in problem.slots for n in s.needs)
+    }
+    mine: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for key, vols in ctx.candidates().items():
+        for v in vols:
+            mine[v.id].append(key)
+    for v_id, s_id, k in pinned:  # a pinned non-candidate too (fixed to 0 by its rule)
+        if (s_id, k) in order and (s_id, k) not in mine[v_id]:
+            mine[v_id].append((s_id, k))
     for v in problem.volunteers:
-        for s in problem.slots:
-            for need in s.needs:
-                if ctx.static_block(v, s, need) is None or (v.id, s.id, need.skill) in pinned:
-                    assign[v.id, s.id, need.skill] = model.new_bool_var(
-                        f"assign[{v.id},{s.id},{need.skill}]"
-                    )
+        for s_id, k in sorted(mine.get(v.id, ()), key=order.__getitem__):
+            assign[v.id, s_id, k] = model.new_bool_var(f"assign[{v.id},{s_id},{k}]")
 
     by_vol: dict[str, list[tuple[str, str]]] = defaultdict(list)  # v -> [(slot, skill)]
     by_need: dict[tuple[str, str], list[str]] = defaultdict(list)  # (slot, skill) -> [v]
@@ -136,28 +147,34 @@ def add_no_overlap(
         lits: dict[str, list[cp_model.IntVar]] = defaultdict(list)
         for s_id, k in pairs:
             lits[s_id].append(built.assign[v_id, s_id, k])
-        covered: set[tuple[str, str]] = set()
-        constraints = []
+        rank = {s: i for i, s in enumerate(slot_ids)}
+        # Conflicting pairs, tested once: only slots of the same day can clash (sorted by day).
+        clash: set[tuple[str, str]] = set()
         for i, a in enumerate(slot_ids):
             sa = ctx.slots[a]
-            clique = [a]
             for b in slot_ids[i + 1 :]:
                 sb = ctx.slots[b]
                 if sb.weekday != sa.weekday:
                     break
-                if all(ctx.conflict(v, ctx.slots[c], sb) for c in clique):
+                if ctx.conflict(v, sa, sb):
+                    clash |= {(a, b), (b, a)}
+        covered: set[tuple[str, str]] = set()
+        constraints = []
+        for i, a in enumerate(slot_ids):
+            clique = [a]
+            for b in slot_ids[i + 1 :]:
+                if ctx.slots[b].weekday != ctx.slots[a].weekday:
+                    break
+                if all((c, b) in clash for c in clique):
                     clique.append(b)
             new = {(x, y) for x in clique for y in clique if x < y} - covered
             if len(clique) > 1 and new:
                 covered |= new
                 constraints.append(built.model.add(sum(x for c in clique for x in lits[c]) <= 1))
         # Pairs the greedy cliques missed (possible when travel breaks the interval structure).
-        for i, a in enumerate(slot_ids):
-            for b in slot_ids[i + 1 :]:
-                if (min(a, b), max(a, b)) not in covered and ctx.conflict(
-                    v, ctx.slots[a], ctx.slots[b]
-                ):
-                    constraints.append(built.model.add(sum(lits[a]) + sum(lits[b]) <= 1))
+        for a, b in sorted(clash, key=lambda ab: (rank[ab[0]], rank[ab[1]])):
+            if rank[a] < rank[b] and (min(a, b), max(a, b)) not in covered:
+                constraints.append(built.model.add(sum(lits[a]) + sum(lits[b]) <= 1))
         built.rules.enforce_all(constraints, "schedule", volunteer=v_id)
 
 
