@@ -123,3 +123,26 @@ def test_a_visit_day_makes_a_session_that_day_already_booked(app):
     )
     assert answer.status_code == 422
     assert "You already have" in answer.get_data(as_text=True)
+
+
+def test_both_visitors_are_reminded_the_day_before_with_the_partner_to_call(app):
+    from webapp.blueprints.notifications.reminders import send_reminders
+    from webapp.models import OutboxMessage
+
+    coordinator = factories.user(roles=("coordinator",))
+    a, b = factories.volunteer_with_login(), factories.volunteer_with_login()
+    programme = factories.programme(
+        kind="home_visits", starts_on=today(), ends_on=today() + timedelta(days=9)
+    )
+    visits_publishing.publish(
+        _plan(programme, a, b, [today() + timedelta(days=1)]), coordinator, []
+    )
+    db.session.commit()
+    sent = db.session.query(OutboxMessage).count()
+    assert send_reminders().day_before == 2
+    assert send_reminders().day_before == 0
+    mails = db.session.query(OutboxMessage).order_by(OutboxMessage.id).all()[sent:]
+    by_user = {m.to_user_id: m for m in mails}
+    assert "石桥村" in by_user[a.user_id].subject
+    assert f"{b.name} {b.phone}" in by_user[a.user_id].body
+    assert "08:30" in by_user[a.user_id].body

@@ -22,7 +22,7 @@ from webapp.core.commitments import Commitment, commitments
 from webapp.core.contacts import contacts_for, phones_of, unique_people
 from webapp.extensions import db
 from webapp.labels import join_list, weekday_label
-from webapp.models import Assignment, Home, Need, Occurrence, Post, Skill, User
+from webapp.models import Assignment, Home, Need, Occurrence, Post, Skill, User, Volunteer
 from webapp.models.base import utcnow
 
 DAY = "yMMMEd"  # year, month, day and weekday, as the locale writes them
@@ -213,6 +213,24 @@ def of_slot(
         end_minute=event.end_minute,
         dates=dates,
         contacts=contacts([event.organiser, *home.managers]),
+    )
+
+
+def of_visit(entry: Commitment) -> Occasion:
+    """A day of home visits: its villages, its hours, and the other visitor of the pair to
+    contact (the households and guardians are on the route sheet only)."""
+    local = entry.starts_at.astimezone(entry.zone)
+    end = entry.ends_at.astimezone(entry.zone)
+    partner = db.session.get(Volunteer, entry.partner_id) if entry.partner_id else None
+    people = Contacts([Contact(partner.name, partner.phone or "", "")]) if partner else Contacts()
+    return Occasion(
+        activity=entry.title,
+        place=entry.place,
+        first=local.date(),
+        last=local.date(),
+        start_minute=local.hour * 60 + local.minute,
+        end_minute=end.hour * 60 + end.minute,
+        contacts=people,
     )
 
 

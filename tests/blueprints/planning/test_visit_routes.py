@@ -148,3 +148,19 @@ def test_the_coordinators_list_has_the_call_list_of_visitors_no_message_reaches(
     html = _client(app, coordinator).get(f"/planning/plans/{plan.id}/routes").get_data(as_text=True)
     call_list = html.split('id="visits-call-list"')[1]
     assert "没账号的老师" in call_list and b.phone in call_list and a.name not in call_list
+
+
+def test_a_recorded_visit_counts_in_coverage(app):
+    from webapp.blueprints.children import coverage
+
+    plan, coordinator, _people, homes = _published(households=1)
+    for kid in homes[0].children:
+        kid.report_consent = True  # coverage counts only children reported with consent
+    db.session.commit()
+    month = today().replace(day=1)
+    before = coverage.month_report(month).total.visit
+    _client(app, coordinator).post(
+        f"/planning/plans/{plan.id}/routes/visited", data={"household_id": homes[0].id}
+    )
+    db.session.expire_all()
+    assert coverage.month_report(month).total.visit == before + 2  # both children reached

@@ -183,3 +183,34 @@ def test_a_changed_day_gets_a_higher_sequence_on_republishing(app):
     visits_publishing.publish(second, coordinator, [])
     (row,) = db.session.scalars(select(VisitPlacement).where(VisitPlacement.plan_id == second.id))
     assert row.sequence == 1
+
+
+def test_the_publish_page_says_who_is_told_and_publishing_goes_to_the_route_sheets(
+    app, coordinator_client
+):
+    a = factories.volunteer_with_login()
+    b = factories.volunteer(name="电话通知的老师")
+    plan, _homes = _one_day(_campaign(), a, b)
+    page = coordinator_client.get(f"/planning/plans/{plan.id}/publish")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert a.name in html.split('id="publish-told"')[1].split('id="publish-call-list"')[0]
+    assert "电话通知的老师" in html.split('id="publish-call-list"')[1]
+    answer = coordinator_client.post(f"/planning/plans/{plan.id}/publish")
+    assert answer.status_code in (302, 303)
+    assert answer.location.endswith(f"/planning/plans/{plan.id}/routes")
+    db.session.expire_all()
+    assert db.session.get(type(plan), plan.id).state == "published"
+    assert coordinator_client.get(f"/planning/plans/{plan.id}/publish").status_code == 409
+
+
+def test_publishing_a_plan_that_breaks_a_rule_is_refused_with_the_reasons(app, coordinator_client):
+    programme = _campaign(max_travel_minutes=60)
+    a, b = _visitors()
+    plan, _homes = _one_day(programme, a, b, route_minutes=90)
+    page = coordinator_client.get(f"/planning/plans/{plan.id}/publish").get_data(as_text=True)
+    assert "publish-broken" in page and "publish-form" not in page
+    answer = coordinator_client.post(f"/planning/plans/{plan.id}/publish")
+    assert answer.status_code == 409 and "90 minutes" in answer.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(type(plan), plan.id).state == "proposed" and _messages() == []

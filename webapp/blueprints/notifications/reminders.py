@@ -94,8 +94,7 @@ def _day_before(today: date) -> int:
     entries = [
         e
         for e in commitments(None, tomorrow, tomorrow, include_cancelled=False)
-        # A home-visit day has no assignment to describe; its visitors have the route sheet.
-        if e.first_day == tomorrow and e.kind != "visit"
+        if e.first_day == tomorrow
     ]
     keys = {f"{e.uid}:{tomorrow.isoformat()}": e for e in entries}
     done = _already("day_before", set(keys))
@@ -110,7 +109,11 @@ def _day_before(today: date) -> int:
         if key in done:
             continue
         volunteer = volunteers[entry.volunteer_id]
-        occasion = occasions.of_assignment(db.session.get(Assignment, entry.assignment_id), [entry])
+        if entry.kind == "visit":  # a day of home visits has no assignment
+            occasion = occasions.of_visit(entry)
+        else:
+            assignment = db.session.get(Assignment, entry.assignment_id)
+            occasion = occasions.of_assignment(assignment, [entry])
         written += _write_once(
             "day_before",
             key,
