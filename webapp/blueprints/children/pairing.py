@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from flask import abort, current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -252,26 +253,49 @@ class DutyStatus:
         return any(s.overdue for s in self.duties)
 
 
+# The statements, built once (building one cost more than running it on the dashboard).
+@lru_cache(maxsize=1)
+def _pairings_of():
+    return (
+        select(Pairing)
+        .where(Pairing.ended_on.is_(None), Pairing.volunteer_id == bindparam("volunteer_id"))
+        .options(joinedload(Pairing.child).joinedload(Child.home))
+        .order_by(Pairing.started_on)
+    )
+
+
+@lru_cache(maxsize=1)
+def _all_pairings():
+    return (
+        select(Pairing)
+        .where(Pairing.ended_on.is_(None))
+        .options(joinedload(Pairing.child).joinedload(Child.home), joinedload(Pairing.volunteer))
+        .order_by(Pairing.started_on)
+    )
+
+
+@lru_cache(maxsize=1)
+def _open_duties():
+    return (
+        select(ChildDuty)
+        .where(ChildDuty.pairing_id.in_(bindparam("ids", expanding=True)))
+        .where(ChildDuty.ended_on.is_(None))
+        .order_by(ChildDuty.id)
+    )
+
+
 def duty_statuses(
     today: date | None = None, only_overdue: bool = False, volunteer: Volunteer | None = None
 ) -> list[DutyStatus]:
     """For every active pairing (of one volunteer, if given): its duties and their states."""
     today = today or clock.today()
-    loads = [joinedload(Pairing.child).joinedload(Child.home)]
-    query = select(Pairing).where(Pairing.ended_on.is_(None))
     if volunteer is not None:
-        query = query.where(Pairing.volunteer_id == volunteer.id)
+        pairings = list(db.session.scalars(_pairings_of(), {"volunteer_id": volunteer.id}))
     else:
-        loads.append(joinedload(Pairing.volunteer))
-    pairings = list(db.session.scalars(query.options(*loads).order_by(Pairing.started_on)))
+        pairings = list(db.session.scalars(_all_pairings()))
     by_pairing: dict[int, list[DutyState]] = {}
     if pairings:
-        found = db.session.scalars(
-            select(ChildDuty)
-            .where(ChildDuty.pairing_id.in_([p.id for p in pairings]))
-            .where(ChildDuty.ended_on.is_(None))
-            .order_by(ChildDuty.id)
-        )
+        found = db.session.scalars(_open_duties(), {"ids": [p.id for p in pairings]})
         for state in states(list(found), today):
             by_pairing.setdefault(state.duty.pairing_id, []).append(state)
     statuses = [DutyStatus(p, tuple(by_pairing.get(p.id, ()))) for p in pairings]

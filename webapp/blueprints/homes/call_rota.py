@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
 from webapp import audit, clock
@@ -62,19 +62,25 @@ class Call:
         return f"{self.day.isoformat()}-{self.room.id}-{self.start_minute}"
 
 
+# Built once: the week view asks on every page and tap, and building it cost more than running it.
+_PUBLISHED_PLACEMENTS = (
+    select(CallPlacement)
+    .join(Plan, Plan.id == CallPlacement.plan_id)
+    .join(Room, Room.id == CallPlacement.room_id)
+    .join(Child, Child.id == CallPlacement.child_id)
+    .where(
+        Plan.state == "published",
+        Room.home_id == bindparam("home_id"),
+        Child.erased_at.is_(None),
+    )
+    .options(selectinload(CallPlacement.child), selectinload(CallPlacement.room))
+    .order_by(CallPlacement.weekday, CallPlacement.start_minute, CallPlacement.id)
+)
+
+
 def published_placements(home: Home) -> list[CallPlacement]:
     """The home's calls in the published rotas (one plan published per programme)."""
-    return list(
-        db.session.scalars(
-            select(CallPlacement)
-            .join(Plan, Plan.id == CallPlacement.plan_id)
-            .join(Room, Room.id == CallPlacement.room_id)
-            .join(Child, Child.id == CallPlacement.child_id)
-            .where(Plan.state == "published", Room.home_id == home.id, Child.erased_at.is_(None))
-            .options(selectinload(CallPlacement.child), selectinload(CallPlacement.room))
-            .order_by(CallPlacement.weekday, CallPlacement.start_minute, CallPlacement.id)
-        )
-    )
+    return list(db.session.scalars(_PUBLISHED_PLACEMENTS, {"home_id": home.id}))
 
 
 def _booked(home: Home, first: date, last: date) -> set[tuple[int, date, str]]:

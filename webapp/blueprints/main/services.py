@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from webapp import clock
 from webapp.blueprints.children.duties import children_with_overdue_duties
@@ -40,6 +41,17 @@ def _next_commitment(volunteer: Volunteer):
         if coming:
             return coming[0]
     return None
+
+
+@lru_cache(maxsize=1)
+def _profile_and_offers():
+    pending_offers = (
+        select(func.count(SwapOffer.id))
+        .where(SwapOffer.to_volunteer_id == Volunteer.id, SwapOffer.status == "pending")
+        .correlate(Volunteer)
+        .scalar_subquery()
+    )
+    return select(Volunteer, pending_offers).where(Volunteer.user_id == bindparam("user_id"))
 
 
 def dashboard_figures(user: User) -> dict:
@@ -78,15 +90,9 @@ def dashboard_figures(user: User) -> dict:
             .order_by(*Home.by_name())
         ).all()
     if user.has_role(VOLUNTEER):
-        # The profile and its pending swap offers in one query.
-        pending_offers = (
-            select(func.count(SwapOffer.id))
-            .where(SwapOffer.to_volunteer_id == Volunteer.id, SwapOffer.status == "pending")
-            .correlate(Volunteer)
-            .scalar_subquery()
-        )
+        # The profile and its pending swap offers in one query (built once).
         profile, offers = db.session.execute(
-            select(Volunteer, pending_offers).where(Volunteer.user_id == user.id)
+            _profile_and_offers(), {"user_id": user.id}
         ).first() or (None, 0)
         figures["profile"] = profile
         figures["duties"] = duty_statuses(volunteer=profile) if profile else []

@@ -10,13 +10,14 @@ placements (publishing raises it when the day changes for the visitor).
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
+from functools import lru_cache
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 
 from webapp import clock
 from webapp.core.commitments.entry import UID_DOMAIN, Commitment, aware
-from webapp.core.commitments.sources import successor_published_at
+from webapp.core.commitments.sources import bound_values, successor_published_at
 from webapp.extensions import db
 from webapp.labels import join_list
 from webapp.models import Plan
@@ -32,10 +33,10 @@ def visit_uid(volunteer_id: int, programme_id: int, day) -> str:
     return f"v{volunteer_id}-hv{programme_id}-{day:%Y%m%d}@{UID_DOMAIN}"
 
 
-def visits(ids, first, last, team_id) -> list[Commitment]:
-    """The visit days of the given volunteers (all when None) within China dates [first, last]."""
-    if team_id is not None:
-        return []  # visitors go as pairs, never as a team
+@lru_cache(maxsize=16)
+def _visit_statement(has_ids: bool, has_first: bool, has_last: bool):
+    """The placements' query, built once per shape (building it cost more than running it);
+    values come as bound parameters."""
     query = (
         select(
             VisitPlacement.plan_id,
@@ -61,17 +62,27 @@ def visits(ids, first, last, team_id) -> list[Commitment]:
         .where(Plan.state.in_(("published", "superseded")))
         .order_by(VisitPlacement.day, VisitPlacement.position, VisitPlacement.id)
     )
-    if ids is not None:
+    if has_ids:
+        ids = bindparam("ids", expanding=True)
         query = query.where(
             or_(VisitPlacement.first_visitor_id.in_(ids), VisitPlacement.second_visitor_id.in_(ids))
         )
-    if first is not None:
-        query = query.where(VisitPlacement.day >= first)
-    if last is not None:
-        query = query.where(VisitPlacement.day <= last)
+    if has_first:
+        query = query.where(VisitPlacement.day >= bindparam("first"))
+    if has_last:
+        query = query.where(VisitPlacement.day <= bindparam("last"))
+    return query
+
+
+def visits(ids, first, last, team_id) -> list[Commitment]:
+    """The visit days of the given volunteers (all when None) within China dates [first, last]."""
+    if team_id is not None:
+        return []  # visitors go as pairs, never as a team
+    query = _visit_statement(ids is not None, first is not None, last is not None)
+    rows = db.session.connection().execute(query, bound_values(ids, None, first=first, last=last))
     days: dict[tuple, dict] = {}
     wanted = None if ids is None else set(ids)
-    for row in db.session.execute(query):
+    for row in rows:
         (plan_id, programme_id, a, b, day, _position, minutes, seq, changed, village, label, lat,
          lon, state, published_by, published_at, successor_at) = row  # fmt: skip
         for vid, partner in ((a, b), (b, a)):
