@@ -17,6 +17,7 @@ from webapp.blueprints.planning.views import bp
 from webapp.blueprints.planning.views.common import refused
 from webapp.blueprints.planning.views.review import _flash_told
 from webapp.inputs import parse_date, parse_id
+from webapp.labels import join_list
 from webapp.models.accounts import ADMIN, COORDINATOR, HOME_MANAGER, VOLUNTEER
 from webapp.security import role_required
 
@@ -105,7 +106,11 @@ def _sheet(plan):
         route=route,
         visited=visit_routes.visited_on(plan, route.stops),
         guardians=visit_routes.guardians,
-        child_label=lambda child: visit_routes.child_label(child, current_user),
+        children_text=lambda household: join_list(
+            visit_routes.child_label(c, current_user)
+            for c in household.children
+            if c.erased_at is None
+        ),
         may_record=plan.is_published,
     )
 
