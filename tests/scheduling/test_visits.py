@@ -6,6 +6,9 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from webapp.scheduling import Location, SolveParams
 from webapp.scheduling.visits import (
     HomeVisitProblem,
@@ -157,3 +160,50 @@ def test_pairs_are_formed_from_visitors_when_none_are_given():
     assert len(result.pairs) == 1
     unpaired = [e for e in result.plan.explanations if e.key.startswith("visitor_")]
     assert len(unpaired) == 1
+
+
+@st.composite
+def small_campaigns(draw):
+    days = (D1, D2)[: draw(st.integers(1, 2))]
+    households = []
+    for v in range(draw(st.integers(1, 4))):
+        lat = 29.0 + draw(st.floats(-0.3, 0.3))
+        lon = 110.0 + draw(st.floats(-0.3, 0.3))
+        n = draw(st.integers(1, 8))
+        prio = draw(st.sampled_from(["red", "yellow", "blue"]))
+        households += homes(f"V{v}", n, lat, lon, prio)
+    visitors = tuple(
+        Visitor(
+            f"v{i}",
+            tuple(d for d in days if draw(st.booleans())) or days[:1],
+            cleared=draw(st.booleans()),
+            sex=draw(st.sampled_from(["f", "m"])),
+            base=SCHOOL,
+            transport=draw(st.sampled_from(["bus", "car", "ebike"])),
+        )
+        for i in range(draw(st.integers(2, 6)))
+    )
+    rules = VisitRules(
+        max_visits_per_day=draw(st.integers(2, 6)),
+        max_travel_minutes=draw(st.sampled_from([90, 180, 240])),
+        mixed_pairs=draw(st.booleans()),
+        village_same_day=draw(st.booleans()),
+    )
+    return HomeVisitProblem(days, tuple(households), visitors, rules=rules)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_campaigns())
+def test_any_small_campaign_is_solved_within_every_rule(problem):
+    result = solve_visits(problem, SolveParams(time_limit=10, deterministic_time=1.0))
+    assert check_visits(problem, result) == []
+    assert check_visits(problem, greedy_visits(problem)) == []
+    left = {h.id for h in problem.households} - result.visited
+    assert {e.target_id for e in result.plan.explanations if e.kind == "unfilled"} == left
+
+
+def test_a_deterministic_budget_gives_the_same_plan_twice():
+    households = homes("A", 9, 29.02, 110.02) + homes("B", 5, 29.08, 110.05, "red")
+    problem = HomeVisitProblem((D1, D2), households, pairs=(pair("p1"), pair("p2")))
+    first, second = solve_visits(problem, FAST), solve_visits(problem, FAST)
+    assert first.routes == second.routes and first.plan.objective == second.plan.objective

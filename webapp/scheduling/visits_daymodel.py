@@ -88,9 +88,9 @@ class VisitModel:
         return out
 
 
-def _candidates(ctx: VisitContext, village: str, pinned_pairs) -> list:
+def _candidates(ctx: VisitContext, village: str, pinned_pairs, only=None) -> list:
     scored = sorted((ctx.estimate(p, village, 1), p.id) for p in ctx.pairs)
-    keep = [p for t, p in scored if t <= ctx.limit]
+    keep = [p for t, p in scored if t <= ctx.limit and (only is None or p in only)]
     keep += [p for _, p in scored if (village, p) in pinned_pairs and p not in keep]
     return [ctx.pair[p] for p in sorted(keep, key=lambda p: [q.id for q in ctx.pairs].index(p))]
 
@@ -101,7 +101,16 @@ def _km(a, b) -> float:
     return haversine_km(a, b)
 
 
-def build_visit_model(ctx: VisitContext) -> VisitModel:
+def build_visit_model(
+    ctx: VisitContext,
+    only: dict[str, set[str]] | None = None,
+    villages: set[str] | None = None,
+    taken: dict[tuple[str, date], tuple[int, int]] | None = None,
+) -> VisitModel:
+    """The day-level model; ``only``: per village, the pairs it may use (default: all that
+    reach it); ``villages``: only these (the rest are placed already) and ``taken``: per
+    pair-day, the (visits, estimated minutes) those use. The two-stage solve uses it so
+    restricted to place the villages stage 2 could not, and to improve its plan."""
     problem, cap, limit = ctx.problem, ctx.cap, ctx.limit
     model = cp_model.CpModel()
     vm = VisitModel(model, ctx)
@@ -111,8 +120,8 @@ def build_visit_model(ctx: VisitContext) -> VisitModel:
     pinned_pairs = {
         (ctx.household[h].village, p) for h, (p, _) in ctx.pins.items() if h in ctx.household
     }
-    for v in sorted(ctx.villages):
-        candidates = _candidates(ctx, v, pinned_pairs)
+    for v in sorted(ctx.villages if villages is None else villages):
+        candidates = _candidates(ctx, v, pinned_pairs, None if only is None else only.get(v, set()))
         ordinary = ctx.ordinary(v)
         specials = [h for h in ctx.villages[v] if h.id in ctx.special]
         size = len(ctx.villages[v])
@@ -191,9 +200,10 @@ def build_visit_model(ctx: VisitContext) -> VisitModel:
             model.add(
                 sum(z for zs in day_vars.values() for z in zs) >= need - (size - sum(visited_parts))
             )
-    for items in per_pair_day.values():
-        model.add(sum(total for total, _ in items) <= cap)
-        model.add(sum(estimate for _, estimate in items) <= limit)
+    for key, items in per_pair_day.items():
+        used, minutes = (taken or {}).get(key, (0, 0))
+        model.add(sum(total for total, _ in items) <= cap - used)
+        model.add(sum(estimate for _, estimate in items) <= limit - minutes)
     vm.unvisited_expr = sum(unvisited_terms)
     vm.travel_expr = sum(travel_terms)
     model.minimize(vm.unvisited_expr + weights.travel_per_minute * vm.travel_expr)

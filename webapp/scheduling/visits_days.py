@@ -17,6 +17,7 @@ from datetime import date
 from ortools.sat.python import cp_model
 
 from .visits_context import Placement, VisitContext
+from .visits_daymodel import build_visit_model
 from .visits_greedy import _Days, _fill
 
 
@@ -87,7 +88,7 @@ def schedule_days(
         v = ctx.household[h].village
         if v in day_of:
             placement.special[h] = (p, day_of[v])
-    _place_the_rest(ctx, placement, [v for v in pairs_of if v not in day_of], specials)
+    _place_the_rest(ctx, placement, [v for v in pairs_of if v not in day_of], time_limit)
     return placement
 
 
@@ -95,14 +96,19 @@ def _weight(ctx: VisitContext, h: str) -> int:
     return ctx.problem.weights.unvisited.get(ctx.household[h].priority, 0)
 
 
-def _place_the_rest(ctx: VisitContext, placement: Placement, villages, specials) -> None:
-    """Villages without a day: the greedy way on the room left; what does not fit is dropped
-    (its special households too, unless a pin keeps them, which the route step honours)."""
+def _place_the_rest(ctx: VisitContext, placement: Placement, villages, time_limit: float) -> None:
+    """Villages without a day: the day-level model (visits_daymodel.py) on them alone, with
+    every pair that can reach them, on the room the others leave, started from the greedy way
+    of placing them. What does not fit stays unvisited (and is explained)."""
+    if not villages:
+        return
     days = _Days(ctx)
     for (v, p, d), k in placement.counts.items():
         days.add(p, d, v, k)
     for h, (p, d) in placement.special.items():
         days.add(p, d, ctx.household[h].village, 1)
+    taken = {key: (days.count(*key), days.minutes(*key)) for key in list(days.visits)}
+    hint = Placement(chosen={})
     for v in sorted(villages):
         want = len(placement.chosen.get(v, []))
         best = None
@@ -115,5 +121,25 @@ def _place_the_rest(ctx: VisitContext, placement: Placement, villages, specials)
             d = best[2]
             takes, placed, _ = _fill(ctx, days, v, d, want, commit=True)
             for p, k in takes:
-                placement.counts[v, p, d] = placement.counts.get((v, p, d), 0) + k
-        placement.chosen[v] = placement.chosen.get(v, [])[:placed]
+                hint.counts[v, p, d] = hint.counts.get((v, p, d), 0) + k
+        hint.chosen[v] = placement.chosen.get(v, [])[:placed]
+    found = _solve_rest(ctx, set(villages), taken, hint, time_limit)
+    for key, k in (found or hint).counts.items():
+        placement.counts[key] = k
+    for h, spot in (found or hint).special.items():
+        placement.special[h] = spot
+    for v in villages:
+        placement.chosen[v] = (found or hint).chosen.get(v, [])
+
+
+def _solve_rest(ctx, villages, taken, hint: Placement, time_limit: float) -> Placement | None:
+    dm = build_visit_model(ctx, None, villages, taken)
+    dm.set_hint(hint)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.5, time_limit)
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = 7
+    status = solver.solve(dm.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return dm.decode(solver.value)

@@ -38,6 +38,7 @@ class VillageModel:
     n: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
     s: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)  # (h, p)
     visited: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)  # (v, prio)
+    y: dict[tuple[str, object], cp_model.IntVar] = field(default_factory=dict)  # (v, day)
     hint: Callable | None = None
 
     def set_hint(self, placement: Placement) -> None:
@@ -56,6 +57,10 @@ class VillageModel:
         for (h, p), var in self.s.items():
             spot = placement.special.get(h)
             self.model.add_hint(var, 1 if spot is not None and spot[0] == p else 0)
+        days = {(v, d) for (v, _, d), k in placement.counts.items() if k > 0}
+        days |= {(self.ctx.household[h].village, d) for h, (_, d) in placement.special.items()}
+        for key, var in self.y.items():
+            self.model.add_hint(var, 1 if key in days else 0)
         for (v, prio), var in self.visited.items():
             chosen = set(placement.chosen.get(v, ()))
             homes = self.ctx.ordinary(v)
@@ -103,7 +108,22 @@ def candidates(ctx: VisitContext, village: str) -> list:
     ]
 
 
-def build_village_model(ctx: VisitContext) -> VillageModel:
+def _village_day(ctx: VisitContext, vm: VillageModel, v: str, xs) -> None:
+    """The village's one day ``y[v,d]``: a pair visits it only if free that day (valid for
+    every plan; it spares stage 2 villages whose pairs share no day)."""
+    model = vm.model
+    days = sorted({d for (vv, p) in vm.x if vv == v for d in ctx.pair_days[p]})
+    y = {d: model.new_bool_var(f"y[{v},{d}]") for d in days}
+    model.add_at_most_one(y.values())
+    for (vv, p), x in vm.x.items():
+        if vv == v:
+            model.add(x <= sum(y[d] for d in ctx.pair_days[p]))
+    vm.y.update({(v, d): var for d, var in y.items()})
+
+
+def build_village_model(ctx: VisitContext, only: dict[str, set[str]] | None = None) -> VillageModel:
+    """Stage 1's model; ``only``: per village, the pairs it may use (default: all that reach
+    it; visits_solve.py keeps those the LP relaxation uses and a few more)."""
     problem, cap, limit = ctx.problem, ctx.cap, ctx.limit
     model = cp_model.CpModel()
     vm = VillageModel(model, ctx)
@@ -116,6 +136,8 @@ def build_village_model(ctx: VisitContext) -> VillageModel:
         size = len(ctx.villages[v])
         xs, ordinary_n = [], []
         for pair in candidates(ctx, v):
+            if only is not None and pair.id not in only.get(v, ()):
+                continue
             days = ctx.pair_days[pair.id]
             load = []
             if ordinary:
@@ -164,6 +186,8 @@ def build_village_model(ctx: VisitContext) -> VillageModel:
         need = -(-size // cap)
         if need > 1 and xs:
             model.add(sum(xs) >= need - (size - sum(visited)))
+        if xs:
+            _village_day(ctx, vm, v, xs)
     for p, items in per_pair.items():
         days = len(ctx.pair_days[p])
         model.add(sum(load for load, _, _, _ in items) <= cap * days)

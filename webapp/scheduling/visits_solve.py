@@ -15,14 +15,17 @@ import time
 
 from .solver import _STATUS, ProgressFn, SolveParams, StopFlag, run_model
 from .visits import HomeVisitProblem, VisitPlan
+from .visits_bound import lp_relaxation
 from .visits_context import VisitContext
 from .visits_daymodel import build_visit_model
 from .visits_days import schedule_days
 from .visits_explain import unvisited
 from .visits_greedy import greedy_placement
-from .visits_model import build_village_model
+from .visits_model import build_village_model, candidates
 
-DAY_SHARE = 0.1  # of the time limit, for stage 2 (the villages' days): measured in seconds
+STAGE1_SHARE = 0.5  # of the time limit, for stage 1 (pairs to villages)
+DAY_SECONDS = 10.0  # stage 2 (the villages' days, then the villages left), at most
+NEAR_PAIRS = 4  # stage 3: each village's stage-1 pairs and this many of its nearest others
 
 
 def solve_visits(
@@ -68,30 +71,81 @@ def _value(ctx: VisitContext, routes) -> float:
 
 
 def _two_stages(ctx, start, params, on_progress, stop):
+    started = time.monotonic()
     vm = build_village_model(ctx)
+    relaxed = lp_relaxation(vm.model, params.time_limit / 3)
+    lp_bound = None
+    if relaxed is not None:
+        # Stage 1 on the options the LP uses, the baseline's and each village's nearest pairs;
+        # the LP's bound holds for the whole model.
+        lp_bound, values = relaxed
+        only = _kept_options(ctx, start, vm, values)
+        vm = build_village_model(ctx, only)
     hint = start if params.hint else None
     vm.hint = vm.set_hint if hint is not None else None
-    main = dataclasses.replace(params, time_limit=params.time_limit * (1 - DAY_SHARE))
+    main = dataclasses.replace(
+        params,
+        time_limit=params.time_limit * STAGE1_SHARE,
+        deterministic_time=None
+        if params.deterministic_time is None
+        else params.deterministic_time * STAGE1_SHARE,
+    )
     solver, status, _, stopped = run_model(vm, main, on_progress, stop, hint)
     name = _STATUS.get(status, "timeout_no_solution")
     det = solver.response_proto.deterministic_time
     if name not in ("optimal", "feasible"):
         return ("infeasible" if name == "infeasible" else "feasible"), start, None, det, stopped
-    bound = float(math.ceil(solver.best_objective_bound - 1e-6))
+    bound = (
+        lp_bound if lp_bound is not None else float(math.ceil(solver.best_objective_bound - 1e-6))
+    )
     value = solver.value
     specials = {h: p for (h, p), var in vm.s.items() if value(var)}
     ordinary = {key: value(var) for key, var in vm.n.items() if value(var)}
     deterministic = None if params.deterministic_time is None else params.deterministic_time / 4
+    det_left = None if params.deterministic_time is None else params.deterministic_time / 2
+    loads = vm.loads(value)
     placement = schedule_days(
-        ctx,
-        vm.loads(value),
-        ordinary,
-        specials,
-        vm.chosen(value),
-        params.time_limit * DAY_SHARE,
-        deterministic,
+        ctx, loads, ordinary, specials, vm.chosen(value), DAY_SECONDS, deterministic
     )
+    # Stage 3: the day-level model on each village's stage-1 pairs and its nearest others,
+    # started from stage 2's plan, for the time left.
+    left = params.time_limit - (time.monotonic() - started)
+    if left > 1.0 and not stopped:
+        only = _kept_options(ctx, placement, None, None)
+        for v, p in loads:
+            only[v].add(p)
+        dm = build_visit_model(ctx, only)
+        dm.hint = dm.set_hint
+        polish = dataclasses.replace(
+            params,
+            time_limit=left,
+            deterministic_time=None if params.deterministic_time is None else det_left,
+        )
+        s3, st3, _, stopped = run_model(dm, polish, None, stop, placement)
+        if _STATUS.get(st3) in ("optimal", "feasible"):
+            better = dm.decode(s3.value)
+            if _value(ctx, ctx.realise(ctx.layout(better))) < _value(
+                ctx, ctx.realise(ctx.layout(placement))
+            ):
+                placement = better
     return name, placement, bound, det, stopped
+
+
+def _kept_options(ctx, start, vm, values) -> dict[str, set[str]]:
+    """Per village, the pairs worth keeping: those the LP uses (when given), those of the plan
+    ``start`` (so that it stays a plan of the smaller model) and the nearest few."""
+    only: dict[str, set[str]] = {v: set() for v in ctx.villages}
+    for (v, p), var in vm.x.items() if vm is not None else ():
+        if values[var.index] > 1e-6:
+            only[v].add(p)
+    for v, p, _ in start.counts:
+        only[v].add(p)
+    for h, (p, _) in start.special.items():
+        only[ctx.household[h].village].add(p)
+    for v in ctx.villages:
+        near = sorted(candidates(ctx, v), key=lambda p: (ctx.estimate(p, v, 1), p.id))
+        only[v] |= {p.id for p in near[:NEAR_PAIRS]}
+    return only
 
 
 def _day_model(ctx, start, params, on_progress, stop):
