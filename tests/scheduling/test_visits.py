@@ -10,15 +10,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from webapp.scheduling import Location, SolveParams
+from webapp.scheduling.plan import Assignment, Plan
 from webapp.scheduling.visits import (
     HomeVisitProblem,
     Household,
+    Route,
     Visitor,
     VisitPair,
+    VisitPlan,
     VisitRules,
     check_visits,
     greedy_visits,
     parse_target_id,
+    route_travel,
     solve_visits,
     target_id,
 )
@@ -207,3 +211,31 @@ def test_a_deterministic_budget_gives_the_same_plan_twice():
     problem = HomeVisitProblem((D1, D2), households, pairs=(pair("p1"), pair("p2")))
     first, second = solve_visits(problem, FAST), solve_visits(problem, FAST)
     assert first.routes == second.routes and first.plan.objective == second.plan.objective
+
+
+def test_the_checker_catches_forbidden_pairs_and_pairs_that_break_the_pairing_rules():
+    households = homes("A", 2, 29.02, 110.02)
+    visitors = (
+        Visitor("a", (D1,), cleared=False, sex="f", base=SCHOOL),
+        Visitor("b", (D1,), cleared=False, sex="f", base=SCHOOL),
+    )
+    bad_pair = VisitPair("p1", ("a", "b"), (D1,), SCHOOL)
+    problem = HomeVisitProblem(
+        (D1,),
+        households,
+        visitors,
+        rules=VisitRules(mixed_pairs=True),
+        forbidden=((households[0].id, "p1"),),
+    )
+    route = Route("p1", D1, (households[0].id,), route_travel(bad_pair, [households[0]]))
+    plan = Plan(
+        "feasible",
+        0.0,
+        None,
+        None,
+        0.0,
+        assignments=(Assignment(households[0].id, "p1@2026-07-13"),),
+    )
+    found = " | ".join(check_visits(problem, VisitPlan(plan, (bad_pair,), (route,))))
+    assert "no cleared member" in found and "not one woman and one man" in found
+    assert "is forbidden" in found

@@ -23,7 +23,7 @@ from .visits_explain import unvisited
 from .visits_greedy import greedy_placement
 from .visits_model import build_village_model, candidates
 
-STAGE1_SHARE = 0.5  # of the time limit, for stage 1 (pairs to villages)
+STAGE1_SHARE = 0.4  # of the time limit, for stage 1 (pairs to villages; near the LP bound by then)
 DAY_SECONDS = 10.0  # stage 2 (the villages' days, then the villages left), at most
 NEAR_PAIRS = 4  # stage 3: each village's stage-1 pairs and this many of its nearest others
 
@@ -108,7 +108,12 @@ def _two_stages(ctx, start, params, on_progress, stop):
         ctx, loads, ordinary, specials, vm.chosen(value), DAY_SECONDS, deterministic
     )
     # Stage 3: the day-level model on each village's stage-1 pairs and its nearest others,
-    # started from stage 2's plan, for the time left.
+    # started from the better of stage 2's plan and the greedy one, for the time left (when the
+    # days cost stage 1's plan more than it gained, the greedy plan is polished instead).
+    if _value(ctx, ctx.realise(ctx.layout(start))) < _value(
+        ctx, ctx.realise(ctx.layout(placement))
+    ):
+        placement = start
     left = params.time_limit - (time.monotonic() - started)
     if left > 1.0 and not stopped:
         only = _kept_options(ctx, placement, None, None)
