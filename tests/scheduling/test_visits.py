@@ -239,3 +239,16 @@ def test_the_checker_catches_forbidden_pairs_and_pairs_that_break_the_pairing_ru
     found = " | ".join(check_visits(problem, VisitPlan(plan, (bad_pair,), (route,))))
     assert "no cleared member" in found and "not one woman and one man" in found
     assert "is forbidden" in found
+
+
+def test_a_pin_on_a_day_the_pair_is_not_free_makes_the_campaign_infeasible():
+    households = homes("A", 2, 29.02, 110.02)
+    problem = HomeVisitProblem(
+        (D1, D2),
+        households,
+        pairs=(pair("p1", days=(D1,)),),
+        pins=((households[0].id, target_id("p1", D2)),),
+    )
+    result = solve_visits(problem, FAST)
+    assert result.plan.status == "infeasible" and result.plan.objective is None
+    assert result.routes == ()

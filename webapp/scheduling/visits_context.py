@@ -185,8 +185,10 @@ class VisitContext:
         **extra,
     ) -> VisitPlan:
         terms = self.terms(routes)
-        objective = float(sum(t.weighted for t in terms))
+        objective: float | None = float(sum(t.weighted for t in terms))
         gap = None if bound is None else abs(objective - bound) / max(1.0, abs(objective))
+        if status == "infeasible":  # pins that cannot all hold: no plan to value
+            objective = gap = None
         assignments = tuple(
             Assignment(h, target_id(r.pair_id, r.day)) for r in routes for h in r.household_ids
         )

@@ -13,7 +13,7 @@ import dataclasses
 import math
 import time
 
-from .solver import _STATUS, ProgressFn, SolveParams, StopFlag, run_model
+from .solver import _STATUS, ProgressFn, SolveParams, StopFlag, run_model, stopped_fn
 from .visits import HomeVisitProblem, VisitPlan
 from .visits_bound import lp_relaxation
 from .visits_context import VisitContext
@@ -21,11 +21,12 @@ from .visits_daymodel import build_visit_model
 from .visits_days import schedule_days
 from .visits_explain import unvisited
 from .visits_greedy import greedy_placement
+from .visits_lns import polish
 from .visits_model import build_village_model, candidates
 
 STAGE1_SHARE = 0.4  # of the time limit, for stage 1 (pairs to villages; near the LP bound by then)
 DAY_SECONDS = 10.0  # stage 2 (the villages' days, then the villages left), at most
-NEAR_PAIRS = 4  # stage 3: each village's stage-1 pairs and this many of its nearest others
+NEAR_PAIRS = 4  # stage 1 keeps, beyond the LP's options, each village's nearest pairs
 
 
 def solve_visits(
@@ -102,37 +103,21 @@ def _two_stages(ctx, start, params, on_progress, stop):
     specials = {h: p for (h, p), var in vm.s.items() if value(var)}
     ordinary = {key: value(var) for key, var in vm.n.items() if value(var)}
     deterministic = None if params.deterministic_time is None else params.deterministic_time / 4
-    det_left = None if params.deterministic_time is None else params.deterministic_time / 2
     loads = vm.loads(value)
     placement = schedule_days(
         ctx, loads, ordinary, specials, vm.chosen(value), DAY_SECONDS, deterministic
     )
-    # Stage 3: the day-level model on each village's stage-1 pairs and its nearest others,
-    # started from the better of stage 2's plan and the greedy one, for the time left (when the
-    # days cost stage 1's plan more than it gained, the greedy plan is polished instead).
+    # Stage 3: neighbourhoods of a dozen villages re-planned by the day-level model in turn
+    # (visits_lns.py), from the better of stage 2's plan and the greedy one, for the time left
+    # (when the days cost stage 1's plan more than it gained, the greedy plan is polished).
     if _value(ctx, ctx.realise(ctx.layout(start))) < _value(
         ctx, ctx.realise(ctx.layout(placement))
     ):
         placement = start
-    left = params.time_limit - (time.monotonic() - started)
-    if left > 1.0 and not stopped:
-        only = _kept_options(ctx, placement, None, None)
-        for v, p in loads:
-            only[v].add(p)
-        dm = build_visit_model(ctx, only)
-        dm.hint = dm.set_hint
-        polish = dataclasses.replace(
-            params,
-            time_limit=left,
-            deterministic_time=None if params.deterministic_time is None else det_left,
-        )
-        s3, st3, _, stopped = run_model(dm, polish, None, stop, placement)
-        if _STATUS.get(st3) in ("optimal", "feasible"):
-            better = dm.decode(s3.value)
-            if _value(ctx, ctx.realise(ctx.layout(better))) < _value(
-                ctx, ctx.realise(ctx.layout(placement))
-            ):
-                placement = better
+    if not stopped:
+        per_round = None if params.deterministic_time is None else 0.2
+        deadline = started + params.time_limit
+        placement = polish(ctx, placement, deadline, stopped_fn(stop), per_round)
     return name, placement, bound, det, stopped
 
 
