@@ -252,3 +252,16 @@ def test_a_pin_on_a_day_the_pair_is_not_free_makes_the_campaign_infeasible():
     result = solve_visits(problem, FAST)
     assert result.plan.status == "infeasible" and result.plan.objective is None
     assert result.routes == ()
+
+
+def test_a_stop_flag_ends_the_search_with_a_plan_that_keeps_every_rule():
+    import threading
+
+    households = homes("A", 9, 29.02, 110.02) + homes("B", 5, 29.08, 110.05, "red")
+    problem = HomeVisitProblem((D1, D2), households, pairs=(pair("p1"), pair("p2")))
+    stop = threading.Event()
+    stop.set()
+    seen = []
+    result = solve_visits(problem, FAST, on_progress=seen.append, stop=stop)
+    assert result.plan.stopped and result.plan.status in ("feasible", "optimal")
+    assert check_visits(problem, result) == []
