@@ -42,8 +42,8 @@ def solve_visits(
     ctx = VisitContext(problem)
     start = greedy_placement(ctx)
     if stopped_fn(stop)():
-        # Stopped before the search: the greedy plan, unproven (CP-SAT is not started with the
-        # flag already up: OR-Tools 9.15 can abort when stopped before its first solution).
+        # Stopped before the search: the greedy plan, unproven. CP-SAT is not started with the
+        # flag already up: OR-Tools 9.15 aborted the process (a postsolve check) when it was.
         name, placement, bound, det, stopped = "feasible", start, None, 0.0, True
     elif problem.rules.village_same_day:
         name, placement, bound, det, stopped = _two_stages(ctx, start, params, on_progress, stop)
