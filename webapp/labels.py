@@ -266,7 +266,12 @@ IMPORT_ACTION_LABELS = {"new": _l("New"), "update": _l("Update"), "error": _l("E
 
 
 # --- Planning: programmes, plans, solve runs, assignments ------------------------------------------
-PROGRAMME_KIND_LABELS = {"tutoring": _l("Term tutoring"), "summer": _l("Summer posts")}
+PROGRAMME_KIND_LABELS = {
+    "tutoring": _l("Term tutoring"),
+    "summer": _l("Summer posts"),
+    "video_calls": _l("Family video-call rota"),
+    "home_visits": _l("Summer home visits"),
+}
 PROGRAMME_STATE_LABELS = {
     "draft": _l("Draft"),
     "solving": _l("Solving"),

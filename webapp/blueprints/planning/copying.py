@@ -68,7 +68,7 @@ def a_year_on(day: date) -> date:
 def default_copy(source: Programme) -> tuple[str, date, date]:
     """A name and dates to start from: the next term right after this one, as long; a summer a
     year on."""
-    if source.kind == "summer":
+    if source.kind in ("summer", "home_visits"):
         first, last = a_year_on(source.starts_on), a_year_on(source.ends_on)
     else:
         first = source.ends_on + timedelta(days=1)
@@ -114,6 +114,10 @@ def preview(
             if p.cancelled_at is None
         ]
         return out
+    if source.plans_children:
+        # A rota or a campaign books nothing ahead: its homes, people and settings are copied,
+        # and the new rota starts from the last published one's slots.
+        return out
     first = max(starts_on, today() + timedelta(days=1))
     seen: dict[int, list[int]] = {}
     for line in programmes.tutoring_needs(source):
@@ -158,6 +162,7 @@ def copy(
         notes=source.notes,
         home_ids=[h.id for h in source.homes],
         user=user,
+        settings=dict(source.settings or {}),
     )
     programme.volunteers = list(source.volunteers)
     if source.kind == "summer":

@@ -35,4 +35,20 @@ def nothing_to_plan_message(reason: str) -> str:
         return _("There is nothing to plan: no volunteer needs or posts in this programme.")
     if reason == "no_volunteers":
         return _("There is nobody to plan: add volunteers or teams to this programme first.")
+    if reason == "no_call_rooms":
+        return _("There is nothing to plan: none of the programme's homes has a video-call room.")
+    if reason == "no_children":
+        return _(
+            "There is nobody to plan: no child at the programme's homes has a guardian's consent."
+        )
+    if reason == "no_households":
+        return _(
+            "There is nothing to plan: no child at the programme's homes has a household with a "
+            "place on the map."
+        )
+    if reason == "no_visitors":
+        return _(
+            "There is nobody to plan: add at least two teachers or volunteers who are free on "
+            "the campaign's days."
+        )
     return _("The programme's data cannot be planned as it is.")

@@ -32,9 +32,49 @@ class ProgrammeForm(Form):
     starts_on = DateField(_l("First day"), validators=[InputRequired(REQUIRED)])
     ends_on = DateField(_l("Last day"), validators=[InputRequired(REQUIRED)])
     homes = CheckboxListField(
-        _l("Children's homes (term tutoring)"), choices=[], coerce=int, validate_choice=True
+        _l("Children's homes (tutoring, video calls, home visits)"),
+        choices=[],
+        coerce=int,
+        validate_choice=True,
     )
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
+    # Video-call rota
+    slot_minutes = IntegerField(
+        _l("Minutes per call"), default=20, validators=[Optional(), NumberRange(5, 120)]
+    )
+    holiday = BooleanField(_l("School holiday (the school timetable does not apply)"))
+    # Home visits
+    max_visits_per_day = IntegerField(
+        _l("Visits per pair and day, at most"),
+        default=6,
+        validators=[Optional(), NumberRange(1, 20)],
+    )
+    max_travel_minutes = IntegerField(
+        _l("Travel per pair and day, at most (minutes)"),
+        default=240,
+        validators=[Optional(), NumberRange(10, 720)],
+    )
+    mixed_pairs = BooleanField(_l("Pairs of one woman and one man"))
+
+    SETTINGS = {
+        "video_calls": ("slot_minutes", "holiday"),
+        "home_visits": ("max_visits_per_day", "max_travel_minutes", "mixed_pairs"),
+    }
+
+    def settings_for(self, kind: str) -> dict:
+        """The kind's settings as given (empty numbers take the kind's defaults)."""
+        out = {}
+        for name in self.SETTINGS.get(kind, ()):
+            value = self[name].data
+            if value is not None:
+                out[name] = value
+        return out
+
+    def show_settings(self, programme) -> None:
+        if programme is None or self.is_submitted():
+            return
+        for name in self.SETTINGS.get(programme.kind, ()):
+            self[name].data = programme.setting(name)
 
 
 class PostForm(Form):

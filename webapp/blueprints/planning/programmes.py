@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from webapp import audit
+from webapp.blueprints.planning import children_plans
 from webapp.blueprints.planning.errors import PlanningError, nothing_to_plan_message
 from webapp.core.lookup import found_or_404, get_or_404
 from webapp.extensions import db
@@ -98,10 +99,11 @@ def save_programme(
     notes: str,
     home_ids: list[int],
     user: User,
+    settings: dict | None = None,
 ) -> Programme:
     name = (name or "").strip()
     if kind not in PROGRAMME_KINDS:
-        raise PlanningError(_("Choose tutoring or summer."), field="kind")
+        raise PlanningError(_("Choose a kind of programme."), field="kind")
     if not name:
         raise PlanningError(_("Give the programme a name."), field="name")
     if starts_on is None or ends_on is None:
@@ -123,7 +125,7 @@ def save_programme(
     if programme is not None and programme.kind != kind and _has_plans(programme):
         raise PlanningError(_("The kind cannot change once the programme has plans."), field="kind")
     homes = list(db.session.scalars(select(Home).where(Home.id.in_(home_ids)))) if home_ids else []
-    if kind == "tutoring" and not homes:
+    if kind != "summer" and not homes:
         raise PlanningError(_("Choose at least one children's home."), field="homes")
     before = _summary(programme) if programme is not None else None
     if programme is None:
@@ -131,7 +133,8 @@ def save_programme(
         db.session.add(programme)
     programme.kind, programme.name = kind, name
     programme.starts_on, programme.ends_on, programme.notes = starts_on, ends_on, notes or ""
-    programme.homes = homes if kind == "tutoring" else []
+    programme.homes = homes if kind != "summer" else []
+    programme.settings = {**(programme.settings or {}), **(settings or {})}
     db.session.flush()
     audit.record(
         "programme.saved" if before else "programme.created",
@@ -315,6 +318,10 @@ def live_posts(programme: Programme) -> list[Post]:
 
 def can_solve(programme: Programme) -> str | None:
     """Why the programme cannot be solved yet (a message), or None. Cheap: counts only."""
+    if programme.kind == "video_calls":
+        return children_plans.cannot_plan_calls(programme)
+    if programme.kind == "home_visits":
+        return children_plans.cannot_plan_visits(programme)
     if programme.kind == "summer":
         has_targets = any(not p.open_for_signup for p in live_posts(programme))
         has_people = bool(programme.volunteers or programme.teams)

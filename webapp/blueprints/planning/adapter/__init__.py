@@ -29,11 +29,21 @@ Engine ids are the reversible strings of ``ids.py``. Nothing here commits; ``sto
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from webapp.blueprints.planning import ids
+from webapp.blueprints.planning.adapter.calls import (
+    CallsBuilt,
+    build_calls,
+    solve_calls_built,
+    store_calls,
+)
+from webapp.blueprints.planning.adapter.calls import family_id as call_family_id
+from webapp.blueprints.planning.adapter.calls import parse_slot as parse_call_slot
+from webapp.blueprints.planning.adapter.calls import unsuited as unsuited_calls
 from webapp.blueprints.planning.adapter.outcome import (
     Outcome,
     Progress,
@@ -42,10 +52,12 @@ from webapp.blueprints.planning.adapter.outcome import (
     candidates,
     explanations,
     new_violations,
-    save_proposal,
-    solve_programme,
     summarise,
     violations,
+)
+from webapp.blueprints.planning.adapter.outcome import save_proposal as _save_proposal
+from webapp.blueprints.planning.adapter.outcome import (
+    solve_programme as _solve_programme,
 )
 from webapp.blueprints.planning.adapter.posts import build_posts
 from webapp.blueprints.planning.adapter.results import travel
@@ -57,6 +69,18 @@ from webapp.blueprints.planning.adapter.shared import (
     minutes_between_places,
 )
 from webapp.blueprints.planning.adapter.tutoring import build_tutoring
+from webapp.blueprints.planning.adapter.visits import (
+    VisitsBuilt,
+    build_visits,
+    solve_visits_built,
+    store_visits,
+    travel_in_order,
+    visiting_order,
+)
+from webapp.blueprints.planning.adapter.visits import pair_id as visit_pair_id
+from webapp.blueprints.planning.adapter.visits import pair_members as visit_pair_members
+from webapp.blueprints.planning.adapter.visits import parse_target as parse_visit_target
+from webapp.blueprints.planning.adapter.visits import route_problems as visit_route_problems
 from webapp.extensions import db
 from webapp.models import Assignment, Need, Plan, Programme
 from webapp.scheduling import (
@@ -72,6 +96,17 @@ from webapp.scheduling import (
 # store, check, engine_assignment, planned) live in the submodules, for the adapter and its tests.
 __all__ = [
     "Built",
+    "CallsBuilt",
+    "call_family_id",
+    "parse_call_slot",
+    "parse_visit_target",
+    "unsuited_calls",
+    "visit_pair_id",
+    "visit_pair_members",
+    "visit_route_problems",
+    "travel_in_order",
+    "visiting_order",
+    "VisitsBuilt",
     "NothingToPlan",
     "Outcome",
     "Progress",
@@ -102,7 +137,13 @@ def build(
 
     ``pins_from``: the proposal whose pinned assignments must stay. ``base``: the published plan
     of a re-plan (kept where possible; its withdrawals keep people off their targets).
+    A video-call rota or a home-visit campaign gets its own handle (``CallsBuilt``,
+    ``VisitsBuilt``), which ``solve_programme`` and ``save_proposal`` take as well.
     """
+    if programme.kind == "video_calls":
+        return build_calls(programme, pins_from if with_pins else None, base)
+    if programme.kind == "home_visits":
+        return build_visits(programme, pins_from if with_pins else None, base)
     withdrawn_rows, kept_rows = _base_rows(base)
     withdrawn = tuple((a.volunteer_id, ids.target_of(a)) for a in withdrawn_rows)
     if programme.kind == "tutoring":
@@ -122,6 +163,31 @@ def build(
         _add_pins(built, pins_from)
     _validate(built)
     return built
+
+
+def solve_programme(
+    built: Built | CallsBuilt | VisitsBuilt,
+    parameters: dict,
+    on_progress: Callable[[Progress], None] | None = None,
+    stop: Callable[[], bool] | None = None,
+    start: Sequence[Assignment] = (),
+) -> Outcome:
+    """Solve (a re-plan when built with a base plan); ``save_proposal`` then writes the plan.
+    ``start``: the rows of a plan to continue from (keep searching; volunteer plans only)."""
+    if isinstance(built, CallsBuilt):
+        return solve_calls_built(built, parameters, on_progress, stop)
+    if isinstance(built, VisitsBuilt):
+        return solve_visits_built(built, parameters, on_progress, stop)
+    return _solve_programme(built, parameters, on_progress, stop, start)
+
+
+def save_proposal(built: Built | CallsBuilt | VisitsBuilt, programme: Programme) -> Plan:
+    """The plan the last ``solve_programme`` found, as a proposed Plan with its rows (flushed)."""
+    if isinstance(built, CallsBuilt):
+        return store_calls(built, programme)
+    if isinstance(built, VisitsBuilt):
+        return store_visits(built, programme)
+    return _save_proposal(built, programme)
 
 
 def _base_rows(base: Plan | None) -> tuple[list[Assignment], list[Assignment]]:

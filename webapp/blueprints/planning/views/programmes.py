@@ -9,10 +9,10 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 from wtforms.fields.choices import SelectChoice
 
+from webapp.blueprints.planning import children_plans, sessions
 from webapp.blueprints.planning import posts as post_rules
 from webapp.blueprints.planning import programmes as svc
 from webapp.blueprints.planning import runs as run_svc
-from webapp.blueprints.planning import sessions
 from webapp.blueprints.planning.errors import PlanningError
 from webapp.blueprints.planning.forms import (
     AddByKindForm,
@@ -47,6 +47,7 @@ def _programme_form(programme=None, formdata=True) -> ProgrammeForm:
     form.homes.choices = [SelectChoice(h.id, h.name) for h in homes]
     if programme is not None and not form.is_submitted():
         form.homes.data = [h.id for h in programme.homes]
+    form.show_settings(programme)
     return form
 
 
@@ -60,6 +61,7 @@ def _save(programme, form: ProgrammeForm):
         notes=form.notes.data or "",
         home_ids=list(form.homes.data or []),
         user=current_user,
+        settings=form.settings_for(form.kind.data),
     )
 
 
@@ -131,6 +133,12 @@ def programme_page(programme, status: int = 200, **extra):
         "active": next((r for r in runs if r.active), None),
         "cannot_solve": svc.can_solve(programme),
         "session_form": _session_form(programme, formdata=False),
+        "call_inputs": (
+            children_plans.call_inputs(programme) if programme.kind == "video_calls" else None
+        ),
+        "visit_inputs": (
+            children_plans.visit_inputs(programme) if programme.kind == "home_visits" else None
+        ),
         **extra,
     }
     return render_template("planning/programme.html", **context), status
