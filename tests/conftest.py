@@ -360,7 +360,7 @@ def phone(_browser, live_server):
     """Open a phone-sized tab (390 px, touch, Chinese) logged in as someone; closed afterwards."""
     contexts = []
 
-    def open_as(email: str):
+    def open_as(email: str, password: str = factories.PASSWORD):
         context = _browser.new_context(
             locale="zh-CN",
             base_url=live_server,
@@ -370,7 +370,7 @@ def phone(_browser, live_server):
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
-        return log_in_through_form(context.new_page(), email)
+        return log_in_through_form(context.new_page(), email, password)
 
     yield open_as
     for context in contexts:

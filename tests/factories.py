@@ -473,6 +473,27 @@ def household(*, label: str | None = None, children: tuple = ()):
     return _save(obj)
 
 
+def parents_times(
+    child, weekday: int = 3, start: str = "18:00", end: str = "21:00", kind="parents"
+):
+    """When a child's parents can take a video call (or, kind="school", the school timetable)."""
+    from webapp.models import ChildWeeklyTime
+
+    def minutes(text: str) -> int:
+        hours, mins = text.split(":")
+        return int(hours) * 60 + int(mins)
+
+    return _save(
+        ChildWeeklyTime(
+            child_id=child.id,
+            kind=kind,
+            weekday=weekday,
+            start_minute=minutes(start),
+            end_minute=minutes(end),
+        )
+    )
+
+
 def call_programme(*, homes: tuple[Home, ...] = (), **fields: Any):
     """A video-call programme over the given homes (starting today unless told)."""
     obj = programme(kind="video_calls", starts_on=fields.pop("starts_on", today()), **fields)
@@ -520,15 +541,20 @@ def call_placement(
 
 
 def visit_household(
-    *, label: str | None = None, village: str = "石桥村", children: int = 1, **fields
+    *,
+    label: str | None = None,
+    village: str = "石桥村",
+    children: int = 1,
+    home: Home | None = None,
+    **fields,
 ):
-    """A household with its children (each with a guardian on the card)."""
+    """A household with its children (each with a guardian on the card), at ``home``."""
     from webapp.models.children import Household
 
     n = _n()
     obj = _save(Household(label=label or f"户{n}", village=village, **fields))
     for i in range(children):
-        kid = child(pseudonym=f"H{n}-{i + 1}")
+        kid = child(pseudonym=f"H{n}-{i + 1}", home=home)
         kid.household = obj
         kid.guardian_name = f"监护人{n}"
         kid.guardian_relation = "祖母"

@@ -39,6 +39,9 @@ def _rota(weeks: int = 4):
     a, b, c = (factories.child(home=home, pseudonym=p) for p in ("小花", "小草", "小树"))
     a.guardian_phone, c.mother_phone = "13800000001", "13900000002"
     factories.household(children=(a, b))
+    for child in (a, b, c):
+        factories.parents_times(child, weekday=3, start="18:00", end="21:00")
+        factories.parents_times(child, weekday=4, start="18:00", end="21:00")
     plan = factories.call_plan(programme)
     for child in (a, b):
         factories.call_placement(plan, child, room, weekday=3, start="19:30")

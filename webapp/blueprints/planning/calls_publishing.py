@@ -25,7 +25,7 @@ from webapp import audit, clock
 from webapp.blueprints.homes import availability as av
 from webapp.blueprints.homes import booking, booking_changes
 from webapp.blueprints.homes.booking import BookingError, BookingRequest
-from webapp.blueprints.planning import plans, runs
+from webapp.blueprints.planning import adapter, plans, runs
 from webapp.blueprints.planning.errors import PlanningError
 from webapp.blueprints.planning.programmes import published_plan
 from webapp.core.outbox import notify_phone
@@ -189,7 +189,26 @@ def rota_problems(plan: Plan) -> list[str]:
                         count=len(families),
                     )
                 )
+    out += _against_records(plan)
     return out
+
+
+def _against_records(plan: Plan) -> list[str]:
+    """The engine's view of the records as they are now: each call still inside the parents'
+    times and out of school, for a child who still takes part."""
+    try:
+        built = adapter.build(plan.programme)
+    except adapter.NothingToPlan:
+        return [_("Nobody can be planned any more: see the programme page.")]
+    return [
+        _(
+            "%(child)s's call %(slot)s no longer fits: the parents' times, the school timetable "
+            "or the consent changed. Solve again.",
+            child=p.child.pseudonym,
+            slot=" ".join((weekday_label(p.weekday), av.hhmm(p.start_minute))),
+        )
+        for p in adapter.unsuited_calls(built, plan)
+    ]
 
 
 def _family_key(child: Child) -> str:

@@ -15,7 +15,6 @@ days changed, and raises the SEQUENCE of the changed days so calendars update th
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -27,6 +26,7 @@ from webapp import audit
 from webapp.blueprints.planning import plan_sms, plans, programmes, runs
 from webapp.blueprints.planning.errors import PlanningError
 from webapp.blueprints.planning.publishing import Told
+from webapp.blueprints.planning.visit_checks import route_problems
 from webapp.blueprints.planning.visit_routes import PairDay, days_by_visitor, pair_days
 from webapp.blueprints.planning.visits_unvisited import Unvisited, unvisited
 from webapp.core import occasions
@@ -52,71 +52,6 @@ def _days_of(pds: list[PairDay], volunteer_id: int) -> Days:
 
 
 # --- checks -----------------------------------------------------------------------------------
-
-
-def route_problems(plan: Plan) -> list[str]:
-    """What the placements break, in words (empty: publishable as far as the database tells)."""
-    programme = plan.programme
-    most = int(programme.setting("max_visits_per_day") or 0)
-    limit = int(programme.setting("max_travel_minutes") or 0)
-    mixed = bool(programme.setting("mixed_pairs"))
-    out: list[str] = []
-    pds = pair_days(plan)
-    pairs_of: dict[tuple[int, date], set] = defaultdict(set)
-    for pd in pds:
-        a, b = pd.visitors
-        names = {"first": a.name, "second": b.name, "day": pd.day.isoformat()}
-        for vid in pd.pair:
-            pairs_of[(vid, pd.day)].add(pd.pair)
-        if most and len(pd.stops) > most:
-            out.append(
-                _(
-                    "%(first)s and %(second)s have %(count)s visits on %(day)s; at most"
-                    " %(most)s a day.",
-                    count=len(pd.stops),
-                    most=most,
-                    **names,
-                )
-            )
-        if limit and pd.route_minutes > limit:
-            out.append(
-                _(
-                    "%(first)s and %(second)s travel %(minutes)s minutes on %(day)s; at most"
-                    " %(limit)s.",
-                    minutes=pd.route_minutes,
-                    limit=limit,
-                    **names,
-                )
-            )
-        positions = [s.position for s in pd.stops]
-        if len(set(positions)) != len(positions):
-            out.append(
-                _(
-                    "%(first)s and %(second)s have two visits in one place of their order on %(day)s.",
-                    **names,
-                )
-            )
-        if not (a.is_cleared(pd.day) or b.is_cleared(pd.day)):
-            out.append(
-                _(
-                    "Neither %(first)s nor %(second)s is cleared to work with children on %(day)s.",
-                    **names,
-                )
-            )
-        if mixed and (not a.gender or not b.gender or a.gender == b.gender):
-            out.append(_("%(first)s and %(second)s are not a mixed pair (%(day)s).", **names))
-    people = {v.id: v for pd in pds for v in pd.visitors}
-    for (vid, day), pairs in sorted(pairs_of.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        if len(pairs) > 1:
-            out.append(
-                _(
-                    "%(name)s is in %(count)s pairs on %(day)s.",
-                    name=people[vid].name,
-                    count=len(pairs),
-                    day=day.isoformat(),
-                )
-            )
-    return out
 
 
 # --- who is told, and how ---------------------------------------------------------------------

@@ -14,6 +14,8 @@ from webapp.blueprints.planning import runs as run_svc
 from webapp.blueprints.planning.errors import PlanningError
 from webapp.blueprints.planning.forms import MessageForm, SolveForm
 from webapp.blueprints.planning.views import bp
+from webapp.blueprints.planning.views import call_board as call_board_views
+from webapp.blueprints.planning.views import visit_board as visit_board_views
 from webapp.blueprints.planning.views.common import locale, refused
 from webapp.extensions import db
 from webapp.htmx import hx_redirect, is_fragment_request
@@ -47,6 +49,10 @@ def plan(plan_id: int):
     """The review page: one page of the board (targets) or of the table (people)."""
     plan = plans.plan_or_404(plan_id)
     programme = plan.programme
+    if programme.kind == "video_calls":
+        return call_board_views.board_page(plan)
+    if programme.kind == "home_visits":
+        return visit_board_views.board_page(plan)
     view = "table" if request.args.get("view") == "table" else "board"
     home = request.args.get("home", "")
     short = request.args.get("short") == "1"
