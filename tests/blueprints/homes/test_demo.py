@@ -16,7 +16,8 @@ def test_demo_county_has_timetables_events_and_a_weekly_video_call(app):
     homes = db.session.scalars(select(Home)).all()
     assert all(home.opening_hours for home in homes)
     labels = {row.label for row in db.session.scalars(select(OpeningHours))}
-    assert labels == {"学期", "暑期"}
+    # Term and summer hours, and the video-call room's evening hours (planning/demo_children.py).
+    assert labels == {"学期", "暑期", "亲情视频"}
     video = db.session.scalar(select(Event).where(Event.title == "周六亲情视频"))
     assert video.weekdays == "5" and len(video.occurrences) >= 10
     assert count(CallSlot) >= 40

@@ -39,8 +39,9 @@ def test_the_demo_volunteer_has_upcoming_confirmed_assignments(app):
 def test_drafts_ready_to_solve_next_term_and_next_summer(app):
     programmes = _demo()
     drafts = [p for p in programmes.values() if p.state == "draft"]
-    # Next term, next summer, and the large city-wide summer (tests/test_demo.py).
-    assert sorted(p.kind for p in drafts) == ["summer", "summer", "tutoring"]
+    # Next term, next summer, the large city-wide summer (tests/test_demo.py) and the summer
+    # home-visit campaign.
+    assert sorted(p.kind for p in drafts) == ["home_visits", "summer", "summer", "tutoring"]
     tutoring = next(p for p in drafts if p.kind == "tutoring")
     homes = db.session.scalars(select(Home)).all()
     assert len(tutoring.homes) == len(homes) == 6
@@ -80,3 +81,15 @@ def test_the_summer_shows_an_unreachable_post_and_a_clearance_ending_mid_summer(
         }
         & late
     )
+
+
+def test_the_video_call_rota_is_published_and_the_home_visits_are_ready_to_solve(app):
+    from webapp.blueprints.planning import children_plans
+
+    programmes = _demo()
+    calls = next(p for p in programmes.values() if p.kind == "video_calls")
+    visits = next(p for p in programmes.values() if p.kind == "home_visits")
+    assert calls.state == "published" and visits.state == "draft"
+    assert children_plans.cannot_plan_visits(visits) is None
+    inputs = children_plans.visit_inputs(visits)
+    assert inputs.households >= 20 and inputs.visitors >= 8

@@ -25,7 +25,8 @@ from sqlalchemy import func, select
 
 from webapp.blueprints.homes import booking
 from webapp.blueprints.homes.booking import BookingError, BookingRequest, NeedSpec
-from webapp.blueprints.planning import adapter, publishing, runs
+from webapp.blueprints.planning import adapter, calls_publishing, publishing, runs
+from webapp.blueprints.planning.demo_children import load_demo_children_plans
 from webapp.blueprints.planning.demo_large import load_large_programme
 from webapp.core.demo_county import next_summer
 from webapp.extensions import db
@@ -96,6 +97,10 @@ def _load(homes, volunteers, teams, staff: tuple[User, User], today: date) -> No
     _programme("tutoring", "下学期课业辅导", next_term, coordinator, homes, tutors)
     _summer(volunteers, teams, coordinator, today, next_summer(today))
     load_large_programme(coordinator, today)
+    calls = load_demo_children_plans(
+        homes, volunteers, coordinator, today, this_term, next_summer(today)
+    )
+    _solve_and_publish(calls, coordinator)
 
 
 def _sessions(homes: list[Home], staff: tuple[User, User], start: date, until: date) -> None:
@@ -186,7 +191,10 @@ def _solve_and_publish(programme: Programme, coordinator: User) -> None:
     programme.state = "solving"
     built = adapter.build(programme)
     plan = runs.finish_with(run, built, adapter.solve_programme(built, parameters))
-    publishing.publish(plan, coordinator)
+    if programme.kind == "video_calls":
+        calls_publishing.publish(plan, coordinator, calls_publishing.rota_problems(plan))
+    else:
+        publishing.publish(plan, coordinator)
 
 
 def _summer(volunteers, teams, coordinator, today: date, summer: tuple[date, date]) -> None:
