@@ -93,6 +93,10 @@ RULES: dict[str, dict[str, str]] = {
     "homes.closures": THIS_HOME,
     "homes.delete_closure": THIS_HOME,
     "homes.week": THIS_HOME,
+    # The home's printable week of video calls, and marking a call held (the world's home has
+    # no published rota: the week list shows none, and there is no call to mark).
+    "homes.video_calls": THIS_HOME,
+    "homes.video_call_held": THIS_HOME,
     "homes.month": THIS_HOME,
     "homes.agenda": THIS_HOME,
     "homes.approvals": THIS_HOME,
@@ -202,6 +206,12 @@ RULES: dict[str, dict[str, str]] = {
     # home-visit plan, so 404 for everyone here (test_visit_routes.py checks each person).
     "planning.routes": rule(GONE, anonymous=LOGIN),
     "planning.visit_made": rule(GONE, anonymous=LOGIN),
+    # A video-call rota's publish page, and the hand changes on the children's plans: the
+    # world's plan is a summer plan with no calls or visits, so a coordinator gets 404.
+    **{
+        f"planning.{name}": rule(NO, anonymous=LOGIN, coordinator=GONE)
+        for name in ["calls_publish", "move_call", "pin_call", "move_visit", "pin_visit"]
+    },
     # planning: coordinators
     **{
         f"planning.{name}": COORDINATOR

@@ -31,9 +31,17 @@ def test_a_visitor_opens_the_route_sheet_from_the_schedule_and_records_a_visit(
         factories.volunteer_with_login(name="李老师"),
         factories.volunteer_with_login(name="王芳"),
     )
+    home = factories.home(rooms=())
+    programme.homes = [home]
+    programme.volunteers = [a, b]
+    a.lat, a.lon = 26.60, 107.50
     plan = factories.visit_plan(programme)
-    first = factories.visit_household(village="石桥村", label="张家", children=2)
-    second = factories.visit_household(village="水口村", label="杨家")
+    first = factories.visit_household(
+        village="石桥村", label="张家", children=2, home=home, lat=26.61, lon=107.50
+    )
+    second = factories.visit_household(
+        village="水口村", label="杨家", home=home, lat=26.62, lon=107.51
+    )
     for position, household in enumerate((first, second), start=1):
         factories.visit_placement(
             plan, household, a, b, day=today, position=position, route_minutes=95

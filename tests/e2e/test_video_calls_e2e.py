@@ -35,6 +35,7 @@ def test_a_rota_is_published_and_todays_call_marked_held_on_a_phone(
     hhmm = f"{start:%H:%M}"
     for child in (a, b):
         factories.call_placement(plan, child, room, weekday=now.weekday(), start=hhmm)
+        factories.parents_times(child, weekday=now.weekday(), start=hhmm, end="23:59")
     coordinator = factories.user(roles=("coordinator",))
 
     browser_login(coordinator.email)

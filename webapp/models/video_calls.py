@@ -77,6 +77,11 @@ class CallPlacement(TimestampMixin, db.Model):
     child: Mapped[Child] = relationship()
     room: Mapped[Room] = relationship()
 
+    @property
+    def hhmm(self) -> str:
+        """The call's start, e.g. "19:30"."""
+        return f"{self.start_minute // 60:02d}:{self.start_minute % 60:02d}"
+
     def __repr__(self) -> str:
         return (
             f"<CallPlacement c{self.child_id} r{self.room_id} {self.weekday} {self.start_minute}>"
