@@ -32,6 +32,7 @@ from webapp.navigation import nav_items_for_current_user
 from webapp.offline import offline_owner
 from webapp.pinyin import initial
 from webapp.security import can_open, init_login
+from webapp.transactions import read_without_transactions
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,9 +54,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = SqlIntegerConverter
 
     db.init_app(app)
-    if check_connections:
+    if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
         with app.app_context():
-            _check_connections_on_checkout(db.engine)
+            # First: a ping on checkout (below) is then sent in autocommit too.
+            read_without_transactions(db.engine)
+            if check_connections:
+                _check_connections_on_checkout(db.engine)
     migrate.init_app(
         app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True
     )
