@@ -115,11 +115,12 @@ def tutoring_funnel(
     slot_id: str,
     skill: str,
     ctx: TutoringContext | None = None,
+    week: Week | None = None,
 ) -> list[tuple[str, int]]:
     """Counts after each stage for one need, given the rest of the plan."""
     ctx = ctx or TutoringContext(problem)
     need = next(n for n in ctx.slots[slot_id].needs if n.skill == skill)
-    found = tutoring_reasons(problem, assignments, slot_id, skill, ctx)
+    found = tutoring_reasons(problem, assignments, slot_id, skill, ctx, week)
     reasons: Counter[str] = Counter(r or "pass" for r in found.values())
     stages = [r.key for r in TUTORING_RULES] + ["free", "load"]
     if not need.vetting_required:
@@ -133,13 +134,15 @@ def tutoring_reasons(
     slot_id: str,
     skill: str,
     ctx: TutoringContext | None = None,
+    week: Week | None = None,
 ) -> dict[str, str | None]:
     """Per volunteer not already filling this need: the first rule (a funnel stage) that keeps
-    them out, given the rest of the plan, or None: they can take the seat."""
+    them out, given the rest of the plan, or None: they can take the seat. ``week``: the plan's
+    ``Week`` when the caller has it (``unfilled`` builds it once for all its needs)."""
     ctx = ctx or TutoringContext(problem)
     s = ctx.slots[slot_id]
     need = next(n for n in s.needs if n.skill == skill)
-    week = Week(ctx, assignments)
+    week = week or Week(ctx, assignments)
     filling = {a.volunteer_id for a in assignments if (a.target_id, a.skill) == (slot_id, skill)}
     return {
         v.id: ctx.static_block(v, s, need) or week.block(v, s)
@@ -154,6 +157,7 @@ def unfilled(
     if isinstance(problem, PostsProblem):
         return _unfilled_posts(problem, assignments)
     ctx = TutoringContext(problem)
+    week = Week(ctx, assignments)  # once: rebuilding it per need took most of the time
     have = Counter((a.target_id, a.skill) for a in assignments)
     out = []
     for s in problem.slots:
@@ -162,7 +166,7 @@ def unfilled(
             goal = need.preferred_count
             if n >= goal:
                 continue
-            funnel = tutoring_funnel(problem, assignments, s.id, need.skill, ctx)
+            funnel = tutoring_funnel(problem, assignments, s.id, need.skill, ctx, week)
             missing = goal - n
             block = _blocking(funnel, missing)
             fz, fe = _funnel_text(funnel)
