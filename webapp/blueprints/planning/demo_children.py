@@ -149,15 +149,16 @@ def _child(home: Home, name, band, years, sex, priority, today: date, h: int, k:
 
 def _households(rng: random.Random) -> None:
     """One household per guardian phone and village (siblings share the phone of their guardian),
-    near the village's map point."""
+    near the village's map point (a village the county's places do not list: near the home)."""
     places = {p.name: p for p in db.session.scalars(select(Place).where(Place.kind == "village"))}
     made: dict[tuple[str, str], Household] = {}
     for child in db.session.scalars(select(Child).order_by(Child.id)):
         key = (child.village, child.guardian_phone)
         if key not in made:
             place = places.get(child.village)
-            lat = place.lat + rng.uniform(-0.012, 0.012) if place else None
-            lon = place.lon + rng.uniform(-0.012, 0.012) if place else None
+            near = place or child.home
+            lat = near.lat + rng.uniform(-0.012, 0.012) if near.lat is not None else None
+            lon = near.lon + rng.uniform(-0.012, 0.012) if near.lon is not None else None
             made[key] = Household(
                 label=f"{child.village} {len(made) + 1:02d}",
                 village=child.village,
@@ -171,8 +172,13 @@ def _households(rng: random.Random) -> None:
 
 
 def _weekly_times(rng: random.Random) -> None:
+    """Parents' free times per household (siblings share their parents), the school timetable
+    for every child."""
+    chosen: dict[int, tuple] = {}
     for child in db.session.scalars(select(Child).order_by(Child.id)):
-        times = PARENT_TIMES[rng.randrange(len(PARENT_TIMES))]
+        if child.household_id not in chosen:
+            chosen[child.household_id] = PARENT_TIMES[rng.randrange(len(PARENT_TIMES))]
+        times = chosen[child.household_id]
         for weekday, start, end in times:
             db.session.add(
                 ChildWeeklyTime(

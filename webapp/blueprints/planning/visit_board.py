@@ -20,7 +20,7 @@ from webapp.blueprints.planning.adapter import VisitsBuilt
 from webapp.blueprints.planning.errors import PlanningError
 from webapp.core.lookup import get_or_404
 from webapp.extensions import db
-from webapp.models import Household, Plan, VisitPlacement, Volunteer
+from webapp.models import Child, Household, Plan, VisitPlacement, Volunteer
 
 PRIORITY_RANK = {"red": 0, "yellow": 1, "blue": 2, "green": 3}
 
@@ -54,6 +54,7 @@ class PairWeek:
 class Unvisited:
     household: Household | None
     reason: str
+    child: Child | None = None  # a child without a household on the map (household is None)
 
 
 @dataclass
@@ -108,6 +109,7 @@ def board(plan: Plan, compare: Plan | None, locale: str) -> VisitBoard:
     )
     unvisited = _unvisited(plan, {r.household_id for r in rows}, locale)
     households = len(rows) + sum(1 for u in unvisited if u.household is not None)
+    unvisited.sort(key=lambda u: u.household is None)  # households first, then lone children
     return VisitBoard(
         pairs=sorted(pairs.values(), key=lambda p: p.visitors[0].name_key or p.visitors[0].name),
         unvisited=unvisited,
@@ -133,9 +135,11 @@ def _unvisited(plan: Plan, visited: set[int], locale: str) -> list[Unvisited]:
                 continue
             out.append(Unvisited(household, reason or _("Not visited.")))
         elif e.get("key") == "no_household":
-            out.append(
-                Unvisited(None, _("A child without a household on the map cannot be planned."))
-            )
+            child = db.session.get(Child, params.get("child") or 0)
+            if child is not None:
+                out.append(
+                    Unvisited(None, _("No household with a place on the map is recorded."), child)
+                )
     return out
 
 
