@@ -83,27 +83,33 @@ def published_placements(home: Home) -> list[CallPlacement]:
     return list(db.session.scalars(_PUBLISHED_PLACEMENTS, {"home_id": home.id}))
 
 
+# Built once, as the placements' query above.
+_ROTA_BOOKINGS = (
+    select(Occurrence.room_id, Occurrence.starts_at, Event.notes)
+    .join(Event, Event.id == Occurrence.event_id)
+    .where(
+        Event.home_id == bindparam("home_id"),
+        Event.kind == "video_call",
+        Event.notes.like("rota:%"),
+        Occurrence.status.in_(ACTIVE_STATUSES),
+        Occurrence.starts_at < bindparam("end"),
+        Occurrence.ends_at > bindparam("start"),
+    )
+)
+
+
 def _booked(home: Home, first: date, last: date) -> set[tuple[int, date, str]]:
     """(room, local date, marker) of the rota bookings holding a date in the range."""
     start, end = av.local_day_bounds(home, first, last)
-    rows = db.session.execute(
-        select(Occurrence.room_id, Occurrence.starts_at, Event.notes)
-        .join(Event, Event.id == Occurrence.event_id)
-        .where(
-            Event.home_id == home.id,
-            Event.kind == "video_call",
-            Event.notes.like("rota:%"),
-            Occurrence.status.in_(ACTIVE_STATUSES),
-            Occurrence.starts_at < end,
-            Occurrence.ends_at > start,
-        )
-    )
+    rows = db.session.execute(_ROTA_BOOKINGS, {"home_id": home.id, "start": start, "end": end})
     return {(room_id, av.to_local(home, at).date(), notes) for room_id, at, notes in rows}
 
 
-def week_calls(home: Home, monday: date) -> list[Call]:
+def week_calls(home: Home, monday: date, with_reasons: bool = True) -> list[Call]:
     """The rota's calls of the week that starts on `monday`, by date and time; siblings (the
-    children of one household at one time) are one call."""
+    children of one household at one time) are one call. `with_reasons`: read why calls were
+    not held (the week list shows it; the home's week view, which shows only what was held,
+    saves the query)."""
     placements = published_placements(home)
     if not placements:
         return []
@@ -120,30 +126,34 @@ def week_calls(home: Home, monday: date) -> list[Call]:
             call = calls[key] = Call(day, p.room, p.start_minute, p.end_minute)
         call.children.append(p.child)
     found = sorted(calls.values(), key=lambda c: (c.day, c.start_minute, c.room.id))
-    _mark_held(found, monday)
+    _mark_held(found, monday, with_reasons)
     return found
 
 
-def _mark_held(calls: list[Call], monday: date) -> None:
+_HELD = select(CareLog.child_id, CareLog.happened_on).where(
+    CareLog.child_id.in_(bindparam("ids", expanding=True)),
+    CareLog.kind == "video_call",
+    CareLog.happened_on.between(bindparam("monday"), bindparam("sunday")),
+)
+
+
+def _mark_held(calls: list[Call], monday: date, with_reasons: bool = True) -> None:
     ids = [c.id for call in calls for c in call.children]
     if not ids:
         return
     sunday = monday + timedelta(days=6)
-    held = set(
-        db.session.execute(
-            select(CareLog.child_id, CareLog.happened_on).where(
-                CareLog.child_id.in_(ids),
-                CareLog.kind == "video_call",
-                CareLog.happened_on.between(monday, sunday),
-            )
-        ).all()
-    )
+    held = set(db.session.execute(_HELD, {"ids": ids, "monday": monday, "sunday": sunday}).all())
     reasons: dict[tuple[int, str], str] = {}
-    for entry in db.session.scalars(
-        select(AuditLog)
-        .where(AuditLog.action == NOT_HELD, AuditLog.object_id.in_(ids))
-        .order_by(AuditLog.id)
-    ):
+    not_held = (
+        db.session.scalars(
+            select(AuditLog)
+            .where(AuditLog.action == NOT_HELD, AuditLog.object_id.in_(ids))
+            .order_by(AuditLog.id)
+        )
+        if with_reasons
+        else ()
+    )
+    for entry in not_held:
         after = entry.after or {}
         reasons[(entry.object_id, str(after.get("on")))] = str(after.get("reason", "other"))
     for call in calls:

@@ -24,7 +24,7 @@ def week(home_id: int):
     one = {"home": home.id} if services.sees_all_homes(current_user) else {}
     roster_url = url_for("homes.roster", date=view.start.isoformat(), **one)
     # The published video-call rota's calls, in the hour cells of their room.
-    calls = call_rota.calls_by_hour(call_rota.week_calls(home, view.start))
+    calls = call_rota.calls_by_hour(call_rota.week_calls(home, view.start, with_reasons=False))
     return render_page_or_partial(
         "homes/week.html",
         "homes/_week.html",
