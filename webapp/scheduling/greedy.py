@@ -70,6 +70,7 @@ def greedy_tutoring(problem: TutoringProblem, ctx: TutoringContext | None = None
                 break
 
     candidates = ctx.candidates()
+    pinned = set(out)  # what the pins placed: never moved
     needs = [(s, n) for s in problem.slots for n in s.needs]
     # Most constrained first: fewest candidates per person needed.
     for target in ("min", "preferred"):
@@ -91,7 +92,61 @@ def greedy_tutoring(problem: TutoringProblem, ctx: TutoringContext | None = None
                     break
                 if fits(v, s, need):
                     take(v, s, need)
+        _fill_by_moves(ctx, week, needs, candidates, filled, out, pinned, target)
     return _plan(problem, out, evaluate_tutoring(problem, out), started)
+
+
+def _fill_by_moves(ctx, week, needs, candidates, filled, out, pinned, target: str) -> None:
+    """A need still below its ``target`` headcount (min or preferred) after the direct pass: hand
+    one of a candidate's sessions to someone else who can take it, so that the candidate is free
+    for the short need (one move deep; the moved session's headcount does not change).
+
+    The direct pass left 23-72 minimums short on generated counties where CP-SAT proves 0-6
+    (issue 26), and the plan is CP-SAT's first hint. Every move keeps every rule (``Week.block``
+    on both sides) and never moves a pin.
+    """
+    held: dict[str, list[int]] = defaultdict(list)  # volunteer -> positions in out
+    for i, a in enumerate(out):
+        held[a.volunteer_id].append(i)
+    for s, need in needs:
+        goal = need.min if target == "min" else need.preferred_count
+        if filled[s.id, need.skill] >= goal:
+            continue
+        ranked = sorted(
+            candidates[s.id, need.skill],
+            key=lambda v: (ctx.pair_cost(v, s) + 2 * ctx.travel(v, s), v.id),
+        )
+        for v in ranked:
+            if filled[s.id, need.skill] >= goal:
+                break
+            if s.id in week.slots[v.id]:
+                continue
+            for i in list(held[v.id]):
+                a = out[i]
+                if a in pinned:
+                    continue
+                other = ctx.slots[a.target_id]
+                week.remove(v, other)
+                if week.block(v, s) is None:
+                    w = next(
+                        (
+                            w
+                            for w in candidates[a.target_id, a.skill]
+                            if w.id != v.id and week.block(w, other) is None
+                        ),
+                        None,
+                    )
+                    if w is not None:
+                        week.add(w, other)
+                        out[i] = Assignment(w.id, a.target_id, a.skill)
+                        held[v.id].remove(i)
+                        held[w.id].append(i)
+                        held[v.id].append(len(out))
+                        week.add(v, s)
+                        filled[s.id, need.skill] += 1
+                        out.append(Assignment(v.id, s.id, need.skill))
+                        break
+                week.add(v, other)
 
 
 def greedy_posts(problem: PostsProblem) -> Plan:

@@ -214,6 +214,10 @@ class Week:
         self.slots[v.id].append(s.id)
         self.minutes[v.id] += self.ctx.load(v, s)
 
+    def remove(self, v: Volunteer, s: Slot) -> None:
+        self.slots[v.id].remove(s.id)
+        self.minutes[v.id] -= self.ctx.load(v, s)
+
     def block(self, v: Volunteer, s: Slot) -> str | None:
         """``free``: v is at s already (one need a slot) or at a slot that clashes with it;
         ``load``: one more session there breaks a weekly limit; None: v can take it."""
