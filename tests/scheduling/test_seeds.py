@@ -91,3 +91,16 @@ def test_a_family_without_minimums_reports_families_left_without_a_slot():
     assert s["goal_met"] and s["unfilled_min_total"] is None
     assert (s["unplaced_total"], s["unplaced_worst"], s["runs_without_unfilled_bound"]) == (8, 5, 0)
     assert "| 8 families unplaced |" in markdown([s])
+
+
+def test_home_visit_rows_summarise_households_visited_and_red_left():
+    rows = [
+        row(1, "feasible", 60, 0.05) | {"visited": 2000, "red_visited": 300, "red": 300},
+        row(2, "feasible", 60, 0.2) | {"visited": 1990, "red_visited": 299, "red": 300},
+    ]
+    for r in rows:
+        r["unfilled_min"] = r["unfilled_min_bound"] = None
+    s = summarise_family("generated-home-visits", rows, 60.0, "gap<=1%")
+    assert (s["median_visited"], s["worst_visited"], s["worst_red_unvisited"]) == (1995, 1990, 1)
+    assert s["median_gap"] == 0.125 and s["goal_met"] is False
+    assert "visited: median 1995" in markdown([s])

@@ -151,7 +151,9 @@ def markdown(summaries: Sequence[dict]) -> str:
         if s["runs_without_unfilled_bound"]:
             bound = f"{bound}, unknown in {s['runs_without_unfilled_bound']} runs"
         unfilled = f"{s['unfilled_min_total']} ({bound})"
-        if s["unfilled_min_total"] is None:  # no minimums: families left without a slot
+        if s.get("median_visited") is not None:  # home visits: households visited
+            unfilled = f"visited: median {s['median_visited']}, worst {s['worst_visited']}"
+        elif s["unfilled_min_total"] is None:  # no minimums: families left without a slot
             unfilled = f"{s.get('unplaced_total', '-')} families unplaced"
         lines.append(
             f"| {s['summary']} | {s['runs']} | {s['proven']} | {s['median_seconds_to_optimal']} "
