@@ -33,7 +33,14 @@ def polish(
     if len(villages) <= 1:
         return placement
     centre = {v: ctx.geometry(v, "bus").centre for v in villages}
-    order = sorted(villages, key=lambda v: (centre[v].lat, centre[v].lon, v))
+    # Villages with households left out first (the costliest first), then south to north.
+    weights = ctx.problem.weights.unvisited
+    visited = {h for hs in placement.chosen.values() for h in hs} | set(placement.special)
+    left = {
+        v: sum(weights.get(h.priority, 0) for h in ctx.villages[v] if h.id not in visited)
+        for v in villages
+    }
+    order = sorted(villages, key=lambda v: (-left[v], centre[v].lat, centre[v].lon, v))
     k = 0
     while time.monotonic() < deadline - 0.5 and not stopped():
         seed = order[k % len(order)]
