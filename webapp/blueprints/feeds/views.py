@@ -49,7 +49,7 @@ _RECENT_MAX = 50_000
 
 def _not_modified(tag: str, modified: datetime) -> str | None:
     """The ETag to answer 304 with, or None. The client may hold a compressed variant's tag
-    ("abc:zstd", webapp/compression.py): the 304 repeats it."""
+    ("abc:br", webapp/compression.py): the 304 repeats it."""
     if request.if_none_match:
         return etag_variant_held(tag)
     if request.if_modified_since and modified <= request.if_modified_since:
