@@ -42,15 +42,18 @@ def polish(
     }
     order = sorted(villages, key=lambda v: (-left[v], centre[v].lat, centre[v].lon, v))
     k = 0
-    while time.monotonic() < deadline - 0.5 and not stopped():
+    since_better = 0  # rounds since the last improvement: a whole sweep without one ends it
+    while time.monotonic() < deadline - 0.5 and not stopped() and since_better < len(order):
         seed = order[k % len(order)]
         k += 1
+        since_better += 1
         near = sorted(villages, key=lambda v: (haversine_km(centre[seed], centre[v]), v))
         free = set(near[:NEIGHBOURHOOD])
         left = deadline - time.monotonic()
         better = _reoptimise(ctx, placement, free, min(ROUND_SECONDS, left), deterministic)
         if better is not None:
             placement = better
+            since_better = 0
         if k >= len(order) and deterministic is not None:
             break  # tests: one sweep, so the result does not depend on the wall clock
     return placement

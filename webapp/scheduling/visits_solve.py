@@ -118,7 +118,8 @@ def _two_stages(ctx, start, params, on_progress, stop):
         ctx, ctx.realise(ctx.layout(placement))
     ):
         placement = start
-    if not stopped:
+    proven = bound is not None and _value(ctx, ctx.realise(ctx.layout(placement))) <= bound
+    if not stopped and not proven:
         per_round = None if params.deterministic_time is None else 0.2
         deadline = started + params.time_limit
         placement = polish(ctx, placement, deadline, stopped_fn(stop), per_round)
