@@ -99,54 +99,85 @@ def greedy_tutoring(problem: TutoringProblem, ctx: TutoringContext | None = None
 def _fill_by_moves(ctx, week, needs, candidates, filled, out, pinned, target: str) -> None:
     """A need still below its ``target`` headcount (min or preferred) after the direct pass: hand
     one of a candidate's sessions to someone else who can take it, so that the candidate is free
-    for the short need (one move deep; the moved session's headcount does not change).
+    for the short need; where nobody can take it directly, someone who can once they hand one of
+    their own sessions on (two moves; headcounts of the moved sessions do not change).
 
     The direct pass left 23-72 minimums short on generated counties where CP-SAT proves 0-6
     (issue 26), and the plan is CP-SAT's first hint. Every move keeps every rule (``Week.block``
     on both sides) and never moves a pin.
     """
     held: dict[str, list[int]] = defaultdict(list)  # volunteer -> positions in out
+
     for i, a in enumerate(out):
         held[a.volunteer_id].append(i)
-    for s, need in needs:
-        goal = need.min if target == "min" else need.preferred_count
-        if filled[s.id, need.skill] >= goal:
-            continue
-        ranked = sorted(
-            candidates[s.id, need.skill],
-            key=lambda v: (ctx.pair_cost(v, s) + 2 * ctx.travel(v, s), v.id),
-        )
-        for v in ranked:
-            if filled[s.id, need.skill] >= goal:
-                break
-            if s.id in week.slots[v.id]:
+
+    def move(i: int, w) -> None:
+        a = out[i]
+        held[a.volunteer_id].remove(i)
+        out[i] = Assignment(w.id, a.target_id, a.skill)
+        held[w.id].append(i)
+
+    def take_over(i: int, exclude: set[str], depth: int) -> bool:
+        """Someone not in ``exclude`` takes out[i]'s session (its holder is off it in ``week``)."""
+        a = out[i]
+        other = ctx.slots[a.target_id]
+        takers = [w for w in candidates[a.target_id, a.skill] if w.id not in exclude]
+        for w in takers:
+            if week.block(w, other) is None:
+                week.add(w, other)
+                move(i, w)
+                return True
+        if depth < 2:
+            return False
+        for w in takers[:_CHAIN_WIDTH]:  # bounded: most short needs cannot be filled at all
+            if other.id in week.slots[w.id]:
                 continue
-            for i in list(held[v.id]):
-                a = out[i]
-                if a in pinned:
+            for j in list(held[w.id]):
+                b = out[j]
+                if b in pinned:
                     continue
-                other = ctx.slots[a.target_id]
-                week.remove(v, other)
-                if week.block(v, s) is None:
-                    w = next(
-                        (
-                            w
-                            for w in candidates[a.target_id, a.skill]
-                            if w.id != v.id and week.block(w, other) is None
-                        ),
-                        None,
-                    )
-                    if w is not None:
-                        week.add(w, other)
-                        out[i] = Assignment(w.id, a.target_id, a.skill)
-                        held[v.id].remove(i)
-                        held[w.id].append(i)
-                        held[v.id].append(len(out))
+                theirs = ctx.slots[b.target_id]
+                week.remove(w, theirs)
+                if week.block(w, other) is None:
+                    week.add(w, other)
+                    if take_over(j, exclude | {w.id}, depth - 1):
+                        move(i, w)
+                        return True
+                    week.remove(w, other)
+                week.add(w, theirs)
+        return False
+
+    for depth in (1, 2):
+        for s, need in needs:
+            goal = need.min if target == "min" else need.preferred_count
+            if filled[s.id, need.skill] >= goal:
+                continue
+            ranked = sorted(
+                candidates[s.id, need.skill],
+                key=lambda v: (ctx.pair_cost(v, s) + 2 * ctx.travel(v, s), v.id),
+            )
+            for v in ranked if depth == 1 else ranked[:_CHAIN_WIDTH]:
+                if filled[s.id, need.skill] >= goal:
+                    break
+                if s.id in week.slots[v.id]:
+                    continue
+                for i in list(held[v.id]):
+                    a = out[i]
+                    if a in pinned:
+                        continue
+                    other = ctx.slots[a.target_id]
+                    week.remove(v, other)
+                    if week.block(v, s) is None and take_over(i, {v.id}, depth):
                         week.add(v, s)
                         filled[s.id, need.skill] += 1
+                        held[v.id].append(len(out))
                         out.append(Assignment(v.id, s.id, need.skill))
                         break
-                week.add(v, other)
+                    week.add(v, other)
+
+
+# How many candidates a two-move chain tries at each end (the search is width^2 x sessions).
+_CHAIN_WIDTH = 8
 
 
 def greedy_posts(problem: PostsProblem) -> Plan:
