@@ -183,3 +183,11 @@ def test_publishing_refuses_a_call_whose_parents_times_changed_since_the_solve(
     assert "小军" in answer.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Plan, plan.id).state == "proposed"
+
+
+def test_the_pages_made_for_volunteer_plans_do_not_exist_for_a_rota(app, coordinator_client):
+    programme, _children = _world()
+    plan = _solve(programme)
+    for page in ("add", "roster", "call-list", "call-list.csv", "export.csv"):
+        assert coordinator_client.get(f"/planning/plans/{plan.id}/{page}").status_code == 404, page
+    assert coordinator_client.post(f"/planning/plans/{plan.id}/message").status_code == 404

@@ -36,6 +36,20 @@ from webapp.labels import (
 )
 
 FIELD_LABELS = {
+    # The children's plans: video calls and home visits.
+    "bookings": _l("Room bookings"),
+    "calls": _l("Video calls"),
+    "children": _l("Children"),
+    "day": _l("Day"),
+    "household": _l("Household"),
+    "on": _l("Date"),
+    "pair": _l("Pair of visitors"),
+    "plan": _l("Plan"),
+    "reason": _l("Reason"),
+    "room": _l("Room"),
+    "start": _l("Start"),
+    "visits": _l("Home visits"),
+    "weekday": _l("Weekday"),
     "status": _l("Status"),
     "state": _l("Status"),
     "roles": _l("Roles"),

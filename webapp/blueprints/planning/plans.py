@@ -28,6 +28,13 @@ def plan_or_404(plan_id: int) -> Plan:
     return get_or_404(Plan, plan_id)
 
 
+def volunteer_plan_or_404(plan_id: int) -> Plan:
+    """A plan that places volunteers (tutoring, summer posts): the pages made for those rows
+    (add someone, rosters, exports, call list, messages) do not exist for a video-call rota or
+    a home-visit campaign, which have their own."""
+    return get_or_404(Plan, plan_id, belongs=lambda p: not p.programme.plans_children)
+
+
 def assignment_or_404(assignment_id: int) -> Assignment:
     """A row of a plan (a volunteer's own sign-up is no plan's to edit)."""
     return get_or_404(Assignment, assignment_id, belongs=lambda row: row.plan_id is not None)

@@ -17,7 +17,7 @@ from webapp.security import role_required
 def export(plan_id: int, fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
-    plan = plans.plan_or_404(plan_id)
+    plan = plans.volunteer_plan_or_404(plan_id)
     body = rosters.export(plan, fmt)
     return attachment(body, SPREADSHEET_MIMES[fmt], f"plan-{plan.id}.{fmt}")
 
@@ -26,7 +26,7 @@ def export(plan_id: int, fmt: str):
 @role_required(COORDINATOR)
 def roster(plan_id: int):
     """A printable roster: one post or slot (?target=), one home (?home=), or the whole plan."""
-    plan = plans.plan_or_404(plan_id)
+    plan = plans.volunteer_plan_or_404(plan_id)
     target = request.args.get("target") or None
     home_id = parse_id(request.args.get("home"))
     if target is not None and target not in {t["id"] for t in plan.targets}:
@@ -44,7 +44,7 @@ def roster(plan_id: int):
 def call_list(plan_id: int):
     """Printable: the people of a published plan no e-mail or SMS reached, with their phones
     (empty before publishing: nothing was sent yet)."""
-    plan = plans.plan_or_404(plan_id)
+    plan = plans.volunteer_plan_or_404(plan_id)
     callees = plan_sms.call_list(plan) if plan.published_at else []
     return render_template("planning/call_list.html", plan=plan, callees=callees)
 
@@ -52,7 +52,7 @@ def call_list(plan_id: int):
 @bp.get("/plans/<int:plan_id>/call-list.csv")
 @role_required(COORDINATOR)
 def call_list_csv(plan_id: int):
-    plan = plans.plan_or_404(plan_id)
+    plan = plans.volunteer_plan_or_404(plan_id)
     body = plan_sms.call_list_csv(plan_sms.call_list(plan) if plan.published_at else [])
     return attachment(
         body, CSV_MIME, f"电话通知-{plan.programme.name}.csv", f"call-list-{plan.id}.csv"

@@ -195,7 +195,7 @@ def move(assignment_id: int):
 @bp.route("/plans/<int:plan_id>/add", methods=["GET", "POST"])
 @role_required(COORDINATOR)
 def add(plan_id: int):
-    plan = plans.plan_or_404(plan_id)
+    plan = plans.volunteer_plan_or_404(plan_id)
     if request.method == "POST":
         target = request.form.get("target", "")
         try:
@@ -239,7 +239,7 @@ def withdraw(assignment_id: int):
 @bp.post("/plans/<int:plan_id>/message")
 @role_required(COORDINATOR)
 def message(plan_id: int):
-    plan = plans.plan_or_404(plan_id)
+    plan = plans.volunteer_plan_or_404(plan_id)
     form = MessageForm()
     target = request.form.get("target", "")
     try:
