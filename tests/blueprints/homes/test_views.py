@@ -677,3 +677,25 @@ def test_removing_a_closure_asks_first(manager_client, managed):
     assert ask.status_code == 200 and 'id="confirm-form"' in ask.text and "义诊" in ask.text
     db.session.expire_all()
     assert len(managed.closures) == 1
+
+
+def test_a_video_call_room_says_how_many_calls_it_holds_at_once(manager_client, managed):
+    room = factories.room(home=managed, kind="video_call", name="亲情视频室")
+    prefix = f"room{room.id}-"
+    data = {prefix + "name": room.name, prefix + "capacity": "4", prefix + "bookable": "y"}
+    response = manager_client.post(
+        f"/homes/{managed.id}/rooms/{room.id}",
+        data={**data, prefix + "calls_at_once": "2"},
+        headers=HX,
+    )
+    assert response.status_code == 200
+    db.session.expire_all()
+    assert db.session.get(type(room), room.id).calls_at_once == 2
+    response = manager_client.post(
+        f"/homes/{managed.id}/rooms/{room.id}",
+        data={**data, prefix + "calls_at_once": "0"},
+        headers=HX,
+    )
+    assert response.status_code == 422
+    db.session.expire_all()
+    assert db.session.get(type(room), room.id).calls_at_once == 2

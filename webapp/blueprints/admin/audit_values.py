@@ -78,6 +78,7 @@ FIELD_LABELS = {
     "capacity": _l("Capacity"),
     "bookable": _l("Bookable"),
     "requires_approval": _l("Needs approval"),
+    "calls_at_once": _l("Family video calls at once"),
     "cancelled": _l("Dates cancelled"),
     "college": _l("College"),
     "programme": _l("Programme"),

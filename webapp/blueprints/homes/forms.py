@@ -141,6 +141,10 @@ class RoomForm(FlaskForm):
     )
     bookable = BooleanField(_l("Open for bookings"))
     requires_approval = BooleanField(_l("Bookings need the manager's approval"))
+    # Video-call rooms only (the template shows it for them): the rota places this many at once.
+    calls_at_once = IntegerField(
+        _l("Family video calls at once"), default=1, validators=[Optional(), NumberRange(1, 20)]
+    )
 
 
 class SlotForm(FlaskForm):

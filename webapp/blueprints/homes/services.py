@@ -233,8 +233,10 @@ def update_room(
     bookable: bool,
     requires_approval: bool,
     cancel_affected: bool = False,
+    calls_at_once: int | None = None,
 ) -> list[Occurrence]:
-    """Change a room. Closing it (not bookable) over future bookings asks first, then cancels."""
+    """Change a room. Closing it (not bookable) over future bookings asks first, then cancels.
+    ``calls_at_once``: a video-call room's family calls at a time (None: unchanged)."""
     affected: list[Occurrence] = []
     if room.bookable and not bookable:
         today = av.to_local(room.home, utcnow()).date()
@@ -249,8 +251,11 @@ def update_room(
         "capacity": room.capacity,
         "bookable": room.bookable,
         "requires_approval": room.requires_approval,
+        "calls_at_once": room.calls_at_once,
     }
     room.name = name.strip() or room.name
+    if calls_at_once is not None and room.kind == "video_call":
+        room.calls_at_once = calls_at_once
     room.capacity = capacity
     room.bookable = bookable
     room.requires_approval = requires_approval
@@ -268,6 +273,7 @@ def update_room(
             "capacity": capacity,
             "bookable": bookable,
             "requires_approval": requires_approval,
+            "calls_at_once": room.calls_at_once,
             "cancelled": [o.id for o in affected],
         },
     )

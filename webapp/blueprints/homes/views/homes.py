@@ -153,6 +153,7 @@ def update_room(home_id: int, room_id: int):
                 bookable=form.bookable.data,
                 requires_approval=form.requires_approval.data,
                 cancel_affected=request.form.get("cancel_affected") == "1",
+                calls_at_once=form.calls_at_once.data,
             )
         except services.AffectsBookings as asked:
             affected, status = asked.occurrences, 409
