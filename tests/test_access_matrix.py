@@ -157,6 +157,11 @@ RULES: dict[str, dict[str, str]] = {
     "children.card_contact": THIS_CHILD,
     "children.goal_new": THIS_CHILDS_STAFF,
     "children.goal_edit": THIS_CHILDS_STAFF,
+    # The card's video-call times and household: its keepers, not the carer.
+    "children.time_add": THIS_CHILDS_STAFF,
+    "children.time_remove": THIS_CHILDS_STAFF,
+    "children.household_set": THIS_CHILDS_STAFF,
+    "children.household_new": THIS_CHILDS_STAFF,
     "children.access_log": ADMIN,
     "children.mine": ANY_USER,
     "children.meetings_index": HOME_STAFF,

@@ -42,6 +42,7 @@ from webapp.models import (
 )
 from webapp.models.base import utcnow
 from webapp.models.child_care import CareGoal
+from webapp.models.video_calls import ChildWeeklyTime
 
 PRINCIPALS = (
     "anonymous",
@@ -134,6 +135,10 @@ def build(app: Flask) -> World:
     pairing = factories.pairing(volunteer=mine, child=child)
     goal = CareGoal(child_id=child.id, goal="按时完成作业")
     db.session.add(goal)
+    weekly_time = ChildWeeklyTime(
+        child_id=child.id, kind="parents", weekday=3, start_minute=1170, end_minute=1260
+    )
+    db.session.add(weekly_time)
     db.session.commit()
 
     import_token = secrets.token_urlsafe(16)
@@ -219,6 +224,7 @@ def build(app: Flask) -> World:
         "goal_id": goal.id,
     }
     world.per_endpoint = {
+        "children.time_remove": {"time_id": weekly_time.id},
         "volunteers.remove_weekly": {"slot_id": mine.weekly_availability[0].id},
         "homes.sign_up": {"occurrence_id": call.id, "slot_id": slot.id},
         "homes.clear_slot": {"occurrence_id": call.id, "slot_id": slot.id},

@@ -262,6 +262,8 @@ ACCESS_ACTION_LABELS = {
     "export": _l("exported"),
     "erase": _l("erased"),
 }
+# A child's weekly times (webapp/models/video_calls.py CHILD_TIME_KINDS).
+CHILD_TIME_KIND_LABELS = {"parents": _l("Parents free"), "school": _l("At school")}
 IMPORT_ACTION_LABELS = {"new": _l("New"), "update": _l("Update"), "error": _l("Error")}
 
 
@@ -327,6 +329,7 @@ TEMPLATE_HELPERS.update(
         "gender_label": lambda code: _label(GENDER_LABELS, code),
         "date_range_kind_label": lambda code: _label(DATE_RANGE_KIND_LABELS, code),
         "age_band_label": lambda code: _label(AGE_BAND_LABELS, code),
+        "child_time_kind_label": lambda code: _label(CHILD_TIME_KIND_LABELS, code),
         "care_log_kind_label": lambda code: _label(CARE_LOG_KIND_LABELS, code),
         "duty_kind_label": lambda code: _label(DUTY_KIND_LABELS, code),
         "duty_state_label": lambda code: _label(DUTY_STATE_LABELS, code),

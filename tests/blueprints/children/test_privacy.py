@@ -20,6 +20,8 @@ from webapp.blueprints.feeds import tokens
 from webapp.clock import CHINA, today
 from webapp.extensions import db
 from webapp.models import AuditLog, CallSlot, CareLog, Child, Pairing, Volunteer
+from webapp.models.children import Household
+from webapp.models.video_calls import ChildWeeklyTime
 
 PSEUDONYM = "童QZX"
 NOTE = "秘密笔记MARKER"
@@ -112,8 +114,45 @@ def test_erasing_keeps_the_counts_and_nothing_personal(coordinator_client, paire
         "duties": 2,
         "goals": 0,
         "attendance": 0,
+        "weekly_times": 0,
         "call_slots": 0,
     }
+
+
+def test_erasing_deletes_the_weekly_times_and_takes_the_child_out_of_the_household(
+    coordinator_client, paired
+):
+    child = db.session.get(Child, paired["child_id"])
+    sibling = factories.child(pseudonym="姐姐", home=child.home)
+    household = Household(label="石门村 三组 1", village="石门村", lat=27.1, lon=109.2)
+    child.household = sibling.household = household
+    for owner in (child, sibling):
+        db.session.add(
+            ChildWeeklyTime(
+                child_id=owner.id, kind="parents", weekday=5, start_minute=1200, end_minute=1290
+            )
+        )
+    db.session.add(
+        ChildWeeklyTime(
+            child_id=child.id, kind="school", weekday=0, start_minute=480, end_minute=1020
+        )
+    )
+    db.session.commit()
+    exported = coordinator_client.get(f"/children/{child.id}/export.json").get_json()
+    assert exported["household"] == {"label": "石门村 三组 1", "village": "石门村"}
+    assert {t["kind"] for t in exported["weekly_times"]} == {"parents", "school"}
+
+    response = coordinator_client.post(f"/children/{child.id}/erase", data={"confirm": "erase"})
+    assert response.status_code in (302, 303)
+    db.session.expire_all()
+    owners = db.session.scalars(select(ChildWeeklyTime.child_id)).all()
+    assert owners == [sibling.id]  # the sibling's times are the sibling's
+    child = db.session.get(Child, paired["child_id"])
+    assert child.household_id is None
+    # The household stays (it holds no name), with the sibling in it.
+    assert [c.id for c in db.session.get(Household, household.id).children] == [sibling.id]
+    erased = select(AuditLog.after).where(AuditLog.action == "child.erase")
+    assert db.session.scalar(erased)["weekly_times"] == 2
 
 
 def test_an_erased_child_cannot_be_paired_again(coordinator_client, paired):

@@ -89,6 +89,7 @@ SENTENCES = {
     "child.view": _l("%(actor)s read the record of %(object)s"),
     "child.export": _l("%(actor)s downloaded the data of %(object)s"),
     "child.erase": _l("%(actor)s erased the data of %(object)s"),
+    "child.household": _l("%(actor)s changed the household of %(object)s"),
     "programme.created": _l("%(actor)s created the programme %(object)s"),
     "programme.saved": _l("%(actor)s edited the programme %(object)s"),
     "programme.copied": _l("%(actor)s made %(object)s as a copy of an earlier programme"),

@@ -42,6 +42,7 @@ FIELD_LABELS = {
     "children": _l("Children"),
     "day": _l("Day"),
     "household": _l("Household"),
+    "village": _l("Village"),
     "on": _l("Date"),
     "pair": _l("Pair of visitors"),
     "plan": _l("Plan"),

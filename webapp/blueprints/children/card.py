@@ -4,7 +4,7 @@ whole card; a carer sees the pseudonym, the duties and their own contacts."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -13,12 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from webapp import clock
-from webapp.blueprints.children import access, contacts, duties
+from webapp.blueprints.children import access, contacts, duties, households, weekly_times
 from webapp.blueprints.volunteers.services import RuleError
 from webapp.extensions import db
 from webapp.models import CallSlot, CareLog, Child, Occurrence, Plan, User, Volunteer
 from webapp.models.child_care import CareGoal, ChildDuty, ChildMeeting, MeetingAttendance
-from webapp.models.video_calls import CallPlacement
+from webapp.models.children import Household
+from webapp.models.video_calls import CallPlacement, ChildWeeklyTime
 
 
 @dataclass
@@ -35,6 +36,10 @@ class CardView:
     # The child's slot in the published video-call rota, and whether this week's call was held.
     rota_call: CallPlacement | None = None
     rota_held: bool = False
+    # Staff only: the weekly times the rota reads, the household and its other children.
+    weekly_times: list[ChildWeeklyTime] = field(default_factory=list)
+    siblings: list[Child] = field(default_factory=list)
+    household_choices: list[Household] = field(default_factory=list)
 
 
 def card_view(child: Child, user: User, today: date | None = None) -> CardView:
@@ -57,6 +62,9 @@ def card_view(child: Child, user: User, today: date | None = None) -> CardView:
         meetings=attendance_of(child),
         rota_call=rota_call_of(child),
         rota_held=video_call_held_in_week(child, today),
+        weekly_times=weekly_times.times_of(child) if staff else [],
+        siblings=households.siblings_of(child) if staff else [],
+        household_choices=households.household_choices(child) if staff else [],
     )
 
 

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from webapp.fields import REQUIRED, DateField, Form, IntegerField, label_choices
+from webapp.fields import REQUIRED, DateField, FloatField, Form, IntegerField, label_choices
 from webapp.labels import (
     AGE_BAND_LABELS,
     CARE_LOG_KIND_LABELS,
+    CHILD_TIME_KIND_LABELS,
     GUARDIANSHIP_LABELS,
     PAIRING_ROLE_LABELS,
     PRIORITY_LABELS,
     SEX_LABELS,
+    WEEKDAY_LABELS,
 )
 
 
@@ -133,3 +142,61 @@ class QuickContactForm(Form):
     happened_on = DateField(_l("Date"), validators=[InputRequired(_l("Enter a date."))])
     note = StringField(_l("One-line note"), validators=[Optional(), Length(max=200)])
     duty_id = HiddenField()
+
+
+class WeeklyTimeForm(Form):
+    """A weekly window on the card: the parents' free time or the school timetable."""
+
+    kind = SelectField(
+        _l("Kind"),
+        choices=lambda: label_choices(CHILD_TIME_KIND_LABELS),
+        validators=[InputRequired(REQUIRED)],
+    )
+    weekday = SelectField(
+        _l("Day"),
+        choices=lambda: [(day, str(label)) for day, label in enumerate(WEEKDAY_LABELS)],
+        coerce=int,
+        validators=[InputRequired(REQUIRED)],
+    )
+    start = TimeField(_l("From"), validators=[InputRequired(_l("Enter a time."))])
+    end = TimeField(_l("Until"), validators=[InputRequired(_l("Enter a time."))])
+
+
+class HouseholdChoiceForm(Form):
+    # 0: no household. Another home's household is refused by the service.
+    household_id = SelectField(_l("Household"), choices=[], coerce=int, validate_choice=False)
+
+
+class HouseholdForm(Form):
+    label = StringField(
+        _l("Household label"),
+        validators=[InputRequired(REQUIRED), Length(max=50)],
+        description=_l("A label the staff recognise, without a name (e.g. 石门村 三组 1)."),
+    )
+    village = StringField(_l("Village"), validators=[Optional(), Length(max=50)])
+    lat = FloatField(
+        _l("Latitude"),
+        validators=[Optional(), NumberRange(-90, 90, _l("Between -90 and 90."))],
+    )
+    lon = FloatField(
+        _l("Longitude"),
+        validators=[Optional(), NumberRange(-180, 180, _l("Between -180 and 180."))],
+    )
+
+
+def household_choice_form(child, choices, formdata=None) -> HouseholdChoiceForm:
+    """The household select: none, or one of `choices` (households of the home's children)."""
+    form = HouseholdChoiceForm(formdata=formdata)
+    form.household_id.choices = [(0, "—"), *((h.id, h.label) for h in choices)]
+    if formdata is None:
+        form.household_id.data = child.household_id or 0
+    return form
+
+
+def family_forms(child, choices) -> dict:
+    """The card's empty forms of the video-call times and the household."""
+    return {
+        "times_form": WeeklyTimeForm(formdata=None, prefix="time"),
+        "choice_form": household_choice_form(child, choices),
+        "household_form": HouseholdForm(formdata=None, prefix="household"),
+    }

@@ -4,7 +4,8 @@
   log, with who read it.
 - A coordinator can export everything stored about one child (for the guardian) as JSON.
 - Erasing removes the card's personal fields, the contacts, duties, care goals, video-call
-  sign-ups and meeting attendance, and ends the pairings; the row stays as "#<id>" with its age
+  sign-ups, weekly times (parents' free times, school timetable) and meeting attendance, takes
+  the child out of their household, and ends the pairings; the row stays as "#<id>" with its age
   band and home, and the counts already reported stay in coverage's stored months. It is written
   to the access log ("erase").
 
@@ -21,10 +22,12 @@ from sqlalchemy.orm import selectinload
 
 from webapp import audit, clock
 from webapp.blueprints.children.access import log_access
+from webapp.blueprints.children.weekly_times import hhmm, times_of
 from webapp.extensions import db
 from webapp.models import CallSlot, CareLog, Child, Pairing
 from webapp.models.base import utcnow
 from webapp.models.child_care import CareGoal, ChildDuty, MeetingAttendance
+from webapp.models.video_calls import ChildWeeklyTime
 
 # The card's personal fields, emptied on erasure (dates and codes become empty too).
 CARD_PERSONAL = (
@@ -100,15 +103,29 @@ def export(child: Child) -> dict[str, Any]:
             }
             for p in pairings
         ],
+        "household": (
+            {"label": child.household.label, "village": child.household.village}
+            if child.household
+            else None
+        ),
+        "weekly_times": [
+            {
+                "kind": t.kind,
+                "weekday": t.weekday,
+                "start": hhmm(t.start_minute),
+                "end": hhmm(t.end_minute),
+            }
+            for t in times_of(child)
+        ],
         "exported_at": clock.now().isoformat(timespec="seconds"),
     }
 
 
 def erase(child: Child) -> dict[str, int]:
-    """Remove the card's personal fields, the contacts, duties, care goals, video-call sign-ups
-    and meeting attendance; end the pairings. The row stays (marked erased, with its age band
-    and home) and the counts already reported stay in coverage's stored months. Returns what
-    was removed (counts only)."""
+    """Remove the card's personal fields, the contacts, duties, care goals, video-call sign-ups,
+    weekly times and meeting attendance; take the child out of the household; end the pairings.
+    The row stays (marked erased, with its age band and home) and the counts already reported
+    stay in coverage's stored months. Returns what was removed (counts only)."""
     today = clock.today()
     ended = db.session.execute(
         update(Pairing)
@@ -126,6 +143,8 @@ def erase(child: Child) -> dict[str, int]:
         "duties": gone(delete(ChildDuty).where(ChildDuty.child_id == child.id)),
         "goals": gone(delete(CareGoal).where(CareGoal.child_id == child.id)),
         "attendance": gone(delete(MeetingAttendance).where(MeetingAttendance.child_id == child.id)),
+        # The parents' free times and the school timetable (the rota's inputs).
+        "weekly_times": gone(delete(ChildWeeklyTime).where(ChildWeeklyTime.child_id == child.id)),
         "call_slots": gone(
             update(CallSlot)
             .where(CallSlot.child_id == child.id)
@@ -136,6 +155,8 @@ def erase(child: Child) -> dict[str, int]:
     child.guardian_consent, child.consent_on, child.report_consent = False, None, False
     for name in CARD_PERSONAL:
         setattr(child, name, None if Child.__table__.c[name].nullable else "")
+    # The household stays (it holds no name: siblings may still live there); the child leaves.
+    child.household = None
     child.erased_at = utcnow()
     db.session.flush()
     db.session.expire(child, ["pairings"])

@@ -17,6 +17,7 @@ bp = Blueprint("children", __name__, url_prefix="/children", cli_group=None)
 from webapp.blueprints.children import commands  # noqa: E402
 from webapp.blueprints.children.views import (  # noqa: E402, F401
     card,
+    card_family,
     coverage,
     meetings,
     mine,

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from webapp import clock
 from webapp.blueprints.children import access, card, contacts
-from webapp.blueprints.children.forms import CareLogForm, GoalForm
+from webapp.blueprints.children.forms import CareLogForm, GoalForm, family_forms
 from webapp.blueprints.children.views import bp
 from webapp.blueprints.volunteers.services import RuleError
 from webapp.core.lookup import get_or_404
@@ -21,7 +21,9 @@ from webapp.models.child_care import CareGoal
 from webapp.security import role_required
 
 
-def _render(child, *, log_form=None, goal_form=None, status=200):
+def _render(child, *, log_form=None, goal_form=None, status=200, **forms):
+    """The whole card; `forms` (times_form, choice_form, household_form) carry a refused
+    form of the video-call times or the household back to it."""
     if log_form is None:
         log_form = CareLogForm(formdata=None)
         log_form.happened_on.data = clock.today()
@@ -33,6 +35,7 @@ def _render(child, *, log_form=None, goal_form=None, status=200):
         log_form=log_form,
         goal_form=goal_form or GoalForm(formdata=None),
         today=clock.today(),
+        **{**family_forms(child, view.household_choices), **forms},
     ), status
 
 
