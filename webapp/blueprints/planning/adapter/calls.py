@@ -32,8 +32,18 @@ from webapp.blueprints.planning.adapter.call_times import (
     opening_hours,
     weekly_times,
 )
-from webapp.blueprints.planning.adapter.outcome import Outcome, Progress, Summary
-from webapp.blueprints.planning.adapter.results import plain
+from webapp.blueprints.planning.adapter.outcome import (
+    Outcome,
+    Progress,
+    Summary,
+    outcome_of,
+    progress_relay,
+)
+from webapp.blueprints.planning.adapter.results import (
+    engine_params,
+    explanation_rows,
+    proposed_plan,
+)
 from webapp.blueprints.planning.adapter.shared import NothingToPlan
 from webapp.extensions import db
 from webapp.models import (
@@ -44,8 +54,6 @@ from webapp.models import (
     Programme,
     Room,
 )
-from webapp.scheduling import Progress as EngineProgress
-from webapp.scheduling import SolveParams
 from webapp.scheduling.calls import (
     CallFamily,
     CallRoom,
@@ -263,30 +271,15 @@ def solve_calls_built(
     on_progress: Callable[[Progress], None] | None = None,
     stop: Callable[[], bool] | None = None,
 ) -> Outcome:
-    def progress(p: EngineProgress) -> None:
-        if on_progress is not None:
-            on_progress(Progress(p.seconds, p.objective, p.bound))
-
-    params = SolveParams(
-        time_limit=float(parameters.get("time_limit", 30)),
-        deterministic_time=parameters.get("deterministic_time"),
-        seed=int(parameters.get("seed", 7)),
-        workers=int(parameters.get("workers", 2)),
-    )
+    params = engine_params(parameters)
+    progress = progress_relay(on_progress)
     result = solve_calls(built.problem, params, progress, stop)
     built.result = result
     placed = {a.volunteer_id for a in result.assignments}
     needed = built.children_needed()
     filled = sum(len(kids) for fid, kids in built.families.items() if fid in placed)
-    failure = ""
-    if result.status not in ("optimal", "feasible"):
-        failure = "; ".join(e.text.get("en", e.key) for e in result.explanations)
-    return Outcome(
-        result.status,
-        result.objective,
-        result.best_bound,
-        result.gap,
-        result.wall_seconds,
+    return outcome_of(
+        result,
         Summary(
             targets=len(built.families),
             assignments=filled,
@@ -294,7 +287,6 @@ def solve_calls_built(
             filled=filled,
             below_minimum=len(built.families) - len(placed),
         ),
-        failure,
     )
 
 
@@ -303,31 +295,17 @@ def store_calls(built: CallsBuilt, programme: Programme) -> Plan:
     result = built.result
     if result is None:
         raise RuntimeError("store_calls before solve")
-    plan = Plan(
-        programme_id=programme.id,
-        base_plan_id=built.base_plan_id,
-        state="proposed",
-        engine_status=result.status,
-        objective=result.objective,
-        bound=result.best_bound,
-        gap=result.gap,
+    plan = proposed_plan(
+        programme,
+        built.base_plan_id,
+        result,
         terms=[{"name": t.name, "value": t.value, "weight": t.weight} for t in result.terms],
         targets=[
             {"id": fid, "children": list(kids), "min": 1, "max": 1, "preferred": 1}
             for fid, kids in built.families.items()
         ],
-        explanations=[
-            {
-                "kind": e.kind,
-                "key": e.key,
-                "params": plain(e.params),
-                "target": e.target_id,
-                "text": dict(e.text),  # the engine's words, in both languages
-            }
-            for e in result.explanations
-        ],
+        explanations=explanation_rows(result.explanations),
     )
-    db.session.add(plan)
     pinned = dict(built.problem.pins)
     slot_minutes = built.problem.slot_minutes
     for a in result.assignments:

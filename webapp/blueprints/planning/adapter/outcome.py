@@ -17,6 +17,7 @@ from webapp.blueprints.planning import ids
 from webapp.blueprints.planning.adapter.results import check, plain, solve_built, store
 from webapp.blueprints.planning.adapter.shared import Built, engine_assignment, planned
 from webapp.models import Assignment, Plan, Programme
+from webapp.scheduling import Plan as EnginePlan
 from webapp.scheduling import PostsProblem
 from webapp.scheduling import Progress as EngineProgress
 from webapp.scheduling.checks import supervision_violations
@@ -95,6 +96,35 @@ class Violation:
         return str(p.get("slot") or p.get("post") or p.get("target") or "")
 
 
+def progress_relay(
+    on_progress: Callable[[Progress], None] | None,
+) -> Callable[[EngineProgress], None]:
+    """The engine's progress samples handed on in planning terms."""
+
+    def relay(p: EngineProgress) -> None:
+        if on_progress is not None:
+            on_progress(Progress(p.seconds, p.objective, p.bound))
+
+    return relay
+
+
+def outcome_of(result: EnginePlan, summary: Summary, unfilled_bound: int | None = None) -> Outcome:
+    """A finished solve in planning terms; without a plan, why (the engine's words)."""
+    failure = ""
+    if result.status not in ("optimal", "feasible"):
+        failure = "; ".join(e.text.get("en", e.key) for e in result.explanations)
+    return Outcome(
+        result.status,
+        result.objective,
+        result.best_bound,
+        result.gap,
+        result.wall_seconds,
+        summary,
+        failure,
+        unfilled_bound,
+    )
+
+
 def solve_programme(
     built: Built,
     parameters: dict,
@@ -105,27 +135,12 @@ def solve_programme(
     """Solve (a re-plan when built with a base plan); ``save_proposal`` then writes the plan.
     ``start``: the rows of a plan to continue from (keep searching)."""
 
-    def progress(p: EngineProgress) -> None:
-        if on_progress is not None:
-            on_progress(Progress(p.seconds, p.objective, p.bound))
-
     begin = [engine_assignment(r) for r in start] if start else None
-    result = solve_built(built, parameters, progress, stop, begin)
+    result = solve_built(built, parameters, progress_relay(on_progress), stop, begin)
     built.result = result
     have = Counter(a.target_id for a in result.assignments)
-    failure = ""
-    if result.status not in ("optimal", "feasible"):
-        failure = "; ".join(e.text.get("en", e.key) for e in result.explanations)
-    return Outcome(
-        result.status,
-        result.objective,
-        result.best_bound,
-        result.gap,
-        result.wall_seconds,
-        summarise(((t.id, t.minimum, t.preferred) for t in built.targets.values()), have),
-        failure,
-        result.unfilled_min_bound,
-    )
+    summary = summarise(((t.id, t.minimum, t.preferred) for t in built.targets.values()), have)
+    return outcome_of(result, summary, result.unfilled_min_bound)
 
 
 def save_proposal(built: Built, programme: Programme) -> Plan:

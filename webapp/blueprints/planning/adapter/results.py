@@ -33,6 +33,51 @@ from webapp.scheduling.replan import replan
 from webapp.scheduling.travel import travel_minutes
 
 
+def engine_params(parameters: dict, start: Sequence[EngineAssignment] | None = None) -> SolveParams:
+    """A run's stored parameters as the engine's (every kind of programme alike)."""
+    return SolveParams(
+        start=tuple(start) if start is not None else None,
+        time_limit=float(parameters.get("time_limit", 30)),
+        deterministic_time=parameters.get("deterministic_time"),
+        seed=int(parameters.get("seed", 7)),
+        workers=int(parameters.get("workers", 2)),
+    )
+
+
+def proposed_plan(
+    programme: Programme, base_plan_id: int | None, result: EnginePlan, **rows
+) -> Plan:
+    """The Plan row of an engine result (status, figures; ``rows``: its terms, targets,
+    explanations, diff as the kind stores them), added to the session."""
+    plan = Plan(
+        programme_id=programme.id,
+        base_plan_id=base_plan_id,
+        state="proposed",
+        engine_status=result.status,
+        objective=result.objective,
+        bound=result.best_bound,
+        gap=result.gap,
+        **rows,
+    )
+    db.session.add(plan)
+    return plan
+
+
+def explanation_rows(explanations) -> list[dict]:
+    """The engine's explanations as a Plan stores them: key and params for the app's own
+    words, and the engine's ready texts in both languages."""
+    return [
+        {
+            "kind": e.kind,
+            "key": e.key,
+            "params": plain(e.params),
+            "target": e.target_id,
+            "text": dict(e.text),
+        }
+        for e in explanations
+    ]
+
+
 def solve_built(
     built: Built,
     parameters: dict,
@@ -42,13 +87,7 @@ def solve_built(
 ) -> EnginePlan:
     """Solve (or, with a base plan, re-plan with as few changes as possible); ``start``: the
     plan to continue from (keep searching), given to the engine as its starting point."""
-    params = SolveParams(
-        start=tuple(start) if start is not None else None,
-        time_limit=float(parameters.get("time_limit", 30)),
-        deterministic_time=parameters.get("deterministic_time"),
-        seed=int(parameters.get("seed", 7)),
-        workers=int(parameters.get("workers", 2)),
-    )
+    params = engine_params(parameters, start)
     if built.base_plan_id is not None:
         return replan(built.problem, built.published, params, on_progress, stop)
     return solve(built.problem, params, on_progress, stop)
@@ -56,14 +95,10 @@ def solve_built(
 
 def store(built: Built, result: EnginePlan, programme: Programme) -> Plan:
     """The engine's plan as a proposed Plan with its assignments (flushed, not committed)."""
-    plan = Plan(
-        programme_id=programme.id,
-        base_plan_id=built.base_plan_id,
-        state="proposed",
-        engine_status=result.status,
-        objective=result.objective,
-        bound=result.best_bound,
-        gap=result.gap,
+    plan = proposed_plan(
+        programme,
+        built.base_plan_id,
+        result,
         terms=[_term(t, result) for t in result.terms],
         targets=[
             {
@@ -95,7 +130,6 @@ def store(built: Built, result: EnginePlan, programme: Programme) -> Plan:
         ],
         diff=_diff(built, result),
     )
-    db.session.add(plan)
     volunteers = built.volunteers
     rows = []
     for a in result.assignments:

@@ -22,8 +22,18 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from webapp.blueprints.planning.adapter.outcome import Outcome, Progress, Summary
-from webapp.blueprints.planning.adapter.results import plain
+from webapp.blueprints.planning.adapter.outcome import (
+    Outcome,
+    Progress,
+    Summary,
+    outcome_of,
+    progress_relay,
+)
+from webapp.blueprints.planning.adapter.results import (
+    engine_params,
+    explanation_rows,
+    proposed_plan,
+)
 from webapp.blueprints.planning.adapter.shared import (
     TRANSPORT,
     NothingToPlan,
@@ -32,8 +42,6 @@ from webapp.blueprints.planning.adapter.shared import (
 )
 from webapp.extensions import db
 from webapp.models import Child, Household, Plan, Programme, VisitPlacement, Volunteer
-from webapp.scheduling import Progress as EngineProgress
-from webapp.scheduling import SolveParams
 from webapp.scheduling.visits import (
     HomeVisitProblem,
     Visitor,
@@ -291,30 +299,15 @@ def solve_visits_built(
     on_progress: Callable[[Progress], None] | None = None,
     stop: Callable[[], bool] | None = None,
 ) -> Outcome:
-    def progress(p: EngineProgress) -> None:
-        if on_progress is not None:
-            on_progress(Progress(p.seconds, p.objective, p.bound))
-
-    params = SolveParams(
-        time_limit=float(parameters.get("time_limit", 30)),
-        deterministic_time=parameters.get("deterministic_time"),
-        seed=int(parameters.get("seed", 7)),
-        workers=int(parameters.get("workers", 2)),
-    )
+    params = engine_params(parameters)
+    progress = progress_relay(on_progress)
     result = solve_visits(built.problem, params, progress, stop)
     built.result = result
     plan = result.plan
     visited = len({a.volunteer_id for a in plan.assignments})
     needed = len(built.households)
-    failure = ""
-    if plan.status not in ("optimal", "feasible"):
-        failure = "; ".join(e.text.get("en", e.key) for e in plan.explanations)
-    return Outcome(
-        plan.status,
-        plan.objective,
-        plan.best_bound,
-        plan.gap,
-        plan.wall_seconds,
+    return outcome_of(
+        plan,
         Summary(
             targets=needed,
             assignments=visited,
@@ -322,7 +315,6 @@ def solve_visits_built(
             filled=visited,
             below_minimum=needed - visited,
         ),
-        failure,
     )
 
 
@@ -331,14 +323,10 @@ def store_visits(built: VisitsBuilt, programme: Programme) -> Plan:
     if built.result is None:
         raise RuntimeError("store_visits before solve")
     result = built.result.plan
-    plan = Plan(
-        programme_id=programme.id,
-        base_plan_id=built.base_plan_id,
-        state="proposed",
-        engine_status=result.status,
-        objective=result.objective,
-        bound=result.best_bound,
-        gap=result.gap,
+    plan = proposed_plan(
+        programme,
+        built.base_plan_id,
+        result,
         terms=[{"name": t.name, "value": t.value, "weight": t.weight} for t in result.terms],
         targets=[
             {
@@ -350,22 +338,12 @@ def store_visits(built: VisitsBuilt, programme: Programme) -> Plan:
             }
             for r in built.result.routes
         ],
-        explanations=[
-            {
-                "kind": e.kind,
-                "key": e.key,
-                "params": plain(e.params),
-                "target": e.target_id,
-                "text": dict(e.text),  # the engine's words, in both languages
-            }
-            for e in result.explanations
-        ]
+        explanations=explanation_rows(result.explanations)
         + [
             {"kind": "unfilled", "key": "no_household", "params": {"child": c}, "target": None}
             for c in built.unplannable
         ],
     )
-    db.session.add(plan)
     pinned = set(built.problem.pins)
     for route in built.result.routes:
         first, second = pair_members(route.pair_id)

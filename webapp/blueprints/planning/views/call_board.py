@@ -18,29 +18,34 @@ from webapp.models.accounts import COORDINATOR
 from webapp.security import role_required
 
 
-def board_page(plan):
-    """The plan page of a video-call programme (called by review.plan)."""
+def plan_context(plan) -> dict:
+    """What both children's plan pages show around their board: the plan, the plan it is
+    compared with (the re-plan's base, else the published one), the run, the proof."""
     programme = plan.programme
     published = svc.published_plan(programme.id)
     compare = plan.base_plan if plan.base_plan_id else None
     if compare is None and plan.is_proposed:
         compare = published
-    home_id = request.args.get("home", type=int)
-    shown = call_board.board(plan, compare, locale(), home_id)
-    context = {
+    return {
         "plan": plan,
         "programme": programme,
-        "board": shown,
         "compare": compare,
         "published": published,
-        "homes": sorted(programme.homes, key=lambda h: h.name),
-        "home_id": home_id,
         "run": plan.solve_run,
         "active": run_svc.active_run(programme.id),
         "proof": proof.of_plan(plan),
         "keep_searching": proof.can_keep_searching(plan),
         "solve_form": SolveForm(formdata=None),
     }
+
+
+def board_page(plan):
+    """The plan page of a video-call programme (called by review.plan)."""
+    context = plan_context(plan)
+    home_id = request.args.get("home", type=int)
+    context["board"] = call_board.board(plan, context["compare"], locale(), home_id)
+    context["homes"] = sorted(plan.programme.homes, key=lambda h: h.name)
+    context["home_id"] = home_id
     return render_template("planning/call_plan.html", **context)
 
 

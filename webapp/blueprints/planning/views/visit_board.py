@@ -7,12 +7,10 @@ from flask import flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from webapp.blueprints.planning import programmes as svc
-from webapp.blueprints.planning import proof, visit_board
-from webapp.blueprints.planning import runs as run_svc
+from webapp.blueprints.planning import visit_board
 from webapp.blueprints.planning.errors import PlanningError
-from webapp.blueprints.planning.forms import SolveForm
 from webapp.blueprints.planning.views import bp
+from webapp.blueprints.planning.views.call_board import plan_context
 from webapp.blueprints.planning.views.common import locale, refused
 from webapp.htmx import hx_redirect
 from webapp.models.accounts import COORDINATOR
@@ -21,23 +19,8 @@ from webapp.security import role_required
 
 def board_page(plan):
     """The plan page of a home-visit programme (called by review.plan)."""
-    programme = plan.programme
-    published = svc.published_plan(programme.id)
-    compare = plan.base_plan if plan.base_plan_id else None
-    if compare is None and plan.is_proposed:
-        compare = published
-    context = {
-        "plan": plan,
-        "programme": programme,
-        "board": visit_board.board(plan, compare, locale()),
-        "compare": compare,
-        "published": published,
-        "run": plan.solve_run,
-        "active": run_svc.active_run(programme.id),
-        "proof": proof.of_plan(plan),
-        "keep_searching": proof.can_keep_searching(plan),
-        "solve_form": SolveForm(formdata=None),
-    }
+    context = plan_context(plan)
+    context["board"] = visit_board.board(plan, context["compare"], locale())
     return render_template("planning/visit_plan.html", **context)
 
 
