@@ -106,7 +106,13 @@ def _demo_ids() -> dict[str, int | str]:
         "user_id": volunteer_user.id,
         "programme_id": _first_id(select(Programme.id).where(Programme.kind == "summer")),
         "post_id": _first_id(select(Post.id)),
-        "plan_id": _first_id(select(Plan.id)),
+        # A volunteer plan: its rosters and exports are pages; a rota's are not (404).
+        "plan_id": _first_id(
+            select(Plan.id)
+            .join(Programme, Programme.id == Plan.programme_id)
+            .where(Programme.kind.in_(("tutoring", "summer")))
+            .order_by(Plan.id)
+        ),
         "run_id": _first_id(select(SolveRun.id)),
         "assignment_id": _first_id(select(Assignment.id)),
         "need_id": _first_id(select(Need.id)),
