@@ -25,9 +25,10 @@ from webapp import audit, clock
 from webapp.blueprints.homes import availability as av
 from webapp.blueprints.homes import booking, booking_changes
 from webapp.blueprints.homes.booking import BookingError, BookingRequest
-from webapp.blueprints.planning import adapter, plans, runs
+from webapp.blueprints.planning import adapter
 from webapp.blueprints.planning.errors import PlanningError
 from webapp.blueprints.planning.programmes import published_plan
+from webapp.blueprints.planning.publishing import may_publish
 from webapp.core.outbox import notify_phone
 from webapp.core.sms import Sms, SmsRefused, usable_phone
 from webapp.extensions import db
@@ -379,23 +380,8 @@ def publish(plan: Plan, user: User, problems: list[str]) -> Published:
     bookings, book the rooms weekly, tell the parents (only the changed ones on a re-publish).
     Refused (409) when the plan is not a proposal, a solve of the programme runs, another plan
     was published since this re-plan began, or `problems` (the checker's) are not empty."""
-    if not plan.is_proposed:
-        raise PlanningError(
-            _(
-                "Only a proposed plan can be published; this one is %(state)s.",
-                state=plans.plan_state_label(plan.state),
-            ),
-            409,
-        )
-    running = runs.active_run(plan.programme_id)
-    if running is not None:
-        raise runs.already_running(running)
+    current = may_publish(plan)
     programme = plan.programme
-    current = published_plan(programme.id)
-    if plan.base_plan_id is not None and (current is None or current.id != plan.base_plan_id):
-        raise PlanningError(
-            _("Another plan was published after this re-plan began. Re-plan again."), 409
-        )
     if problems:
         raise PlanningError(
             _("This plan breaks a rule now, so it was not published:"), 409, details=problems

@@ -68,7 +68,10 @@ def check_current(plan: Plan) -> list[str]:
     return [explaining.violation(v.key, v.params, names) for v in found]
 
 
-def publish(plan: Plan, user: User) -> tuple[Plan, Told, plans.PlanDiff | None]:
+def may_publish(plan: Plan) -> Plan | None:
+    """Refuse (409) a plan that is not a proposal, while a solve of its programme runs, or a
+    re-plan whose base is no longer the published plan; else the published plan it replaces
+    (every kind of programme publishes through this)."""
     if not plan.is_proposed:
         raise PlanningError(
             _(
@@ -85,6 +88,11 @@ def publish(plan: Plan, user: User) -> tuple[Plan, Told, plans.PlanDiff | None]:
         raise PlanningError(
             _("Another plan was published after this re-plan began. Re-plan again."), 409
         )
+    return current
+
+
+def publish(plan: Plan, user: User) -> tuple[Plan, Told, plans.PlanDiff | None]:
+    current = may_publish(plan)
     problems = check_current(plan)
     if problems:
         raise PlanningError(

@@ -23,9 +23,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from webapp import audit
-from webapp.blueprints.planning import plan_sms, plans, programmes, runs
+from webapp.blueprints.planning import plan_sms, programmes
 from webapp.blueprints.planning.errors import PlanningError
-from webapp.blueprints.planning.publishing import Told
+from webapp.blueprints.planning.publishing import Told, may_publish
 from webapp.blueprints.planning.visit_checks import route_problems
 from webapp.blueprints.planning.visit_routes import PairDay, days_by_visitor, pair_days
 from webapp.blueprints.planning.visits_unvisited import Unvisited, unvisited
@@ -141,22 +141,7 @@ def _volunteers(ids: set[int]) -> dict[int, Volunteer]:
 def publish(plan: Plan, user: User, problems: list[str]) -> tuple[Plan, Told]:
     """Publish a proposed home-visit plan; `problems`: route_problems(plan) and the engine
     checker's findings (any: 409, nothing published)."""
-    if not plan.is_proposed:
-        raise PlanningError(
-            _(
-                "Only a proposed plan can be published; this one is %(state)s.",
-                state=plans.plan_state_label(plan.state),
-            ),
-            409,
-        )
-    running = runs.active_run(plan.programme_id)
-    if running is not None:
-        raise runs.already_running(running)
-    current = programmes.published_plan(plan.programme_id)
-    if plan.base_plan_id is not None and (current is None or current.id != plan.base_plan_id):
-        raise PlanningError(
-            _("Another plan was published after this re-plan began. Re-plan again."), 409
-        )
+    current = may_publish(plan)
     if problems:
         raise PlanningError(
             _("This plan breaks a rule now, so it was not published:"), 409, details=problems
